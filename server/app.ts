@@ -1,0 +1,102 @@
+import http from 'node:http'
+import type { AppConfig } from './config'
+import { openDb } from './db/client'
+import { migrate } from './db/migrate'
+import { consoleLogger, type AppContext, type Logger } from './context'
+import { Router, sendJson } from './http/router'
+import { registerHealthRoutes } from './http/healthRoutes'
+
+export interface StartOptions {
+  /** Serve the Next.js pages (off in API-only tests). */
+  withPages?: boolean
+  /** Next.js dev mode (hot reload) instead of the production build in .next. */
+  dev?: boolean
+  log?: Logger
+}
+
+export interface RunningApp {
+  ctx: AppContext
+  server: http.Server
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * Starts the whole server in this process: database (migrated), JSON API, Socket.IO and the
+ * Next.js pages on one port. Parts register themselves through `registerParts`.
+ */
+export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? consoleLogger
+  const db = await openDb({
+    url: config.CLICKHOUSE_URL,
+    user: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+    database: config.CLICKHOUSE_DATABASE,
+    dataDir: config.dataDir,
+  })
+  const closers: Array<() => Promise<void> | void> = [() => db.close()]
+  try {
+    const applied = await migrate(db)
+    if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
+
+    const ctx: AppContext = { config, db, log, startedAt: new Date(), onIngest: [], healthExtras: [] }
+    const router = new Router()
+    registerHealthRoutes(router)
+
+    const pages = options.withPages ? await preparePages(options.dev ?? false) : undefined
+    const server = http.createServer((req, res) => {
+      router
+        .handle(req, res, ctx)
+        .then((handled) => {
+          if (handled) return
+          if (pages) return pages(req, res)
+          sendJson(res, 404, { error: `no route for ${req.method} ${req.url}` })
+        })
+        .catch((error) => {
+          log.error(`request failed: ${error instanceof Error ? error.message : error}`)
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
+        })
+    })
+    const parts = await registerParts(ctx, router, server)
+    closers.unshift(...parts)
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.PORT, config.HOST, () => resolve())
+    })
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : config.PORT
+    closers.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    server.closeAllConnections?.()
+    return {
+      ctx,
+      server,
+      url: `http://127.0.0.1:${port}`,
+      close: async () => {
+        for (const close of closers) await close()
+      },
+    }
+  } catch (error) {
+    for (const close of closers) await Promise.resolve(close()).catch(() => {})
+    throw error
+  }
+}
+
+/**
+ * The later parts of the product (ingest, live push, rules, access) plug in here. Each returns its
+ * own closers, run before the database closes.
+ */
+async function registerParts(ctx: AppContext, router: Router, server: http.Server): Promise<Array<() => Promise<void> | void>> {
+  void ctx
+  void router
+  void server
+  return []
+}
+
+async function preparePages(dev: boolean): Promise<(req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>> {
+  const { default: next } = await import('next')
+  const app = next({ dev, dir: process.cwd() })
+  await app.prepare()
+  const handle = app.getRequestHandler()
+  return (req, res) => handle(req, res)
+}

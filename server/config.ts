@@ -1,0 +1,37 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Process configuration, read once from the environment. A bad value stops start-up with one line
+ * naming the variable (see `ConfigError`), never a stack trace.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').default('ykt'),
+  INGEST_TOKEN: z.string().min(8, 'at least 8 characters').default('demo-ingest-token'),
+  WALL_TOKEN: z.string().min(8, 'at least 8 characters').default('demo-wall-token'),
+  DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  DEMO_SCALE: z.string().default('demo'),
+  DEMO_FEED: z.enum(['on', 'off']).default('on'),
+  DEMO_FEED_RATE: z.coerce.number().min(0).max(100000).default(200),
+  TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  NODE_ENV: z.string().default('development'),
+})
+
+export type AppConfig = z.infer<typeof envSchema> & { dataDir: string }
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConfigError(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`)
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) }
+}

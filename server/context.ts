@@ -1,0 +1,37 @@
+import type { AppConfig } from './config'
+import type { Db } from './db/client'
+
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+/**
+ * What every part of the running server shares. Parts started later (live hub, rule engine, access)
+ * register listeners and health sections here.
+ */
+export interface AppContext {
+  config: AppConfig
+  db: Db
+  log: Logger
+  startedAt: Date
+  /** Listeners called after any batch of any feed is stored (the live hub and rules listen). */
+  onIngest: Array<(event: IngestEvent) => void>
+  /** Sections other parts add to /api/health, e.g. ['live', () => stats]. */
+  healthExtras: Array<() => [string, unknown]>
+}
+
+export interface IngestEvent {
+  feed: string
+  batchId: string
+  rows: number
+  /** Time the batch was acknowledged to its sender (ms since epoch): start of ingest→screen latency. */
+  acknowledgedAt: number
+}
+
+export const consoleLogger: Logger = {
+  info: (message) => console.log(`[ykt] ${message}`),
+  warn: (message) => console.warn(`[ykt] ${message}`),
+  error: (message) => console.error(`[ykt] ${message}`),
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+
+/**
+ * The one place that creates a ClickHouse client. Everything else receives a `Db` and never imports
+ * `@clickhouse/client` or `chdb` itself.
+ *
+ * Two engines, one API: without a URL the engine is chDB in this process (data in `dataDir`); with
+ * a URL it is a ClickHouse server over HTTP. chDB binds one data directory per process, so exactly
+ * one `Db` per process may use the embedded engine.
+ */
+export type Engine = 'chdb' | 'clickhouse'
+
+export interface Db {
+  client: ClickHouseClient
+  engine: Engine
+  database: string
+  close(): Promise<void>
+}
+
+export interface DbOptions {
+  url?: string
+  user?: string
+  password?: string
+  database: string
+  dataDir: string
+}
+
+export class DbStartError extends Error {}
+
+export async function openDb(options: DbOptions): Promise<Db> {
+  const engine: Engine = options.url ? 'clickhouse' : 'chdb'
+  const database = quoteIdentifier(options.database)
+  let client: ClickHouseClient | undefined
+  try {
+    if (engine === 'clickhouse') {
+      // Over HTTP the database is named on every request, so it must exist before that client runs.
+      const bootstrap = httpClient(options, 'default')
+      try {
+        await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
+      } finally {
+        await bootstrap.close()
+      }
+      client = httpClient(options, options.database)
+      await client.ping().then((result) => { if (!result.success) throw result.error })
+    } else {
+      client = embeddedClient(options.dataDir)
+      await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
+      // chDB keeps one session per process, and USE holds for every later query on it.
+      await client.command({ query: `USE ${database}` })
+    }
+  } catch (error) {
+    await client?.close().catch(() => {})
+    if (error instanceof DbStartError) throw error
+    const where = engine === 'clickhouse' ? `ClickHouse at ${redactUrl(options.url!)}` : `chDB in ${options.dataDir}`
+    throw new DbStartError(`cannot open ${where}: ${firstLine(error)}`)
+  }
+  const opened = client
+  return { client: opened, engine, database: options.database, close: () => opened.close() }
+}
+
+function httpClient(options: DbOptions, database: string): ClickHouseClient {
+  return createClient({
+    url: options.url,
+    database,
+    username: options.user,
+    password: options.password,
+    request_timeout: 30_000,
+    // Per-query settings go in each query's own SETTINGS clause, never here (see embeddedClient).
+  })
+}
+
+function embeddedClient(dataDir: string): ClickHouseClient {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true })
+    fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
+  } catch (error) {
+    throw new DbStartError(`DATA_DIR ${dataDir} is not a readable, writable directory: ${firstLine(error)}`)
+  }
+  // chdb/connection implements @clickhouse/client-common's Connection, but it is typed against its
+  // own copy of that package; the shapes agree at run time (chdb's parity suite checks it). This is
+  // the single place where the two declarations meet.
+  const connection = createChdbConnection({ path: path.resolve(dataDir) }) as unknown as NonNullable<
+    Parameters<typeof createClient>[0]
+  >['connection']
+  return createClient({ connection })
+}
+
+/** Identifiers (never values) that must be pasted into SQL: database names from configuration. */
+export function quoteIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier: ${name}`)
+  return `\`${name}\``
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    u.password = ''
+    u.username = ''
+    return u.toString()
+  } catch {
+    return '(invalid url)'
+  }
+}
+
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.split('\n')[0].slice(0, 300)
+}

@@ -1,0 +1,35 @@
+import type { Router } from './router'
+import { sendJson } from './router'
+
+/** GET /api/health: engine, version, row counts and the newest data time, for operators and tests. */
+export function registerHealthRoutes(router: Router): void {
+  router.on('GET', '/api/health', async (_req, res, ctx) => {
+    const result = await ctx.db.client.query({
+      query: `SELECT version() AS version,
+                     (SELECT count() FROM payment_detail) AS payment_rows,
+                     (SELECT count() FROM budget_indicator) AS indicator_rows,
+                     (SELECT count() FROM spending_plan) AS plan_rows,
+                     (SELECT count() FROM payment_voucher) AS voucher_rows,
+                     (SELECT count() FROM beneficiary) AS beneficiary_rows,
+                     (SELECT max(newest_time) FROM agg_payment_month) AS newest_payment_time`,
+      format: 'JSONEachRow',
+    })
+    const [row] = await result.json<Record<string, string | number>>()
+    sendJson(res, 200, {
+      status: 'ok',
+      engine: ctx.db.engine,
+      version: row.version,
+      database: ctx.db.database,
+      rows: {
+        payment_detail: Number(row.payment_rows),
+        budget_indicator: Number(row.indicator_rows),
+        spending_plan: Number(row.plan_rows),
+        payment_voucher: Number(row.voucher_rows),
+        beneficiary: Number(row.beneficiary_rows),
+      },
+      newestDataTime: Number(row.payment_rows) > 0 ? row.newest_payment_time : null,
+      uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
+      ...Object.fromEntries(ctx.healthExtras.map((extra) => extra())),
+    })
+  })
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AppContext } from '../context'
+
+/**
+ * A small router for the JSON API under /api. Route modules register handlers; anything the router
+ * does not match falls through to Next.js. Handlers throw `HttpError` for client errors.
+ */
+export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: AppContext, params: Record<string, string>, url: URL) => Promise<void>
+
+interface Route {
+  method: string
+  pattern: RegExp
+  keys: string[]
+  handler: Handler
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+}
+
+export class Router {
+  private routes: Route[] = []
+
+  on(method: string, path: string, handler: Handler): this {
+    const keys: string[] = []
+    const pattern = new RegExp(
+      '^' + path.replace(/:([a-zA-Z]+)/g, (_, key: string) => (keys.push(key), '([^/]+)')) + '/?$',
+    )
+    this.routes.push({ method, pattern, keys, handler })
+    return this
+  }
+
+  /** Returns false when no route matches, so the caller can hand the request on. */
+  async handle(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const candidates = this.routes.filter((route) => route.pattern.test(url.pathname))
+    if (candidates.length === 0) return false
+    const route = candidates.find((candidate) => candidate.method === req.method)
+    try {
+      if (!route) throw new HttpError(405, `method ${req.method} not allowed on ${url.pathname}`)
+      const match = route.pattern.exec(url.pathname)!
+      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]))
+      await route.handler(req, res, ctx, params, url)
+    } catch (error) {
+      if (error instanceof HttpError) {
+        sendJson(res, error.status, { error: error.message, ...(error.details ? { details: error.details } : {}) })
+      } else {
+        // Server faults are logged without request bodies (they may hold personal data).
+        ctx.log.error(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
+        else res.end()
+      }
+    }
+    return true
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.end(text)
+}
+
+/** Reads a request body up to `limit` bytes; larger bodies are refused with 413 before any parsing. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > limit) throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${limit} bytes`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) {
+      req.destroy()
+      throw new HttpError(413, `body exceeds the limit of ${limit} bytes`)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}

@@ -1,0 +1,29 @@
+import { loadConfig, ConfigError } from './config'
+import { DbStartError } from './db/client'
+import { MigrationError } from './db/migrate'
+import { startApp } from './app'
+
+/**
+ * `npm start`: the wall on one port. Configuration and start-up faults end the process with one
+ * line saying what is wrong.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const dev = process.argv.includes('--dev')
+  const app = await startApp(config, { withPages: !process.argv.includes('--api-only'), dev })
+  console.log(`[ykt] wall on http://localhost:${config.PORT} (engine ${app.ctx.db.engine}, database ${app.ctx.db.database})`)
+  const stop = async (signal: string) => {
+    console.log(`[ykt] ${signal}: shutting down`)
+    await app.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof DbStartError || error instanceof MigrationError
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+  console.error(`[ykt] cannot start: ${known ? message : `unexpected error: ${message}`}`)
+  process.exit(1)
+})
