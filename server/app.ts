@@ -5,6 +5,8 @@ import { migrate } from './db/migrate'
 import { consoleLogger, type AppContext, type Logger } from './context'
 import { Router, sendJson } from './http/router'
 import { registerHealthRoutes } from './http/healthRoutes'
+import { HttpError } from './http/router'
+import type { Auth } from './access/principal'
 
 export interface StartOptions {
   /** Serve the Next.js pages (off in API-only tests). */
@@ -39,7 +41,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const applied = await migrate(db)
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
 
-    const ctx: AppContext = { config, db, log, startedAt: new Date(), onIngest: [], healthExtras: [] }
+    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: refuseEveryone, onIngest: [], healthExtras: [] }
     const router = new Router()
     registerHealthRoutes(router)
 
@@ -99,4 +101,13 @@ async function preparePages(dev: boolean): Promise<(req: http.IncomingMessage, r
   await app.prepare()
   const handle = app.getRequestHandler()
   return (req, res) => handle(req, res)
+}
+
+/** Until server/access is registered, nobody is identified and every protected route answers 401. */
+const refuseEveryone: Auth = {
+  identify: async () => null,
+  identifySocket: async () => null,
+  require: async () => {
+    throw new HttpError(401, 'sign-in required')
+  },
 }

@@ -1,5 +1,6 @@
 import type { AppConfig } from './config'
 import type { Db } from './db/client'
+import type { Auth } from './access/principal'
 
 export interface Logger {
   info(message: string): void
@@ -16,6 +17,8 @@ export interface AppContext {
   db: Db
   log: Logger
   startedAt: Date
+  /** Who is asking (server/access). Every handler and socket subscription goes through it. */
+  auth: Auth
   /** Listeners called after any batch of any feed is stored (the live hub and rules listen). */
   onIngest: Array<(event: IngestEvent) => void>
   /** Sections other parts add to /api/health, e.g. ['live', () => stats]. */

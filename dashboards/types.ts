@@ -1,0 +1,143 @@
+import { z } from 'zod'
+
+/**
+ * The contract between the server's live hub and the wall pages. Browser-safe: no Node imports.
+ *
+ * A dashboard (theme) is a grid of panels on a 1920×1080 design canvas. A panel names a metric
+ * from the server's registry (server/metrics) and its parameters, never SQL. The live hub computes
+ * each room (dashboard × region) once per tick and pushes the panels whose data changed.
+ */
+
+export const THEME_IDS = ['overview', 'budget', 'payments', 'alerts', 'outreach', 'rectification'] as const
+export type ThemeId = (typeof THEME_IDS)[number]
+
+export const themeTitles: Record<ThemeId, string> = {
+  overview: '总览',
+  budget: '预算执行',
+  payments: '发放分析',
+  alerts: '监管预警',
+  outreach: '政策找人',
+  rectification: '问题整改',
+}
+
+export const panelKinds = ['kpi', 'bar', 'hbar', 'line', 'pie', 'map', 'treemap', 'table', 'ticker', 'funnel', 'gauge'] as const
+export const units = ['元', '万元', '亿元', '人', '万人', '人次', '万人次', '笔', '条', '个', '%'] as const
+
+export const thresholdSchema = z
+  .object({ above: z.number().optional(), below: z.number().optional(), level: z.enum(['warn', 'critical']) })
+  .strict()
+
+export const panelSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-zA-Z0-9-]*$/),
+    title: z.string().min(1),
+    /** Name of a metric in the server registry; checked against it at start-up. */
+    metric: z.string().min(1),
+    /** Fixed parameters of the metric; the room's region is added by the hub. */
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    kind: z.enum(panelKinds),
+    unit: z.enum(units).optional(),
+    /** Grid cell on the design canvas: 24 columns × 12 rows of 1920×1080. */
+    grid: z
+      .object({ x: z.number().int().min(0).max(23), y: z.number().int().min(0).max(11), w: z.number().int().min(1).max(24), h: z.number().int().min(1).max(12) })
+      .strict(),
+    thresholds: z.array(thresholdSchema).default([]),
+    /** Seconds after which the panel's data counts as stale and greys out. */
+    staleAfterSec: z.number().int().positive().default(120),
+  })
+  .strict()
+
+export const dashboardSchema = z
+  .object({
+    id: z.enum(THEME_IDS),
+    title: z.string().min(1),
+    /** Seconds this theme stays on screen in /wall rotation. */
+    dwellSec: z.number().int().positive().default(30),
+    panels: z.array(panelSchema).min(1),
+  })
+  .strict()
+  .superRefine((dashboard, context) => {
+    const ids = new Set<string>()
+    for (const panel of dashboard.panels) {
+      if (ids.has(panel.id)) context.addIssue({ code: 'custom', message: `duplicate panel id ${panel.id}` })
+      ids.add(panel.id)
+      if (panel.grid.x + panel.grid.w > 24 || panel.grid.y + panel.grid.h > 12)
+        context.addIssue({ code: 'custom', message: `panel ${panel.id} leaves the 24×12 grid` })
+    }
+  })
+
+export type Panel = z.infer<typeof panelSchema>
+export type Dashboard = z.infer<typeof dashboardSchema>
+
+/** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
+export type PanelData =
+  | { kind: 'value'; value: number; /** optional comparison, e.g. 序时进度 or last year */ compare?: { label: string; value: number } }
+  | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }> }
+  | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }> }
+  | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
+  | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
+
+// ---- Socket.IO protocol ----------------------------------------------------------------------
+
+/** client → server `subscribe`, acknowledged with a Snapshot (or an error). */
+export interface SubscribeRequest {
+  dashboard: ThemeId
+  /** region code: '511000' for the city, a county or a town */
+  region: string
+}
+
+export interface Snapshot {
+  ok: true
+  room: string
+  seq: number
+  /** newest data time in the room's data, ISO 8601 */
+  asOf: string | null
+  /** server time the snapshot was computed, ISO 8601 */
+  computedAt: string
+  panels: Record<string, PanelData>
+}
+
+export type SubscribeAck = Snapshot | { ok: false; error: string }
+
+/** server → room `update`: only the panels that changed since seq - 1. */
+export interface RoomUpdate {
+  room: string
+  seq: number
+  asOf: string | null
+  computedAt: string
+  panels: Record<string, PanelData>
+}
+
+/** server → every socket `heartbeat`, every few seconds: the wall shows freshness from it. */
+export interface Heartbeat {
+  serverTime: string
+  /** latest seq per room the socket is in; a client that is behind asks for a snapshot */
+  rooms: Record<string, number>
+}
+
+/** server → sockets `flag`: a new flag, masked, for the ticker and the rotation's jump. */
+export interface FlagEvent {
+  flagId: string
+  ruleId: string
+  ruleName: string
+  severity: 'info' | 'warn' | 'critical'
+  regionCode: string
+  regionName: string
+  amount: number | null
+  /** masked person or entity label, e.g. 张** 5110**********1234 */
+  subject: string
+  detectedAt: string
+}
+
+export const socketEvents = {
+  subscribe: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  snapshot: 'snapshot',
+  update: 'update',
+  heartbeat: 'heartbeat',
+  flag: 'flag',
+} as const
+
+export function roomName(dashboard: ThemeId, region: string): string {
+  return `${dashboard}:${region}`
+}
