@@ -14,6 +14,8 @@ export interface StartOptions {
   /** Next.js dev mode (hot reload) instead of the production build in .next. */
   dev?: boolean
   log?: Logger
+  /** Replaces the sign-in layer (tests of parts that only need some principal). */
+  auth?: Auth
 }
 
 export interface RunningApp {
@@ -41,7 +43,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const applied = await migrate(db)
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
 
-    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: refuseEveryone, onIngest: [], healthExtras: [] }
+    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: options.auth ?? refuseEveryone, onIngest: [], healthExtras: [] }
     const router = new Router()
     registerHealthRoutes(router)
 
