@@ -6,7 +6,7 @@ import { z } from 'zod'
  * naming the variable (see `ConfigError`), never a stack trace.
  */
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(0, '0 (any free port) to 65535').max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   CLICKHOUSE_URL: z.url().optional(),

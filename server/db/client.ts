@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 
 /**
@@ -68,6 +68,9 @@ function httpClient(options: DbOptions, database: string): ClickHouseClient {
     username: options.user,
     password: options.password,
     request_timeout: 30_000,
+    // Failures surface as errors to the caller, which reports them in one line; the client's own
+    // logger would print stacks (and query parameters) to the console.
+    log: { level: ClickHouseLogLevel.OFF },
     // Per-query settings go in each query's own SETTINGS clause, never here (see embeddedClient).
   })
 }
@@ -85,7 +88,7 @@ function embeddedClient(dataDir: string): ClickHouseClient {
   const connection = createChdbConnection({ path: path.resolve(dataDir) }) as unknown as NonNullable<
     Parameters<typeof createClient>[0]
   >['connection']
-  return createClient({ connection })
+  return createClient({ connection, log: { level: ClickHouseLogLevel.OFF } })
 }
 
 /** Identifiers (never values) that must be pasted into SQL: database names from configuration. */

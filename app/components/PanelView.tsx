@@ -1,0 +1,132 @@
+'use client'
+
+import { useMemo, useRef } from 'react'
+import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
+import type { FlagEvent, Panel, PanelData } from '../../dashboards/types'
+import { chartOption } from '../lib/chartOptions'
+import { panelCsv } from '../lib/csv'
+import { downloadText, downloadUrl, svgToPng, textToPng } from '../lib/download'
+import { formatDateTime, formatValueText } from '../lib/format'
+import { DataTable, cellText } from './DataTable'
+import { EChart, type ChartHandle } from './EChart'
+import { KpiValue } from './KpiValue'
+import { RegionMap } from './RegionMap'
+import { Ticker } from './Ticker'
+
+export interface PanelViewProps {
+  panel: Panel
+  data: PanelData | undefined
+  /** room region (the map highlights it below city level) */
+  region: string
+  asOf: string | null
+  stale: boolean
+  /** design pixel in screen pixels */
+  u: number
+  flags: Array<FlagEvent & { receivedAt: number }>
+  /** client time the panel's data was last replaced (the ticker shows live flags newer than it) */
+  since: number
+  onSelectRegion?: (code: string) => void
+  exportable?: boolean
+}
+
+/**
+ * One panel: title, body chosen by kind and data, and the 数据截至 footer. A stale panel greys
+ * out; the wall never shows old numbers as if they were current.
+ */
+export function PanelView(props: PanelViewProps) {
+  const { panel, data, stale, asOf, exportable } = props
+  const chart = useRef<ChartHandle | null>(null)
+  const svg = useRef<SVGSVGElement | null>(null)
+
+  const exportPng = async () => {
+    if (!data) return
+    const name = `${panel.title}.png`
+    if (chart.current) return downloadUrl(chart.current.getDataURL(), name)
+    if (svg.current) return downloadUrl(await svgToPng(svg.current), name)
+    downloadUrl(textToPng(`${panel.title}（数据截至 ${formatDateTime(asOf)}）`, textLines(panel, data)), name)
+  }
+
+  return (
+    <section
+      className={`panel kind-${panel.kind}${stale ? ' stale' : ''}`}
+      data-panel={panel.id}
+      data-state={data ? 'ready' : 'waiting'}
+      data-stale={stale ? 'true' : 'false'}
+      style={{ gridColumn: `${panel.grid.x + 1} / span ${panel.grid.w}`, gridRow: `${panel.grid.y + 1} / span ${panel.grid.h}` }}
+    >
+      <header className="panel-title">
+        <span>{panel.title}</span>
+        {exportable && data && (
+          <span className="panel-tools">
+            <button type="button" onClick={() => void exportPng()}>PNG</button>
+            <button type="button" onClick={() => downloadText(panelCsv(panel, data), `${panel.title}.csv`)}>CSV</button>
+          </span>
+        )}
+      </header>
+      <div className="panel-body">{data ? <PanelBody {...props} data={data} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
+      <footer className="panel-foot">
+        数据截至 {formatDateTime(asOf)}
+        {stale && <span className="stale-tag">数据已过期</span>}
+      </footer>
+    </section>
+  )
+}
+
+function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chartRef, svgRef }: PanelViewProps & {
+  data: PanelData
+  chartRef: React.RefObject<ChartHandle | null>
+  svgRef: React.RefObject<SVGSVGElement | null>
+}) {
+  const option = useMemo(() => chartOption(panel, data, u), [panel, data, u])
+  const setChart = (h: ChartHandle | null) => {
+    chartRef.current = h
+  }
+  const setSvg = (s: SVGSVGElement | null) => {
+    svgRef.current = s
+  }
+
+  if (data.kind === 'value' && panel.kind !== 'gauge') return <KpiValue panel={panel} data={data} />
+  if (data.kind === 'table') {
+    if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} />
+    return <DataTable data={data} />
+  }
+  if (data.kind === 'regions' && panel.kind === 'map') {
+    const markers = flags
+      .filter((f) => Date.now() - f.receivedAt < 5 * 60_000)
+      .map((f) => ({ id: f.flagId, regionCode: f.regionCode, severity: f.severity }))
+    const countyRows = data.rows.every((r) => getRegion(r.code)?.level === 'county')
+    if (countyRows) return <RegionMap rows={data.rows} unit={panel.unit} markers={markers} onSelect={onSelectRegion} svgRef={setSvg} />
+    // below the city there are no town shapes: the county's outline beside its ranked towns
+    const rankedOption = chartOption({ ...panel, kind: 'hbar' }, data, u)!
+    return (
+      <div className="map-split">
+        <RegionMap rows={[]} unit={panel.unit} focus={countyOf(region) ?? CITY_CODE} markers={markers} onSelect={onSelectRegion} svgRef={setSvg} />
+        <EChart option={rankedOption} handle={setChart} onClick={(p) => onSelectRegion && pickCode(p.data, onSelectRegion)} />
+      </div>
+    )
+  }
+  if (data.kind === 'regions' && data.rows.length === 0) return <div className="empty">暂无数据</div>
+  if (data.kind === 'series' && data.categories.length === 0) return <div className="empty">暂无数据</div>
+  if (option) return <EChart option={option} handle={setChart} onClick={(p) => onSelectRegion && pickCode(p.data, onSelectRegion)} />
+  return <div className="empty">此面板不支持该数据（{data.kind}）</div>
+}
+
+function pickCode(datum: unknown, select: (code: string) => void): void {
+  const code = (datum as { code?: unknown } | null)?.code
+  if (typeof code === 'string') select(code)
+}
+
+function textLines(panel: Panel, data: PanelData): string[] {
+  switch (data.kind) {
+    case 'value':
+      return [formatValueText(data.value, panel.unit), ...(data.compare ? [`${data.compare.label} ${formatValueText(data.compare.value, panel.unit)}`] : [])]
+    case 'table':
+      return [data.columns.map((c) => c.title).join('  '), ...data.rows.slice(0, 20).map((r) => data.columns.map((c) => cellText(c.key, c.title, r[c.key])).join('  '))]
+    case 'funnel':
+      return data.stages.map((s) => `${s.name}  ${formatValueText(s.value, panel.unit)}`)
+    case 'regions':
+      return data.rows.map((r) => `${r.name}  ${formatValueText(r.value, panel.unit)}`)
+    case 'series':
+      return data.categories.map((c, i) => `${c}  ${data.series.map((s) => formatValueText(s.values[i] ?? 0, panel.unit)).join('  ')}`)
+  }
+}

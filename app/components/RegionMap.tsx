@@ -1,0 +1,154 @@
+'use client'
+
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { geoPath } from 'd3-geo'
+import { centroidOf, countyBoundaries, fitProjection } from '../../geo/boundaries'
+import { formatValueText } from '../lib/format'
+import { palette } from '../lib/palette'
+
+export interface MapRow {
+  code: string
+  name: string
+  value: number
+}
+
+export interface MapMarker {
+  id: string
+  regionCode: string
+  severity: 'info' | 'warn' | 'critical'
+}
+
+/**
+ * The city's 5 counties as SVG paths (d3-geo, our own boundaries), coloured by value (a
+ * choropleth joined on region code), with a legend and pulsing markers for new flags. The SVG is
+ * laid out in real screen pixels, so lines and labels stay sharp on any wall.
+ */
+export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }: {
+  rows: MapRow[]
+  unit?: string
+  /** a county to highlight (drill-down); others are dimmed */
+  focus?: string
+  markers?: MapMarker[]
+  onSelect?: (code: string) => void
+  svgRef?: (svg: SVGSVGElement | null) => void
+}) {
+  const box = useRef<HTMLDivElement>(null)
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null)
+  useEffect(() => {
+    const el = box.current!
+    const observer = new ResizeObserver(() => setSize({ width: el.clientWidth, height: el.clientHeight }))
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+
+  const values = useMemo(() => new Map(rows.map((r) => [r.code, r.value])), [rows])
+  const [min, max] = useMemo(() => {
+    const list = rows.filter((r) => countyBoundaries.features.some((f) => f.properties.code === r.code)).map((r) => r.value)
+    return list.length ? [Math.min(...list), Math.max(...list)] : [0, 0]
+  }, [rows])
+
+  const drawn = useMemo(() => {
+    if (!size || size.width < 10 || size.height < 10) return null
+    const legendSpace = Math.min(60, size.height * 0.12)
+    const projection = fitProjection(size.width * 0.94, size.height - legendSpace)
+    const [tx, ty] = projection.translate()
+    projection.translate([tx + size.width * 0.03, ty + 4])
+    const path = geoPath(projection)
+    return {
+      counties: countyBoundaries.features.map((feature) => {
+        const seat = projection(feature.properties.seat)!
+        return { code: feature.properties.code, name: feature.properties.name, d: path(feature) ?? '', seat }
+      }),
+      project: (code: string) => {
+        const c = centroidOf(code)
+        return c ? projection(c) : null
+      },
+    }
+  }, [size])
+
+  const u = size ? Math.max(0.5, Math.min(size.width / 900, size.height / 500)) : 1
+  const fill = (code: string) => {
+    const value = values.get(code)
+    if (value === undefined) return '#10284d'
+    const t = max > min ? (value - min) / (max - min) : 1
+    return palette.ramp[Math.min(palette.ramp.length - 1, Math.floor(t * palette.ramp.length))]
+  }
+
+  return (
+    <div ref={box} className="region-map">
+      {drawn && size && (
+        <svg ref={svgRef} width={size.width} height={size.height} viewBox={`0 0 ${size.width} ${size.height}`} xmlns="http://www.w3.org/2000/svg" role="img" aria-label="内江市各区县">
+          <defs>
+            <linearGradient id="map-legend" x1="0" x2="1" y1="0" y2="0">
+              {palette.ramp.map((color, i) => (
+                <stop key={color} offset={i / (palette.ramp.length - 1)} stopColor={color} />
+              ))}
+            </linearGradient>
+            <filter id="map-glow" x="-20%" y="-20%" width="140%" height="140%">
+              <feGaussianBlur stdDeviation={6 * u} />
+            </filter>
+          </defs>
+          <g filter="url(#map-glow)" opacity={0.55}>
+            {drawn.counties.map((c) => (
+              <path key={c.code} d={c.d} fill="#1a6fd0" />
+            ))}
+          </g>
+          {drawn.counties.map((c) => (
+            <path
+              key={c.code}
+              data-county={c.code}
+              d={c.d}
+              fill={fill(c.code)}
+              stroke={focus === c.code ? palette.gold : '#7fd8ff'}
+              strokeWidth={(focus === c.code ? 3 : 1.2) * u}
+              opacity={focus && focus !== c.code ? 0.45 : 1}
+              className={onSelect ? 'map-county clickable' : 'map-county'}
+              onClick={onSelect ? () => onSelect(c.code) : undefined}
+            >
+              <title>{`${c.name} ${values.has(c.code) ? formatValueText(values.get(c.code)!, unit) : ''}`}</title>
+            </path>
+          ))}
+          {drawn.counties.map((c) => (
+            <g key={c.code} transform={`translate(${c.seat[0]},${c.seat[1]})`} pointerEvents="none">
+              <text textAnchor="middle" y={-4 * u} fontSize={17 * u} fontWeight="bold" fill="#ffffff" stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
+                {c.name}
+              </text>
+              {values.has(c.code) && (
+                <text textAnchor="middle" y={18 * u} fontSize={15 * u} fill={palette.gold} stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
+                  {formatValueText(values.get(c.code)!, unit)}
+                </text>
+              )}
+            </g>
+          ))}
+          {markers.map((m, i) => {
+            const at = drawn.project(m.regionCode)
+            if (!at) return null
+            // spread markers of one county around its centre so several flags stay visible
+            const angle = (hash(m.id) % 360) * (Math.PI / 180)
+            const spread = (10 + (i % 4) * 8) * u
+            const color = m.severity === 'critical' ? palette.critical : m.severity === 'warn' ? palette.warn : palette.accent
+            return (
+              <g key={m.id} transform={`translate(${at[0] + Math.cos(angle) * spread},${at[1] + Math.sin(angle) * spread})`} className="map-marker" data-severity={m.severity}>
+                <circle r={7 * u} fill={color} className="pulse" />
+                <circle r={5 * u} fill={color} stroke="#fff" strokeWidth={1.2 * u} />
+              </g>
+            )
+          })}
+          {rows.length > 0 && (
+            <g transform={`translate(${14 * u},${size.height - 30 * u})`} className="map-legend">
+              <rect width={180 * u} height={10 * u} fill="url(#map-legend)" rx={2 * u} />
+              <text y={26 * u} fontSize={13 * u} fill={palette.muted}>{formatValueText(min, unit)}</text>
+              <text x={180 * u} y={26 * u} fontSize={13 * u} fill={palette.muted} textAnchor="end">{formatValueText(max, unit)}</text>
+            </g>
+          )}
+        </svg>
+      )}
+    </div>
+  )
+}
+
+function hash(text: string): number {
+  let h = 0
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0
+  return Math.abs(h)
+}

@@ -1,0 +1,48 @@
+'use client'
+
+import type { Dashboard, FlagEvent } from '../../dashboards/types'
+import type { RoomState } from '../lib/roomState'
+import { PanelView } from './PanelView'
+import { useDesignScale } from './WallFrame'
+import { useNow, type Connection } from './useLive'
+
+/** A theme's panels on the grid, each with its data, freshness and the live flags. */
+export function ThemeBoard({ dashboard, room, region, connection, flags, onSelectRegion, exportable, overrides }: {
+  dashboard: Dashboard
+  room: RoomState | null
+  region: string
+  connection: Connection
+  flags: Array<FlagEvent & { receivedAt: number }>
+  onSelectRegion?: (code: string) => void
+  exportable?: boolean
+  /** panel data fetched with filters (review page), replacing the live data of those panels */
+  overrides?: Record<string, import('../../dashboards/types').PanelData>
+}) {
+  const u = useDesignScale()
+  const now = useNow(1000)
+  return (
+    <>
+      {dashboard.panels.map((panel) => {
+        const override = overrides?.[panel.id]
+        const data = override ?? room?.panels[panel.id]
+        const confirmed = room?.confirmedAt[panel.id] ?? 0
+        const stale = !override && (connection !== 'live' || !data || now - confirmed > panel.staleAfterSec * 1000)
+        return (
+          <PanelView
+            key={`${dashboard.id}-${panel.id}`}
+            panel={panel}
+            data={data}
+            region={region}
+            asOf={room?.asOf ?? null}
+            stale={stale && Boolean(data)}
+            u={u}
+            flags={flags}
+            since={room?.changedAt[panel.id] ?? 0}
+            onSelectRegion={onSelectRegion}
+            exportable={exportable}
+          />
+        )
+      })}
+    </>
+  )
+}

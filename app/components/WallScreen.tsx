@@ -1,0 +1,108 @@
+'use client'
+
+import { useCallback, useEffect, useState } from 'react'
+import { dashboards } from '../../dashboards'
+import { themeTitles, type FlagEvent, type ThemeId } from '../../dashboards/types'
+import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
+import type { FitMode } from '../lib/fit'
+import { advance, currentView, jumpToFlag, type RotationPlan, type RotationState } from '../lib/rotation'
+import { ThemeBoard } from './ThemeBoard'
+import { WallFrame, useSafeReload } from './WallFrame'
+import { useFlags, useLiveRoom, useSocket } from './useLive'
+
+export interface WallScreenProps {
+  plan: RotationPlan
+  /** false on /wall/[theme]: one theme, no rotation */
+  rotate: boolean
+  region: string
+  token?: string
+  kiosk: boolean
+  fit: FitMode
+  screen?: string
+  /** jump to 监管预警 on critical flags (default on) */
+  jump: boolean
+  reloadDaily: boolean
+}
+
+/**
+ * A wall screen: one socket, the current theme's room, the playlist timer and the detour to
+ * 监管预警 when a critical flag comes in. The position is kept per screen name, so the daily
+ * reload resumes where it was.
+ */
+export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, jump, reloadDaily }: WallScreenProps) {
+  const storageKey = `ykt-rotation-${screen ?? 'default'}`
+  const [state, setState] = useState<RotationState>({ index: 0, detour: null })
+  const [paused, setPaused] = useState(false)
+  useEffect(() => {
+    const saved = Number(sessionStorage.getItem(storageKey))
+    if (Number.isInteger(saved) && saved > 0) setState({ index: saved % plan.themes.length, detour: null })
+  }, [storageKey, plan.themes.length])
+  useEffect(() => {
+    sessionStorage.setItem(storageKey, String(state.index))
+  }, [storageKey, state.index])
+
+  const view = rotate ? currentView(plan, state, region) : state.detour ? currentView(plan, state, region) : { theme: plan.themes[0], region }
+  const dashboard = dashboards[view.theme]
+  const dwellSec = plan.dwellOverride ?? dashboard.dwellSec
+
+  useEffect(() => {
+    if ((!rotate || paused) && !state.detour) return
+    const wait = state.detour ? Math.max(0, state.detour.until - Date.now()) : dwellSec * 1000
+    const timer = setTimeout(() => setState((s) => advance(plan, s, Date.now())), wait)
+    return () => clearTimeout(timer)
+  }, [rotate, paused, state, dwellSec, plan])
+
+  const socket = useSocket(token)
+  const live = useLiveRoom(socket, view.theme, view.region)
+  const onFlag = useCallback(
+    (flag: FlagEvent) => {
+      if (!jump || flag.severity !== 'critical') return
+      const target = countyOf(flag.regionCode) ?? CITY_CODE
+      setState((s) => jumpToFlag(s, target, Date.now(), plan.dwellOverride ?? dashboards.alerts.dwellSec))
+    },
+    [jump, plan.dwellOverride],
+  )
+  const flags = useFlags(socket, onFlag)
+  useSafeReload(reloadDaily)
+
+  const place = getRegion(view.region)?.name ?? view.region
+  const notice = state.detour ? `重大风险预警：${getRegion(state.detour.region)?.name ?? ''} — 已切换至监管预警` : null
+  const controls = (
+    <>
+      {plan.themes.map((theme, i) => (
+        <button key={theme} type="button" className={theme === view.theme ? 'active' : ''} onClick={() => setState({ index: i, detour: null })}>
+          {themeTitles[theme]}
+        </button>
+      ))}
+      {rotate && (
+        <button type="button" onClick={() => setPaused((p) => !p)}>{paused ? '继续轮播' : '暂停轮播'}</button>
+      )}
+      <button type="button" onClick={() => void document.documentElement.requestFullscreen?.()}>全屏</button>
+    </>
+  )
+  return (
+    <div className="wall-root" data-theme={view.theme} data-region={view.region}>
+      <WallFrame
+        title={dashboard.title}
+        place={place}
+        asOf={live.room?.asOf ?? null}
+        connection={live.connection}
+        error={live.error}
+        kiosk={kiosk}
+        fit={fit}
+        screen={screen}
+        controls={controls}
+        notice={notice}
+      >
+        <ThemeBoard
+          dashboard={dashboard}
+          room={live.room}
+          region={view.region}
+          connection={live.connection}
+          flags={flags}
+          onSelectRegion={kiosk ? undefined : (code) => window.location.assign(`/region/${code}${token ? `?token=${encodeURIComponent(token)}` : ''}`)}
+        />
+      </WallFrame>
+    </div>
+  )
+}

@@ -1,0 +1,270 @@
+import type { EChartsOption } from 'echarts'
+import type { Panel, PanelData } from '../../dashboards/types'
+import { formatAxis, formatPeriod, formatValueText } from './format'
+import { palette } from './palette'
+import { levelOf } from './thresholds'
+
+/**
+ * PanelData → ECharts option, sized for the wall. `u` is screen pixels per design pixel, so a
+ * 14 px label stays 14 design pixels at any resolution (ECharts draws at the real resolution).
+ * Series carry ids so `setOption` merges in place: ticks move bars, they do not redraw from zero.
+ */
+export function chartOption(panel: Panel, data: PanelData, u: number): EChartsOption | null {
+  switch (data.kind) {
+    case 'series':
+      if (panel.kind === 'pie') return pieOption(panel, data.series[0]?.values.map((value, i) => ({ name: data.categories[i], value })) ?? [], u)
+      if (panel.kind === 'hbar' && isPyramid(data)) return pyramidOption(panel, data, u)
+      return cartesianOption(panel, data, u)
+    case 'regions': {
+      const rows = [...data.rows].sort((a, b) => b.value - a.value)
+      if (panel.kind === 'pie') return pieOption(panel, rows.map((r) => ({ name: r.name, value: r.value })), u)
+      if (panel.kind === 'treemap') return treemapOption(panel, rows, u)
+      return rankedBarsOption(panel, rows, u)
+    }
+    case 'funnel':
+      return funnelOption(panel, data.stages, u)
+    case 'value':
+      return panel.kind === 'gauge' ? gaugeOption(panel, data, u) : null
+    default:
+      return null
+  }
+}
+
+const base = (u: number): EChartsOption => ({
+  backgroundColor: 'transparent',
+  textStyle: { color: palette.text, fontSize: 14 * u, fontFamily: 'inherit' },
+  animationDuration: 600,
+  // in-place updates glide briefly instead of replaying the entrance animation
+  animationDurationUpdate: 400,
+  tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: 14 * u }, backgroundColor: '#0d2246ee', borderColor: palette.border },
+})
+
+function axisLabel(u: number) {
+  return { color: palette.muted, fontSize: 13 * u }
+}
+
+function categoryLabel(category: string): string {
+  return formatPeriod(category).replace(/^(\d{4})年(\d+)月$/, (_, y: string, m: string) => `${y.slice(2)}年${m}月`)
+}
+
+function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
+  const horizontal = panel.kind === 'hbar'
+  const [first, ...rest] = data.series
+  // a second series of another nature (e.g. 人次 beside 金额) goes on its own axis
+  const dualAxis = !horizontal && rest.length === 1 && panel.kind === 'line'
+  const categoryAxis = {
+    type: 'category' as const,
+    data: data.categories.map(categoryLabel),
+    axisLabel: { ...axisLabel(u), hideOverlap: true },
+    axisLine: { lineStyle: { color: palette.axis } },
+    axisTick: { show: false },
+    inverse: horizontal,
+  }
+  const valueAxis = (position?: 'left' | 'right', unit = panel.unit) => ({
+    type: 'value' as const,
+    position,
+    axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
+    splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
+  })
+  const seriesList = data.series.map((s, i) => {
+    const onRight = dualAxis && i === 1
+    const asLine = panel.kind === 'line' && !onRight
+    return {
+      id: s.name,
+      name: s.name,
+      type: asLine ? ('line' as const) : ('bar' as const),
+      data: s.values,
+      yAxisIndex: onRight ? 1 : 0,
+      smooth: asLine,
+      showSymbol: false,
+      barMaxWidth: 26 * u,
+      lineStyle: asLine ? { width: 3 * u } : undefined,
+      areaStyle: asLine && i === 0 ? { color: { type: 'linear' as const, x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: '#37d4ff55' }, { offset: 1, color: '#37d4ff00' }] } } : undefined,
+      itemStyle: { color: onRight ? '#ffc94d88' : palette.series[i % palette.series.length], borderRadius: horizontal ? [0, 3 * u, 3 * u, 0] : [3 * u, 3 * u, 0, 0] },
+    }
+  })
+  return {
+    ...base(u),
+    color: [...palette.series],
+    tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: 13 * u }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
+    grid: { left: 8 * u, right: 12 * u, top: (data.series.length > 1 ? 30 : 14) * u, bottom: 6 * u, containLabel: true },
+    xAxis: horizontal ? valueAxis() : categoryAxis,
+    yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
+    series: seriesList,
+  } as EChartsOption
+}
+
+function isPyramid(data: Extract<PanelData, { kind: 'series' }>): boolean {
+  const names = data.series.map((s) => s.name)
+  return names.length === 2 && names.includes('男') && names.includes('女')
+}
+
+/** Population pyramid: men to the left, women to the right, youngest band at the bottom. */
+function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
+  const men = data.series.find((s) => s.name === '男')!
+  const women = data.series.find((s) => s.name === '女')!
+  return {
+    ...base(u),
+    tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Math.abs(Number(v)), panel.unit) },
+    legend: { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: 13 * u }, itemWidth: 14 * u, itemHeight: 8 * u },
+    grid: { left: 8 * u, right: 14 * u, top: 28 * u, bottom: 4 * u, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(Math.abs(v), panel.unit) }, splitLine: { lineStyle: { color: palette.grid, type: 'dashed' } } },
+    yAxis: { type: 'category', data: data.categories, axisLabel: axisLabel(u), axisTick: { show: false }, axisLine: { lineStyle: { color: palette.axis } } },
+    series: [
+      { id: '男', name: '男', type: 'bar', stack: 'p', data: men.values.map((v) => -v), itemStyle: { color: '#37a6ff' }, barCategoryGap: '20%' },
+      { id: '女', name: '女', type: 'bar', stack: 'p', data: women.values, itemStyle: { color: '#ff7eb6' } },
+    ],
+  }
+}
+
+/** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
+function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number): EChartsOption {
+  const shown = rows.slice(0, 15)
+  return {
+    ...base(u),
+    tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    grid: { left: 8 * u, right: 70 * u, top: 8 * u, bottom: 4 * u, containLabel: true },
+    xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },
+    yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: 14 * u }, axisTick: { show: false }, axisLine: { show: false } },
+    series: [
+      {
+        id: 'value',
+        type: 'bar',
+        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: levelColor(panel, r.value) } })),
+        barMaxWidth: 18 * u,
+        showBackground: true,
+        backgroundStyle: { color: '#ffffff0a' },
+        itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
+        label: { show: true, position: 'right', color: palette.text, fontSize: 13 * u, formatter: (p: { value: unknown }) => formatValueText(Number(p.value), panel.unit) },
+      },
+    ],
+  } as EChartsOption
+}
+
+function levelColor(panel: Panel, value: number): string | { type: 'linear'; x: number; y: number; x2: number; y2: number; colorStops: Array<{ offset: number; color: string }> } {
+  const level = levelOf(panel.thresholds, value)
+  if (level === 'critical') return palette.critical
+  if (level === 'warn') return palette.warn
+  return { type: 'linear', x: 0, y: 0, x2: 1, y2: 0, colorStops: [{ offset: 0, color: '#1766a8' }, { offset: 1, color: palette.accent }] }
+}
+
+function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, u: number): EChartsOption {
+  const sorted = [...items].sort((a, b) => b.value - a.value)
+  // beyond 8 slices a pie is unreadable on a wall: the tail becomes 其他
+  const shown = sorted.length > 8 ? [...sorted.slice(0, 7), { name: '其他', value: sorted.slice(7).reduce((s, i) => s + i.value, 0) }] : sorted
+  return {
+    ...base(u),
+    color: [...palette.series],
+    tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    legend: { type: 'scroll', orient: 'vertical', right: 4 * u, top: 'middle', textStyle: { color: palette.text, fontSize: 13 * u }, itemWidth: 12 * u, itemHeight: 12 * u, itemGap: 8 * u, pageTextStyle: { color: palette.muted } },
+    series: [
+      {
+        id: 'pie',
+        type: 'pie',
+        radius: ['42%', '70%'],
+        center: ['32%', '52%'],
+        data: shown,
+        label: { show: true, position: 'inside', formatter: '{d}%', color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
+        labelLine: { show: false },
+        itemStyle: { borderColor: palette.panel, borderWidth: 2 * u },
+      },
+    ],
+  }
+}
+
+function treemapOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number): EChartsOption {
+  return {
+    ...base(u),
+    tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    series: [
+      {
+        id: 'treemap',
+        type: 'treemap',
+        roam: false,
+        nodeClick: false,
+        breadcrumb: { show: false },
+        width: '100%',
+        height: '100%',
+        label: { fontSize: 14 * u, formatter: (p: { name: string; value: unknown }) => `${p.name}\n${formatValueText(Number(p.value), panel.unit)}` },
+        itemStyle: { borderColor: palette.ground, borderWidth: 2 * u, gapWidth: 2 * u },
+        levels: [{ color: [...palette.ramp].reverse() as string[], colorMappingBy: 'index' }],
+        data: rows.map((r) => ({ name: r.name, value: r.value, code: r.code })),
+      },
+    ],
+  } as EChartsOption
+}
+
+function funnelOption(panel: Panel, stages: Array<{ name: string; value: number }>, u: number): EChartsOption {
+  const first = stages[0]?.value || 1
+  return {
+    ...base(u),
+    color: ['#37d4ff', '#2fb8f0', '#2a9ce0', '#2580cf', '#2064be', '#1b4aa8'],
+    tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    series: [
+      {
+        id: 'funnel',
+        type: 'funnel',
+        sort: 'none',
+        left: '6%',
+        width: '88%',
+        top: 6 * u,
+        bottom: 6 * u,
+        minSize: '28%',
+        gap: 3 * u,
+        data: stages.map((s) => ({ name: s.name, value: s.value })),
+        label: {
+          show: true,
+          position: 'inside',
+          color: '#ffffff',
+          fontSize: 15 * u,
+          fontWeight: 'bold',
+          textBorderColor: '#04101f',
+          textBorderWidth: 2 * u,
+          formatter: (p: { name: string; value: unknown }) => `${p.name}  ${formatValueText(Number(p.value), panel.unit)}  ${((Number(p.value) / first) * 100).toFixed(1)}%`,
+        },
+        itemStyle: { borderWidth: 0 },
+      },
+    ],
+  } as EChartsOption
+}
+
+/** A rate gauge with the comparison (序时进度) drawn as a gold mark on the dial. */
+function gaugeOption(panel: Panel, data: Extract<PanelData, { kind: 'value' }>, u: number): EChartsOption {
+  const level = levelOf(panel.thresholds, data.value)
+  const color = level === 'critical' ? palette.critical : level === 'warn' ? palette.warn : palette.accent
+  const common = { type: 'gauge' as const, min: 0, max: 100, startAngle: 210, endAngle: -30, radius: '92%', center: ['50%', '58%'] }
+  const series: NonNullable<EChartsOption['series']> = [
+    {
+      ...common,
+      id: 'value',
+      progress: { show: true, width: 16 * u, itemStyle: { color } },
+      axisLine: { lineStyle: { width: 16 * u, color: [[1, '#16305a']] } },
+      axisTick: { show: false },
+      splitLine: { show: false },
+      axisLabel: { show: false },
+      pointer: { show: false },
+      anchor: { show: false },
+      title: { show: false },
+      detail: { valueAnimation: true, offsetCenter: [0, '5%'], fontSize: 44 * u, fontWeight: 'bold', color: palette.text, formatter: (v: number) => `${v.toFixed(1)}%` },
+      data: [{ value: Number(data.value.toFixed(2)) }],
+    },
+  ]
+  if (data.compare) {
+    series.push({
+      ...common,
+      id: 'compare',
+      axisLine: { show: false },
+      axisTick: { show: false },
+      splitLine: { show: false },
+      axisLabel: { show: false },
+      progress: { show: false },
+      pointer: { show: true, icon: 'rect', length: 24 * u, width: 5 * u, offsetCenter: [0, '-78%'], itemStyle: { color: palette.gold } },
+      anchor: { show: false },
+      title: { show: true, offsetCenter: [0, '42%'], color: palette.gold, fontSize: 15 * u },
+      detail: { show: true, offsetCenter: [0, '62%'], color: palette.gold, fontSize: 18 * u, formatter: (v: number) => `${v.toFixed(1)}%` },
+      data: [{ value: Number(data.compare.value.toFixed(2)), name: data.compare.label }],
+    })
+  }
+  return { ...base(u), tooltip: { show: false }, series }
+}

@@ -1,0 +1,45 @@
+import { THEME_IDS, type ThemeId } from '../../dashboards/types'
+
+/**
+ * The /wall playlist: which themes, how long each stays, and the detour to 监管预警 when a
+ * critical flag arrives. Pure functions; the component only keeps time.
+ */
+export interface RotationPlan {
+  themes: ThemeId[]
+  /** seconds per theme; undefined = each dashboard's own dwellSec */
+  dwellOverride?: number
+}
+
+export function parseRotation(themesParam: string | undefined, dwellParam: string | undefined): RotationPlan {
+  const requested = (themesParam ?? '').split(',').map((t) => t.trim()).filter(Boolean)
+  const themes = requested.filter((t): t is ThemeId => (THEME_IDS as readonly string[]).includes(t))
+  const dwell = Number(dwellParam)
+  return {
+    themes: themes.length ? [...new Set(themes)] : [...THEME_IDS],
+    dwellOverride: Number.isFinite(dwell) && dwell >= 3 ? Math.round(dwell) : undefined,
+  }
+}
+
+export interface RotationState {
+  /** position in the playlist */
+  index: number
+  /** a detour in progress: show this theme for this region until `until` (ms epoch) */
+  detour: { theme: ThemeId; region: string; until: number } | null
+}
+
+/** What is on screen now. */
+export function currentView(plan: RotationPlan, state: RotationState, cityCode: string): { theme: ThemeId; region: string } {
+  if (state.detour) return { theme: state.detour.theme, region: state.detour.region }
+  return { theme: plan.themes[state.index % plan.themes.length], region: cityCode }
+}
+
+/** Advance when the dwell elapsed; a finished detour resumes the playlist where it left off. */
+export function advance(plan: RotationPlan, state: RotationState, now: number): RotationState {
+  if (state.detour) return now >= state.detour.until ? { index: state.index, detour: null } : state
+  return { index: (state.index + 1) % plan.themes.length, detour: null }
+}
+
+/** A critical flag sends the screen to 监管预警 for the flag's region for one dwell. */
+export function jumpToFlag(state: RotationState, region: string, now: number, dwellSec: number): RotationState {
+  return { index: state.index, detour: { theme: 'alerts', region, until: now + dwellSec * 1000 } }
+}

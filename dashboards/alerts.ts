@@ -1,0 +1,24 @@
+import type { z } from 'zod'
+import type { dashboardSchema } from './types'
+
+/**
+ * 监管预警: live flags by rule, class, severity and region, with map markers for new flags, the
+ * ticker, and overdue approvals (reminders vs escalations). The wall jumps here on a critical flag.
+ */
+export const alerts: z.input<typeof dashboardSchema> = {
+  id: 'alerts',
+  title: '监管预警',
+  dwellSec: 30,
+  panels: [
+    { id: 'open', title: '未处置预警', metric: 'flags.open', kind: 'kpi', unit: '条', grid: { x: 0, y: 0, w: 6, h: 2 }, thresholds: [{ above: 500, level: 'warn' }], staleAfterSec: 120 },
+    { id: 'critical', title: '重大风险预警', metric: 'flags.critical', kind: 'kpi', unit: '条', grid: { x: 6, y: 0, w: 6, h: 2 }, thresholds: [{ above: 0, level: 'critical' }], staleAfterSec: 120 },
+    { id: 'failed-open', title: '失败未重发', metric: 'payments.failedOpen', kind: 'kpi', unit: '笔', grid: { x: 12, y: 0, w: 6, h: 2 }, thresholds: [{ above: 100, level: 'warn' }], staleAfterSec: 120 },
+    { id: 'closure-rate', title: '整改销号率', metric: 'ledger.closureRate', kind: 'kpi', unit: '%', grid: { x: 18, y: 0, w: 6, h: 2 }, thresholds: [{ below: 80, level: 'warn' }], staleAfterSec: 300 },
+    { id: 'by-rule', title: '预警规则排名', metric: 'flags.byRule', kind: 'hbar', unit: '条', grid: { x: 0, y: 2, w: 6, h: 6 }, staleAfterSec: 120 },
+    { id: 'by-class', title: '问题数据分类', metric: 'flags.byClass', kind: 'pie', unit: '条', grid: { x: 0, y: 8, w: 6, h: 4 }, staleAfterSec: 300 },
+    { id: 'map', title: '各地区未处置预警', metric: 'flags.byRegion', kind: 'map', unit: '条', grid: { x: 6, y: 2, w: 12, h: 6 }, staleAfterSec: 120 },
+    { id: 'overdue', title: '审批超时（提醒/督办）', metric: 'approvals.overdue', kind: 'bar', unit: '条', grid: { x: 6, y: 8, w: 12, h: 4 }, staleAfterSec: 300 },
+    { id: 'ticker', title: '实时预警', metric: 'flags.ticker', params: { limit: 20 }, kind: 'ticker', grid: { x: 18, y: 2, w: 6, h: 6 }, staleAfterSec: 120 },
+    { id: 'by-severity', title: '预警等级', metric: 'flags.bySeverity', kind: 'pie', unit: '条', grid: { x: 18, y: 8, w: 6, h: 4 }, staleAfterSec: 120 },
+  ],
+}

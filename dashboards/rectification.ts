@@ -1,0 +1,18 @@
+import type { z } from 'zod'
+import type { dashboardSchema } from './types'
+
+/** 问题整改: the problem ledger (清单制 + 责任制 + 销号制): status, closure rate, overdue items. */
+export const rectification: z.input<typeof dashboardSchema> = {
+  id: 'rectification',
+  title: '问题整改',
+  dwellSec: 25,
+  panels: [
+    { id: 'closure-rate', title: '整改销号率', metric: 'ledger.closureRate', kind: 'gauge', unit: '%', grid: { x: 0, y: 0, w: 6, h: 5 }, thresholds: [{ below: 80, level: 'warn' }], staleAfterSec: 600 },
+    { id: 'open', title: '未处置预警', metric: 'flags.open', kind: 'kpi', unit: '条', grid: { x: 6, y: 0, w: 6, h: 2 }, staleAfterSec: 300 },
+    { id: 'critical', title: '重大风险预警', metric: 'flags.critical', kind: 'kpi', unit: '条', grid: { x: 12, y: 0, w: 6, h: 2 }, thresholds: [{ above: 0, level: 'critical' }], staleAfterSec: 300 },
+    { id: 'by-status', title: '台账状态', metric: 'ledger.byStatus', kind: 'pie', unit: '条', grid: { x: 18, y: 0, w: 6, h: 5 }, staleAfterSec: 600 },
+    { id: 'by-class', title: '问题分类', metric: 'flags.byClass', kind: 'bar', unit: '条', grid: { x: 6, y: 2, w: 12, h: 3 }, staleAfterSec: 600 },
+    { id: 'overdue-list', title: '逾期未整改清单', metric: 'ledger.overdue', kind: 'table', grid: { x: 0, y: 5, w: 14, h: 7 }, staleAfterSec: 600 },
+    { id: 'approvals', title: '审批超时（提醒/督办）', metric: 'approvals.overdue', kind: 'bar', unit: '条', grid: { x: 14, y: 5, w: 10, h: 7 }, staleAfterSec: 600 },
+  ],
+}

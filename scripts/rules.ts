@@ -1,0 +1,55 @@
+/**
+ * Supervision rules from the command line, on the DATA_DIR database (or CLICKHOUSE_URL):
+ *   npx tsx scripts/rules.ts --backtest [--today YYYY-MM-DD] [--rule R01]
+ *       every rule over all history, against the generator's ground truth
+ *   npx tsx scripts/rules.ts --run [--today YYYY-MM-DD]
+ *       a full pass that stores new flags (and 政策找人 follow-ups)
+ * --today defaults to the newest payment day in the data.
+ */
+import { loadConfig } from '../server/config'
+import { openDb } from '../server/db/client'
+import { migrate } from '../server/db/migrate'
+import { backtest, dataToday } from '../server/rules/backtest'
+import { rules } from '../server/rules/catalog/index'
+import { startRuleEngine } from '../server/rules/engine'
+import { shanghaiToday } from '../server/rules/params'
+import { consoleLogger, type AppContext } from '../server/context'
+
+const args = process.argv.slice(2)
+const option = (name: string) => {
+  const index = args.indexOf(name)
+  return index >= 0 ? args[index + 1] : undefined
+}
+
+const config = loadConfig()
+const db = await openDb({ url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE, dataDir: config.dataDir })
+try {
+  await migrate(db)
+  const today = option('--today') ?? (await dataToday(db)) ?? shanghaiToday()
+  const only = option('--rule')
+  const selected = only ? rules.filter((rule) => rule.id === only) : rules
+  if (args.includes('--backtest')) {
+    console.log(`back-test as of ${today} on ${config.CLICKHOUSE_URL ? 'ClickHouse' : config.dataDir}`)
+    const rows = await backtest(db, today, selected)
+    const pct = (value: number | null) => (value === null ? '   -  ' : `${(value * 100).toFixed(1).padStart(5)}%`)
+    console.log('rule  found  truth  recall  precision   ms   name')
+    for (const row of rows) {
+      console.log(`${row.ruleId.padEnd(4)} ${String(row.found).padStart(6)} ${String(row.truth).padStart(6)} ${pct(row.recall)}  ${pct(row.precision)}  ${String(row.ms).padStart(6)}  ${row.name}`)
+      if (row.missed.length) console.log(`       missed e.g. ${row.missed.join(', ')}`)
+      if (row.extra.length) console.log(`       extra  e.g. ${row.extra.join(', ')}`)
+    }
+    const total = rows.reduce((sum, row) => sum + row.ms, 0)
+    console.log(`total ${total} ms`)
+  } else if (args.includes('--run')) {
+    const ctx: AppContext = { config, db, log: consoleLogger, startedAt: new Date(), auth: undefined as never, onIngest: [], healthExtras: [] }
+    const engine = startRuleEngine(ctx, { today: () => today, rules: selected, initialPass: false })
+    const summary = await engine.runNow()
+    await engine.stop()
+    console.log(`stored ${summary.newFlags} new flags as of ${today} in ${summary.ms} ms`, summary.byRule, summary.failed.length ? `failed: ${summary.failed.join(', ')}` : '')
+  } else {
+    console.log('usage: npx tsx scripts/rules.ts --backtest | --run [--today YYYY-MM-DD] [--rule R01]')
+    process.exitCode = 2
+  }
+} finally {
+  await db.close()
+}

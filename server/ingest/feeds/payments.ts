@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import {
+  checkRegionChain, department, date, dateTime, eventTime, flag, fundLevel, gender, idNumber, money, nonEmptyText,
+  optionalIdNumber, optionalRecordId, period, projectCode, recordId, text,
+} from '../fields'
+import { ingestLimits } from '../limits'
+import { defineFeed } from './feedSpec'
+
+/**
+ * 支付明细 → payment_detail: every column except batch_id (from the request), ingested_at (set by
+ * the database) and age_years (materialized). Approval times are null until the node is reached.
+ */
+export const paymentRecord = z
+  .object({
+    detail_id: recordId(),
+    period: period(),
+    project_code: projectCode(),
+    dept: department(),
+    paying_unit: nonEmptyText(100),
+    county_code: z.string(),
+    town_code: z.string(),
+    village_code: z.string(),
+    household_id: recordId(),
+    person_name: nonEmptyText(50),
+    id_number: idNumber(),
+    gender: gender(),
+    // Not cross-checked with the 身份证号 here: a disagreement is a data-quality finding (R24), not a reason to refuse.
+    birth_date: date({ from: '1900-01-01', to: '2099-12-31' }),
+    card_number: z.string().regex(/^\d{12,19}$/, 'must be 12–19 digits'),
+    account_holder: nonEmptyText(50),
+    holder_id_number: optionalIdNumber(),
+    bank: nonEmptyText(50),
+    phone: z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})?$/, 'must be empty, a mobile number or a landline'),
+    base_quantity: money(1_000_000),
+    standard: money(ingestLimits.maxPaymentYuan),
+    amount_due: money(ingestLimits.maxPaymentYuan),
+    amount_paid: money(ingestLimits.maxPaymentYuan),
+    pay_time: eventTime(),
+    status: z.enum(['成功', '失败', '退回', '在途']),
+    failure_reason: text(200),
+    reissue_of: optionalRecordId(),
+    // Empty links are accepted: a detail without plan or voucher is what the broken-chain rule (R20) finds.
+    plan_id: optionalRecordId(),
+    voucher_id: optionalRecordId(),
+    indicator_doc: optionalRecordId(),
+    fund_level: fundLevel(),
+    proxy_held: flag(),
+    proxy_holder_id: optionalIdNumber(),
+    proxy_holder_name: text(50),
+    applied_at: dateTime().nullable().default(null),
+    village_reviewed_at: dateTime().nullable().default(null),
+    town_reviewed_at: dateTime().nullable().default(null),
+    county_decided_at: dateTime().nullable().default(null),
+    city_managed_at: dateTime().nullable().default(null),
+    publicity_start: date().nullable().default(null),
+    publicity_end: date().nullable().default(null),
+    prereview_hits: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be rule ids such as R05')).max(124).default([]),
+  })
+  .strict()
+  .superRefine((record, ctx) => checkRegionChain(record, ctx))
+
+export type PaymentRecord = z.output<typeof paymentRecord>
+
+export const paymentsFeed = defineFeed({
+  feed: 'payments',
+  table: 'payment_detail',
+  record: paymentRecord,
+  amountColumn: 'amount_paid',
+  timeOf: (record) => record.pay_time,
+})

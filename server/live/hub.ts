@@ -1,0 +1,338 @@
+import type http from 'node:http'
+import { Server, type Socket } from 'socket.io'
+import { z } from 'zod'
+import { isKnownRegion } from '../../geo/regions'
+import {
+  roomName,
+  socketEvents,
+  THEME_IDS,
+  type Dashboard,
+  type FlagEvent,
+  type Heartbeat,
+  type PanelData,
+  type RoomUpdate,
+  type Snapshot,
+  type SubscribeAck,
+  type ThemeId,
+} from '../../dashboards/types'
+import { inScope, type Principal } from '../access/principal'
+import type { AppContext, IngestEvent } from '../context'
+import type { DataKind } from '../metrics/define'
+import { metricRegistry, type MetricRegistry } from '../metrics/registry'
+import { ChangeClock, kindsForFeed } from './changes'
+import { countingDb } from './countingDb'
+import { IngestLatency, LatencyRing } from './latency'
+import { MetricMemo } from './memo'
+import { Room, type LivePanel } from './room'
+import { wallRoom, withoutPersonColumns } from './wallView'
+
+export interface LiveHubOptions {
+  registry?: MetricRegistry
+  heartbeatMs?: number
+  /** Rooms are recomputed at least this often even without new data: "today" and 序时进度 move with the clock. */
+  refreshEveryMs?: number
+}
+
+export interface LiveHub {
+  io: Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>
+  close(): Promise<void>
+  broadcastFlags(events: FlagEvent[]): void
+  /** Rules, ledger and outreach changes that do not come through ingest. */
+  markChanged(kind: DataKind): void
+  stats(): LiveStats
+}
+
+export interface LiveStats {
+  clients: number
+  ticks: number
+  computations: number
+  dbQueries: number
+  ingestToScreenMs: ReturnType<LatencyRing['summary']> & { unshown: number }
+  /** Per-room computation time in ticks, by theme. */
+  tickComputeMs: Record<string, ReturnType<LatencyRing['summary']>>
+  rooms: Array<{ room: string; subscribers: number; seq: number; computations: number; computeMs: ReturnType<LatencyRing['summary']> }>
+}
+
+interface ServerToClient {
+  update: (update: RoomUpdate) => void
+  heartbeat: (heartbeat: Heartbeat) => void
+  flag: (event: FlagEvent) => void
+}
+
+interface ClientToServer {
+  subscribe: (payload: unknown, ack: unknown) => void
+  snapshot: (payload: unknown, ack: unknown) => void
+  unsubscribe: (payload: unknown, ack?: unknown) => void
+}
+
+type HubSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>
+
+interface SocketData {
+  principal: Principal
+  subscriptions: Set<string>
+}
+
+const subscribeRequest = z
+  .object({ dashboard: z.enum(THEME_IDS), region: z.string().refine(isKnownRegion) })
+  .strict()
+
+/**
+ * The Socket.IO hub on the app's HTTP server (path /socket.io). Screens subscribe to a
+ * (dashboard, region) room; each tick recomputes every watched room whose data changed, once,
+ * and pushes only the panels that differ from what was sent.
+ */
+export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: Dashboard[], options: LiveHubOptions = {}): LiveHub {
+  const registry = options.registry ?? metricRegistry
+  const counted = countingDb(ctx.db)
+  const memo = new MetricMemo(counted.db, registry)
+  const clock = new ChangeClock()
+  const latency = new IngestLatency()
+  const tickComputeMs = new Map<string, LatencyRing>()
+  const rooms = new Map<string, Room>()
+  const panelsByTheme = livePanels(ctx, dashboards, registry)
+  let ticks = 0
+  let computations = 0
+  let ticking = false
+
+  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(server, {
+    path: '/socket.io',
+    serveClient: false,
+  })
+
+  io.use((socket, next) => {
+    ctx.auth.identifySocket(socket.handshake).then(
+      (principal) => {
+        if (!principal) return next(new Error('unauthorized'))
+        socket.data.principal = principal
+        socket.data.subscriptions = new Set()
+        next()
+      },
+      () => next(new Error('unauthorized')),
+    )
+  })
+
+  io.on('connection', (socket) => {
+    const answer = (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return
+      subscribe(socket, payload).then(
+        (reply) => ack(reply),
+        (error) => {
+          ctx.log.error(`live subscribe failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+          ack({ ok: false, error: '服务暂时不可用' } satisfies SubscribeAck)
+        },
+      )
+    }
+    socket.on(socketEvents.subscribe, answer)
+    // A client that saw a seq gap asks again for the whole room.
+    socket.on(socketEvents.snapshot, answer)
+    socket.on(socketEvents.unsubscribe, (payload: unknown, ack?: unknown) => {
+      const parsed = subscribeRequest.safeParse(payload)
+      if (parsed.success) {
+        const name = roomName(parsed.data.dashboard, parsed.data.region)
+        void socket.leave(name)
+        void socket.leave(wallRoom(name))
+        socket.data.subscriptions.delete(name)
+      }
+      if (typeof ack === 'function') ack({ ok: parsed.success })
+    })
+  })
+
+  async function subscribe(socket: HubSocket, payload: unknown): Promise<SubscribeAck> {
+    const parsed = subscribeRequest.safeParse(payload)
+    if (!parsed.success) return { ok: false, error: '订阅参数无效：需要已知的主题和地区代码' }
+    const { dashboard, region } = parsed.data
+    const { principal } = socket.data
+    if (!inScope(principal, region)) return { ok: false, error: '无权查看该地区的数据' }
+    const room = roomFor(dashboard, region)
+    if (!room) return { ok: false, error: '该主题未配置' }
+    if (room.inflight) await room.inflight
+    else if (!room.computedAt || clock.changedSince(room.seen, room.reads)) await refresh(room, 'subscribe')
+    const isWall = principal.role === 'wall'
+    await socket.join(isWall ? wallRoom(room.name) : room.name)
+    socket.data.subscriptions.add(room.name)
+    return snapshotOf(room, isWall)
+  }
+
+  function roomFor(dashboard: ThemeId, region: string): Room | undefined {
+    const name = roomName(dashboard, region)
+    let room = rooms.get(name)
+    const theme = panelsByTheme.get(dashboard)
+    if (!room && theme) rooms.set(name, (room = new Room(theme.dashboard, region, theme.panels)))
+    return room
+  }
+
+  function snapshotOf(room: Room, forWall: boolean): Snapshot {
+    return {
+      ok: true,
+      room: room.name,
+      seq: room.seq,
+      asOf: room.asOf,
+      computedAt: room.computedAt ?? new Date().toISOString(),
+      panels: forWall ? wallPanels(room, room.panels) : { ...room.panels },
+    }
+  }
+
+  function wallPanels(room: Room, panels: Record<string, PanelData>): Record<string, PanelData> {
+    const metricOf = new Map(room.livePanels.map((live) => [live.panel.id, live.metric]))
+    return Object.fromEntries(Object.entries(panels).map(([id, data]) => [id, withoutPersonColumns(data, metricOf.get(id)?.personColumns)]))
+  }
+
+  function refresh(room: Room, reason: 'tick' | 'subscribe'): Promise<void> {
+    room.inflight ??= compute(room, reason).finally(() => {
+      room.inflight = undefined
+    })
+    return room.inflight
+  }
+
+  async function compute(room: Room, reason: 'tick' | 'subscribe'): Promise<void> {
+    const startedAt = Date.now()
+    room.seen = clock.now()
+    room.computations += 1
+    computations += 1
+    const results: Record<string, PanelData> = {}
+    await Promise.all(
+      room.livePanels.map(async ({ panel }) => {
+        try {
+          results[panel.id] = await memo.run(panel.metric, { ...panel.params, region: room.region })
+        } catch (error) {
+          logOnce(room, `panel ${panel.id} (${panel.metric})`, error)
+        }
+      }),
+    )
+    try {
+      room.asOf = await memo.asOf(room.region)
+    } catch (error) {
+      logOnce(room, 'asOf', error)
+    }
+    const changed = room.absorb(results)
+    const finishedAt = Date.now()
+    room.computeMs.add(finishedAt - startedAt)
+    if (reason === 'tick') ringFor(tickComputeMs, room.dashboard.id).add(finishedAt - startedAt)
+    room.computedAtMs = finishedAt
+    room.computedAt = new Date(finishedAt).toISOString()
+    if (Object.keys(changed).length === 0) return
+    room.seq += 1
+    const update: RoomUpdate = { room: room.name, seq: room.seq, asOf: room.asOf, computedAt: room.computedAt, panels: changed }
+    io.to(room.name).emit(socketEvents.update, update)
+    io.to(wallRoom(room.name)).emit(socketEvents.update, { ...update, panels: wallPanels(room, changed) })
+    latency.emitted(startedAt)
+  }
+
+  function logOnce(room: Room, what: string, error: unknown): void {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    const key = `${what}: ${message}`
+    if (room.loggedErrors.has(key)) return
+    room.loggedErrors.add(key)
+    ctx.log.warn(`live room ${room.name}: ${key}`)
+  }
+
+  function subscribers(room: Room): number {
+    const adapterRooms = io.sockets.adapter.rooms
+    return (adapterRooms.get(room.name)?.size ?? 0) + (adapterRooms.get(wallRoom(room.name))?.size ?? 0)
+  }
+
+  const refreshEveryMs = options.refreshEveryMs ?? 60_000
+  async function tick(): Promise<void> {
+    if (ticking) return // the previous tick is still computing: skip rather than pile up
+    ticking = true
+    ticks += 1
+    memo.clear()
+    try {
+      const now = Date.now()
+      const due = [...rooms.values()].filter(
+        (room) => subscribers(room) > 0 && (clock.changedSince(room.seen, room.reads) || now - room.computedAtMs >= refreshEveryMs),
+      )
+      await Promise.all(due.map((room) => refresh(room, 'tick')))
+      latency.expire()
+    } finally {
+      ticking = false
+    }
+  }
+  const tickTimer = setInterval(() => void tick(), ctx.config.TICK_MS)
+
+  const heartbeatTimer = setInterval(() => {
+    const serverTime = new Date().toISOString()
+    for (const socket of io.sockets.sockets.values()) {
+      const subscribed = Object.fromEntries([...(socket.data.subscriptions ?? [])].map((name) => [name, rooms.get(name)?.seq ?? 0]))
+      socket.emit(socketEvents.heartbeat, { serverTime, rooms: subscribed } satisfies Heartbeat)
+    }
+  }, options.heartbeatMs ?? 5000)
+
+  const markChanged = (kind: DataKind) => {
+    clock.mark(kind)
+    memo.clear()
+  }
+  const onIngest = (event: IngestEvent) => {
+    const kinds = kindsForFeed(event.feed)
+    if (kinds.length === 0) return
+    kinds.forEach(markChanged)
+    latency.received(event.acknowledgedAt)
+  }
+  ctx.onIngest.push(onIngest)
+
+  function stats(): LiveStats {
+    return {
+      clients: io.engine.clientsCount,
+      ticks,
+      computations,
+      dbQueries: counted.count(),
+      ingestToScreenMs: { ...latency.ring.summary(), unshown: latency.expired },
+      tickComputeMs: Object.fromEntries([...tickComputeMs].map(([theme, ring]) => [theme, ring.summary()])),
+      rooms: [...rooms.values()].map((room) => ({
+        room: room.name,
+        subscribers: subscribers(room),
+        seq: room.seq,
+        computations: room.computations,
+        computeMs: room.computeMs.summary(),
+      })),
+    }
+  }
+  const healthExtra = (): [string, unknown] => ['live', stats()]
+  ctx.healthExtras.push(healthExtra)
+
+  function broadcastFlags(events: FlagEvent[]): void {
+    if (events.length === 0) return
+    markChanged('flags')
+    for (const socket of io.sockets.sockets.values()) {
+      const { principal } = socket.data
+      for (const event of events) {
+        if (!inScope(principal, event.regionCode)) continue
+        socket.emit(socketEvents.flag, principal.role === 'wall' ? { ...event, subject: '' } : event)
+      }
+    }
+  }
+
+  async function close(): Promise<void> {
+    clearInterval(tickTimer)
+    clearInterval(heartbeatTimer)
+    ctx.onIngest.splice(ctx.onIngest.indexOf(onIngest), 1)
+    ctx.healthExtras.splice(ctx.healthExtras.indexOf(healthExtra), 1)
+    await Promise.all([...rooms.values()].map((room) => room.inflight))
+    // io.close() disconnects every socket and closes the HTTP server it is attached to; the
+    // app's own server.close() afterwards is then a no-op.
+    await io.close()
+  }
+
+  return { io, close, broadcastFlags, markChanged, stats }
+}
+
+function ringFor(rings: Map<string, LatencyRing>, key: string): LatencyRing {
+  let ring = rings.get(key)
+  if (!ring) rings.set(key, (ring = new LatencyRing(500)))
+  return ring
+}
+
+/** Panels whose metric is registered; the others are left out with one warning at start-up. */
+function livePanels(ctx: AppContext, dashboards: Dashboard[], registry: MetricRegistry): Map<string, { dashboard: Dashboard; panels: LivePanel[] }> {
+  const themes = new Map<string, { dashboard: Dashboard; panels: LivePanel[] }>()
+  for (const dashboard of dashboards) {
+    const panels: LivePanel[] = []
+    for (const panel of dashboard.panels) {
+      const metric = registry.get(panel.metric)
+      if (metric) panels.push({ panel, metric })
+      else ctx.log.warn(`live: theme ${dashboard.id} panel ${panel.id} names metric ${panel.metric}, which is not registered; left out`)
+    }
+    themes.set(dashboard.id, { dashboard, panels })
+  }
+  return themes
+}

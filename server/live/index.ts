@@ -1,0 +1,2 @@
+export { startLiveHub, type LiveHub, type LiveHubOptions, type LiveStats } from './hub'
+export { validateDashboards, DashboardConfigError } from './validateDashboards'

@@ -1,0 +1,58 @@
+import { io as connectClient, type Socket } from 'socket.io-client'
+import type { Auth, Principal } from '../../access/principal'
+
+/** Tokens → principals; stands in for the sign-in layer, which these tests do not exercise. */
+export function tokenAuth(principals: Record<string, Principal>): Auth {
+  const byToken = (token: unknown) => (typeof token === 'string' ? (principals[token] ?? null) : null)
+  return {
+    identify: async (req) => byToken(req.headers.authorization?.replace(/^Bearer /, '')),
+    identifySocket: async (handshake) => byToken(handshake.auth?.token),
+    require: async () => {
+      throw new Error('not used by live tests')
+    },
+  }
+}
+
+export function connect(url: string, token: string): Promise<Socket> {
+  const socket = connectClient(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false })
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket))
+    socket.once('connect_error', (error) => {
+      socket.close()
+      reject(error)
+    })
+  })
+}
+
+/** Resolves with the next `event` payload that satisfies `accept`, or rejects after `ms`. */
+export function nextEvent<T>(socket: Socket, event: string, ms = 10_000, accept: (payload: T) => boolean = () => true): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener)
+      reject(new Error(`no ${event} within ${ms} ms`))
+    }, ms)
+    const listener = (payload: T) => {
+      if (!accept(payload)) return
+      clearTimeout(timer)
+      socket.off(event, listener)
+      resolve(payload)
+    }
+    socket.on(event, listener)
+  })
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A port free right now (config refuses PORT=0, so tests pick one). */
+export async function freePort(): Promise<string> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolve(String(port)))
+    })
+  })
+}

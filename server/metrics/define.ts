@@ -1,0 +1,29 @@
+import type { z } from 'zod'
+import type { Db } from '../db/client'
+import type { PanelData } from '../../dashboards/types'
+
+/** Tables (feeds) a metric reads; the live hub recomputes a room only when one of them changed. */
+export type DataKind = 'payments' | 'budget' | 'flags' | 'ledger' | 'outreach' | 'workflow'
+
+export const DATA_KINDS: readonly DataKind[] = ['payments', 'budget', 'flags', 'ledger', 'outreach', 'workflow']
+
+export interface MetricDefinition<P extends z.ZodType = z.ZodType> {
+  /** e.g. 'payments.byChildRegion' */
+  name: string
+  /** Chinese, e.g. '各地区发放金额' */
+  title: string
+  /** zod schema; ALWAYS includes region: a known region code (geo/regions) */
+  params: P
+  /** Which tables it reads; the hub recomputes only when one of them received data (see onIngest feed names). */
+  reads: DataKind[]
+  /**
+   * Table columns that identify a person, even masked (subject, name, 身份证号, card, phone).
+   * Wall screens (role 'wall') receive aggregates only: the hub drops these columns for them.
+   */
+  personColumns?: string[]
+  run(db: Db, params: z.infer<P>): Promise<PanelData>
+}
+
+export function defineMetric<P extends z.ZodType>(definition: MetricDefinition<P>): MetricDefinition<P> {
+  return definition
+}

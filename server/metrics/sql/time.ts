@@ -1,0 +1,58 @@
+import { z } from 'zod'
+
+/**
+ * Calendar helpers in the wall's time zone (Asia/Shanghai, UTC+8 without DST), so "today" and
+ * "this month" do not depend on the server's TZ setting.
+ */
+const SHANGHAI_OFFSET_MS = 8 * 3600_000
+
+/** 'YYYY-MM-DD' of `now` in Shanghai. */
+export function shanghaiDate(now: Date = new Date()): string {
+  return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
+}
+
+/** YYYYMM of `now` in Shanghai. */
+export function shanghaiMonth(now: Date = new Date()): number {
+  const day = shanghaiDate(now)
+  return Number(day.slice(0, 4)) * 100 + Number(day.slice(5, 7))
+}
+
+export const yearMonthParam = z.coerce
+  .number()
+  .int()
+  .refine((value) => value >= 200001 && value <= 209912 && value % 100 >= 1 && value % 100 <= 12, { message: '期间应为 YYYYMM' })
+
+export const dayParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD')
+
+/** The `count` months ending with `last` (YYYYMM), oldest first. */
+export function monthsEndingAt(last: number, count: number): number[] {
+  const months: number[] = []
+  let year = Math.floor(last / 100)
+  let month = last % 100
+  for (let i = 0; i < count; i++) {
+    months.unshift(year * 100 + month)
+    month -= 1
+    if (month === 0) {
+      month = 12
+      year -= 1
+    }
+  }
+  return months
+}
+
+/** '2024-07-01' for 202407: the `month` column of the rollups is the first day of the month. */
+export function monthStart(yearMonth: number): string {
+  return `${Math.floor(yearMonth / 100)}-${String(yearMonth % 100).padStart(2, '0')}-01`
+}
+
+export function monthLabel(yearMonth: number): string {
+  return `${Math.floor(yearMonth / 100)}-${String(yearMonth % 100).padStart(2, '0')}`
+}
+
+/** 序时进度: the share of fiscal year `year` elapsed by the end of `day` (0 before it, 1 after it). */
+export function elapsedShareOfYear(year: number, day: string): number {
+  const start = Date.UTC(year, 0, 1)
+  const end = Date.UTC(year + 1, 0, 1)
+  const through = Date.parse(`${day}T00:00:00Z`) + 86_400_000
+  return Math.min(1, Math.max(0, (through - start) / (end - start)))
+}

@@ -1,0 +1,1 @@
+export { registerRecordRoutes, RECORD_ROLES, REVEAL_ROLES } from './routes'

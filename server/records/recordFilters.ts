@@ -1,0 +1,63 @@
+import { isKnownRegion } from '../../geo/regions'
+import { HttpError } from '../http/router'
+import { inScope, type Principal } from '../access/principal'
+import { regionCondition, type SqlCondition } from './regionScope'
+
+/** The filters of GET /api/records and its CSV export, validated; anything else is refused. */
+export interface RecordFilter {
+  region: string
+  project?: string
+  period?: number
+  status?: PaymentStatus
+  page: number
+  pageSize: number
+}
+
+export const PAYMENT_STATUSES = ['成功', '失败', '退回', '在途'] as const
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
+
+export const MAX_PAGE_SIZE = 100
+const MAX_PAGE = 10_000
+
+export function parseRecordFilter(query: URLSearchParams, who: Principal): RecordFilter {
+  const region = query.get('region') || who.scope
+  if (!isKnownRegion(region)) throw new HttpError(400, '未知的地区代码')
+  // Asking outside one's scope is refused outright; the SQL below also limits rows to the scope.
+  if (!inScope(who, region)) throw new HttpError(403, '该地区不在您的权限范围内')
+
+  const project = query.get('project') || undefined
+  if (project !== undefined && !/^[A-Za-z0-9_-]{1,16}$/.test(project)) throw new HttpError(400, '项目代码无效')
+
+  const periodText = query.get('period') || undefined
+  if (periodText !== undefined && !/^20[0-9]{2}(0[1-9]|1[0-2])$/.test(periodText)) throw new HttpError(400, '期间须为 YYYYMM')
+
+  const status = query.get('status') || undefined
+  if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) throw new HttpError(400, `状态须为 ${PAYMENT_STATUSES.join('/')}`)
+
+  const page = positiveInt(query.get('page'), 1, MAX_PAGE, 'page')
+  const pageSize = positiveInt(query.get('pageSize'), 20, MAX_PAGE_SIZE, 'pageSize')
+  return { region, project, period: periodText ? Number(periodText) : undefined, status: status as PaymentStatus | undefined, page, pageSize }
+}
+
+function positiveInt(text: string | null, fallback: number, max: number, name: string): number {
+  if (text === null || text === '') return fallback
+  if (!/^[0-9]{1,6}$/.test(text) || Number(text) < 1 || Number(text) > max) throw new HttpError(400, `${name} 须为 1–${max} 的整数`)
+  return Number(text)
+}
+
+/** WHERE clause: the principal's scope AND the requested region AND the filters, all parameters. */
+export function recordWhere(filter: RecordFilter, who: Principal): SqlCondition {
+  const scope = regionCondition(who.scope, 'scope')
+  const region = regionCondition(filter.region, 'region')
+  const parts = [scope.sql, region.sql]
+  const params: Record<string, unknown> = { ...scope.params, ...region.params }
+  if (filter.project) (parts.push('project_code = {project:String}'), (params.project = filter.project))
+  if (filter.period) (parts.push('period = {period:UInt32}'), (params.period = filter.period))
+  if (filter.status) (parts.push('status = {status:String}'), (params.status = filter.status))
+  return { sql: parts.join(' AND '), params }
+}
+
+/** The filter as written to the audit log (codes and numbers only, no personal data). */
+export function describeFilter(filter: RecordFilter): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined))
+}

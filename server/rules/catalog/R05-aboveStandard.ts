@@ -1,0 +1,17 @@
+import { defineRule } from '../types'
+import { detailCaseColumns, PAID } from './sqlParts'
+
+export default defineRule({
+  id: 'R05',
+  name: '超标准发放',
+  severity: 'warn',
+  class: '手工录入失误',
+  explanation: '发放金额超过标准 × 基数（含容差）。',
+  incremental: true,
+  sql: `
+SELECT ${detailCaseColumns('d')}
+FROM payment_detail AS d
+WHERE d.${PAID}
+  AND d.ingested_at > {since:DateTime64(3)}
+  AND d.amount_paid > d.standard * d.base_quantity * (1 + toDecimal64({tolerance:Float64}, 4))`,
+})

@@ -1,0 +1,132 @@
+import type { AppContext, IngestEvent } from '../context'
+import type { FlagEvent } from '../../dashboards/types'
+import { rules as allRules } from './catalog/index'
+import { storeNewFlags, toFlagEvent, type StoredFlag } from './evaluate'
+import { createFollowupsFromFlags } from './ledger/followups'
+import { setEvaluationDay, shanghaiToday } from './params'
+import { dataToday } from './backtest'
+import type { RuleDefinition } from './types'
+
+export interface RuleEngineOptions {
+  /** Called with the NEW flags of each run only (the live hub broadcasts them). */
+  onFlags?: (events: FlagEvent[]) => void
+  /** Bursts of ingest events within this window become one incremental run. */
+  debounceMs?: number
+  /** Full pass over all history (time-driven rules, late reference data): how often. */
+  fullPassEveryMs?: number
+  /**
+   * The evaluation date, 'YYYY-MM-DD'. Default: the newest payment day in the data (today when the
+   * feed is live; the end of a seeded history otherwise), or today in Shanghai with no data.
+   */
+  today?: () => string
+  rules?: readonly RuleDefinition[]
+  /** Start with a full pass (default true; scripts that call runNow themselves turn it off). */
+  initialPass?: boolean
+}
+
+export interface RunSummary {
+  kind: 'full' | 'incremental'
+  newFlags: number
+  byRule: Record<string, number>
+  ms: number
+  failed: string[]
+}
+
+export interface RuleEngine {
+  /** A full pass now (after any run in flight); resolves when its flags are stored. */
+  runNow(): Promise<RunSummary>
+  stop(): Promise<void>
+}
+
+/**
+ * Keeps flags up to date with the data. Every ingest schedules an incremental run of the
+ * incremental rules over rows ingested since the previous run started (minus a small overlap, the
+ * stored keys absorb it); a periodic full pass catches time-driven cases (deadlines passing) and
+ * reference data that arrived late. Runs never overlap: they are chained one after the other.
+ */
+export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}): RuleEngine {
+  const rules = options.rules ?? allRules
+  const debounceMs = options.debounceMs ?? 150
+  const stats = { runs: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null }
+
+  let chain: Promise<unknown> = Promise.resolve()
+  let debounce: NodeJS.Timeout | undefined
+  let incrementalQueued = false
+  let watermark: Date | undefined // start of the last run; undefined until the first full pass
+  let stopped = false
+
+  function enqueue(kind: RunSummary['kind']): Promise<RunSummary> {
+    const run = chain.then(() => runOnce(kind))
+    chain = run.catch(() => undefined)
+    return run
+  }
+
+  async function runOnce(kind: RunSummary['kind']): Promise<RunSummary> {
+    if (kind === 'incremental') incrementalQueued = false
+    const started = new Date()
+    // Rows committed while the previous run was reading may carry an ingested_at before its start.
+    const since = kind === 'full' || !watermark ? undefined : new Date(watermark.getTime() - 5_000)
+    const selected = kind === 'full' || !watermark ? rules : rules.filter((rule) => rule.incremental)
+    const summary: RunSummary = { kind: since ? 'incremental' : 'full', newFlags: 0, byRule: {}, ms: 0, failed: [] }
+    const events: FlagEvent[] = []
+    const day = options.today ? options.today() : ((await dataToday(ctx.db).catch(() => null)) ?? shanghaiToday())
+    setEvaluationDay(day)
+    for (const rule of selected) {
+      if (stopped) break
+      try {
+        const flags = await storeNewFlags(ctx.db, rule, { since, today: day })
+        if (flags.length === 0) continue
+        summary.byRule[rule.id] = flags.length
+        summary.newFlags += flags.length
+        if (rule.id === 'R25') await createFollowupsFromFlags(ctx.db, flags as StoredFlag[])
+        for (const flag of flags) events.push(toFlagEvent(rule, flag))
+      } catch (error) {
+        summary.failed.push(rule.id)
+        stats.lastError = `${rule.id}: ${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : error}`
+        ctx.log.error(`rule ${stats.lastError}`)
+      }
+    }
+    watermark = started
+    summary.ms = Date.now() - started.getTime()
+    stats.runs += 1
+    stats.flagsStored += summary.newFlags
+    stats.lastRunAt = started.toISOString()
+    stats.lastRunMs = summary.ms
+    if (events.length > 0 && options.onFlags) {
+      try {
+        options.onFlags(events)
+      } catch (error) {
+        ctx.log.error(`onFlags listener failed: ${error instanceof Error ? error.message : error}`)
+      }
+    }
+    return summary
+  }
+
+  const onIngest = (_event: IngestEvent) => {
+    if (stopped || incrementalQueued) return
+    clearTimeout(debounce)
+    debounce = setTimeout(() => {
+      if (stopped || incrementalQueued) return
+      incrementalQueued = true
+      void enqueue('incremental')
+    }, debounceMs)
+  }
+  ctx.onIngest.push(onIngest)
+  ctx.healthExtras.push(() => ['rules', { ...stats }])
+
+  const fullPass = setInterval(() => void enqueue('full'), options.fullPassEveryMs ?? 5 * 60_000)
+  fullPass.unref()
+  if (options.initialPass ?? true) void enqueue('full')
+
+  return {
+    runNow: () => enqueue('full'),
+    async stop() {
+      stopped = true
+      clearTimeout(debounce)
+      clearInterval(fullPass)
+      const index = ctx.onIngest.indexOf(onIngest)
+      if (index >= 0) ctx.onIngest.splice(index, 1)
+      await chain
+    },
+  }
+}

@@ -1,0 +1,110 @@
+import type { Db } from '../../db/client'
+import { HttpError } from '../../http/router'
+import { getRegion } from '../../../geo/regions'
+import { getRule } from '../catalog/index'
+import { rowRegion, scopeCondition } from '../scope'
+import { select } from '../sql'
+import { isoFromShanghai } from '../time'
+
+/** Flag status as people see it: no ledger item yet (未建账), or the item's state. */
+export const FLAG_STATUSES = ['open', '未建账', '待核实', '整改中', '已销号', '核实无问题'] as const
+
+export interface FlagQuery {
+  rule?: string
+  severity?: string
+  /** a region inside the principal's scope */
+  region?: string
+  status?: string
+  page: number
+  pageSize: number
+}
+
+export interface FlagListItem {
+  flagId: string
+  ruleId: string
+  ruleName: string
+  severity: string
+  class: string
+  regionCode: string
+  regionName: string
+  amount: number | null
+  subject: string
+  detectedAt: string
+  status: string
+  ledgerItemId: string | null
+}
+
+/** The ledger state joined to each flag; '' when no item exists. Shared with the wall metrics. */
+export const FLAGS_WITH_STATUS = `
+SELECT f.*, if(l.item_id = '', '未建账', toString(l.status)) AS status, l.item_id AS ledger_item_id
+FROM (SELECT * FROM flag FINAL) AS f
+LEFT JOIN (SELECT flag_id, item_id, status FROM ledger_item FINAL) AS l ON l.flag_id = f.flag_id`
+
+export async function listFlags(db: Db, scope: string, query: FlagQuery): Promise<{ total: number; items: FlagListItem[] }> {
+  const inScope = scopeCondition(scope, '', 'scope')
+  const conditions = [inScope.sql]
+  const params: Record<string, unknown> = { ...inScope.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }
+  if (query.region) {
+    const region = scopeCondition(query.region, '', 'region')
+    conditions.push(region.sql)
+    Object.assign(params, region.params)
+  }
+  if (query.rule) {
+    if (!getRule(query.rule)) throw new HttpError(400, `未知规则 ${query.rule}`)
+    conditions.push('rule_id = {rule:String}')
+    params.rule = query.rule
+  }
+  if (query.severity) {
+    if (!['info', 'warn', 'critical'].includes(query.severity)) throw new HttpError(400, `未知预警等级 ${query.severity}`)
+    conditions.push('severity = {severity:String}')
+    params.severity = query.severity
+  }
+  if (query.status) {
+    if (!(FLAG_STATUSES as readonly string[]).includes(query.status)) throw new HttpError(400, `未知状态 ${query.status}`)
+    conditions.push(query.status === 'open' ? `status IN ('未建账', '待核实', '整改中')` : 'status = {status:String}')
+    params.status = query.status
+  }
+  const filter = conditions.join(' AND ')
+  const [counted] = await select<{ total: string }>(db, `SELECT count() AS total FROM (${FLAGS_WITH_STATUS}) WHERE ${filter}`, params)
+  const rows = await select<FlagRow>(
+    db,
+    `SELECT flag_id, rule_id, severity, class, county_code, town_code, village_code, amount, subject, detected_at, status, ledger_item_id
+     FROM (${FLAGS_WITH_STATUS}) WHERE ${filter}
+     ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    params,
+  )
+  return { total: Number(counted.total), items: rows.map(toListItem) }
+}
+
+export interface FlagRow {
+  flag_id: string
+  rule_id: string
+  severity: string
+  class: string
+  county_code: string
+  town_code: string
+  village_code: string
+  amount: number | string | null
+  subject: string
+  detected_at: string
+  status: string
+  ledger_item_id: string
+}
+
+export function toListItem(row: FlagRow): FlagListItem {
+  const regionCode = rowRegion(row)
+  return {
+    flagId: row.flag_id,
+    ruleId: row.rule_id,
+    ruleName: getRule(row.rule_id)?.name ?? row.rule_id,
+    severity: row.severity,
+    class: row.class,
+    regionCode,
+    regionName: getRegion(regionCode)?.name ?? regionCode,
+    amount: row.amount === null ? null : Number(row.amount),
+    subject: row.subject,
+    detectedAt: isoFromShanghai(row.detected_at),
+    status: row.status,
+    ledgerItemId: row.ledger_item_id || null,
+  }
+}

@@ -1,0 +1,46 @@
+import type { FlagEvent } from '../../dashboards/types'
+
+export type Severity = FlagEvent['severity']
+
+/** The article's three classes of problem data, and policy risks beside them. */
+export type ProblemClass = '手工录入失误' | '基础数据不准' | '后台数据不全' | '政策风险'
+
+export const PROBLEM_CLASSES: readonly ProblemClass[] = ['手工录入失误', '基础数据不准', '后台数据不全', '政策风险']
+
+/**
+ * A supervision rule as code. `sql` returns one row per case with the columns of `RuleCaseRow`,
+ * taking values only through `{name:Type}` parameters (see params.ts for the ones every rule gets).
+ */
+export interface RuleDefinition {
+  id: string
+  /** Chinese name shown on the wall and in the ledger */
+  name: string
+  severity: Severity
+  class: ProblemClass
+  /** One line a supervisor reads on a flag: why this is a problem. */
+  explanation: string
+  /**
+   * true: the SQL limits itself to cases touched by rows ingested after `{since:DateTime64(3)}`, so
+   * the engine runs it on every ingest. false: the case appears with the passing of time (a deadline
+   * passes) or is rare; the engine runs it on its periodic full pass.
+   */
+  incremental: boolean
+  sql: string
+}
+
+/** What every rule's SQL returns, one row per case. */
+export interface RuleCaseRow {
+  case_key: string
+  county_code: string
+  town_code: string
+  village_code: string
+  amount: number | string | null
+  /** masked label, built in SQL with maskSql.ts */
+  subject: string
+  detail_ids: string[]
+  detected_at: string
+}
+
+export function defineRule(rule: RuleDefinition): RuleDefinition {
+  return rule
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod'
+import { defineMetric } from '../../metrics/define'
+import { regionCondition, regionParam } from '../../metrics/sql/region'
+import { dayParam } from '../../metrics/sql/time'
+import { approvalsOverdue } from '../ledger/approvals'
+import { evaluationDay, shanghaiToday } from '../params'
+import { select } from '../sql'
+
+/**
+ * `day` (YYYY-MM-DD) is the date deadlines are measured against: today in Shanghai for ledger items
+ * (people's deadlines), the rules' evaluation day for approvals (the data's own clock).
+ */
+const regionAndDay = z.object({ region: regionParam, day: dayParam.optional() }).strict()
+const CLOSED = `status IN ('已销号', '核实无问题')`
+const ESCALATED = `status IN ('待核实', '整改中') AND deadline < {day:Date}`
+
+export const ledgerClosureRate = defineMetric({
+  name: 'ledger.closureRate',
+  title: '整改销号率',
+  params: z.object({ region: regionParam }).strict(),
+  reads: ['ledger'],
+  run: async (db, { region }) => {
+    const [row] = await select<{ total: string; closed: string }>(
+      db,
+      `SELECT count() AS total, countIf(${CLOSED}) AS closed FROM ledger_item FINAL WHERE ${regionCondition(region)}`,
+      { region },
+    )
+    const total = Number(row.total)
+    return { kind: 'value', value: total === 0 ? 0 : Math.round((10000 * Number(row.closed)) / total) / 100 }
+  },
+})
+
+/** 督办 is shown as its own bar: open items past their deadline, taken out of 待核实 / 整改中. */
+const STATUS_BARS = ['待核实', '整改中', '督办', '已销号', '核实无问题'] as const
+
+export const ledgerByStatus = defineMetric({
+  name: 'ledger.byStatus',
+  title: '台账状态',
+  params: regionAndDay,
+  reads: ['ledger'],
+  run: async (db, { region, day }) => {
+    const rows = await select<{ bar: string; n: string }>(
+      db,
+      `SELECT if(${ESCALATED}, '督办', toString(status)) AS bar, count() AS n
+       FROM ledger_item FINAL WHERE ${regionCondition(region)} GROUP BY bar`,
+      { region, day: day ?? shanghaiToday() },
+    )
+    const byBar = new Map(rows.map((row) => [row.bar, Number(row.n)]))
+    return { kind: 'series', categories: [...STATUS_BARS], series: [{ name: '事项数', values: STATUS_BARS.map((bar) => byBar.get(bar) ?? 0) }] }
+  },
+})
+
+export const ledgerOverdue = defineMetric({
+  name: 'ledger.overdue',
+  title: '逾期未整改清单',
+  params: z.object({ region: regionParam, day: dayParam.optional(), limit: z.coerce.number().int().min(1).max(200).default(30) }).strict(),
+  reads: ['ledger'],
+  personColumns: ['title'],
+  run: async (db, { region, day, limit }) => {
+    const rows = await select<{ item_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string; county_code: string }>(
+      db,
+      `SELECT item_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
+              dateDiff('day', deadline, {day:Date}) AS days, county_code
+       FROM ledger_item FINAL WHERE ${ESCALATED} AND ${regionCondition(region)}
+       ORDER BY days DESC, item_id LIMIT {limit:UInt32}`,
+      { region, day: day ?? shanghaiToday(), limit },
+    )
+    return {
+      kind: 'table',
+      columns: [
+        { key: 'title', title: '问题' },
+        { key: 'ownerDept', title: '责任单位' },
+        { key: 'ownerPerson', title: '责任人' },
+        { key: 'deadline', title: '整改时限' },
+        { key: 'daysOverdue', title: '逾期天数' },
+        { key: 'status', title: '状态' },
+      ],
+      rows: rows.map((row) => ({
+        id: row.item_id,
+        title: row.title,
+        ownerDept: row.owner_dept,
+        ownerPerson: row.owner_person,
+        deadline: row.deadline_text,
+        daysOverdue: Number(row.days),
+        status: row.status_text,
+      })),
+    }
+  },
+})
+
+export const approvalsOverdueMetric = defineMetric({
+  name: 'approvals.overdue',
+  title: '审批超时（提醒/督办）',
+  params: regionAndDay,
+  reads: ['workflow'],
+  run: async (db, { region, day }) => {
+    const rows = await approvalsOverdue(db, region, day ?? evaluationDay())
+    return {
+      kind: 'series',
+      categories: rows.map((row) => row.node),
+      series: [
+        { name: '提醒', values: rows.map((row) => row.reminders) },
+        { name: '督办', values: rows.map((row) => row.escalations) },
+      ],
+    }
+  },
+})

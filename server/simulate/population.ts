@@ -1,0 +1,136 @@
+import type { Db } from '../db/client'
+import { regionsAtLevel, countyOf } from '../../geo/regions'
+import { banks } from '../catalogue'
+import { familyNames, givenFemale, givenMale } from './names'
+import type { Plan } from './params'
+import { periodDates } from './sqlDates'
+
+/**
+ * Builds `sim_person`: the synthetic population, one row per beneficiary, all inside ClickHouse.
+ * People live in households (a head, a spouse, children or parents) spread over the real villages
+ * of the five counties; ages are elderly-heavy. Everything derives from cityHash64(seed, tag, key),
+ * so the same seed gives the same people.
+ */
+export const countyShares: Record<string, number> = {
+  '511002': 0.13, // 市中区
+  '511011': 0.21, // 东兴区
+  '511024': 0.18, // 威远县
+  '511025': 0.29, // 资中县: the largest (≈ 1.2 M residents)
+  '511083': 0.19, // 隆昌市
+}
+
+/** Card BINs per paying bank, in the order of `banks`. */
+const bankBins = ['623190', '622848', '621799', '621700', '621226']
+const bankCumulative = [0.45, 0.65, 0.85, 0.93, 1.0]
+/** Mobile prefixes of clean phones; 170 is left to the injected shared phones (R11). */
+const phonePrefixes = ['138', '139', '135', '136', '137', '150', '151', '152', '157', '158', '159', '182', '183', '187', '188', '180', '181', '189', '177', '133']
+
+/** Anomaly rates applied while building people (share of persons). */
+export const personAnomalyRates = { badChecksum: 0.0002, genderMismatch: 0.0002, sharedPhone: 0.0003, sharedCard: 0.0002 }
+
+function villageParams() {
+  const counties = Object.keys(countyShares)
+  const byCounty = counties.map((c) => regionsAtLevel('village').filter((v) => countyOf(v.code) === c).map((v) => v.code))
+  const offsets: number[] = []
+  let at = 0
+  for (const list of byCounty) { offsets.push(at); at += list.length }
+  let sum = 0
+  return {
+    villages: byCounty.flat(),
+    vOff: offsets,
+    vCnt: byCounty.map((l) => l.length),
+    countyCum: counties.map((c) => (sum += countyShares[c])),
+  }
+}
+
+export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
+  const { startDate, endDate } = periodDates(plan)
+  const params = {
+    seed: plan.seed, n: plan.persons, startDate, endDate, ...villageParams(),
+    fam: familyNames, gm: givenMale, gf: givenFemale, banks: [...banks], bins: bankBins, bankCum: bankCumulative,
+    prefixes: phonePrefixes, cadreRate: 0.0066, ...personAnomalyRates,
+  }
+  const run = (query: string) => db.client.command({ query, query_params: params })
+  await run('DROP TABLE IF EXISTS sim_p1')
+  await run(`CREATE TABLE sim_p1 ENGINE = Memory AS
+    SELECT number AS pid, toUInt64(sum(is_head) OVER (ORDER BY number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - 1) AS hh
+    FROM (SELECT number, toUInt8(number = 0 OR cityHash64({seed:UInt64}, 'head', number) % 100 < 45) AS is_head
+          FROM numbers({n:UInt64}))`)
+  await run('DROP TABLE IF EXISTS sim_p2')
+  await run(`CREATE TABLE sim_p2 ENGINE = Memory AS
+    WITH cityHash64({seed:UInt64}, 'hh', hh) AS hh1,
+         arrayFirstIndex(c -> (hh1 % 1000000) / 1e6 < c, {countyCum:Array(Float64)}) AS ci,
+         {villages:Array(String)}[{vOff:Array(UInt32)}[ci] + intDiv(hh1, 1000000) % {vCnt:Array(UInt32)}[ci] + 1] AS vil,
+         toUInt16(substring(vil, 7, 3)) < 100 AS isUrban,
+         cityHash64({seed:UInt64}, 'flags', hh) AS hh2,
+         hh2 % 1000 < if(isUrban, 30, 55) AS isDibao,
+         NOT isDibao AND NOT isUrban AND hh2 % 1000 >= 55 AND hh2 % 1000 < 67 AS isTekun,
+         NOT isDibao AND NOT isTekun AND NOT isUrban AND intDiv(hh2, 1000) % 10000 < {cadreRate:Float64} * 10000 AS isCadreHh,
+         NOT isDibao AND NOT isTekun AND NOT isCadreHh AND intDiv(hh2, 10000000) % 1000 < 12 AS isOfficialHh,
+         cityHash64({seed:UInt64}, 'ha', hh) % 1000 AS ra,
+         multiIf(ra < 170, 28 + ra % 22, ra < 480, 50 + ra % 15, ra < 915, 65 + ra % 15, ra < 995, 80 + ra % 12, 92 + ra % 9) AS headAge,
+         cityHash64({seed:UInt64}, 'hg', hh) % 100 < 70 AS headMale,
+         row_number() OVER (PARTITION BY hh ORDER BY pid) - 1 AS posInHh,
+         cityHash64({seed:UInt64}, 'p', pid) AS p1,
+         multiIf(posInHh = 0, 0, posInHh = 1 AND p1 % 100 < 60, 1, p1 % 100 < 85 OR headAge > 62, 2, 3) AS relCode,
+         toUInt8(multiIf(relCode = 0, headAge, relCode = 1, greatest(20, headAge + p1 % 11 - 6),
+                 relCode = 2, 1 + intDiv(p1, 100) % least(23, greatest(headAge - 19, 1)), headAge + 22 + intDiv(p1, 100) % 12)) AS ageEnd,
+         multiIf(relCode = 0, headMale, relCode = 1, NOT headMale, intDiv(p1, 10000) % 2 = 0) AS isMale,
+         subtractDays(subtractYears(toDate32({endDate:Date}), ageEnd), intDiv(p1, 100000) % 365) AS birthDay,
+         cityHash64({seed:UInt64}, 'd', pid) AS p2,
+         addDays({startDate:Date}, intDiv(p2, 1000) % dateDiff('day', {startDate:Date}, {endDate:Date})) AS deathDay,
+         p2 % 1000 < multiIf(ageEnd >= 85, 250, ageEnd >= 75, 120, ageEnd >= 60, 40, 3) AND deathDay > birthDay + 60 AS isDead,
+         cityHash64({seed:UInt64}, 'dis', pid) AS p3,
+         p3 % 1000 < 60 AND ageEnd >= 2 AS isDisabled
+    SELECT pid, hh, toUInt32(posInHh) AS pos, toUInt8(relCode) AS rel, substring(vil, 1, 6) AS county, substring(vil, 1, 9) AS town, vil AS village,
+           toUInt8(isUrban) AS urban, toUInt8(isDibao) AS dibao, toUInt8(isTekun) AS tekun,
+           toDecimal64(if(isUrban, 0, 0.8 + (intDiv(hh2, 10000000000) % 600) / 100), 2) AS land,
+           toUInt8(isCadreHh) AS cadre_hh, toUInt8(isCadreHh AND relCode = 0 AND ageEnd < 66) AS cadre,
+           toUInt8(isOfficialHh AND relCode <= 1 AND ageEnd BETWEEN 25 AND 59) AS official,
+           toUInt8(NOT isDibao AND NOT isTekun AND NOT isOfficialHh AND ageEnd >= 25 AND cityHash64({seed:UInt64}, 'asset', pid) % 1000 < 90) AS assets,
+           ageEnd AS age_end, birthDay AS birth, toUInt8(isMale) AS male,
+           toUInt8(isDead) AS dead, if(isDead, deathDay, toDate('2299-12-31')) AS death,
+           toUInt8(if(isDisabled, 1 + multiIf(intDiv(p3, 1000) % 100 < 12, 0, intDiv(p3, 1000) % 100 < 32, 1, intDiv(p3, 1000) % 100 < 65, 2, 3), 0)) AS grade,
+           toUInt8(relCode = 2 AND ageEnd <= 20 AND cityHash64({seed:UInt64}, 'orph', pid) % 1000 < 8) AS orphan,
+           toUInt8(isMale AND ageEnd >= 45 AND cityHash64({seed:UInt64}, 'vet', pid) % 1000 < 25) AS veteran,
+           toUInt16(if(relCode = 1, cityHash64({seed:UInt64}, 'fs', pid), cityHash64({seed:UInt64}, 'fn', hh)) % length({fam:Array(String)}) + 1) AS fam_i
+    FROM sim_p1`)
+  await run('DROP TABLE IF EXISTS sim_person')
+  await run(`CREATE TABLE sim_person ENGINE = MergeTree ORDER BY pid AS
+    WITH row_number() OVER (PARTITION BY county, birth, male ORDER BY pid) - 1 AS rnk,
+         max(grade > 0) OVER (PARTITION BY hh) AS hhDisabled,
+         concat(county, toString(toYYYYMMDD(birth)),
+                leftPad(toString(((cityHash64({seed:UInt64}, 'seq', county, birth) % 300) + rnk) * 2 + male), 3, '0')) AS id17,
+         arraySum(arrayMap((i, w) -> toUInt8(substring(id17, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 AS ckIndex,
+         cityHash64({seed:UInt64}, 'r24', pid) % 1000000 AS r24,
+         toUInt8(multiIf(r24 < {badChecksum:Float64} * 1e6, 1, r24 < ({badChecksum:Float64} + {genderMismatch:Float64}) * 1e6, 2, 0)) AS dq,
+         ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][if(dq = 1, (ckIndex + 1 + r24 % 9) % 11, ckIndex) + 1] AS ck,
+         cityHash64({seed:UInt64}, 'nm', pid) AS hn,
+         if(male, {gm:Array(String)}, {gf:Array(String)}) AS given,
+         concat({fam:Array(String)}[fam_i], given[hn % length(given) + 1], if(intDiv(hn, 1000) % 100 < 65, given[intDiv(hn, 100000) % length(given) + 1], '')) AS fullName,
+         cityHash64({seed:UInt64}, 'bank', pid) % 1000 / 1000 AS ub,
+         arrayFirstIndex(c -> ub < c, {bankCum:Array(Float64)}) AS bi,
+         cityHash64({seed:UInt64}, 'r09', pid) % 1000000 < {sharedCard:Float64} * 1e6 AS sharesCard,
+         if(sharesCard, if(pid >= 1000, pid - 200 - cityHash64({seed:UInt64}, 'r09o', pid) % 500, pid + 200), pid) AS cardPid,
+         arrayFirstIndex(c -> cityHash64({seed:UInt64}, 'bank', cardPid) % 1000 / 1000 < c, {bankCum:Array(Float64)}) AS cardBank,
+         cityHash64({seed:UInt64}, 'r11', pid) % 1000000 < {sharedPhone:Float64} * 1e6 AS sharesPhone,
+         (age_end >= 85 OR grade IN (1, 2)) AND cadre_hh = 0 AND cityHash64({seed:UInt64}, 'proxy', pid) % 100 < 30 AS proxied,
+         addDays(birth, 9000 + cityHash64({seed:UInt64}, 'pxb', pid) % 3000) AS holderBirth,
+         concat(county, toString(toYYYYMMDD(holderBirth)), toString(700 + cityHash64({seed:UInt64}, 'pxs', pid) % 300)) AS h17,
+         arraySum(arrayMap((i, w) -> toUInt8(substring(h17, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 AS hck
+    SELECT *, concat(id17, ck) AS id_number, dq, toUInt8(hhDisabled) AS hh_disabled,
+           toUInt8(if(dq = 2, 2 - male, 1 + (1 - male))) AS gender_code,
+           fullName AS person_name,
+           if(sharesPhone, concat('170', leftPad(toString(cityHash64({seed:UInt64}, 'r11g', pid) % greatest(1, intDiv({n:UInt64} * {sharedPhone:Float64}, 6)) * 7 + 1000), 8, '0')),
+              concat({prefixes:Array(String)}[cityHash64({seed:UInt64}, 'pp', pid) % length({prefixes:Array(String)}) + 1],
+                     leftPad(toString((pid * 4827137 + 23456789 + {seed:UInt64} % 1000003) % 100000000), 8, '0'))) AS phone,
+           {banks:Array(String)}[cardBank] AS bank,
+           concat({bins:Array(String)}[cardBank], leftPad(toString((cardPid * 982451653 + 31415926535 + {seed:UInt64} % 999983) % 1000000000000), 12, '0'), toString(cardPid % 10)) AS card_number,
+           toUInt8(sharesCard) AS shares_card,
+           toUInt8(proxied) AS proxy,
+           if(proxied, concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1]), '') AS proxy_id,
+           if(proxied, concat({fam:Array(String)}[fam_i], {gm:Array(String)}[cityHash64({seed:UInt64}, 'pxn', pid) % length({gm:Array(String)}) + 1], '华'), '') AS proxy_name
+    FROM sim_p2`)
+  await run('DROP TABLE sim_p1')
+  await run('DROP TABLE sim_p2')
+}

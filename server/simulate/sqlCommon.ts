@@ -1,0 +1,48 @@
+import { projects } from '../catalogue'
+
+/**
+ * SQL fragments shared by the generator's steps. They are fixed text (no values): every value they
+ * use arrives as a `{name:Type}` parameter.
+ */
+
+/** Month index (0 = the window's first month) of a date. */
+export const monthIndexOf = (date: string) =>
+  `((toYear(${date}) - toYear({startDate:Date})) * 12 + toMonth(${date}) - toMonth({startDate:Date}))`
+
+/** First day of month index `m`. */
+export const monthStart = (m: string) => `addMonths({startDate:Date}, ${m})`
+
+/** Pay day (8th–25th) of one project's batch in one county and month: one batch, one day. */
+export const payDate = (county: string, j: string, m: string) =>
+  `addDays(${monthStart(m)}, 7 + cityHash64({seed:UInt64}, 'payday', ${county}, ${j}, ${m}) % 18)`
+
+/** Whether month index `m` is a payment month for project `j` (frequency, season). */
+export const isPayMonth = (j: string, m: string) => `multiIf(
+    {pFreq:Array(String)}[${j}] = 'quarterly', (toMonth({startDate:Date}) - 1 + ${m}) % 3 = 2,
+    {pFreq:Array(String)}[${j}] = 'yearly', (toMonth({startDate:Date}) - 1 + ${m}) % 12 + 1 = {pYearMonth:Array(UInt8)}[${j}],
+    {pFreq:Array(String)}[${j}] = 'term', (toMonth({startDate:Date}) - 1 + ${m}) % 12 + 1 IN (3, 9),
+    1)`
+
+/** 内财社〔2021〕37号-style document number of the indicator behind (county, project, year). */
+export const indicatorDoc = (county: string, j: string, year: string) =>
+  `concat('内财', {pDocTag:Array(String)}[${j}], '〔', toString(${year}), '〕', toString(10 + cityHash64({seed:UInt64}, 'doc', ${county}, ${j}, ${year}) % 290), '号')`
+
+export const indicatorId = (county: string, code: string, year: string) => `concat('ZB', ${county}, ${code}, toString(${year}))`
+
+/** Short tag of each department in document numbers (内财社, 内财农, …). */
+const docTags: Record<string, string> = {
+  民政: '社', 残联: '社', 人社: '社', 卫健: '社', 医保: '社', 退役军人: '社', 农业农村: '农', 林业: '农', 水利: '农',
+  乡村振兴: '农', 住建: '建', 教育: '教', 组织部: '行',
+}
+/** Paying unit (发放单位) suffix of each department. */
+const unitNames: Record<string, string> = {
+  民政: '民政局', 残联: '残疾人联合会', 人社: '人力资源和社会保障局', 卫健: '卫生健康局', 农业农村: '农业农村局', 林业: '林业局',
+  住建: '住房和城乡建设局', 教育: '教育局', 乡村振兴: '乡村振兴局', 退役军人: '退役军人事务局', 组织部: '委组织部', 水利: '水利局', 医保: '医疗保障局',
+}
+
+export function chainParams() {
+  return {
+    pDocTag: projects.map((p) => docTags[p.dept]),
+    pUnit: projects.map((p) => unitNames[p.dept]),
+  }
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { THEME_IDS } from '../../dashboards/types'
+import { makeTempDir } from '../../server/testing/tempDb'
+import {
+  browserAvailable, computablePanels, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedIfAvailable, startServer, watchErrors, type Running,
+} from './harness'
+
+/**
+ * The wall in a real Chromium against the real server: every theme at 1920×1080 and 3840×2160,
+ * the county map and its drill-down, live ingest, and the disconnect banner across a restart.
+ */
+describe.skipIf(!browserAvailable)('wall in the browser', () => {
+  const dataDir = makeTempDir('ykt-browser-')
+  let server: Running
+  let browser: Browser
+
+  beforeAll(async () => {
+    requireProductionBuild()
+    server = await startServer(dataDir)
+    await seedIfAvailable(server.app)
+    await ingestPayments(server.app, 40, 0)
+    browser = await launchBrowser()
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function open(path: string, width: number, height: number): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 })
+    const errors = watchErrors(page)
+    await page.goto(`${server.app.url}${path}`, { waitUntil: 'domcontentloaded' })
+    return { page, errors }
+  }
+
+  async function waitForPanels(page: Page, ids: string[]): Promise<void> {
+    await page.waitForFunction(
+      (wanted) => wanted.every((id) => document.querySelector(`[data-panel="${id}"]`)?.getAttribute('data-state') === 'ready'),
+      ids,
+      { timeout: 45_000 },
+    )
+  }
+
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    it(`renders every theme at ${width}×${height} with data in every panel`, async () => {
+      for (const theme of THEME_IDS) {
+        const { page, errors } = await open(`/wall/${theme}?kiosk`, width, height)
+        await waitForPanels(page, computablePanels(theme))
+        // charts drawn and laid out at the screen's size (no bitmap scaling)
+        const canvas = await page.locator('.wall-canvas').boundingBox()
+        expect(canvas).toMatchObject({ width, height })
+        const titleSize = await page.locator('.wall-title-main').evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
+        expect(titleSize).toBeCloseTo((30 * width) / 1920, 0)
+        await page.waitForTimeout(900) // let entrance animations settle for the picture
+        await screenshot(page, `wall-${theme}-${width}x${height}`)
+        expect(errors, `${theme} console errors`).toEqual([])
+        await page.close()
+      }
+    }, 240_000)
+  }
+
+  it('draws the 5 counties on the map with values and drills down and back up', async () => {
+    const { page, errors } = await open('/region/511000', 1600, 1000)
+    await page.waitForSelector('[data-panel="drill-children"][data-state="ready"]', { timeout: 30_000 })
+    expect(await page.locator('path[data-county]').count()).toBe(5)
+    await screenshot(page, 'drill-city')
+    await page.locator('path[data-county="511025"]').click()
+    await page.waitForURL(/\/region\/511025$/)
+    await page.waitForSelector('[data-panel="drill-children"][data-state="ready"]', { timeout: 30_000 })
+    await expect.poll(() => page.locator('[data-child]').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+    await screenshot(page, 'drill-county')
+    // a town, then one of its villages, where the records are
+    const town = await page.locator('[data-child]').first().getAttribute('data-child')
+    await page.locator(`[data-child="${town}"]`).click()
+    await page.waitForURL(new RegExp(`/region/${town}$`))
+    await expect.poll(() => page.locator('[data-child]').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    const village = await page.locator('[data-child]').first().getAttribute('data-child')
+    await page.locator(`[data-child="${village}"]`).click()
+    await page.waitForURL(new RegExp(`/region/${village}$`))
+    await page.waitForSelector('[data-panel="records"]:not([data-state="loading"])', { timeout: 30_000 })
+    await screenshot(page, 'drill-village')
+    await expect(page.locator('[data-crumb]').count()).resolves.toBe(4)
+    await page.locator('[data-crumb="511000"]').click()
+    await page.waitForURL(/\/region\/511000$/)
+    await page.waitForSelector('path[data-county]')
+    expect(errors.filter((e) => !/status of 40[134]/.test(e))).toEqual([])
+    await page.close()
+  }, 120_000)
+
+  it('shows an ingest on an open wall', async () => {
+    const { page } = await open('/wall/overview?kiosk', 1920, 1080)
+    await waitForPanels(page, ['total'])
+    const digits = page.locator('[data-panel="total"] .kpi-digits')
+    const before = Number(await digits.getAttribute('data-value'))
+    const added = await ingestPayments(server.app, 5, 1000)
+    const started = Date.now()
+    await expect.poll(async () => Number(await digits.getAttribute('data-value')), { timeout: 20_000, interval: 100 }).toBeCloseTo(before + added, 1)
+    console.log(`ingest → screen: ${Date.now() - started} ms`)
+    await page.close()
+  }, 60_000)
+
+  it('shows the disconnect banner when the server stops and clears it after a restart', async () => {
+    const { page } = await open('/wall/overview?kiosk', 1920, 1080)
+    await waitForPanels(page, ['total'])
+    expect(await page.locator('[data-banner]').count()).toBe(0)
+    const port = server.port
+    await server.close()
+    await page.waitForSelector('[data-banner="disconnected"]', { timeout: 5_000 })
+    expect(await page.locator('[data-panel="total"]').getAttribute('data-stale')).toBe('true')
+    await screenshot(page, 'wall-disconnected')
+    server = await startServer(dataDir, port)
+    await page.waitForSelector('[data-banner]', { state: 'detached', timeout: 30_000 })
+    await waitForPanels(page, ['total'])
+    expect(await page.locator('[data-panel="total"]').getAttribute('data-stale')).toBe('false')
+    await page.close()
+  }, 90_000)
+})
