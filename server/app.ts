@@ -5,6 +5,7 @@ import { migrate } from './db/migrate'
 import { consoleLogger, type AppContext, type Logger } from './context'
 import { Router, sendJson } from './http/router'
 import { registerHealthRoutes } from './http/healthRoutes'
+import { registerParts } from './parts'
 import { HttpError } from './http/router'
 import type { Auth } from './access/principal'
 
@@ -16,6 +17,8 @@ export interface StartOptions {
   log?: Logger
   /** Replaces the sign-in layer (tests of parts that only need some principal). */
   auth?: Auth
+  /** Rule engine off (tests that measure the live hub alone). */
+  rules?: boolean
 }
 
 export interface RunningApp {
@@ -43,7 +46,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const applied = await migrate(db)
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
 
-    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: options.auth ?? refuseEveryone, onIngest: [], healthExtras: [] }
+    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: unidentified, onIngest: [], healthExtras: [] }
     const router = new Router()
     registerHealthRoutes(router)
 
@@ -61,7 +64,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
         })
     })
-    const parts = await registerParts(ctx, router, server)
+    const parts = await registerParts(ctx, router, server, { auth: options.auth, rules: options.rules })
     closers.unshift(...parts)
 
     await new Promise<void>((resolve, reject) => {
@@ -86,17 +89,6 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
   }
 }
 
-/**
- * The later parts of the product (ingest, live push, rules, access) plug in here. Each returns its
- * own closers, run before the database closes.
- */
-async function registerParts(ctx: AppContext, router: Router, server: http.Server): Promise<Array<() => Promise<void> | void>> {
-  void ctx
-  void router
-  void server
-  return []
-}
-
 async function preparePages(dev: boolean): Promise<(req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>> {
   const { default: next } = await import('next')
   const app = next({ dev, dir: process.cwd() })
@@ -105,8 +97,9 @@ async function preparePages(dev: boolean): Promise<(req: http.IncomingMessage, r
   return (req, res) => handle(req, res)
 }
 
-/** Until server/access is registered, nobody is identified and every protected route answers 401. */
-const refuseEveryone: Auth = {
+
+/** Replaced by registerParts before the server listens; nothing is identified until then. */
+const unidentified: Auth = {
   identify: async () => null,
   identifySocket: async () => null,
   require: async () => {

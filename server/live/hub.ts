@@ -50,7 +50,7 @@ export interface LiveStats {
   ingestToScreenMs: ReturnType<LatencyRing['summary']> & { unshown: number }
   /** Per-room computation time in ticks, by theme. */
   tickComputeMs: Record<string, ReturnType<LatencyRing['summary']>>
-  rooms: Array<{ room: string; subscribers: number; seq: number; computations: number; computeMs: ReturnType<LatencyRing['summary']> }>
+  rooms: Array<{ room: string; subscribers: number; seq: number; computations: number; computing: boolean; computeMs: ReturnType<LatencyRing['summary']> }>
 }
 
 interface ServerToClient {
@@ -177,21 +177,26 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     return Object.fromEntries(Object.entries(panels).map(([id, data]) => [id, withoutPersonColumns(data, metricOf.get(id)?.personColumns)]))
   }
 
-  function refresh(room: Room, reason: 'tick' | 'subscribe'): Promise<void> {
+  function refresh(room: Room, reason: 'tick' | 'subscribe' | 'clock'): Promise<void> {
     room.inflight ??= compute(room, reason).finally(() => {
       room.inflight = undefined
     })
     return room.inflight
   }
 
-  async function compute(room: Room, reason: 'tick' | 'subscribe'): Promise<void> {
+  async function compute(room: Room, reason: 'tick' | 'subscribe' | 'clock'): Promise<void> {
     const startedAt = Date.now()
+    const seenBefore = room.seen
     room.seen = clock.now()
     room.computations += 1
     computations += 1
     const results: Record<string, PanelData> = {}
     await Promise.all(
-      room.livePanels.map(async ({ panel }) => {
+      room.livePanels.map(async ({ panel, metric }) => {
+        // A payments batch leaves the room's flag and ledger panels as they were: skip them
+        // (unless the clock moved on, for "today" and 序时进度).
+        const unchanged = reason !== 'clock' && panel.id in room.panels && !clock.changedSince(seenBefore, metric.reads)
+        if (unchanged) return
         try {
           results[panel.id] = await memo.run(panel.metric, { ...panel.params, region: room.region })
         } catch (error) {
@@ -207,7 +212,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     const changed = room.absorb(results)
     const finishedAt = Date.now()
     room.computeMs.add(finishedAt - startedAt)
-    if (reason === 'tick') ringFor(tickComputeMs, room.dashboard.id).add(finishedAt - startedAt)
+    if (reason !== 'subscribe') ringFor(tickComputeMs, room.dashboard.id).add(finishedAt - startedAt)
     room.computedAtMs = finishedAt
     room.computedAt = new Date(finishedAt).toISOString()
     if (Object.keys(changed).length === 0) return
@@ -239,10 +244,13 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     memo.clear()
     try {
       const now = Date.now()
-      const due = [...rooms.values()].filter(
-        (room) => subscribers(room) > 0 && (clock.changedSince(room.seen, room.reads) || now - room.computedAtMs >= refreshEveryMs),
+      const watched = [...rooms.values()].filter((room) => subscribers(room) > 0)
+      await Promise.all(
+        watched.map((room) => {
+          if (now - room.computedAtMs >= refreshEveryMs) return refresh(room, 'clock')
+          if (clock.changedSince(room.seen, room.reads)) return refresh(room, 'tick')
+        }),
       )
-      await Promise.all(due.map((room) => refresh(room, 'tick')))
       latency.expire()
     } finally {
       ticking = false
@@ -283,6 +291,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
         subscribers: subscribers(room),
         seq: room.seq,
         computations: room.computations,
+        computing: room.inflight !== undefined,
         computeMs: room.computeMs.summary(),
       })),
     }

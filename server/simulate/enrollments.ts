@@ -138,3 +138,4 @@ export async function scalar(db: Db, query: string, params: Record<string, unkno
   const rows = await result.json<[number | string][]>()
   return Number(rows[0]?.[0] ?? 0)
 }
+export const candidatesSqlForProfile = candidatesSql

@@ -30,7 +30,7 @@ export async function buildProjectTable(db: Db): Promise<void> {
   const t = projectParamTypes
   await db.client.command({ query: 'DROP TABLE IF EXISTS sim_proj' })
   await db.client.command({
-    query: `CREATE TABLE sim_proj ENGINE = Memory AS
+    query: `CREATE TABLE sim_proj ENGINE = MergeTree ORDER BY j AS
       SELECT toUInt8(number + 1) AS j,
              ${arg('pCode', t.pCode)} AS code, ${arg('pDept', t.pDept)} AS dept, ${arg('pFreq', t.pFreq)} AS freq,
              ${arg('pBasis', t.pBasis)} AS basis, ${arg('pMin', t.pMin)} AS amin, ${arg('pMax', t.pMax)} AS amax,

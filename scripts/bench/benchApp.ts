@@ -1,0 +1,74 @@
+import net from 'node:net'
+import { startApp, type RunningApp } from '../../server/app'
+import { loadConfig } from '../../server/config'
+import { Router } from '../../server/http/router'
+import { registerIngestRoutes } from '../../server/ingest'
+import { dashboards } from '../../dashboards'
+import { startLiveHub, type LiveHub } from '../../server/live'
+import { tokenAuth } from '../../server/live/test/helpers'
+
+export const BENCH_TOKEN = 'bench-viewer-token'
+export const INGEST_TOKEN = 'bench-ingest-token'
+
+export interface BenchApp {
+  app: RunningApp
+  hub: LiveHub
+  close(): Promise<void>
+}
+
+/** The real app on `dataDir` with the ingest routes and the live hub, as the lead wires them. */
+export async function startBenchApp(dataDir: string, tickMs: number): Promise<BenchApp> {
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DEMO_SEED: 'off',
+    DEMO_FEED: 'off',
+    TICK_MS: String(tickMs),
+    INGEST_TOKEN,
+  })
+  const auth = tokenAuth({ [BENCH_TOKEN]: { id: 'bench', name: 'bench', role: 'leader', scope: '511000' } })
+  const app = await startApp(config, { auth, log: { info() {}, warn() {}, error: (m) => console.error(m) } })
+  const probe = await fetch(`${app.url}/api/ingest/payments`, { method: 'POST' })
+  if (probe.status === 404) mountIngestRoutes(app)
+  const hub = startLiveHub(app.ctx, app.server, Object.values(dashboards))
+  return {
+    app,
+    hub,
+    close: async () => {
+      await hub.close()
+      await app.close()
+    },
+  }
+}
+
+/** Until server/app.ts registers the ingest routes, put them in front of the app's handler. */
+function mountIngestRoutes(app: RunningApp): void {
+  const router = new Router()
+  registerIngestRoutes(router)
+  const handlers = app.server.listeners('request') as Array<(...args: unknown[]) => void>
+  app.server.removeAllListeners('request')
+  app.server.on('request', (req, res) => {
+    void router.handle(req, res, app.ctx).then((handled) => {
+      if (!handled) for (const handler of handlers) handler.call(app.server, req, res)
+    })
+  })
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as net.AddressInfo
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
+}
+
+export async function postPayments(app: RunningApp, batchId: string, records: unknown[]): Promise<number> {
+  const response = await fetch(`${app.url}/api/ingest/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+    body: JSON.stringify({ batchId, records }),
+  })
+  if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${(await response.text()).slice(0, 300)}`)
+  return Date.now()
+}
