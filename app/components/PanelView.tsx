@@ -52,6 +52,7 @@ export function PanelView(props: PanelViewProps) {
       data-panel={panel.id}
       data-state={data ? 'ready' : 'waiting'}
       data-stale={stale ? 'true' : 'false'}
+      data-u={props.u}
       style={{ gridColumn: `${panel.grid.x + 1} / span ${panel.grid.w}`, gridRow: `${panel.grid.y + 1} / span ${panel.grid.h}` }}
     >
       <header className="panel-title">

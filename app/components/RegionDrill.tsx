@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo } from 'react'
 import { dashboards } from '../../dashboards'
 import type { Panel, PanelData } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion, pathToRoot } from '../../geo/regions'
@@ -35,7 +35,7 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
   const rows = childRows?.kind === 'regions' ? [...childRows.rows].sort((a, b) => b.value - a.value) : []
   const childWord = region.level === 'city' ? '区县' : region.level === 'county' ? '乡镇（街道）' : '村（社区）'
   const rankedPanel: Panel = useMemo(() => ({ ...mapPanel, kind: 'hbar', title: `各${childWord}发放金额` }), [childWord])
-  const ranked = useMemo(() => (childRows ? chartOption(rankedPanel, childRows, 1) : null), [childRows, rankedPanel])
+  const ranked = useMemo(() => (childRows ? chartOption(rankedPanel, childRows, 1, 200) : null), [childRows, rankedPanel])
   const height = Math.max(420, rows.length * 30 + 40)
 
   return (

@@ -9,17 +9,21 @@ import { levelOf } from './thresholds'
  * 14 px label stays 14 design pixels at any resolution (ECharts draws at the real resolution).
  * Series carry ids so `setOption` merges in place: ticks move bars, they do not redraw from zero.
  */
-export function chartOption(panel: Panel, data: PanelData, u: number): EChartsOption | null {
+export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 15): EChartsOption | null {
   switch (data.kind) {
-    case 'series':
+    case 'series': {
       if (panel.kind === 'pie') return pieOption(panel, data.series[0]?.values.map((value, i) => ({ name: data.categories[i], value })) ?? [], u)
       if (panel.kind === 'hbar' && isPyramid(data)) return pyramidOption(panel, data, u)
-      return cartesianOption(panel, data, u)
+      const shown = panel.kind === 'line' ? data : sameUnitSeries(data)
+      if (panel.kind === 'hbar' && shown.series.length === 1)
+        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows)
+      return cartesianOption(panel, shown, u)
+    }
     case 'regions': {
       const rows = [...data.rows].sort((a, b) => b.value - a.value)
       if (panel.kind === 'pie') return pieOption(panel, rows.map((r) => ({ name: r.name, value: r.value })), u)
       if (panel.kind === 'treemap') return treemapOption(panel, rows, u)
-      return rankedBarsOption(panel, rows, u)
+      return rankedBarsOption(panel, rows, u, maxRows)
     }
     case 'funnel':
       return funnelOption(panel, data.stages, u)
@@ -43,8 +47,22 @@ function axisLabel(u: number) {
   return { color: palette.muted, fontSize: 13 * u }
 }
 
+/** '202407' or '2024-07' → '24年7月' (short enough for a 24-month axis); other labels unchanged. */
 function categoryLabel(category: string): string {
-  return formatPeriod(category).replace(/^(\d{4})年(\d+)月$/, (_, y: string, m: string) => `${y.slice(2)}年${m}月`)
+  const month = /^(\d{4})-?(\d{2})$/.exec(category)
+  return month ? `${month[1].slice(2)}年${Number(month[2])}月` : formatPeriod(category)
+}
+
+/**
+ * Bars share one axis: a count series beside an amount series (人次 beside 金额) would be a flat
+ * line at zero, so bars keep the first series unless all series count the same thing.
+ */
+function sameUnitSeries(data: Extract<PanelData, { kind: 'series' }>): Extract<PanelData, { kind: 'series' }> {
+  const countLike = /人次|笔|人数|次数|户数|count/i
+  const [first, ...rest] = data.series
+  if (!first || rest.length === 0) return data
+  const mixed = rest.some((s) => countLike.test(s.name) !== countLike.test(first.name))
+  return mixed ? { ...data, series: [first] } : data
 }
 
 function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
@@ -119,8 +137,8 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 }
 
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
-function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number): EChartsOption {
-  const shown = rows.slice(0, 15)
+function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number): EChartsOption {
+  const shown = rows.slice(0, maxRows)
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },

@@ -20,7 +20,8 @@ const TICK_MS = 1000
 const REGIONS = ['511000', '511002', '511011', '511024', '511025', '511083']
 const log = (line: string) => console.error(`[bench ${rows.toLocaleString()}] ${line}`)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-let batchNo = Date.now() % 1_000_000_000
+// Batch numbers keep detail ids and card numbers unique across runs on the same data dir.
+let batchNo = Math.floor(Math.random() * 5000) * 100
 
 async function main() {
   let bench = await startBenchApp(dataDir, TICK_MS)
@@ -49,7 +50,7 @@ async function ingestThroughput(bench: BenchApp): Promise<number> {
   const batches = 5
   const size = 10_000
   const started = performance.now()
-  for (let i = 0; i < batches; i++) await postPayments(bench.app, `bench-tp-${batchNo++}`, paymentBatch(batchNo * size, size))
+  for (let i = 0; i < batches; i++) await postPayments(bench.app, `bench-tp-${batchNo++}`, paymentBatch(batchNo * 20_000, size))
   const perSec = Math.round((batches * size) / ((performance.now() - started) / 1000))
   log(`ingest ${perSec} rows/s`)
   return perSec
@@ -149,7 +150,7 @@ async function ingestToScreen(bench: BenchApp, clients: number, batches: number)
   const started = Date.now()
   const acks: number[] = []
   for (let i = 0; i < batches; i++) {
-    acks.push(await postPayments(bench.app, `bench-live-${batchNo++}`, paymentBatch(batchNo * 1000, 200)))
+    acks.push(await postPayments(bench.app, `bench-live-${batchNo++}`, paymentBatch(batchNo * 20_000, 200)))
     await sleep(1500)
   }
   await sleep(3000)

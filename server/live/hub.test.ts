@@ -8,8 +8,8 @@ import { defineMetric, type MetricDefinition } from '../metrics/define'
 import { metricRegistry } from '../metrics/registry'
 import { regionParam } from '../metrics/sql/region'
 import { A1, B1, C1, C2, T1, T2, detailRow, insertDetails, loadFixture, type DetailSeed } from '../metrics/test/fixture'
-import { startLiveHub, type LiveHub } from './hub'
-import { connect, freePort, nextEvent, sleep, tokenAuth } from './test/helpers'
+import type { LiveHub } from './hub'
+import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth } from './test/helpers'
 
 const CITY = '511000'
 const TICK_MS = 200
@@ -68,13 +68,14 @@ const auth = tokenAuth({
 
 let app: RunningApp
 let hub: LiveHub
+let hubUrl: string
 const sockets: Socket[] = []
 let nextDetail = 100
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: await freePort() }), { auth })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: await freePort() }), { auth, rules: false })
   await loadFixture(app.ctx.db)
-  hub = startLiveHub(app.ctx, app.server, testDashboards, { registry, heartbeatMs: 300, refreshEveryMs: 600_000 })
+  ;({ hub, url: hubUrl } = await attachHub(app.ctx, testDashboards, { registry, heartbeatMs: 300, refreshEveryMs: 600_000 }))
 })
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close()
@@ -85,7 +86,7 @@ afterAll(async () => {
 })
 
 async function client(token = 'leader-token'): Promise<Socket> {
-  const socket = await connect(app.url, token)
+  const socket = await connect(hubUrl, token)
   sockets.push(socket)
   return socket
 }
@@ -124,7 +125,7 @@ function roomComputations(name: string): number {
 
 describe('connection and subscription', () => {
   it('refuses a socket without a known token', async () => {
-    await expect(connect(app.url, 'wrong-token')).rejects.toThrow('unauthorized')
+    await expect(connect(hubUrl, 'wrong-token')).rejects.toThrow('unauthorized')
   })
 
   it('acknowledges a subscription with a snapshot of every panel', async () => {
@@ -172,6 +173,9 @@ describe('updates', () => {
     const updates: RoomUpdate[] = []
     socket.on('update', (update: RoomUpdate) => updates.push(update))
     const computedBefore = roomComputations('payments:511000')
+    hub.markChanged('flags') // no panel of this room reads flags: not even recomputed
+    await sleep(TICK_MS * 3)
+    expect(roomComputations('payments:511000')).toBe(computedBefore)
     hub.markChanged('payments')
     await sleep(TICK_MS * 4)
     expect(roomComputations('payments:511000')).toBe(computedBefore + 1)

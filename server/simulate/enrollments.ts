@@ -27,73 +27,86 @@ const RESERVED_SHARE = 0.0012
 export function enrollmentParams(plan: Plan) {
   const ix = projectIndex
   return {
-    seed: plan.seed, W: WINDOW_MONTHS, ...periodDates(plan),
+    seed: plan.seed, W: WINDOW_MONTHS, ...periodDates(plan), m0: (plan.firstPeriod % 100) - 1,
     jOld: [ix('P11'), ix('P12'), ix('P13')], jCare: ix('P20'), jEdu: [ix('P61'), ix('P62'), ix('P63')],
     jDibaoUrban: ix('P01'), jDibaoRural: ix('P02'), jTekunHome: ix('P03'), jTekunInst: ix('P04'), jTekunCare: ix('P05'),
     jOrphan: [ix('P06'), ix('P07'), ix('P08')], jCadre: ix('P83'), r25: R25_RATE, draw: DRAW_PER_WEIGHT,
   }
 }
 
-/** Candidate rows; `fallback` lists every fitting optional project (for people left without any). */
-function candidatesSql(fallback: boolean): string {
-  const optionalFits = `mand_only = 0
-      AND (j - g_first) = cityHash64({seed:UInt64}, 'grp', pid, g_first) % g_size
-      AND NOT (relief = 1 AND (official OR assets OR cadre_hh))
-      AND NOT (village_reviewed = 1 AND cadre_hh)
-      AND (basis = 'person' OR rel = 0)
-      AND age_end >= lo AND toInt32(age_end) - 6 <= hi
-      AND multiIf(
-        pop = 'relief', dibao OR tekun OR freq = 'once',
-        pop = 'orphan', dibao OR tekun,
-        pop = 'disabled', grade > 0,
-        pop IN ('farmer', 'forest'), urban = 0 AND rel = 0 AND (pop = 'farmer' OR cityHash64({seed:UInt64}, 'forest', pid) % 100 < 25),
-        pop = 'student', NOT (eduMandatory AND grp IN ('学前资助', '义教资助', '高中资助')),
-        pop = 'veteran', veteran = 1,
-        pop = 'cadre', if(j = {jCadre:UInt8}, cadre = 1, male AND age_end >= 62 AND cityHash64({seed:UInt64}, 'excadre', pid) % 1000 < 20),
-        1)`
-  const drawn = fallback ? '1' : `cityHash64({seed:UInt64}, 'draw', pid, j) % 1000000 < least(1, {draw:Float64} * weight) * 1e6`
-  const mandatory = fallback
-    ? '0'
-    : `multiIf(
-        has({jOld:Array(UInt8)}, j) AND age_end >= 80, 1,
-        j = {jCare:UInt8} AND grade IN (1, 2), 1,
-        has({jEdu:Array(UInt8)}, j) AND eduMandatory AND NOT isR25, 1,
-        dibao AND j = if(urban, {jDibaoUrban:UInt8}, {jDibaoRural:UInt8}), 3,
-        tekun AND rel = 0 AND (j = if(age_end >= 75 AND pid % 3 = 0, {jTekunInst:UInt8}, {jTekunHome:UInt8}) OR j = {jTekunCare:UInt8}), 3,
-        orphan AND j = {jOrphan:Array(UInt8)}[pid % 3 + 1], 1,
-        0)`
+/** Person flags the picks below need, computed once per person. */
+const personFlags = `
+  SELECT pid, age_end, grade, dibao, tekun, urban, rel, cadre, veteran, orphan, cadre_hh,
+         cityHash64({seed:UInt64}, 'r25', pid) % 1000000 < {r25:Float64} * 1e6 AS isR25,
+         (dibao OR tekun OR hh_disabled) AND age_end <= 27 AS eduMandatory,
+         official OR assets OR cadre_hh AS noRelief,
+         urban = 0 AND rel = 0 AS ruralHead,
+         cityHash64({seed:UInt64}, 'forest', pid) % 100 < 25 AS forester,
+         male AND age_end >= 62 AND cityHash64({seed:UInt64}, 'excadre', pid) % 1000 < 20 AS exCadre
+  FROM sim_person`
+
+/** Mandatory picks (pid, j, kind): eligibility-driven (1) and spells (3). Small, targeted selects. */
+const mandatoryPicks = `
+  SELECT pid, arrayJoin({jOld:Array(UInt8)}) AS j, toUInt8(1) AS kind FROM sim_flags WHERE age_end >= 80
+  UNION ALL SELECT pid, {jCare:UInt8}, 1 FROM sim_flags WHERE grade IN (1, 2)
+  UNION ALL SELECT pid, arrayJoin({jEdu:Array(UInt8)}), 1 FROM sim_flags WHERE eduMandatory AND NOT isR25
+  UNION ALL SELECT pid, if(urban, {jDibaoUrban:UInt8}, {jDibaoRural:UInt8}), 3 FROM sim_flags WHERE dibao
+  UNION ALL SELECT pid, arrayJoin([if(age_end >= 75 AND pid % 3 = 0, {jTekunInst:UInt8}, {jTekunHome:UInt8}), {jTekunCare:UInt8}]), 3 FROM sim_flags WHERE tekun AND rel = 0
+  UNION ALL SELECT pid, {jOrphan:Array(UInt8)}[pid % 3 + 1], 1 FROM sim_flags WHERE orphan`
+
+/**
+ * Optional picks (pid, j, 0): projects that fit the person, drawn with probability ∝ weight; with
+ * \`fallback\`, every fitting project of people who got nothing (cheap tests first, hash last).
+ */
+function optionalPicks(fallback: boolean): string {
   return `
-    SELECT pid, j, kind, toUInt8(isR25) AS r25,
-           -log((cityHash64({seed:UInt64}, 'race', pid, j) % 1000000 + 1) / 1000001) / weight AS race,
-           multiIf(kind = 1 AND j = {jEdu:Array(UInt8)}[1], 3, kind = 1 AND j = {jEdu:Array(UInt8)}[2], 6, kind = 1 AND j = {jEdu:Array(UInt8)}[3], 15, lo) AS loAge,
-           multiIf(kind = 1 AND j = {jEdu:Array(UInt8)}[1], 5, kind = 1 AND j = {jEdu:Array(UInt8)}[2], 14, kind = 1 AND j = {jEdu:Array(UInt8)}[3], 19, hi) AS hiAge,
-           addYears(birth, loAge) AS loDay,
-           greatest(0, ${monthIndexOf('loDay')} + (toDayOfMonth(loDay) > 1)) AS a,
-           least({W:UInt16} - 1, ${monthIndexOf('addYears(birth, hiAge + 1)')} - 1, if(dead, ${monthIndexOf('death')} - 1, {W:UInt16} - 1),
-                 if(isR25 AND kind = 1 AND (has({jOld:Array(UInt8)}, j) OR j = {jCare:UInt8}), {W:UInt16} - 4 - cityHash64({seed:UInt64}, 'r25cut', pid) % 10, 1000)) AS b,
-           b - a + 1 AS len,
-           cityHash64({seed:UInt64}, 'u1', pid, j) % 1000000 / 1e6 AS u1,
-           cityHash64({seed:UInt64}, 'u2', pid, j) % 1000000 / 1e6 AS u2,
-           toInt32(multiIf(kind = 1 AND j = {jCare:UInt8}, len - floor(len * u1 * 0.5), kind = 1, len, greatest(1, ceil(len * (0.25 + 0.75 * u1))))) AS L,
-           toInt32(a + if(kind = 1 AND j != {jCare:UInt8}, 0, floor((len - L + 1) * pow(u2, 0.6)))) AS s,
-           if(freq = 'once', [s], arrayFilter(m -> multiIf(
-               freq = 'quarterly', (toMonth({startDate:Date}) - 1 + m) % 3 = 2,
-               freq = 'yearly', (toMonth({startDate:Date}) - 1 + m) % 12 + 1 = year_month,
-               freq = 'term', (toMonth({startDate:Date}) - 1 + m) % 12 + 1 IN (3, 9),
-               1), range(s, s + L))) AS months,
-           length(months) AS n
-    FROM (
-      SELECT *, ${mandatory} AS mandatoryKind,
-             if(mandatoryKind > 0, mandatoryKind, if(${optionalFits} AND ${drawn}, 0, 255)) AS kind
-      FROM (SELECT pid, age_end, birth, dead, death, grade, dibao, tekun, hh_disabled, urban, rel, official, assets, cadre_hh, cadre,
-                   male, veteran, orphan, cityHash64({seed:UInt64}, 'r25', pid) % 1000000 < {r25:Float64} * 1e6 AS isR25,
-                   (dibao OR tekun OR hh_disabled) AND age_end <= 27 AS eduMandatory
-            FROM sim_person ${fallback ? 'WHERE pid NOT IN (SELECT pid FROM sim_cand)' : ''}) AS p
-      CROSS JOIN (SELECT j, freq, basis, lo, hi, grp, g_first, g_size, relief, village_reviewed, pop, weight, year_month, mand_only
-                  FROM sim_proj) AS pr
-      WHERE kind != 255)
-    WHERE len > 0 AND n > 0`
+  SELECT pid, j, toUInt8(0) AS kind
+  FROM (SELECT * FROM sim_flags ${fallback ? 'WHERE pid NOT IN (SELECT pid FROM sim_cand)' : ''}) AS p
+  CROSS JOIN (SELECT j, lo, hi, basis = 'person' AS perPerson, relief, village_reviewed, pop_code, freq_code, edu_group, g_first, g_size, weight
+              FROM sim_proj WHERE mand_only = 0) AS pr
+  WHERE age_end >= lo AND toInt32(age_end) - 6 <= hi
+    AND (perPerson OR rel = 0)
+    AND NOT (relief AND noRelief) AND NOT (village_reviewed AND cadre_hh)
+    AND ((pop_code = 1 AND (dibao OR tekun OR freq_code = 5))
+      OR (pop_code = 3 AND (dibao OR tekun))
+      OR (pop_code = 5 AND grade > 0)
+      OR (pop_code = 8 AND ruralHead)
+      OR (pop_code = 9 AND ruralHead AND forester)
+      OR (pop_code = 10 AND NOT (eduMandatory AND edu_group))
+      OR (pop_code = 11 AND veteran)
+      OR (pop_code = 12 AND if(j = {jCadre:UInt8}, cadre = 1, exCadre))
+      OR pop_code IN (4, 6, 7, 13))
+    AND (g_size = 1 OR (j - g_first) = cityHash64({seed:UInt64}, 'grp', pid, g_first) % g_size)
+    ${fallback ? '' : "AND cityHash64({seed:UInt64}, 'draw', pid, j) % 1000000 < least(1, {draw:Float64} * weight) * 1e6"}`
 }
+
+/** Months paid for each pick: inside the age band for whole months, before the month of death. */
+const candidatesSql = `
+  SELECT pid, j, kind, r25,
+         -log((cityHash64({seed:UInt64}, 'race', pid, j) % 1000000 + 1) / 1000001) / weight AS race,
+         multiIf(kind = 1 AND j = {jEdu:Array(UInt8)}[1], 3, kind = 1 AND j = {jEdu:Array(UInt8)}[2], 6, kind = 1 AND j = {jEdu:Array(UInt8)}[3], 15, lo) AS loAge,
+         multiIf(kind = 1 AND j = {jEdu:Array(UInt8)}[1], 5, kind = 1 AND j = {jEdu:Array(UInt8)}[2], 14, kind = 1 AND j = {jEdu:Array(UInt8)}[3], 19, hi) AS hiAge,
+         addYears(birth, loAge) AS loDay,
+         greatest(0, ${monthIndexOf('loDay')} + (toDayOfMonth(loDay) > 1)) AS a,
+         least({W:UInt16} - 1, ${monthIndexOf('addYears(birth, hiAge + 1)')} - 1, if(dead, ${monthIndexOf('death')} - 1, {W:UInt16} - 1),
+               if(r25 AND kind = 1 AND (has({jOld:Array(UInt8)}, j) OR j = {jCare:UInt8}), {W:UInt16} - 4 - cityHash64({seed:UInt64}, 'r25cut', pid) % 10, 1000)) AS b,
+         b - a + 1 AS len,
+         cityHash64({seed:UInt64}, 'u1', pid, j) % 1000000 / 1e6 AS u1,
+         cityHash64({seed:UInt64}, 'u2', pid, j) % 1000000 / 1e6 AS u2,
+         toInt32(multiIf(kind = 1 AND j = {jCare:UInt8}, len - floor(len * u1 * 0.5), kind = 1, len, greatest(1, ceil(len * (0.25 + 0.75 * u1))))) AS L,
+         toInt32(a + if(kind = 1 AND j != {jCare:UInt8}, 0, floor((len - L + 1) * pow(u2, 0.6)))) AS s,
+         if(freq_code = 5, [s], arrayFilter(m -> freq_code = 1
+             OR (freq_code = 2 AND (m + {m0:UInt8}) % 3 = 2)
+             OR (freq_code = 3 AND (m + {m0:UInt8}) % 12 + 1 = year_month)
+             OR (freq_code = 4 AND ((m + {m0:UInt8}) % 12 + 1) IN (3, 9)), range(s, s + L))) AS months,
+         length(months) AS n
+  FROM (SELECT k.pid AS pid, k.j AS j, k.kind AS kind, p.birth AS birth, p.dead AS dead, p.death AS death,
+               toUInt8(cityHash64({seed:UInt64}, 'r25', k.pid) % 1000000 < {r25:Float64} * 1e6) AS r25,
+               pr.lo AS lo, pr.hi AS hi, pr.weight AS weight, pr.freq_code AS freq_code, pr.year_month AS year_month
+        FROM sim_pick AS k
+        INNER JOIN (SELECT pid, birth, dead, death FROM sim_person) AS p ON p.pid = k.pid
+        INNER JOIN sim_proj AS pr ON pr.j = k.j)
+  WHERE len > 0 AND n > 0`
 
 export async function buildEnrollments(db: Db, plan: Plan): Promise<{ uncovered: number }> {
   const params = enrollmentParams(plan)
@@ -102,9 +115,19 @@ export async function buildEnrollments(db: Db, plan: Plan): Promise<{ uncovered:
     await db.client.command({ query, query_params: { ...params, ...extra } })
     if (process.env.SIM_TIMING) console.log(`${Date.now() - t} ms ${query.trim().slice(0, 50)}`)
   }
+  await run('DROP TABLE IF EXISTS sim_flags')
+  await run(`CREATE TABLE sim_flags ENGINE = MergeTree ORDER BY pid AS ${personFlags}`)
+  await run('DROP TABLE IF EXISTS sim_pick')
+  await run(`CREATE TABLE sim_pick ENGINE = MergeTree ORDER BY (pid, j) AS ${mandatoryPicks}`)
+  await run(`INSERT INTO sim_pick ${optionalPicks(false)}`)
   await run('DROP TABLE IF EXISTS sim_cand')
-  await run(`CREATE TABLE sim_cand ENGINE = MergeTree ORDER BY (pid, j) AS ${candidatesSql(false)}`)
-  await run(`INSERT INTO sim_cand ${candidatesSql(true)}`)
+  await run(`CREATE TABLE sim_cand ENGINE = MergeTree ORDER BY (pid, j) AS ${candidatesSql}`)
+  // People whose draws all fell outside their lifetime in the window: every fitting project instead.
+  await run('TRUNCATE TABLE sim_pick')
+  await run(`INSERT INTO sim_pick ${optionalPicks(true)}`)
+  await run(`INSERT INTO sim_cand ${candidatesSql}`)
+  await run('DROP TABLE sim_pick')
+  await run('DROP TABLE sim_flags')
 
   // Everyone keeps their mandatory projects; anyone without one keeps their best-ranked draw.
   await run('DROP TABLE IF EXISTS sim_keep')
@@ -138,4 +161,3 @@ export async function scalar(db: Db, query: string, params: Record<string, unkno
   const rows = await result.json<[number | string][]>()
   return Number(rows[0]?.[0] ?? 0)
 }
-export const candidatesSqlForProfile = candidatesSql

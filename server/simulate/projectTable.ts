@@ -38,7 +38,10 @@ export async function buildProjectTable(db: Db): Promise<void> {
              ${arg('pRelief', t.pRelief)} AS relief, ${arg('pVillage', t.pVillage)} AS village_reviewed,
              ${arg('pFund', t.pFund)} AS fund, ${arg('pPop', t.pPop)} AS pop, ${arg('pWeight', t.pWeight)} AS weight,
              ${arg('pYearMonth', t.pYearMonth)} AS year_month, {pDocTag:Array(String)}[j] AS doc_tag, {pUnit:Array(String)}[j] AS unit,
-             {gFirst:Array(UInt8)}[j] AS g_first, {gSize:Array(UInt8)}[j] AS g_size, {pMandOnly:Array(UInt8)}[j] AS mand_only
+             {gFirst:Array(UInt8)}[j] AS g_first, {gSize:Array(UInt8)}[j] AS g_size, {pMandOnly:Array(UInt8)}[j] AS mand_only,
+             toUInt8(indexOf(['monthly', 'quarterly', 'yearly', 'term', 'once'], freq)) AS freq_code,
+             toUInt8(indexOf(['relief', 'tekun', 'orphan', 'elderly', 'disabled', 'pension', 'worker', 'farmer', 'forest', 'student', 'veteran', 'cadre', 'general'], pop)) AS pop_code,
+             toUInt8(grp IN ('学前资助', '义教资助', '高中资助')) AS edu_group
       FROM numbers(${projects.length})`.replace(/\[j\]/g, '[number + 1]'),
     query_params: params,
   })

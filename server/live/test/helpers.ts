@@ -56,3 +56,27 @@ export async function freePort(): Promise<string> {
     })
   })
 }
+
+/**
+ * startApp already runs the product's hub on its own server (server/parts.ts). Tests and the
+ * bench need a hub they hold (own registry, heartbeat, stats, markChanged): they attach one to a
+ * second HTTP server on the same AppContext, so ingest events reach it exactly as they reach the
+ * app's hub.
+ */
+export async function attachHub(
+  ctx: import('../../context').AppContext,
+  dashboards: import('../../../dashboards/types').Dashboard[],
+  options: import('../hub').LiveHubOptions = {},
+): Promise<{ hub: import('../hub').LiveHub; url: string }> {
+  const http = await import('node:http')
+  const { startLiveHub } = await import('../hub')
+  const server = http.createServer((_req, res) => {
+    res.writeHead(404)
+    res.end()
+  })
+  const hub = startLiveHub(ctx, server, dashboards, options)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return { hub, url: `http://127.0.0.1:${port}` }
+}
