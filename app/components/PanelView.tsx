@@ -6,7 +6,7 @@ import type { FlagEvent, Panel, PanelData } from '../../dashboards/types'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
 import { downloadText, downloadUrl, svgToPng, textToPng } from '../lib/download'
-import { formatDateTime, formatValueText } from '../lib/format'
+import { formatDateTime, formatShortDateTime, formatValueText } from '../lib/format'
 import { DataTable, cellText } from './DataTable'
 import { EChart, type ChartHandle } from './EChart'
 import { KpiValue } from './KpiValue'
@@ -66,8 +66,8 @@ export function PanelView(props: PanelViewProps) {
       </header>
       <div className="panel-body">{data ? <PanelBody {...props} data={data} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
       <footer className="panel-foot">
-        数据截至 {formatDateTime(asOf)}
-        {stale && <span className="stale-tag">数据已过期</span>}
+        {stale && <span className="stale-tag">已过期</span>}
+        数据截至 {formatShortDateTime(asOf)}
       </footer>
     </section>
   )

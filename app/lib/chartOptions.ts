@@ -36,7 +36,8 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
 
 const base = (u: number): EChartsOption => ({
   backgroundColor: 'transparent',
-  textStyle: { color: palette.text, fontSize: 14 * u, fontFamily: 'inherit' },
+  // a canvas font needs a real family name ('inherit' would void the whole font and fall back to 10px)
+  textStyle: { color: palette.text, fontSize: 14 * u, fontFamily: palette.font },
   animationDuration: 600,
   // in-place updates glide briefly instead of replaying the entrance animation
   animationDurationUpdate: 400,

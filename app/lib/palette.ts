@@ -1,5 +1,6 @@
 /** Wall colours: deep navy ground, high-contrast numerals, one accent per meaning. */
 export const palette = {
+  font: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
   ground: '#050d1f',
   panel: '#0a1a36',
   border: '#1c3f73',

@@ -4,8 +4,8 @@ import { loadConfig } from '../../server/config'
 import { Router } from '../../server/http/router'
 import { registerIngestRoutes } from '../../server/ingest'
 import { dashboards } from '../../dashboards'
-import { startLiveHub, type LiveHub } from '../../server/live'
-import { tokenAuth } from '../../server/live/test/helpers'
+import type { LiveHub } from '../../server/live'
+import { attachHub, tokenAuth } from '../../server/live/test/helpers'
 
 export const BENCH_TOKEN = 'bench-viewer-token'
 export const INGEST_TOKEN = 'bench-ingest-token'
@@ -13,6 +13,8 @@ export const INGEST_TOKEN = 'bench-ingest-token'
 export interface BenchApp {
   app: RunningApp
   hub: LiveHub
+  /** Where the bench's own hub listens (the app's hub has no subscribers during the bench). */
+  hubUrl: string
   close(): Promise<void>
 }
 
@@ -28,13 +30,14 @@ export async function startBenchApp(dataDir: string, tickMs: number): Promise<Be
     INGEST_TOKEN,
   })
   const auth = tokenAuth({ [BENCH_TOKEN]: { id: 'bench', name: 'bench', role: 'leader', scope: '511000' } })
-  const app = await startApp(config, { auth, log: { info() {}, warn() {}, error: (m) => console.error(m) } })
+  const app = await startApp(config, { auth, rules: false, log: { info() {}, warn() {}, error: (m) => console.error(m) } })
   const probe = await fetch(`${app.url}/api/ingest/payments`, { method: 'POST' })
   if (probe.status === 404) mountIngestRoutes(app)
-  const hub = startLiveHub(app.ctx, app.server, Object.values(dashboards))
+  const { hub, url: hubUrl } = await attachHub(app.ctx, Object.values(dashboards))
   return {
     app,
     hub,
+    hubUrl,
     close: async () => {
       await hub.close()
       await app.close()

@@ -85,7 +85,7 @@ async function waitFor(check: () => boolean, ms = 120_000): Promise<void> {
 async function tickPerTheme(bench: BenchApp): Promise<Record<string, { p50: number | null; p95: number | null }>> {
   const result: Record<string, { p50: number | null; p95: number | null }> = {}
   for (const theme of THEME_IDS) {
-    const socket = await connect(bench.app.url)
+    const socket = await connect(bench.hubUrl)
     await subscribe(socket, theme, '511000')
     const room = `${theme}:511000`
     const samples: number[] = []
@@ -108,7 +108,7 @@ async function tickPerTheme(bench: BenchApp): Promise<Record<string, { p50: numb
 /** All 6 themes × 6 regions watched; every kind changed: time from the change to the last room done. */
 async function fullWallTick(bench: BenchApp): Promise<{ p50: number | null; p95: number | null; rooms: number }> {
   const sockets = await Promise.all(THEME_IDS.flatMap((theme) => REGIONS.map(async (region) => {
-    const socket = await connect(bench.app.url)
+    const socket = await connect(bench.hubUrl)
     await subscribe(socket, theme, region)
     return socket
   })))
@@ -137,7 +137,7 @@ async function ingestToScreen(bench: BenchApp, clients: number, batches: number)
   const sockets: Socket[] = []
   const arrivals: number[][] = []
   for (let i = 0; i < clients; i++) {
-    const socket = await connect(bench.app.url)
+    const socket = await connect(bench.hubUrl)
     const theme = clients === 1 ? 'overview' : THEME_IDS[i % THEME_IDS.length]
     const region = clients === 1 ? '511000' : REGIONS[Math.floor(i / THEME_IDS.length) % REGIONS.length]
     const mine: number[] = []

@@ -46,3 +46,14 @@ export function chainParams() {
     pUnit: projects.map((p) => unitNames[p.dept]),
   }
 }
+
+/** GB 11643 check character of a 17-digit string expression. */
+export const idCheck = (id17: string) =>
+  `['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][arraySum(arrayMap((i, w) -> toUInt8(substring(${id17}, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 + 1]`
+
+/** Standard (yuan, whole) of an enrollment at band position `p`: spread ±0.3 around p, inside the band. */
+export const standardAt = (p: string) =>
+  `toUInt32(if(amax = amin, amin, round(amin + (amax - amin) * least(1, greatest(0, ${p} + (ustd - 0.5) * 0.6)))))`
+
+/** Basis quantity: 1 person or household, or the household's land (forest area for forest items). */
+export const quantity = `if(basis = 'mu', if(pop = 'forest', toDecimal64(100 + cityHash64({seed:UInt64}, 'fa', pid, j) % 1500, 2) / 100, land), toDecimal64(1, 2))`

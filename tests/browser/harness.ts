@@ -45,6 +45,8 @@ const testAuth: Auth = {
 export interface Running {
   app: RunningApp
   port: number
+  /** the hub when this harness started it (null once app.ts registers its own) */
+  hub: import('../../server/live').LiveHub | null
   close(): Promise<void>
 }
 
@@ -56,18 +58,18 @@ export async function startServer(dataDir: string, port?: number): Promise<Runni
   port ??= await freePort()
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
   const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200' }), { withPages: true, auth: testAuth, log: quiet })
-  let closeHub: (() => Promise<void>) | undefined
+  let hub: Running['hub'] = null
   if (!app.ctx.healthExtras.some((extra) => extra()[0] === 'live')) {
     const { startLiveHub } = await import('../../server/live')
-    const hub = startLiveHub(app.ctx, app.server, Object.values(dashboards), { heartbeatMs: 1000 })
-    closeHub = () => hub.close()
+    hub = startLiveHub(app.ctx, app.server, Object.values(dashboards), { heartbeatMs: 1000 })
   }
   const actualPort = Number(new URL(app.url).port)
   return {
     app,
     port: actualPort,
+    hub,
     close: async () => {
-      await closeHub?.()
+      await hub?.close()
       await app.close()
     },
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { THEME_IDS } from '../../dashboards/types'
@@ -88,6 +89,57 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
     expect(errors.filter((e) => !/status of 40[134]/.test(e))).toEqual([])
     await page.close()
   }, 120_000)
+
+  it('fits odd walls without stretching: letterbox on a strip, by height on an LED wall', async () => {
+    const strip = await open('/wall/overview?kiosk', 5760, 1080)
+    await waitForPanels(strip.page, ['total'])
+    expect(await strip.page.locator('.wall-canvas').boundingBox()).toMatchObject({ x: 1920, y: 0, width: 1920, height: 1080 })
+    await screenshot(strip.page, 'wall-strip-5760x1080')
+    await strip.page.close()
+    const led = await open('/wall/alerts?kiosk&fit=height', 6656, 1792)
+    await waitForPanels(led.page, ['open'])
+    const box = (await led.page.locator('.wall-canvas').boundingBox())!
+    expect(box.height).toBe(1792)
+    expect(box.width / box.height).toBeCloseTo(1920 / 1080, 2)
+    await led.page.close()
+  }, 60_000)
+
+  it('rotates themes and detours to 监管预警 of the county of a critical flag', async () => {
+    const { page } = await open('/wall?themes=overview,budget&dwell=3&kiosk', 1920, 1080)
+    await page.waitForSelector('.wall-root[data-theme="overview"]')
+    await page.waitForSelector('.wall-root[data-theme="budget"]', { timeout: 10_000 })
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.wall-viewport')!).cursor)).toBe('none')
+    expect(await page.locator('.wall-controls').count()).toBe(0)
+    if (!server.hub) return // the app's own hub: flags come from the rule engine, not from this test
+    server.hub.broadcastFlags([
+      { flagId: 'F-test-1', ruleId: 'R01', ruleName: '死亡后仍发放', severity: 'critical', regionCode: '511025100', regionName: '资中县重龙镇', amount: 1200, subject: '', detectedAt: new Date().toISOString() },
+    ])
+    await page.waitForSelector('.wall-root[data-theme="alerts"][data-region="511025"]', { timeout: 5_000 })
+    // the marker sits on the alerts map once the rule metrics feed it (flags.byRegion)
+    if (computablePanels('alerts').includes('map')) await page.waitForSelector('.map-marker[data-severity="critical"]', { timeout: 10_000 })
+    await screenshot(page, 'wall-critical-jump')
+    await page.waitForSelector('.wall-root[data-region="511000"]', { timeout: 10_000 })
+    await page.close()
+  }, 60_000)
+
+  it('exports a panel as CSV and PNG from the review page', async () => {
+    const { page, errors } = await open('/review/overview', 1600, 1000)
+    await waitForPanels(page, ['map', 'trend'])
+    const csvDownload = page.waitForEvent('download')
+    await page.locator('[data-panel="map"] button', { hasText: 'CSV' }).click()
+    const csv = fs.readFileSync((await (await csvDownload).path())!, 'utf8')
+    expect(csv).toContain('区划代码,地区')
+    expect(csv).toContain('511025,资中县')
+    for (const panelId of ['trend', 'map', 'total']) {
+      const pngDownload = page.waitForEvent('download')
+      await page.locator(`[data-panel="${panelId}"] button`, { hasText: 'PNG' }).click()
+      const png = fs.readFileSync((await (await pngDownload).path())!)
+      expect(png.subarray(1, 4).toString(), panelId).toBe('PNG')
+    }
+    await screenshot(page, 'review-overview')
+    expect(errors).toEqual([])
+    await page.close()
+  }, 60_000)
 
   it('shows an ingest on an open wall', async () => {
     const { page } = await open('/wall/overview?kiosk', 1920, 1080)

@@ -1,0 +1,151 @@
+import type { Db } from '../db/client'
+import { banks } from '../catalogue'
+import { getRegion } from '../../geo/regions'
+import { ruleThresholds } from '../rules/thresholds'
+import type { Plan } from './params'
+import { countyShares } from './population'
+import { enrollmentParams, scalar } from './enrollments'
+import { chainParams, idCheck, indicatorDoc, monthStart, quantity, standardAt } from './sqlCommon'
+
+/**
+ * Expands `sim_enroll` into payment_detail (one row per payment month) in one INSERT … SELECT, and
+ * writes the ground truth of the anomalies decided row by row (R05, R10, R15, R18, R20, R23). Each
+ * row's fate comes from cityHash64(seed, 'row', eid, m) in disjoint per-mille slices, so a row carries
+ * at most one anomaly and the same seed always picks the same rows.
+ */
+export const rowAnomalyRates = {
+  /** R05 above standard (paid 10–40 % over standard × quantity). */
+  R05: 0.0003,
+  /** R23 amount jump (paid 30–45 % of the usual amount; standard unchanged). */
+  R23: 0.0002,
+  /** R15 failed and never re-issued. */
+  R15: 0.0001,
+  /** Clean failures, re-issued successfully 1–6 days later (99.95 % success, 日销号、周反馈). */
+  failReissued: 0.0005,
+  /** R18 paid 46–105 days after the end of its period. */
+  R18: 0.0003,
+  /** R20 detail with no voucher and no plan. */
+  R20: 0.00015,
+  /** R10 holder mismatch: share of enrollments whose card the bank reports under another holder. */
+  R10: 0.001,
+}
+
+const failureReasons = ['账户已销户', '户名与账号不符', '卡片挂失', '账户冻结', '非正常状态账户']
+
+export function paymentParams(plan: Plan, p: number) {
+  const counties = Object.keys(countyShares)
+  const r = rowAnomalyRates
+  const edges = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20].reduce<number[]>((acc, v) => [...acc, (acc.at(-1) ?? 0) + v * 1e6], [])
+  return {
+    ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
+    countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
+    edges, r10: r.R10, lateDays: ruleThresholds.latePaymentDays,
+  }
+}
+
+/** Every payment row with its anomaly label; `rule` and `note` are '' for clean rows. */
+export const expansionSql = `
+  SELECT *,
+    concat('D', toString(period), leftPad(toString(eid), 10, '0'), if(variant = 1, 'R', '')) AS detail_id,
+    concat('SEED-', toString(period)) AS batch_id,
+    code AS project_code,
+    concat(transform(county, {countyCodes:Array(String)}, {countyNames:Array(String)}, ''), unit) AS paying_unit,
+    county AS county_code, town AS town_code, village AS village_code,
+    concat('H', county, leftPad(toString(hh), 8, '0')) AS household_id,
+    if(gender_code = 1, '男', '女') AS gender, birth AS birth_date,
+    if(isR10, concat({fam:Array(String)}[cityHash64({seed:UInt64}, 'r10n', eid) % length({fam:Array(String)}) + 1], '某某'), person_name) AS account_holder,
+    if(isR10, concat(holder17, ${idCheck('holder17')}), id_number) AS holder_id_number,
+    qty AS base_quantity, toDecimal64(std, 2) AS standard,
+    toDecimal64(if(rule = 'R05', due + greatest(toDecimal64(0.01, 2), toDecimal64(floor(toFloat64(due) * (0.1 + 0.3 * u), 2), 2)), due), 2) AS amount_due,
+    multiIf(variant = 0 AND failed, toDecimal64(0, 2), rule = 'R23', toDecimal64(floor(toFloat64(due) * (0.3 + 0.15 * u), 2), 2), amount_due) AS amount_paid,
+    if(variant = 0 AND failed, '失败', '成功') AS status,
+    if(variant = 0 AND failed, {reasons:Array(String)}[hr % 5 + 1], '') AS failure_reason,
+    if(variant = 1, concat('D', toString(period), leftPad(toString(eid), 10, '0')), '') AS reissue_of,
+    if(rule = 'R20', '', concat('PL', county, code, toString(period))) AS plan_id,
+    if(rule = 'R20', '', concat('V', county, code, toString(toYYYYMMDD(toDate(pay_time))), toString(indexOf({banks:Array(String)}, bank)))) AS voucher_id,
+    ${indicatorDoc('county', 'j', 'intDiv(period, 100)')} AS indicator_doc,
+    fund AS fund_level, proxy AS proxy_held, proxy_id AS proxy_holder_id, proxy_name AS proxy_holder_name,
+    t0 AS applied_at, t1 AS village_reviewed_at, t2 AS town_reviewed_at, t3 AS county_decided_at, t4 AS city_managed_at,
+    if(village_reviewed = 1, toDate(t1), NULL) AS publicity_start, if(village_reviewed = 1, toDate(t1) + 7, NULL) AS publicity_end,
+    CAST([], 'Array(LowCardinality(String))') AS prereview_hits
+  FROM (
+  SELECT *, arrayJoin(if(failed AND rowRule != 'R15', [0, 1], [0])) AS variant,
+       if(variant = 1, '', rowRule) AS rule,
+       if(rule = 'R18', addDays(toLastDayOfMonth(${monthStart('mi')}), {lateDays:UInt16} + 1 + hr % 60),
+          addDays(${monthStart('mi')}, 7 + cityHash64({seed:UInt64}, 'payday', county, j, mi) % 18)) AS payDay,
+       addSeconds(toDateTime(payDay, 'Asia/Shanghai'), 9 * 3600 + intDiv(hr, 1000000000) % 28800 + if(variant = 1, 86400 * (1 + hr % 6), 0)) AS pay_time
+  FROM (
+  SELECT *, m AS mi, cityHash64({seed:UInt64}, 'row', eid, m) AS hr, hr % 1000000 AS rr, intDiv(hr, 1000000) % 1000 / 1000 AS u,
+       multiIf(isR10, 'R10',
+               rr < {edges:Array(Float64)}[1], 'R05',
+               rr < {edges:Array(Float64)}[2] AND n >= 5, 'R23',
+               rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[3], 'R15',
+               rr >= {edges:Array(Float64)}[4] AND rr < {edges:Array(Float64)}[5] AND hi >= 120 AND dead = 0, 'R18',
+               rr >= {edges:Array(Float64)}[5] AND rr < {edges:Array(Float64)}[6], 'R20',
+               '') AS rowRule,
+       NOT isR10 AND rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[4] AS failed,
+       toYYYYMM(${monthStart('m')}) AS period
+  FROM (
+    SELECT e.eid AS eid, e.pid AS pid, e.j AS j, e.n AS n, e.months AS months, e.ustd AS ustd,
+           p.hh AS hh, p.county AS county, p.town AS town, p.village AS village, p.person_name AS person_name, p.id_number AS id_number,
+           p.gender_code AS gender_code, p.birth AS birth, p.card_number AS card_number, p.bank AS bank, p.phone AS phone, p.land AS land,
+           p.dead AS dead, p.proxy AS proxy, p.proxy_id AS proxy_id, p.proxy_name AS proxy_name,
+           pr.code AS code, pr.dept AS dept, pr.unit AS unit, pr.fund AS fund, pr.basis AS basis, pr.pop AS pop, pr.amin AS amin, pr.amax AS amax,
+           pr.hi AS hi, pr.village_reviewed AS village_reviewed,
+           ${standardAt('{p:Float64}')} AS std, ${quantity} AS qty, std * qty AS due,
+           cityHash64({seed:UInt64}, 'r10', e.eid) % 1000000 < {r10:Float64} * 1e6 AS isR10,
+           concat(county, toString(toYYYYMMDD(addDays(p.birth, 3000 + cityHash64({seed:UInt64}, 'r10b', e.eid) % 6000))), toString(800 + e.eid % 200)) AS holder17,
+           addDays(${monthStart('e.months[1]')}, 7 + cityHash64({seed:UInt64}, 'payday', county, e.j, e.months[1]) % 18) AS firstPay,
+           cityHash64({seed:UInt64}, 'wf', e.eid) AS hw,
+           addSeconds(toDateTime(subtractDays(firstPay, 32 + hw % 25), 'Asia/Shanghai'), 8 * 3600 + hw % 36000) AS t0,
+           addSeconds(addDays(t0, 1 + intDiv(hw, 7) % 6), intDiv(hw, 11) % 7200) AS t1,
+           addSeconds(addDays(t1, 1 + intDiv(hw, 13) % 6), intDiv(hw, 17) % 7200) AS t2,
+           addSeconds(addDays(t2, 1 + intDiv(hw, 19) % 9), intDiv(hw, 23) % 7200) AS t3,
+           addSeconds(addDays(t3, 1 + intDiv(hw, 29) % 4), intDiv(hw, 31) % 7200) AS t4
+    FROM sim_enroll AS e
+    INNER JOIN sim_person AS p ON p.pid = e.pid
+    INNER JOIN sim_proj AS pr ON pr.j = e.j)
+  ARRAY JOIN months AS m))`
+
+const columns = `detail_id, batch_id, period, project_code, dept, paying_unit, county_code, town_code, village_code, household_id,
+  person_name, id_number, gender, birth_date, card_number, account_holder, holder_id_number, bank, phone, base_quantity, standard,
+  amount_due, amount_paid, pay_time, status, failure_reason, reissue_of, plan_id, voucher_id, indicator_doc, fund_level, proxy_held,
+  proxy_holder_id, proxy_holder_name, applied_at, village_reviewed_at, town_reviewed_at, county_decided_at, city_managed_at,
+  publicity_start, publicity_end, prereview_hits`
+
+/** Band position p (0..1) at which the clean total meets the article's amount, from one pass over a grid. */
+export async function solveBandPosition(db: Db, plan: Plan): Promise<number> {
+  const grid = Array.from({ length: 21 }, (_, i) => i / 20)
+  const result = await db.client.query({
+    query: `SELECT sumForEach(arrayMap(p -> n * toFloat64(qty) * ${standardAt('p')}, {grid:Array(Float64)}))
+            FROM (SELECT e.n AS n, e.ustd AS ustd, e.pid AS pid, e.j AS j, p.land AS land, pr.amin AS amin, pr.amax AS amax, pr.basis AS basis, pr.pop AS pop,
+                         ${quantity} AS qty
+                  FROM sim_enroll AS e INNER JOIN sim_person AS p ON p.pid = e.pid INNER JOIN sim_proj AS pr ON pr.j = e.j)`,
+    query_params: { seed: plan.seed, grid },
+    format: 'JSONCompactEachRow',
+  })
+  const totals = ((await result.json<[number[]][]>())[0][0]).map(Number)
+  const target = plan.amountYuan
+  if (target <= totals[0]) return 0
+  for (let i = 1; i < grid.length; i++) {
+    if (totals[i] >= target) return grid[i - 1] + ((target - totals[i - 1]) / (totals[i] - totals[i - 1])) * (grid[i] - grid[i - 1])
+  }
+  return 1
+}
+
+export async function insertPayments(db: Db, plan: Plan, p: number, names: { fam: string[] }): Promise<void> {
+  const params = { ...paymentParams(plan, p), ...names }
+  await db.client.command({
+    query: `INSERT INTO payment_detail (${columns}) SELECT ${columns} FROM (${expansionSql})`,
+    query_params: params,
+  })
+  await db.client.command({
+    query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note)
+            SELECT rule, detail_id, detail_id, multiIf(rule = 'R05', '超标准发放', rule = 'R23', '金额较本人中位数突变', rule = 'R15', '发放失败未重发',
+                          rule = 'R18', '超期发放', rule = 'R20', '明细无凭证无计划', '银行返回户名/证件与对象不符')
+            FROM (${expansionSql}) WHERE rule != ''`,
+    query_params: params,
+  })
+}
+
+export { scalar }
