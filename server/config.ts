@@ -14,7 +14,6 @@ const envSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').default('ykt'),
   INGEST_TOKEN: z.string().min(8, 'at least 8 characters').default('demo-ingest-token'),
-  WALL_TOKEN: z.string().min(8, 'at least 8 characters').default('demo-wall-token'),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   DEMO_SCALE: z.string().default('demo'),
   DEMO_FEED: z.enum(['on', 'off']).default('on'),

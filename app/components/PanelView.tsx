@@ -107,9 +107,16 @@ function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chart
     )
   }
   if (data.kind === 'regions' && data.rows.length === 0) return <div className="empty">暂无数据</div>
+  if (panel.kind === 'pie' && !hasPositive(data)) return <div className="empty">暂无数据</div>
   if (data.kind === 'series' && data.categories.length === 0) return <div className="empty">暂无数据</div>
   if (option) return <EChart option={option} handle={setChart} onClick={(p) => onSelectRegion && pickCode(p.data, onSelectRegion)} />
   return <div className="empty">此面板不支持该数据（{data.kind}）</div>
+}
+
+function hasPositive(data: PanelData): boolean {
+  if (data.kind === 'series') return data.series[0]?.values.some((v) => v > 0) ?? false
+  if (data.kind === 'regions') return data.rows.some((r) => r.value > 0)
+  return true
 }
 
 function pickCode(datum: unknown, select: (code: string) => void): void {

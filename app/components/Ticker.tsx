@@ -2,6 +2,8 @@ import type { FlagEvent, PanelData } from '../../dashboards/types'
 import { formatShortDateTime, formatValueText } from '../lib/format'
 
 const severityText: Record<string, string> = { critical: '重大', warn: '较大', info: '一般' }
+/** the ticker metric sends the Chinese label, flag events the key: both map to one style */
+const severityClass: Record<string, string> = { critical: 'critical', warn: 'warn', info: 'info', 重大: 'critical', 较大: 'warn', 一般: 'info' }
 
 type Row = { key: string; severity: string; time: string; cells: string[]; fresh: boolean }
 
@@ -33,8 +35,8 @@ export function Ticker({ data, liveFlags, since }: { data: Extract<PanelData, { 
   const scrolls = rows.length > 6
   const list = (copy: number) =>
     rows.map((r) => (
-      <li key={`${copy}-${r.key}`} className={`ticker-row ${r.severity}`} aria-hidden={copy > 0}>
-        <span className="ticker-severity">{r.fresh ? '新' : severityText[r.severity] ?? '预警'}</span>
+      <li key={`${copy}-${r.key}`} className={`ticker-row ${severityClass[r.severity] ?? ''}${r.fresh ? ' fresh' : ''}`} aria-hidden={copy > 0}>
+        <span className="ticker-severity">{r.fresh ? '新' : severityText[r.severity] ?? (r.severity || '预警')}</span>
         <span className="ticker-text">{r.cells.filter(Boolean).join(' · ')}</span>
         <span className="ticker-time">{r.time}</span>
       </li>

@@ -82,6 +82,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   const valueAxis = (position?: 'left' | 'right', unit = panel.unit) => ({
     type: 'value' as const,
     position,
+    // counts have no fractions: an all-zero axis must not read 0, 0, 1, 1
+    minInterval: isCountUnit(unit) ? 1 : undefined,
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
   })
@@ -112,6 +114,10 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
   } as EChartsOption
+}
+
+function isCountUnit(unit: string | undefined): boolean {
+  return unit !== undefined && !['元', '万元', '亿元', '%'].includes(unit)
 }
 
 function isPyramid(data: Extract<PanelData, { kind: 'series' }>): boolean {
@@ -169,7 +175,8 @@ function levelColor(panel: Panel, value: number): string | { type: 'linear'; x: 
 }
 
 function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, u: number): EChartsOption {
-  const sorted = [...items].sort((a, b) => b.value - a.value)
+  // zero slices would print '0%' labels on top of each other
+  const sorted = items.filter((i) => i.value > 0).sort((a, b) => b.value - a.value)
   // beyond 8 slices a pie is unreadable on a wall: the tail becomes 其他
   const shown = sorted.length > 8 ? [...sorted.slice(0, 7), { name: '其他', value: sorted.slice(7).reduce((s, i) => s + i.value, 0) }] : sorted
   return {

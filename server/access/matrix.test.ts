@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { io, type Socket } from 'socket.io-client'
 import { childrenOf } from '../../geo/regions'
 import { THEME_IDS, socketEvents } from '../../dashboards/types'
+import http from 'node:http'
 import { startApp, type RunningApp } from '../app'
+import { registerParts } from '../parts'
+import { Router, type Handler } from '../http/router'
+import { registerHealthRoutes } from '../http/healthRoutes'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { createUser } from './userStore'
 import { issueDisplayToken } from './displayTokenStore'
@@ -58,12 +62,31 @@ let rows: FixtureRow[]
 const callers: Caller[] = []
 const seen: Array<{ where: string; text: string }> = []
 
-function listRoutes(running: RunningApp): Array<{ method: string; path: string }> {
-  // Router keeps a private `routes` field, so the listing method is reached through a plain shape.
-  const router = (running as unknown as { router?: { routes?: unknown } }).router
-  if (typeof router?.routes !== 'function') throw new Error('the matrix needs RunningApp.router and Router.routes() (see server/access report)')
-  return (router.routes as () => Array<{ method: string; path: string }>).call(router)
+/**
+ * Every route the server registers: the parts are registered a second time, on a router that
+ * writes down what it is given (same code path as startApp, so a new part's routes are included).
+ */
+class RecordingRouter extends Router {
+  readonly recorded: Array<{ method: string; path: string }> = []
+  override on(method: string, path: string, handler: Handler): this {
+    this.recorded.push({ method, path })
+    return super.on(method, path, handler)
+  }
 }
+
+let registered: Array<{ method: string; path: string }> = []
+
+async function recordRoutes(running: RunningApp): Promise<Array<{ method: string; path: string }>> {
+  const router = new RecordingRouter()
+  registerHealthRoutes(router)
+  const idle = http.createServer()
+  const closers = await registerParts({ ...running.ctx, onIngest: [], healthExtras: [] }, router, idle, { rules: false })
+  for (const close of closers) await close()
+  idle.close()
+  return router.recorded
+}
+
+const listRoutes = (_running: RunningApp) => registered
 
 beforeAll(async () => {
   process.env.ADMIN_PASSWORD = PASSWORD
@@ -93,6 +116,7 @@ beforeAll(async () => {
     const cookie = response.headers.get('set-cookie')!.split(';')[0]
     callers.push({ name: username, role, scope, headers: { cookie } })
   }
+  registered = await recordRoutes(app)
 }, 180_000)
 
 afterAll(async () => {
@@ -115,6 +139,7 @@ describe('HTTP matrix', () => {
   it('answers every role on every route as the policy says, and never with a server fault', async () => {
     const routes = listRoutes(app)
     expect(routes.length).toBeGreaterThan(10)
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(Object.keys(POLICY)))
     const problems: string[] = []
     for (const route of routes) {
       const key = `${route.method} ${route.path}`
@@ -185,6 +210,7 @@ describe('socket matrix', () => {
 
   it('refuses anonymous sockets and limits every subscription to the caller scope', async () => {
     const problems: string[] = []
+    let accepted = 0
     for (const caller of callers) {
       const socket = await connect(caller)
       if (caller.role === 'anonymous') {
@@ -201,6 +227,7 @@ describe('socket matrix', () => {
           seen.push({ where: `${caller.name} subscribe ${dashboard}:${region}`, text: JSON.stringify(ack) })
           const inside = region === caller.scope || (caller.scope === '511000') || (caller.scope === '511025' && region === townA.code)
           if (!inside && ack.ok) problems.push(`${caller.name} subscribed outside scope: ${dashboard}:${region}`)
+          if (inside && ack.ok) accepted++
         }
       }
       // Let a few ticks of updates arrive for the scan.
@@ -208,6 +235,8 @@ describe('socket matrix', () => {
       socket.close()
     }
     expect(problems).toEqual([])
+    // Inside their scope, callers do get their themes (so the refusals above are not blanket ones).
+    expect(accepted).toBeGreaterThan(THEME_IDS.length * 4)
   })
 })
 

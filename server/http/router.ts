@@ -45,7 +45,7 @@ export class Router {
     try {
       if (!route) throw new HttpError(405, `method ${req.method} not allowed on ${url.pathname}`)
       const match = route.pattern.exec(url.pathname)!
-      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(match[i + 1])]))
+      const params = Object.fromEntries(route.keys.map((key, i) => [key, decodePathPart(match[i + 1])]))
       await route.handler(req, res, ctx, params, url)
     } catch (error) {
       if (error instanceof HttpError) {
@@ -82,4 +82,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)
+}
+
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in the path')
+  }
 }

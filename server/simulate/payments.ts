@@ -136,16 +136,34 @@ export async function solveBandPosition(db: Db, plan: Plan): Promise<number> {
 export async function insertPayments(db: Db, plan: Plan, p: number, names: { fam: string[] }): Promise<void> {
   const params = { ...paymentParams(plan, p), ...names }
   await db.client.command({
-    query: `INSERT INTO payment_detail (${columns}) SELECT ${columns} FROM (${expansionSql})`,
+    // Large insert blocks: each block is one part in payment_detail and in each of the four rollups,
+    // so 1 M-row blocks cut the parts (and their merges) ~15× against the default 65 k-row blocks.
+    query: `INSERT INTO payment_detail (${columns}) SELECT ${columns} FROM (${expansionSql})
+            SETTINGS min_insert_block_size_rows = 1048576, min_insert_block_size_bytes = 0, parallel_view_processing = 1`,
     query_params: params,
   })
-  await db.client.command({
-    query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note)
-            SELECT rule, detail_id, detail_id, multiIf(rule = 'R05', '超标准发放', rule = 'R23', '金额较本人中位数突变', rule = 'R15', '发放失败未重发',
-                          rule = 'R18', '超期发放', rule = 'R20', '明细无凭证无计划', '银行返回户名/证件与对象不符')
-            FROM (${expansionSql}) WHERE rule != ''`,
-    query_params: params,
-  })
+  if (process.env.SIM_TIMING) console.log('payments inserted', new Date().toISOString())
+  await db.client.command({ query: rowGroundTruthSql, query_params: { lateDays: ruleThresholds.latePaymentDays } })
 }
 
 export { scalar }
+
+/**
+ * Ground truth of the row anomalies, read back from the rows themselves: clean rows never match
+ * these tests (amount = standard × quantity, holder = beneficiary, failures re-issued, paid in month,
+ * voucher present), so they select exactly the injected rows, faster than expanding twice.
+ */
+const rowGroundTruthSql = `
+  INSERT INTO ground_truth (rule_id, case_key, detail_id, note)
+  SELECT rule, detail_id, detail_id, note FROM (
+    SELECT detail_id,
+           multiIf(holder_id_number != id_number, 'R10',
+                   amount_due > standard * base_quantity, 'R05',
+                   status = '成功' AND amount_paid < amount_due, 'R23',
+                   status = '失败' AND detail_id NOT IN (SELECT reissue_of FROM payment_detail WHERE reissue_of != ''), 'R15',
+                   toDate(pay_time) > toLastDayOfMonth(toDate(concat(toString(period), '01'))) + {lateDays:UInt16}, 'R18',
+                   voucher_id = '', 'R20', '') AS rule,
+           transform(rule, ['R10', 'R05', 'R23', 'R15', 'R18', 'R20'],
+                     ['银行返回户名/证件与对象不符', '超标准发放', '金额较本人中位数突变', '发放失败未重发', '超期发放', '明细无凭证无计划'], '') AS note
+    FROM payment_detail)
+  WHERE rule != ''`

@@ -69,6 +69,8 @@ export async function startServer(dataDir: string, port?: number): Promise<Runni
     port: actualPort,
     hub,
     close: async () => {
+      // pages keep HTTP connections alive; a stopped server must not wait for browsers to hang up
+      app.server.closeAllConnections()
       await hub?.close()
       await app.close()
     },

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { THEME_IDS } from '../../dashboards/types'
 import { makeTempDir } from '../../server/testing/tempDb'
@@ -29,8 +29,15 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
     await server?.close()
   })
 
+  const openPages: Page[] = []
+  afterEach(async () => {
+    // a failed test must not leave a page holding connections into the next one
+    await Promise.all(openPages.splice(0).map((page) => page.close().catch(() => {})))
+  })
+
   async function open(path: string, width: number, height: number): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 })
+    openPages.push(page)
     const errors = watchErrors(page)
     await page.goto(`${server.app.url}${path}`, { waitUntil: 'domcontentloaded' })
     return { page, errors }
@@ -106,19 +113,19 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
 
   it('rotates themes and detours to 监管预警 of the county of a critical flag', async () => {
     const { page } = await open('/wall?themes=overview,budget&dwell=3&kiosk', 1920, 1080)
-    await page.waitForSelector('.wall-root[data-theme="overview"]')
-    await page.waitForSelector('.wall-root[data-theme="budget"]', { timeout: 10_000 })
+    await page.waitForSelector('.wall-root[data-theme="overview"]', { state: 'attached' })
+    await page.waitForSelector('.wall-root[data-theme="budget"]', { state: 'attached', timeout: 10_000 })
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.wall-viewport')!).cursor)).toBe('none')
     expect(await page.locator('.wall-controls').count()).toBe(0)
     if (!server.hub) return // the app's own hub: flags come from the rule engine, not from this test
     server.hub.broadcastFlags([
       { flagId: 'F-test-1', ruleId: 'R01', ruleName: '死亡后仍发放', severity: 'critical', regionCode: '511025100', regionName: '资中县重龙镇', amount: 1200, subject: '', detectedAt: new Date().toISOString() },
     ])
-    await page.waitForSelector('.wall-root[data-theme="alerts"][data-region="511025"]', { timeout: 5_000 })
+    await page.waitForSelector('.wall-root[data-theme="alerts"][data-region="511025"]', { state: 'attached', timeout: 5_000 })
     // the marker sits on the alerts map once the rule metrics feed it (flags.byRegion)
     if (computablePanels('alerts').includes('map')) await page.waitForSelector('.map-marker[data-severity="critical"]', { timeout: 10_000 })
     await screenshot(page, 'wall-critical-jump')
-    await page.waitForSelector('.wall-root[data-region="511000"]', { timeout: 10_000 })
+    await page.waitForSelector('.wall-root[data-region="511000"]', { state: 'attached', timeout: 10_000 })
     await page.close()
   }, 60_000)
 

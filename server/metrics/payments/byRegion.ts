@@ -39,10 +39,20 @@ export const paymentsByChildRegion = defineMetric({
   run: async (db, params) => {
     const column = childColumn(params.region)
     const { where, queryParams } = villageRollupWhere(params)
+    // All time: persons from the per-village rollup (one small state per village), not per month.
+    const allTime = params.from === undefined && params.to === undefined
     const rows = await selectRows(
       db,
-      `SELECT ${column} AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqMerge(persons) AS persons
-       FROM agg_village_month WHERE ${where} GROUP BY code`,
+      allTime
+        ? `SELECT code, amount, payments, persons FROM
+             (SELECT ${column} AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+              FROM agg_village_month WHERE ${where} GROUP BY code) AS paid
+           LEFT JOIN
+             (SELECT ${column} AS code, uniqMerge(persons) AS persons
+              FROM agg_persons_village WHERE ${regionCondition(params.region)} GROUP BY code) AS people
+           USING code`
+        : `SELECT ${column} AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqMerge(persons) AS persons
+           FROM agg_village_month WHERE ${where} GROUP BY code`,
       queryParams,
       regionRow,
     )

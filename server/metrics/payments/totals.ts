@@ -2,20 +2,30 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric } from '../define'
 import { roundMoney, selectOne } from '../sql/query'
+import { regionCondition } from '../sql/region'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
 
 /** Successful payments only: a failed or returned payment never reached a card. */
-const totalsRow = z.object({ amount: z.coerce.number(), payments: z.coerce.number(), persons: z.coerce.number() })
+const totalsRow = z.object({ amount: z.coerce.number(), payments: z.coerce.number() })
 
 async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<z.infer<typeof totalsRow>> {
   const { table, where, params } = monthRollupQuery(filter)
   return selectOne(
     db,
-    `SELECT toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqMerge(persons) AS persons
-     FROM ${table} WHERE status = '成功' AND ${where}`,
+    `SELECT toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments FROM ${table} WHERE status = '成功' AND ${where}`,
     params,
     totalsRow,
   )
+}
+
+/** All-time persons come from the small per-village rollup; filtered ones merge the monthly states. */
+async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
+  const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined
+  const { table, where, params } = monthRollupQuery(filter)
+  const sql = unfiltered
+    ? `SELECT uniqMerge(persons) AS persons FROM agg_persons_village WHERE ${regionCondition(filter.region)}`
+    : `SELECT uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`
+  return (await selectOne(db, sql, params, z.object({ persons: z.coerce.number() }))).persons
 }
 
 export const paymentsTotal = defineMetric({
@@ -39,5 +49,5 @@ export const paymentsPersons = defineMetric({
   title: '受益人数',
   params: paymentFilterParams,
   reads: ['payments'],
-  run: async (db, params) => ({ kind: 'value', value: (await selectPaidTotals(db, params)).persons }),
+  run: async (db, params) => ({ kind: 'value', value: await selectPaidPersons(db, params) }),
 })
