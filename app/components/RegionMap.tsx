@@ -5,6 +5,7 @@ import { geoPath } from 'd3-geo'
 import { centroidOf, countyBoundaries, fitProjection } from '../../geo/boundaries'
 import { formatValueText } from '../lib/format'
 import { palette } from '../lib/palette'
+import { useDesignScale } from './WallFrame'
 
 export interface MapRow {
   code: string
@@ -66,7 +67,8 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
     }
   }, [size])
 
-  const u = size ? Math.max(0.5, Math.min(size.width / 900, size.height / 500)) : 1
+  // labels follow the wall's design scale (not the box), so they match the other panels' text
+  const u = useDesignScale()
   const fill = (code: string) => {
     const value = values.get(code)
     if (value === undefined) return '#10284d'

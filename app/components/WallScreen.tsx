@@ -10,6 +10,8 @@ import { ThemeBoard } from './ThemeBoard'
 import { WallFrame, useSafeReload } from './WallFrame'
 import { useFlags, useLiveRoom, useSocket } from './useLive'
 
+const CRITICAL_DWELL_MIN_SEC = 15
+
 export interface WallScreenProps {
   plan: RotationPlan
   /** false on /wall/[theme]: one theme, no rotation */
@@ -58,7 +60,8 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
     (flag: FlagEvent) => {
       if (!jump || flag.severity !== 'critical') return
       const target = countyOf(flag.regionCode) ?? CITY_CODE
-      setState((s) => jumpToFlag(s, target, Date.now(), plan.dwellOverride ?? dashboards.alerts.dwellSec))
+      // a critical flag stays up long enough to be read, even in a fast rotation
+      setState((s) => jumpToFlag(s, target, Date.now(), Math.max(CRITICAL_DWELL_MIN_SEC, plan.dwellOverride ?? dashboards.alerts.dwellSec)))
     },
     [jump, plan.dwellOverride],
   )

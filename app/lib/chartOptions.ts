@@ -188,10 +188,12 @@ function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, 
       {
         id: 'pie',
         type: 'pie',
-        radius: ['42%', '70%'],
-        center: ['32%', '52%'],
+        // radii are shares of the shorter side: this keeps the ring inside narrow and tall boxes
+        radius: ['36%', '58%'],
+        center: ['31%', '52%'],
         data: shown,
-        label: { show: true, position: 'inside', formatter: '{d}%', color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
+        // slivers under 3% keep their colour but not a label that would overprint the next one
+        label: { show: true, position: 'inside', formatter: (p: { percent?: number }) => ((p.percent ?? 0) >= 3 ? `${(p.percent ?? 0).toFixed(1)}%` : ''), color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
         labelLine: { show: false },
         itemStyle: { borderColor: palette.panel, borderWidth: 2 * u },
       },

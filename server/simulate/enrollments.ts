@@ -18,7 +18,7 @@ import { periodDates } from './sqlDates'
  * Months are whole: a person is inside a project's age band for the entire month (full years at any
  * day of it), and the last month paid ends before the month of death.
  */
-export const R25_RATE = 0.0084
+export const R25_RATE = 0.0055
 /** Share of optional projects drawn per unit of weight (≈ 3–4 drawn per person). */
 const DRAW_PER_WEIGHT = 0.09
 /** Extra rows expected from failures, re-issues and injected copies, kept out of the clean budget. */
@@ -84,8 +84,7 @@ function optionalPicks(fallback: boolean): string {
 const candidatesSql = `
   SELECT pid, j, kind, r25,
          -log((cityHash64({seed:UInt64}, 'race', pid, j) % 1000000 + 1) / 1000001) / weight AS race,
-         multiIf(kind = 1 AND j = {jEdu:Array(UInt8)}[1], 3, kind = 1 AND j = {jEdu:Array(UInt8)}[2], 6, kind = 1 AND j = {jEdu:Array(UInt8)}[3], 15, lo) AS loAge,
-         multiIf(kind = 1 AND j = {jEdu:Array(UInt8)}[1], 5, kind = 1 AND j = {jEdu:Array(UInt8)}[2], 14, kind = 1 AND j = {jEdu:Array(UInt8)}[3], 19, hi) AS hiAge,
+         lo AS loAge, hi AS hiAge,
          addYears(birth, loAge) AS loDay,
          greatest(0, ${monthIndexOf('loDay')} + (toDayOfMonth(loDay) > 1)) AS a,
          least({W:UInt16} - 1, ${monthIndexOf('addYears(birth, hiAge + 1)')} - 1, if(dead, ${monthIndexOf('death')} - 1, {W:UInt16} - 1),
@@ -94,7 +93,7 @@ const candidatesSql = `
          cityHash64({seed:UInt64}, 'u1', pid, j) % 1000000 / 1e6 AS u1,
          cityHash64({seed:UInt64}, 'u2', pid, j) % 1000000 / 1e6 AS u2,
          toInt32(multiIf(kind = 1 AND j = {jCare:UInt8}, len - floor(len * u1 * 0.5), kind = 1, len, greatest(1, ceil(len * (0.25 + 0.75 * u1))))) AS L,
-         toInt32(a + if(kind = 1 AND j != {jCare:UInt8}, 0, floor((len - L + 1) * pow(u2, 0.6)))) AS s,
+         toInt32(a + multiIf(kind = 1 AND j = {jCare:UInt8}, len - L, kind = 1, 0, floor((len - L + 1) * pow(u2, 0.6)))) AS s,
          if(freq_code = 5, [s], arrayFilter(m -> freq_code = 1
              OR (freq_code = 2 AND (m + {m0:UInt8}) % 3 = 2)
              OR (freq_code = 3 AND (m + {m0:UInt8}) % 12 + 1 = year_month)

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client'
+import { quoteIdentifier, type Db } from '../db/client'
 import { banks } from '../catalogue'
 import { getRegion } from '../../geo/regions'
 import { ruleThresholds } from '../rules/thresholds'
@@ -62,7 +62,7 @@ export const expansionSql = `
     if(variant = 0 AND failed, {reasons:Array(String)}[hr % 5 + 1], '') AS failure_reason,
     if(variant = 1, concat('D', toString(period), leftPad(toString(eid), 10, '0')), '') AS reissue_of,
     if(rule = 'R20', '', concat('PL', county, code, toString(period))) AS plan_id,
-    if(rule = 'R20', '', concat('V', county, code, toString(toYYYYMMDD(toDate(pay_time))), toString(indexOf({banks:Array(String)}, bank)))) AS voucher_id,
+    if(rule = 'R20', '', concat('V', county, code, toString(toYYYYMMDD(toDate(pay_time))), toString(indexOf({banks:Array(String)}, bank)), if(rule = 'R18', 'L', ''))) AS voucher_id,
     ${indicatorDoc('county', 'j', 'intDiv(period, 100)')} AS indicator_doc,
     fund AS fund_level, proxy AS proxy_held, proxy_id AS proxy_holder_id, proxy_name AS proxy_holder_name,
     t0 AS applied_at, t1 AS village_reviewed_at, t2 AS town_reviewed_at, t3 AS county_decided_at, t4 AS city_managed_at,
@@ -133,20 +133,22 @@ export async function solveBandPosition(db: Db, plan: Plan): Promise<number> {
   return 1
 }
 
-export async function insertPayments(db: Db, plan: Plan, p: number, names: { fam: string[] }): Promise<void> {
+export async function insertPayments(db: Db, plan: Plan, p: number, names: { fam: string[] }, table = 'payment_detail'): Promise<void> {
   const params = { ...paymentParams(plan, p), ...names }
   await db.client.command({
     // Large insert blocks: each block is one part in payment_detail and in each of the four rollups,
     // so 1 M-row blocks cut the parts (and their merges) ~15× against the default 65 k-row blocks.
-    query: `INSERT INTO payment_detail (${columns}) SELECT ${columns} FROM (${expansionSql})
+    query: `INSERT INTO ${quoteIdentifier(table)} (${columns}) SELECT ${columns} FROM (${expansionSql})
             SETTINGS min_insert_block_size_rows = 1048576, min_insert_block_size_bytes = 0, parallel_view_processing = 1`,
     query_params: params,
   })
-  if (process.env.SIM_TIMING) console.log('payments inserted', new Date().toISOString())
-  await db.client.command({ query: rowGroundTruthSql, query_params: { lateDays: ruleThresholds.latePaymentDays } })
 }
 
 export { scalar }
+
+export async function insertRowGroundTruth(db: Db, table = 'payment_detail'): Promise<void> {
+  await db.client.command({ query: rowGroundTruthSql.replaceAll('payment_detail', quoteIdentifier(table)), query_params: { lateDays: ruleThresholds.latePaymentDays } })
+}
 
 /**
  * Ground truth of the row anomalies, read back from the rows themselves: clean rows never match
@@ -155,7 +157,7 @@ export { scalar }
  */
 const rowGroundTruthSql = `
   INSERT INTO ground_truth (rule_id, case_key, detail_id, note)
-  SELECT rule, detail_id, detail_id, note FROM (
+  SELECT rule, if(rule = 'R20', concat('detail:', detail_id), detail_id), detail_id, note FROM (
     SELECT detail_id,
            multiIf(holder_id_number != id_number, 'R10',
                    amount_due > standard * base_quantity, 'R05',

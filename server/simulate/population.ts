@@ -2,7 +2,7 @@ import type { Db } from '../db/client'
 import { regionsAtLevel, countyOf } from '../../geo/regions'
 import { banks } from '../catalogue'
 import { familyNames, givenFemale, givenMale } from './names'
-import type { Plan } from './params'
+import { atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 
 /**
@@ -28,7 +28,7 @@ const phonePrefixes = ['138', '139', '135', '136', '137', '150', '151', '152', '
 /** Anomaly rates applied while building people (share of persons). */
 export const personAnomalyRates = { badChecksum: 0.0002, genderMismatch: 0.0002, sharedPhone: 0.0003, sharedCard: 0.0002 }
 
-function villageParams() {
+export function villageParams() {
   const counties = Object.keys(countyShares)
   const byCounty = counties.map((c) => regionsAtLevel('village').filter((v) => countyOf(v.code) === c).map((v) => v.code))
   const offsets: number[] = []
@@ -48,7 +48,13 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
   const params = {
     seed: plan.seed, n: plan.persons, startDate, endDate, ...villageParams(),
     fam: familyNames, gm: givenMale, gf: givenFemale, banks: [...banks], bins: bankBins, bankCum: bankCumulative,
-    prefixes: phonePrefixes, cadreRate: 0.0066, ...personAnomalyRates,
+    prefixes: phonePrefixes, cadreRate: 0.0066,
+    badChecksum: atLeast(personAnomalyRates.badChecksum, 2, plan.persons),
+    genderMismatch: atLeast(personAnomalyRates.genderMismatch, 2, plan.persons),
+    sharedPhone: atLeast(personAnomalyRates.sharedPhone, 14, plan.persons),
+    sharedCard: atLeast(personAnomalyRates.sharedCard, 3, plan.persons),
+    // Proxied cards are ~1.5 % of people; 3 % of them go to a few multi-card holders (R22).
+    multiCard: atLeast(0.03, 12, plan.persons * 0.015),
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
   await run('DROP TABLE IF EXISTS sim_p1')
@@ -121,14 +127,16 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
     SELECT *, concat(id17, ck) AS id_number, dq, toUInt8(hhDisabled) AS hh_disabled,
            toUInt8(if(dq = 2, 2 - male, 1 + (1 - male))) AS gender_code,
            fullName AS person_name,
-           if(sharesPhone, concat('170', leftPad(toString(cityHash64({seed:UInt64}, 'r11g', pid) % greatest(1, intDiv({n:UInt64} * {sharedPhone:Float64}, 6)) * 7 + 1000), 8, '0')),
+           if(sharesPhone, concat('170', leftPad(toString(cityHash64({seed:UInt64}, 'r11g', pid) % greatest(1, toUInt64({n:UInt64} * {sharedPhone:Float64} / 7)) * 7 + 1000), 8, '0')),
               concat({prefixes:Array(String)}[cityHash64({seed:UInt64}, 'pp', pid) % length({prefixes:Array(String)}) + 1],
                      leftPad(toString((pid * 4827137 + 23456789 + {seed:UInt64} % 1000003) % 100000000), 8, '0'))) AS phone,
            {banks:Array(String)}[cardBank] AS bank,
            concat({bins:Array(String)}[cardBank], leftPad(toString((cardPid * 982451653 + 31415926535 + {seed:UInt64} % 999983) % 1000000000000), 12, '0'), toString(cardPid % 10)) AS card_number,
            toUInt8(sharesCard) AS shares_card,
            toUInt8(proxied) AS proxy,
-           if(proxied, concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1]), '') AS proxy_id,
+           multiIf(NOT proxied, '',
+                   cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6, concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'), 'X'),
+                   concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1])) AS proxy_id,
            if(proxied, concat({fam:Array(String)}[fam_i], {gm:Array(String)}[cityHash64({seed:UInt64}, 'pxn', pid) % length({gm:Array(String)}) + 1], '华'), '') AS proxy_name
     FROM sim_p2`)
   await run('DROP TABLE sim_p1')

@@ -45,8 +45,6 @@ const testAuth: Auth = {
 export interface Running {
   app: RunningApp
   port: number
-  /** the hub when this harness started it (null once app.ts registers its own) */
-  hub: import('../../server/live').LiveHub | null
   close(): Promise<void>
 }
 
@@ -58,19 +56,25 @@ export async function startServer(dataDir: string, port?: number): Promise<Runni
   port ??= await freePort()
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
   const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200' }), { withPages: true, auth: testAuth, log: quiet })
-  let hub: Running['hub'] = null
+  let hub: { close(): Promise<void> } | null = null
   if (!app.ctx.healthExtras.some((extra) => extra()[0] === 'live')) {
     const { startLiveHub } = await import('../../server/live')
     hub = startLiveHub(app.ctx, app.server, Object.values(dashboards), { heartbeatMs: 1000 })
   }
+  // every connection, upgraded WebSockets included, so a stop is a stop (see close below)
+  const sockets = new Set<net.Socket>()
+  app.server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   const actualPort = Number(new URL(app.url).port)
   return {
     app,
     port: actualPort,
-    hub,
     close: async () => {
-      // pages keep HTTP connections alive; a stopped server must not wait for browsers to hang up
-      app.server.closeAllConnections()
+      // The server stops as a crash or a restart would: connections drop at once. (app.close()
+      // alone waits for open WebSockets before it closes the hub that would end them.)
+      for (const socket of sockets) socket.destroy()
       await hub?.close()
       await app.close()
     },
@@ -123,6 +127,24 @@ export async function ingestPayments(app: RunningApp, count: number, offset: num
   if (outcome.status !== 'stored') throw new Error(`ingest not stored: ${JSON.stringify(outcome)}`)
   for (const listener of app.ctx.onIngest) listener({ feed: 'payments', batchId, rows: records.length, acknowledgedAt: Date.now() })
   return records.reduce((sum, r) => sum + Number(r.amount_paid), 0)
+}
+
+/**
+ * The same person paid twice for one project and period in one county: rule R02 (critical).
+ * Returns the county the flag will name.
+ */
+export async function ingestDuplicatePayment(app: RunningApp, n: number): Promise<string> {
+  const spec = feedByName('payments')!
+  const payTime = shanghaiText(Date.now())
+  const period = Number(payTime.slice(0, 4) + payTime.slice(5, 7))
+  const records = ['a', 'b'].map((copy) =>
+    spec.record.parse(paymentFixture(n, { detail_id: `D-DUP-${n}-${copy}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null })),
+  ) as Array<Record<string, unknown>>
+  const batchId = `browser-dup-${process.pid}-${n}`
+  const outcome = await storeBatch(app.ctx.db, spec, batchId, records)
+  if (outcome.status !== 'stored') throw new Error(`ingest not stored: ${JSON.stringify(outcome)}`)
+  for (const listener of app.ctx.onIngest) listener({ feed: 'payments', batchId, rows: records.length, acknowledgedAt: Date.now() })
+  return String(records[0].county_code)
 }
 
 /** Panels whose metric the server can compute (the rules' metrics join the registry later). */

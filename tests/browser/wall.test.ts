@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { THEME_IDS } from '../../dashboards/types'
 import { makeTempDir } from '../../server/testing/tempDb'
 import {
-  browserAvailable, computablePanels, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedIfAvailable, startServer, watchErrors, type Running,
+  browserAvailable, computablePanels, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedIfAvailable, startServer, watchErrors, type Running,
 } from './harness'
 
 /**
@@ -117,15 +117,12 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
     await page.waitForSelector('.wall-root[data-theme="budget"]', { state: 'attached', timeout: 10_000 })
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.wall-viewport')!).cursor)).toBe('none')
     expect(await page.locator('.wall-controls').count()).toBe(0)
-    if (!server.hub) return // the app's own hub: flags come from the rule engine, not from this test
-    server.hub.broadcastFlags([
-      { flagId: 'F-test-1', ruleId: 'R01', ruleName: '死亡后仍发放', severity: 'critical', regionCode: '511025100', regionName: '资中县重龙镇', amount: 1200, subject: '', detectedAt: new Date().toISOString() },
-    ])
-    await page.waitForSelector('.wall-root[data-theme="alerts"][data-region="511025"]', { state: 'attached', timeout: 5_000 })
-    // the marker sits on the alerts map once the rule metrics feed it (flags.byRegion)
-    if (computablePanels('alerts').includes('map')) await page.waitForSelector('.map-marker[data-severity="critical"]', { timeout: 10_000 })
+    // a real critical flag: the same person paid twice in one period (R02), found by the rule engine
+    const county = await ingestDuplicatePayment(server.app, 777)
+    await page.waitForSelector(`.wall-root[data-theme="alerts"][data-region="${county}"]`, { state: 'attached', timeout: 15_000 })
+    await page.waitForSelector('.map-marker[data-severity="critical"]', { state: 'attached', timeout: 10_000 })
     await screenshot(page, 'wall-critical-jump')
-    await page.waitForSelector('.wall-root[data-region="511000"]', { state: 'attached', timeout: 10_000 })
+    await page.waitForSelector('.wall-root[data-region="511000"]', { state: 'attached', timeout: 25_000 })
     await page.close()
   }, 60_000)
 

@@ -1,0 +1,100 @@
+import type { Db } from '../db/client'
+import { article, atLeast, type Plan } from './params'
+import { villageParams, countyShares } from './population'
+import { getRegion } from '../../geo/regions'
+import { projectIndex, projectParams } from './projectParams'
+import { chainParams, indicatorDoc } from './sqlCommon'
+
+/**
+ * Anomalies that add a payment next to a clean one (copies with a twist), collected in `sim_inject`
+ * with their case keys, then written to payment_detail (through the rollup views) and ground_truth.
+ * Sources are clean rows only, one per person, picked by hash.
+ */
+export const copyRates = {
+  /** R02: same person, project, period paid twice in one county (share of clean rows). */
+  R02: 0.0003,
+  /** R03: paid again in another county; the article found 127 records in 3985 万. */
+  R03: article.crossRegionCases / article.payments,
+  /** R04: the sibling project of an exclusion group in the same period (share of eligible rows). */
+  R04: 0.002,
+  /** R06: 高龄津贴 (80–89) paid to a 70–78-year-old pensioner (share of such rows). */
+  R06: 0.0004,
+  /** R07: officials given 临时救助 (share of officials). */
+  R07: 0.08,
+  /** R08: village cadres or relatives given 耕地地力保护补贴 (share of them). */
+  R08: 0.1,
+  /** R12: asset holders given 临时救助(支出型) (share of them). */
+  R12: 0.003,
+}
+
+const siblings: Array<[string, string]> = [['P01', 'P02'], ['P02', 'P01'], ['P03', 'P04'], ['P04', 'P03'], ['P06', 'P08'], ['P07', 'P08'],
+  ['P08', 'P06'], ['P35', 'P36'], ['P36', 'P35'], ['P63', 'P64'], ['P64', 'P63']]
+
+/** A clean source row: paid once, on time, as due, to its holder, with its voucher. */
+const clean = `status = '成功' AND reissue_of = '' AND holder_id_number = id_number AND amount_paid = amount_due
+  AND amount_due = standard * base_quantity AND voucher_id != '' AND toYYYYMM(pay_time) = period`
+
+/** Copy of a row moved to project `nc` (computed in the source as nc, nj = its index, amt = standard). */
+const asProject = (qty = 'base_quantity') => `* EXCEPT (nc, nj, amt) REPLACE (
+    concat(detail_id, 'X', substring(rule_tag, 2)) AS detail_id,
+    nc AS project_code, {pDept:Array(String)}[nj] AS dept,
+    concat(transform(county_code, {countyCodes:Array(String)}, {countyNames:Array(String)}, ''), {pUnit:Array(String)}[nj]) AS paying_unit,
+    {pFund:Array(String)}[nj] AS fund_level, concat(substring(plan_id, 1, 8), nc, substring(plan_id, 12)) AS plan_id,
+    concat(substring(voucher_id, 1, 7), nc, substring(voucher_id, 11)) AS voucher_id,
+    ${indicatorDoc('county_code', 'nj', 'intDiv(period, 100)')} AS indicator_doc,
+    ${qty} AS base_quantity, toDecimal64(amt, 2) AS standard, toDecimal64(amt, 2) * ${qty} AS amount_due, toDecimal64(amt, 2) * ${qty} AS amount_paid)`
+
+/** Standard inside project nj's band, from a hash of the source row. */
+const bandAmount = `toUInt32(round({pMin:Array(Float64)}[nj] + ({pMax:Array(Float64)}[nj] - {pMin:Array(Float64)}[nj]) * (cityHash64({seed:UInt64}, 'camt', detail_id) % 1000 / 1000)))`
+
+export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail'): Promise<void> {
+  const counties = Object.keys(countyShares)
+  const params = {
+    seed: plan.seed, ...projectParams(), ...chainParams(), ...villageParams(), ...copyRates,
+    R02: atLeast(copyRates.R02, 3, plan.payments), R03: atLeast(copyRates.R03, 3, plan.payments),
+    countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
+    sibFrom: siblings.map((s) => s[0]), sibTo: siblings.map((s) => s[1]),
+    jOld: projectIndex('P11'), jRelief1: projectIndex('P09'), jRelief2: projectIndex('P10'), jLand: projectIndex('P41'),
+  }
+  const run = (query: string) => db.client.command({ query, query_params: params })
+  const pick = (tag: string, rate: string) => `cityHash64({seed:UInt64}, '${tag}', detail_id) % 1000000 < {${rate}:Float64} * 1e6`
+  const into = 'INSERT INTO sim_inject'
+  await run('DROP TABLE IF EXISTS sim_inject')
+  await run(`CREATE TABLE sim_inject ENGINE = MergeTree ORDER BY tuple() AS SELECT '' AS rule, '' AS case_key, '' AS note, * FROM ${table} LIMIT 0`)
+
+  await run(`${into} SELECT 'R02', concat(id_number, '|', project_code, '|', toString(period)), '同期同项目重复发放',
+      * REPLACE (concat(detail_id, 'X2') AS detail_id, pay_time + 7200 AS pay_time)
+    FROM ${table} WHERE ${clean} AND ${pick('r02', 'R02')} LIMIT 1 BY id_number`)
+
+  await run(`${into} SELECT 'R03', concat(id_number, '|', project_code, '|', toString(period)), '跨县重复发放', * EXCEPT (ci, nc, nv) REPLACE (
+      concat(detail_id, 'X3') AS detail_id, nc AS county_code, left(nv, 9) AS town_code, nv AS village_code,
+      replaceOne(paying_unit, transform(county_code, {countyCodes:Array(String)}, {countyNames:Array(String)}, ''), transform(nc, {countyCodes:Array(String)}, {countyNames:Array(String)}, '')) AS paying_unit,
+      concat('PL', nc, substring(plan_id, 9)) AS plan_id, concat('V', nc, substring(voucher_id, 8)) AS voucher_id)
+    FROM (SELECT *, indexOf({countyCodes:Array(String)}, county_code) % 5 + 1 AS ci, {countyCodes:Array(String)}[ci] AS nc,
+                 {villages:Array(String)}[{vOff:Array(UInt32)}[ci] + cityHash64({seed:UInt64}, 'r03v', detail_id) % {vCnt:Array(UInt32)}[ci] + 1] AS nv
+          FROM ${table} WHERE ${clean} AND ${pick('r03', 'R03')} LIMIT 1 BY id_number)`)
+
+  const moved = (rule: string, key: string, note: string, source: string, code: string, qty?: string) =>
+    run(`${into} SELECT '${rule}', ${key}, '${note}', ${asProject(qty).replace('rule_tag', `'${rule}'`)}
+      FROM (SELECT *, ${code} AS nc, indexOf({pCode:Array(String)}, nc) AS nj, ${bandAmount} AS amt FROM (${source}))`)
+
+  await moved('R04', `concat(id_number, '|', toString(period), '|', {pGroup:Array(String)}[nj])`, '同期享受互斥项目',
+    `SELECT * FROM ${table} WHERE project_code IN {sibFrom:Array(String)} AND ${clean} AND ${pick('r04', 'R04')} LIMIT 1 BY id_number`,
+    `transform(project_code, {sibFrom:Array(String)}, {sibTo:Array(String)}, '')`)
+  await moved('R06', 'detail_id', '年龄不符合享受条件', `SELECT * FROM ${table} WHERE project_code = 'P26' AND ${clean}
+      AND age('year', birth_date, toDate(pay_time)) BETWEEN 70 AND 78 AND ${pick('r06', 'R06')} LIMIT 1 BY id_number`, `'P11'`)
+  await moved('R07', `concat(id_number, '|', nc)`, '公职人员领取救助类补贴', `SELECT * FROM ${table} WHERE ${clean}
+      AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('公职人员', '财政供养人员')) AND ${pick('r07', 'R07')} LIMIT 1 BY id_number`, `'P09'`)
+  await moved('R08', `concat(id_number, '|', nc)`, '村干部及亲属享受村评项目', `SELECT * FROM ${table} WHERE ${clean}
+      AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属')) AND ${pick('r08', 'R08')} LIMIT 1 BY id_number`,
+    `'P41'`, `toDecimal64(1 + cityHash64({seed:UInt64}, 'r08q', detail_id) % 500 / 100, 2)`)
+  await moved('R12', `concat(id_number, '|', nc)`, '有车有房有经营主体仍享受救助', `SELECT * FROM ${table} WHERE ${clean}
+      AND id_number IN (SELECT id_number FROM ref_asset WHERE kind != '房产' OR count >= 2) AND ${pick('r12', 'R12')} LIMIT 1 BY id_number`, `'P10'`)
+
+  const columns = (await (await db.client.query({ query: `SELECT * FROM ${table} LIMIT 0`, format: 'JSONCompactEachRowWithNames' })).text()).split('\n')[0]
+  const names = (JSON.parse(columns) as string[]).map((c) => `\`${c.replace(/[^a-z_]/g, '')}\``).join(', ')
+  await run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM sim_inject`)
+  await run(`INSERT INTO ground_truth (rule_id, case_key, detail_id, note) SELECT rule, case_key, detail_id, note FROM sim_inject`)
+  await run('DROP TABLE sim_inject')
+}
+

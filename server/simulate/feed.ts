@@ -1,0 +1,112 @@
+import type { Db } from '../db/client'
+import type { Logger } from '../context'
+import { banks } from '../catalogue'
+
+/**
+ * Live payments for the wall: batches drawn from existing beneficiaries (each repeats the person's
+ * latest clean payment, now, for the current period), posted to the ingest API as
+ * `{ batchId, records }`. Records use payment_detail's column names (all but batch_id, ingested_at,
+ * age_years). About 1 % carry an anomaly the rules can flag live: a payment to someone with a death
+ * record (R01), or the same payment twice (R02).
+ */
+export type PaymentRecord = Record<string, string | number | null | string[]>
+
+export interface PaymentBatch {
+  batchId: string
+  records: PaymentRecord[]
+}
+
+const SHANGHAI_MS = 8 * 3600 * 1000
+
+/** 'YYYY-MM-DD HH:mm:ss' in Asia/Shanghai (no daylight saving there). */
+export function shanghaiDateTime(ms: number): string {
+  return new Date(ms + SHANGHAI_MS).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+const sourceQuery = `
+  SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
+  WHERE id_number IN (SELECT id_number FROM beneficiary ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {size:UInt32})
+    AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due AND voucher_id != ''
+  ORDER BY pay_time DESC LIMIT 1 BY id_number`
+
+const deceasedQuery = `
+  SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
+  WHERE id_number IN (SELECT id_number FROM ref_death ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {size:UInt32})
+    AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due
+  ORDER BY pay_time DESC LIMIT 1 BY id_number`
+
+async function rows(db: Db, query: string, params: Record<string, unknown>): Promise<PaymentRecord[]> {
+  const result = await db.client.query({ query, query_params: params, format: 'JSONEachRow' })
+  return result.json<PaymentRecord>()
+}
+
+export async function makePaymentBatch(db: Db, options: { size: number; seq: number; now?: number }): Promise<PaymentBatch> {
+  const now = options.now ?? Date.now()
+  const stamp = shanghaiDateTime(now)
+  const period = Number(stamp.slice(0, 4) + stamp.slice(5, 7))
+  const day = stamp.slice(0, 10).replaceAll('-', '')
+  const batchId = `SIM-${day}-${String(options.seq).padStart(7, '0')}`
+  const anomalies = Math.floor(options.size / 100) + (options.seq % 2 === 0 && options.size < 100 ? 1 : 0)
+  const clean = await rows(db, sourceQuery, { seq: options.seq, size: Math.max(1, options.size - anomalies) })
+  const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
+  const duplicates = clean.slice(0, anomalies - deceased.length)
+  const sources = [...clean, ...deceased, ...duplicates].slice(0, options.size)
+  const records = sources.map((source, i) => {
+    const payTime = shanghaiDateTime(now - ((options.seq * 7919 + i * 104729) % 60_000))
+    const county = String(source.county_code)
+    const code = String(source.project_code)
+    return {
+      ...source,
+      detail_id: `L${period}${String(options.seq).padStart(7, '0')}${String(i).padStart(4, '0')}`,
+      period,
+      pay_time: payTime,
+      status: '成功',
+      failure_reason: '',
+      reissue_of: '',
+      plan_id: `PL${county}${code}${period}`,
+      voucher_id: `V${county}${code}${day}${banks.indexOf(source.bank as (typeof banks)[number]) + 1}`,
+      prereview_hits: [],
+    }
+  })
+  return { batchId, records }
+}
+
+export interface FeedOptions {
+  db: Db
+  url: string
+  token: string
+  ratePerSec: number
+  log: Logger
+}
+
+/** Posts one batch a second (ratePerSec records each); skips a tick while a post is in flight. */
+export function startSimulatedFeed({ db, url, token, ratePerSec, log }: FeedOptions): { stop(): void } {
+  let seq = Math.floor(Date.now() / 1000) % 1_000_000
+  let busy = false
+  let failing = false
+  const timer = setInterval(() => {
+    if (busy || ratePerSec <= 0) return
+    busy = true
+    makePaymentBatch(db, { size: Math.max(1, Math.round(ratePerSec)), seq: seq++ })
+      .then(async (batch) => {
+        const response = await fetch(`${url}/api/ingest/payments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(batch),
+        })
+        if (!response.ok) throw new Error(`ingest answered ${response.status}`)
+        if (failing) log.info('simulated feed: ingest accepts batches again')
+        failing = false
+      })
+      .catch((error: unknown) => {
+        // One line per outage, not per second; never the records themselves (personal data).
+        if (!failing) log.warn(`simulated feed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+        failing = true
+      })
+      .finally(() => {
+        busy = false
+      })
+  }, 1000)
+  timer.unref?.()
+  return { stop: () => clearInterval(timer) }
+}
