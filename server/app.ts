@@ -19,6 +19,8 @@ export interface StartOptions {
   auth?: Auth
   /** Rule engine off (tests that measure the live hub alone). */
   rules?: boolean
+  /** Runs after migrations, before the parts start and the server listens (demo seeding). */
+  prepare?: (ctx: AppContext) => Promise<void>
 }
 
 export interface RunningApp {
@@ -47,6 +49,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
 
     const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: unidentified, onIngest: [], healthExtras: [] }
+    await options.prepare?.(ctx)
     const router = new Router()
     registerHealthRoutes(router)
 

@@ -2,6 +2,7 @@ import { loadConfig, ConfigError } from './config'
 import { DbStartError } from './db/client'
 import { MigrationError } from './db/migrate'
 import { startApp } from './app'
+import { prepareDemo, startDemoFeed } from './demo'
 
 /**
  * `npm start`: the wall on one port. Configuration and start-up faults end the process with one
@@ -10,10 +11,12 @@ import { startApp } from './app'
 async function main(): Promise<void> {
   const config = loadConfig()
   const dev = process.argv.includes('--dev')
-  const app = await startApp(config, { withPages: !process.argv.includes('--api-only'), dev })
+  const app = await startApp(config, { withPages: !process.argv.includes('--api-only'), dev, prepare: prepareDemo })
+  const stopFeed = startDemoFeed(app)
   console.log(`[ykt] wall on http://localhost:${config.PORT} (engine ${app.ctx.db.engine}, database ${app.ctx.db.database})`)
   const stop = async (signal: string) => {
     console.log(`[ykt] ${signal}: shutting down`)
+    stopFeed()
     await app.close()
     process.exit(0)
   }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context'
 import { CITY_CODE, childrenOf } from '../../geo/regions'
 import { recordAudit } from './auditLog'
-import { issueDisplayToken, listDisplayTokens } from './displayTokenStore'
+import { issueDisplayToken, listDisplayTokens, revokeDisplayToken } from './displayTokenStore'
 import { newPassword } from './secrets'
 import { countUsers, createUser, findUser, type UserRole } from './userStore'
 
@@ -50,10 +50,11 @@ export async function seedDemoUsers(ctx: Pick<AppContext, 'db' | 'log' | 'config
     await recordAudit(ctx.db, { actor: 'system', role: 'system', action: 'admin.user.create', target: user.username, outcome: 'ok', detail: { demo: true, role: user.role, scope: user.scope } })
     ctx.log.info(`demo user ${user.username} (${user.role}, scope ${user.scope}) password: ${shared ? '(DEMO_PASSWORD)' : password}`)
   }
-  const live = (await listDisplayTokens(ctx.db)).find((token) => token.label === DEMO_WALL_LABEL && !token.revoked)
-  if (live) {
-    ctx.log.info(`demo wall token ${live.id} exists; issue a new one with: npx tsx scripts/admin.ts token:issue ${DEMO_WALL_LABEL}`)
-    return
+  // Tokens are stored hashed, so an old demo token cannot be shown again: each demo start retires
+  // it and prints a fresh ready-to-open wall address.
+  for (const old of (await listDisplayTokens(ctx.db)).filter((token) => token.label === DEMO_WALL_LABEL && !token.revoked)) {
+    await revokeDisplayToken(ctx.db, old.id)
+    await recordAudit(ctx.db, { actor: 'system', role: 'system', action: 'admin.token.revoke', target: old.id, outcome: 'ok', detail: { label: DEMO_WALL_LABEL, demo: true } })
   }
   const issued = await issueDisplayToken(ctx.db, { label: DEMO_WALL_LABEL, scope: CITY_CODE, createdBy: 'system' })
   await recordAudit(ctx.db, { actor: 'system', role: 'system', action: 'admin.token.issue', target: issued.id, outcome: 'ok', detail: { label: DEMO_WALL_LABEL, demo: true } })
