@@ -52,6 +52,9 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
   const params = {
     seed: plan.seed, ...projectParams(), ...chainParams(), ...villageParams(), ...copyRates,
     R02: atLeast(copyRates.R02, 3, plan.payments), R03: atLeast(copyRates.R03, 3, plan.payments),
+    R04: atLeast(copyRates.R04, 3, plan.payments * 0.05), R06: atLeast(copyRates.R06, 3, plan.payments * 0.05),
+    R07: atLeast(copyRates.R07, 3, plan.persons * 0.004), R08: atLeast(copyRates.R08, 3, plan.persons * 0.005),
+    R12: atLeast(copyRates.R12, 3, plan.persons * 0.05),
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
     sibFrom: siblings.map((s) => s[0]), sibTo: siblings.map((s) => s[1]),
     jOld: projectIndex('P11'), jRelief1: projectIndex('P09'), jRelief2: projectIndex('P10'), jLand: projectIndex('P41'),
@@ -81,7 +84,7 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
   await moved('R04', `concat(id_number, '|', toString(period), '|', {pGroup:Array(String)}[nj])`, '同期享受互斥项目',
     `SELECT * FROM ${table} WHERE project_code IN {sibFrom:Array(String)} AND ${clean} AND ${pick('r04', 'R04')} LIMIT 1 BY id_number`,
     `transform(project_code, {sibFrom:Array(String)}, {sibTo:Array(String)}, '')`)
-  await moved('R06', 'detail_id', '年龄不符合享受条件', `SELECT * FROM ${table} WHERE project_code = 'P26' AND ${clean}
+  await moved('R06', `concat(detail_id, 'X06')`, '年龄不符合享受条件', `SELECT * FROM ${table} WHERE project_code = 'P26' AND ${clean}
       AND age('year', birth_date, toDate(pay_time)) BETWEEN 70 AND 78 AND ${pick('r06', 'R06')} LIMIT 1 BY id_number`, `'P11'`)
   await moved('R07', `concat(id_number, '|', nc)`, '公职人员领取救助类补贴', `SELECT * FROM ${table} WHERE ${clean}
       AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('公职人员', '财政供养人员')) AND ${pick('r07', 'R07')} LIMIT 1 BY id_number`, `'P09'`)

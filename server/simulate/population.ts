@@ -48,7 +48,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
   const params = {
     seed: plan.seed, n: plan.persons, startDate, endDate, ...villageParams(),
     fam: familyNames, gm: givenMale, gf: givenFemale, banks: [...banks], bins: bankBins, bankCum: bankCumulative,
-    prefixes: phonePrefixes, cadreRate: 0.0066,
+    prefixes: phonePrefixes, cadreRate: atLeast(0.0066, 5, plan.persons / 3),
     badChecksum: atLeast(personAnomalyRates.badChecksum, 2, plan.persons),
     genderMismatch: atLeast(personAnomalyRates.genderMismatch, 2, plan.persons),
     sharedPhone: atLeast(personAnomalyRates.sharedPhone, 14, plan.persons),
