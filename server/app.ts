@@ -76,8 +76,12 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     })
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.PORT
-    closers.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())))
-    server.closeAllConnections?.()
+    // Parts first (the live hub disconnects its sockets), then the HTTP server, then the database:
+    // open WebSockets would otherwise hold server.close() until they time out.
+    closers.splice(parts.length, 0, () => new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections() // idle keep-alive connections would hold close() too
+    }))
     return {
       ctx,
       server,

@@ -15,7 +15,9 @@ const DEMO_RANDOM_SEED = 42
 export async function prepareDemo(ctx: AppContext): Promise<void> {
   if (ctx.config.DEMO_SEED !== 'auto') return
   const scale = parseScale(ctx.config.DEMO_SCALE)
-  const seeded = await seedIfEmpty(ctx, scale, DEMO_RANDOM_SEED)
+  // The demo's history ends this month, so the live feed continues it (the article's own window,
+  // 2018-01 to 2024-09, is what `npm run seed` reproduces).
+  const seeded = await seedIfEmpty(ctx, scale, DEMO_RANDOM_SEED, currentShanghaiPeriod())
   if (!seeded) ctx.log.info('demo data: database already holds payments, not seeding')
   await seedDemoUsers(ctx)
 }
@@ -27,4 +29,9 @@ export function startDemoFeed(app: RunningApp): () => void {
   const feed = startSimulatedFeed({ db, url: app.url, token: config.INGEST_TOKEN, ratePerSec: config.DEMO_FEED_RATE, log })
   log.info(`simulated feed: ${config.DEMO_FEED_RATE} payments/s into POST /api/ingest/payments (DEMO_FEED=off to stop)`)
   return () => feed.stop()
+}
+
+function currentShanghaiPeriod(): number {
+  const shanghai = new Date(Date.now() + 8 * 3600 * 1000)
+  return shanghai.getUTCFullYear() * 100 + shanghai.getUTCMonth() + 1
 }

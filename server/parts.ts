@@ -9,6 +9,7 @@ import { registerRuleRoutes } from './rules/routes'
 import { startRuleEngine } from './rules/engine'
 import { startLiveHub, validateDashboards } from './live'
 import { metricRegistry } from './metrics/registry'
+import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
 
 export type Closer = () => Promise<void> | void
@@ -34,6 +35,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   registerIngestRoutes(router)
   registerRecordRoutes(router)
   registerRuleRoutes(router)
+  registerMetricRoutes(router)
 
   const hub = startLiveHub(ctx, server, themes)
   const closers: Closer[] = []

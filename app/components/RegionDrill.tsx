@@ -4,7 +4,7 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useMemo } from 'react'
 import { dashboards } from '../../dashboards'
-import type { Panel, PanelData } from '../../dashboards/types'
+import type { Panel } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion, pathToRoot } from '../../geo/regions'
 import { chartOption } from '../lib/chartOptions'
 import { formatDateTime, formatValueText } from '../lib/format'
@@ -123,4 +123,3 @@ function pickCode(datum: unknown, select: (code: string) => void): void {
   if (typeof code === 'string') select(code)
 }
 
-export type { PanelData }

@@ -2,7 +2,7 @@ import { quoteIdentifier, type Db } from '../db/client'
 import { banks } from '../catalogue'
 import { getRegion } from '../../geo/regions'
 import { ruleThresholds } from '../rules/thresholds'
-import type { Plan } from './params'
+import { atLeast, type Plan } from './params'
 import { countyShares } from './population'
 import { enrollmentParams, scalar } from './enrollments'
 import { chainParams, idCheck, indicatorDoc, monthStart, quantity, standardAt } from './sqlCommon'
@@ -35,11 +35,13 @@ const failureReasons = ['账户已销户', '户名与账号不符', '卡片挂�
 export function paymentParams(plan: Plan, p: number) {
   const counties = Object.keys(countyShares)
   const r = rowAnomalyRates
-  const edges = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20].reduce<number[]>((acc, v) => [...acc, (acc.at(-1) ?? 0) + v * 1e6], [])
+  // R23 and R18 only apply to some rows (≥ 5 payments; ageMax 120, alive), so small runs get more.
+  const slices = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20].map((rate, i) => atLeast(rate, i === 1 || i === 4 ? 12 : 5, plan.payments))
+  const edges = slices.reduce<number[]>((acc, v) => [...acc, (acc.at(-1) ?? 0) + v * 1e6], [])
   return {
     ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
-    edges, r10: r.R10, lateDays: ruleThresholds.latePaymentDays,
+    edges, r10: atLeast(r.R10, 4, plan.persons * 1.5), lateDays: ruleThresholds.latePaymentDays,
   }
 }
 

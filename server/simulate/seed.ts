@@ -73,11 +73,22 @@ async function dropWorkTables(db: Db): Promise<void> {
   for (const table of workTables) await db.client.command({ query: `DROP TABLE IF EXISTS \`${table}\`` })
 }
 
-/** First start of the server: seed when there are no payments yet. Returns whether it seeded. */
-export async function seedIfEmpty(ctx: { db: Db; log: Logger }, scale: Scale, seed: number, lastPeriod?: number): Promise<boolean> {
+/**
+ * First start of the server: seed when there are no payments yet. Returns whether it seeded.
+ * The window ends last month (Asia/Shanghai) so that history runs straight into the live feed's
+ * payments of today; pass `lastPeriod` (e.g. 202409, the article's) to pin it.
+ */
+export async function seedIfEmpty(ctx: { db: Db; log: Logger }, scale: Scale, seed: number, lastPeriod = previousPeriod(Date.now())): Promise<boolean> {
   if ((await scalar(ctx.db, 'SELECT count() FROM payment_detail')) > 0) return false
   const started = Date.now()
   const { plan } = await seedDatabase(ctx.db, { scale, seed, lastPeriod }, ctx.log)
   ctx.log.info(`seed: ${plan.payments.toLocaleString('en')} payments for ${plan.persons.toLocaleString('en')} people, ${plan.firstPeriod}–${plan.lastPeriod}, in ${((Date.now() - started) / 1000).toFixed(0)} s`)
   return true
+}
+
+/** YYYYMM of the month before the one `ms` falls in, in Asia/Shanghai. */
+export function previousPeriod(ms: number): number {
+  const d = new Date(ms + 8 * 3600 * 1000)
+  const index = d.getUTCFullYear() * 12 + d.getUTCMonth() - 1
+  return Math.floor(index / 12) * 100 + (index % 12) + 1
 }

@@ -18,7 +18,7 @@ SELECT voucher_id AS case_key, any(v.county_code) AS county_code, '' AS town_cod
        toFloat64(max(idle_amount)) AS amount,
        concat('凭证 ', voucher_id, ' ', any(v.dept)) AS subject,
        arraySort(arrayDistinct(arrayFlatten(groupArray(details)))) AS detail_ids,
-       now64(3) AS detected_at
+       now64(3, 'Asia/Shanghai') AS detected_at
 FROM
 (
   SELECT v.voucher_id AS voucher_id,

@@ -28,7 +28,7 @@ SELECT concat(application_id, '|', next_node) AS case_key, county_code, town_cod
        CAST(NULL, 'Nullable(Float64)') AS amount,
        concat('申请 ', ${maskIdSql('id_number')}, ' 待', next_node, ' 已等 ', toString(waited_days), ' 天') AS subject,
        [] :: Array(String) AS detail_ids,
-       now64(3) AS detected_at
+       now64(3, 'Asia/Shanghai') AS detected_at
 FROM (${WAITING_APPLICATIONS})
 WHERE waited_days > {slaDays:Map(String, UInt32)}[next_node]`,
 })

@@ -13,7 +13,7 @@ SELECT i.indicator_id AS case_key, i.county_code AS county_code, '' AS town_code
        toFloat64(i.amount) AS amount,
        concat('指标 ', i.doc_no, ' ', i.dept, ' 执行 ', toString(round(100 * paid / i.amount, 1)), '%') AS subject,
        [] :: Array(String) AS detail_ids,
-       now64(3) AS detected_at
+       now64(3, 'Asia/Shanghai') AS detected_at
 FROM (SELECT * FROM budget_indicator FINAL
       WHERE issued_date IS NOT NULL AND fiscal_year = toYear({today:Date}) AND amount > 0) AS i
 LEFT JOIN

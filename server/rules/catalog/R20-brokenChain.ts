@@ -17,7 +17,7 @@ export default defineRule({
 SELECT concat('voucher:', v.voucher_id) AS case_key, v.county_code AS county_code, '' AS town_code, '' AS village_code,
        toFloat64(v.amount) AS amount,
        concat('凭证 ', v.voucher_id, ' ', v.dept) AS subject,
-       [] :: Array(String) AS detail_ids, now64(3) AS detected_at
+       [] :: Array(String) AS detail_ids, now64(3, 'Asia/Shanghai') AS detected_at
 FROM (SELECT * FROM payment_voucher FINAL) AS v
 INNER JOIN (SELECT voucher_id, sum(amount_due) AS detail_amount FROM payment_detail WHERE voucher_id != '' AND reissue_of = '' GROUP BY voucher_id) AS d
   ON d.voucher_id = v.voucher_id
@@ -27,7 +27,7 @@ WHERE abs(toFloat64(d.detail_amount) - toFloat64(v.amount)) > 0.005
    OR toFloat64(s.drawn) > toFloat64(p.plan_amount) + 0.005
 UNION ALL
 SELECT concat('detail:', d.detail_id), d.county_code, d.town_code, d.village_code,
-       toFloat64(d.amount_paid), ${maskPersonSql('d.person_name', 'd.id_number')}, [d.detail_id], now64(3)
+       toFloat64(d.amount_paid), ${maskPersonSql('d.person_name', 'd.id_number')}, [d.detail_id], now64(3, 'Asia/Shanghai')
 FROM payment_detail AS d
 WHERE d.ingested_at > {since:DateTime64(3)}
   AND (d.voucher_id = '' OR d.plan_id = ''

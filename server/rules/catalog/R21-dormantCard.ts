@@ -16,7 +16,7 @@ SELECT card_number AS case_key,
        toFloat64(sum(d.amount_paid)) AS amount,
        concat('卡号 ', ${maskCardSql('card_number')}, if(max(d.proxy_held) = 1, '（代管代持）', '')) AS subject,
        arraySort(groupUniqArray(50)(d.detail_id)) AS detail_ids,
-       now64(3) AS detected_at
+       now64(3, 'Asia/Shanghai') AS detected_at
 FROM payment_detail AS d
 INNER JOIN (SELECT card_number, last_withdrawal FROM card_activity FINAL) AS c ON c.card_number = d.card_number
 WHERE d.status = '成功'

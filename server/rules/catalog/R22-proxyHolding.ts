@@ -15,7 +15,7 @@ SELECT proxy_holder_id AS case_key,
        toFloat64(sum(d.amount_paid)) AS amount,
        concat('代管人 ', ${maskPersonSql('any(d.proxy_holder_name)', 'proxy_holder_id')}, '（', toString(uniqExact(d.card_number)), '张卡）') AS subject,
        arraySort(groupUniqArray(50)(d.detail_id)) AS detail_ids,
-       now64(3) AS detected_at
+       now64(3, 'Asia/Shanghai') AS detected_at
 FROM payment_detail AS d
 LEFT JOIN (SELECT card_number, proxy_approved FROM card_activity FINAL) AS c ON c.card_number = d.card_number
 WHERE d.proxy_held = 1 AND d.proxy_holder_id != ''

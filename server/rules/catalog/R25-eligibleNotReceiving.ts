@@ -42,7 +42,7 @@ WITH
 SELECT concat(c.id_number, '|', c.kind) AS case_key, b.county_code AS county_code, b.town_code AS town_code,
        b.village_code AS village_code, CAST(NULL, 'Nullable(Float64)') AS amount,
        concat(${maskPersonSql('b.person_name', 'b.id_number')}, ' ', c.kind) AS subject,
-       [] :: Array(String) AS detail_ids, now64(3) AS detected_at
+       [] :: Array(String) AS detail_ids, now64(3, 'Asia/Shanghai') AS detected_at
 FROM candidates AS c
 INNER JOIN (SELECT * FROM beneficiary FINAL) AS b ON b.id_number = c.id_number
 LEFT JOIN receiving AS r ON r.id_number = c.id_number

@@ -12,7 +12,7 @@ export function detailCaseColumns(d: string): string {
        toFloat64(${d}.amount_paid) AS amount,
        ${maskPersonSql(`${d}.person_name`, `${d}.id_number`)} AS subject,
        [${d}.detail_id] AS detail_ids,
-       now64(3) AS detected_at`
+       now64(3, 'Asia/Shanghai') AS detected_at`
 }
 
 /**
@@ -26,7 +26,7 @@ export function groupCaseColumns(caseKey: string, subject: string): string {
        toFloat64(sum(amount_paid)) AS amount,
        ${subject} AS subject,
        arraySort(groupUniqArray(50)(detail_id)) AS detail_ids,
-       now64(3) AS detected_at`
+       now64(3, 'Asia/Shanghai') AS detected_at`
 }
 
 /** Person subject for a grouped case. */

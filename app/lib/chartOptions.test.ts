@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { dashboards } from '../../dashboards'
+import type { Panel } from '../../dashboards/types'
+import { chartOption } from './chartOptions'
+
+const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ...dashboards.overview.panels[0], kind, unit })
+type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] } }
+
+describe('chart options', () => {
+  const amountsAndCounts = { kind: 'series' as const, categories: ['民政', '人社'], series: [{ name: '金额', values: [900, 300] }, { name: '人次', values: [3, 1] }] }
+
+  it('scales fonts with the design pixel and names a real font family', () => {
+    const option = chartOption(panel('bar'), amountsAndCounts, 2) as unknown as AnyOption
+    expect(option.textStyle.fontSize).toBe(28)
+    expect(option.textStyle.fontFamily).not.toBe('inherit')
+  })
+
+  it('keeps an amount and a count off one bar axis, but draws both on a line chart', () => {
+    expect((chartOption(panel('bar'), amountsAndCounts, 1) as unknown as AnyOption).series).toHaveLength(1)
+    expect((chartOption(panel('line'), amountsAndCounts, 1) as unknown as AnyOption).series).toHaveLength(2)
+  })
+
+  it('ranks horizontal bars biggest first and drops empty pie slices', () => {
+    const regions = { kind: 'regions' as const, rows: [{ code: 'a', name: '甲', value: 1 }, { code: 'b', name: '乙', value: 5 }] }
+    expect((chartOption(panel('hbar'), regions, 1) as unknown as AnyOption).yAxis.data).toEqual(['乙', '甲'])
+    const pie = chartOption(panel('pie'), { kind: 'series', categories: ['成功', '失败'], series: [{ name: 'n', values: [10, 0] }] }, 1) as unknown as AnyOption
+    expect(pie.series[0].data).toEqual([{ name: '成功', value: 10 }])
+  })
+
+  it('draws a population pyramid with men to the left', () => {
+    const ages = { kind: 'series' as const, categories: ['60-69岁'], series: [{ name: '男', values: [4] }, { name: '女', values: [6] }] }
+    const option = chartOption(panel('hbar', '人次'), ages, 1) as unknown as AnyOption
+    expect(option.series.map((s) => s.data)).toEqual([[-4], [6]])
+  })
+})
