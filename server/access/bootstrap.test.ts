@@ -50,7 +50,7 @@ describe('first-run admin', () => {
 })
 
 describe('seedDemoUsers', () => {
-  it('creates one user per role and a wall token printed as a ready URL, once', async () => {
+  it('creates one user per role once, and a wall token printed as a ready URL on every demo start', async () => {
     const logs: string[] = []
     const log = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) }
     await seedDemoUsers({ ...app.ctx, log }, { DEMO_PASSWORD: 'demo-password-1' })
@@ -63,10 +63,15 @@ describe('seedDemoUsers', () => {
     const token = /\/wall\?token=(\S+)/.exec(url)![1]
     expect(await (await fetch(`${app.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()).toMatchObject({ user: { role: 'wall', scope: '511000' } })
 
-    const before = (await listDisplayTokens(db)).length
+    // A second demo start creates no users again, retires the old wall token and prints a new one.
+    logs.length = 0
     await seedDemoUsers({ ...app.ctx, log }, {})
-    expect((await listDisplayTokens(db)).length).toBe(before)
     expect((await listUsers(db)).length).toBe(users.length)
+    const live = (await listDisplayTokens(db)).filter((t) => t.label === 'demo-wall' && !t.revoked)
+    expect(live).toHaveLength(1)
+    const fresh = /\/wall\?token=(\S+)/.exec(logs.find((l) => l.includes('/wall?token='))!)![1]
+    expect(fresh).not.toBe(token)
+    expect((await fetch(`${app.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401)
   })
 })
 

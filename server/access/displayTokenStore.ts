@@ -1,3 +1,4 @@
+import { forgetCachedPrincipals } from './principalCache'
 import type { Db } from '../db/client'
 import { hashToken, newSecretToken, newTokenId, nextVersion } from './secrets'
 
@@ -75,5 +76,7 @@ export async function revokeDisplayToken(db: Db, id: string): Promise<boolean> {
             FROM display_token FINAL WHERE id = {id:String}`,
     query_params: { id, version: nextVersion() },
   })
+  // Refused from this moment in this process, whoever called (admin route, demo start, tests).
+  forgetCachedPrincipals()
   return true
 }

@@ -40,6 +40,7 @@ describe('the embedded engine behind one client', () => {
 
   it('is never given session-wide clickhouse_settings anywhere in the code', () => {
     const hits = execSync("git grep -n 'clickhouse_settings' -- '*.ts' ':!**/*.test.ts' || true", { encoding: 'utf8' })
-    expect(hits.split('\n').filter((line) => line && !line.includes('// '))).toEqual([])
+    // Lines of comments (`//`, ` * `) may name it to warn about it; code may not use it.
+    expect(hits.split('\n').filter((line) => line && !/^[^:]+:\d+:\s*(\/\/|\*|\/\*)/.test(line))).toEqual([])
   })
 })
