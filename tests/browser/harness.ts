@@ -3,11 +3,12 @@ import net from 'node:net'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { dashboards } from '../../dashboards'
-import type { Principal, Auth } from '../../server/access/principal'
+import { issueDisplayToken } from '../../server/access/displayTokenStore'
+import { createUser } from '../../server/access/userStore'
+import { seedDatabase } from '../../server/simulate/seed'
 import { startApp, type RunningApp } from '../../server/app'
 import { feedByName } from '../../server/ingest'
 import { shanghaiText } from '../../server/ingest/fields'
-import { storeBatch } from '../../server/ingest/storeBatch'
 import { paymentFixture } from '../../server/ingest/test/fixtures'
 import { metricRegistry } from '../../server/metrics/registry'
 import { testConfig } from '../../server/testing/tempDb'
@@ -34,33 +35,22 @@ export function requireProductionBuild(): void {
   if (!fs.existsSync(path.resolve('.next/BUILD_ID'))) throw new Error('no production build: run `npx next build` before the browser tests')
 }
 
-/** A leader of the whole city, until the lead switches the tests to real display tokens. */
-export const testPrincipal: Principal = { id: 'browser-test', name: '浏览器测试', role: 'leader', scope: '511000' }
-const testAuth: Auth = {
-  identify: async () => testPrincipal,
-  identifySocket: async () => testPrincipal,
-  require: async () => testPrincipal,
-}
-
 export interface Running {
   app: RunningApp
   port: number
+  /** A wall screen's display token (role wall, whole city), issued like an admin would. */
+  wallToken: string
+  /** Session cookie of a signed-in leader (whole city), for the review and drill pages. */
+  leaderCookie: { name: string; value: string }
   close(): Promise<void>
 }
 
-/**
- * Starts the app with pages, then the live hub unless app.ts already registers one (the lead wires
- * it into registerParts; until then the test starts it the same way).
- */
+/** Starts the whole app with pages (real sign-in layer, live hub, rule engine). */
 export async function startServer(dataDir: string, port?: number): Promise<Running> {
   port ??= await freePort()
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
-  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200' }), { withPages: true, auth: testAuth, log: quiet })
-  let hub: { close(): Promise<void> } | null = null
-  if (!app.ctx.healthExtras.some((extra) => extra()[0] === 'live')) {
-    const { startLiveHub } = await import('../../server/live')
-    hub = startLiveHub(app.ctx, app.server, Object.values(dashboards), { heartbeatMs: 1000 })
-  }
+  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200' }), { withPages: true, log: quiet })
+  const { wallToken, leaderCookie } = await credentials(app)
   // every connection, upgraded WebSockets included, so a stop is a stop (see close below)
   const sockets = new Set<net.Socket>()
   app.server.on('connection', (socket: net.Socket) => {
@@ -71,17 +61,40 @@ export async function startServer(dataDir: string, port?: number): Promise<Runni
   return {
     app,
     port: actualPort,
+    wallToken,
+    leaderCookie,
     close: async () => {
       // The server stops as a crash or a restart would: connections drop at once. (app.close()
       // alone waits for open WebSockets before it closes the hub that would end them.)
       for (const socket of sockets) socket.destroy()
-      await hub?.close()
       await app.close()
     },
   }
 }
 
-/** A port nobody listens on (config refuses PORT=0, and a restart must reuse the same port). */
+/**
+ * A display token and a leader session, made once per data directory and kept in it, so a server
+ * restarted on the same directory accepts the same credentials (as a wall left on would expect).
+ */
+const issued = new Map<string, { wallToken: string; leaderCookie: { name: string; value: string } }>()
+async function credentials(app: RunningApp): Promise<{ wallToken: string; leaderCookie: { name: string; value: string } }> {
+  const known = issued.get(app.ctx.config.dataDir)
+  if (known) return known
+  const { token: wallToken } = await issueDisplayToken(app.ctx.db, { label: 'browser-test-wall', scope: '511000', createdBy: 'test' })
+  await createUser(app.ctx.db, { username: 'browser-leader', role: 'leader', scope: '511000', password: 'browser-leader-pw' })
+  const response = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'browser-leader', password: 'browser-leader-pw' }),
+  })
+  if (response.status !== 200) throw new Error(`leader sign-in answered ${response.status}`)
+  const [name, value] = response.headers.get('set-cookie')!.split(';')[0].split('=')
+  const made = { wallToken, leaderCookie: { name, value } }
+  issued.set(app.ctx.config.dataDir, made)
+  return made
+}
+
+/** A port nobody listens on (a restart must reuse the same port). */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer()
@@ -93,20 +106,21 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Demo data when the simulator is present (server/simulate seedDatabase), else nothing. */
-export async function seedIfAvailable(app: RunningApp): Promise<boolean> {
-  for (const candidate of ['../../server/simulate/seed', '../../server/simulate/index', '../../server/simulate']) {
-    try {
-      const module = (await import(/* @vite-ignore */ candidate)) as { seedDatabase?: (db: unknown, options: { scale: number; seed: number }) => Promise<unknown> }
-      if (typeof module.seedDatabase === 'function') {
-        await module.seedDatabase(app.ctx.db, { scale: 20000, seed: 1 })
-        return true
-      }
-    } catch {
-      // not there yet
-    }
-  }
-  return false
+/** Small calibrated demo data whose history ends this month, as the demo's does. */
+export async function seedDemo(app: RunningApp): Promise<void> {
+  const now = shanghaiText(Date.now())
+  await seedDatabase(app.ctx.db, { scale: 20000, seed: 1, lastPeriod: Number(now.slice(0, 4) + now.slice(5, 7)) })
+}
+
+/** Posts a batch to the real ingest endpoint, as a paying bank's feed would. */
+async function postPayments(app: RunningApp, batchId: string, records: Array<Record<string, unknown>>): Promise<void> {
+  const response = await fetch(`${app.url}/api/ingest/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${app.ctx.config.INGEST_TOKEN}` },
+    body: JSON.stringify({ batchId, records }),
+  })
+  const body = await response.json()
+  if (response.status !== 200 || body.status !== 'stored') throw new Error(`ingest answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`)
 }
 
 let batchNo = 0
@@ -115,17 +129,13 @@ let batchNo = 0
  * and announces them as the ingest route does. Returns the yuan added.
  */
 export async function ingestPayments(app: RunningApp, count: number, offset: number): Promise<number> {
-  const spec = feedByName('payments')!
   const now = Date.now()
   const payTime = shanghaiText(now)
   const period = Number(payTime.slice(0, 4) + payTime.slice(5, 7))
   const records = Array.from({ length: count }, (_, i) =>
-    spec.record.parse(paymentFixture(offset + i, { detail_id: `D-B-${offset + i}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null })),
+    paymentFixture(offset + i, { detail_id: `D-B-${offset + i}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null }),
   ) as Array<Record<string, unknown>>
-  const batchId = `browser-${process.pid}-${++batchNo}`
-  const outcome = await storeBatch(app.ctx.db, spec, batchId, records)
-  if (outcome.status !== 'stored') throw new Error(`ingest not stored: ${JSON.stringify(outcome)}`)
-  for (const listener of app.ctx.onIngest) listener({ feed: 'payments', batchId, rows: records.length, acknowledgedAt: Date.now() })
+  await postPayments(app, `browser-${process.pid}-${++batchNo}`, records)
   return records.reduce((sum, r) => sum + Number(r.amount_paid), 0)
 }
 
@@ -134,20 +144,16 @@ export async function ingestPayments(app: RunningApp, count: number, offset: num
  * Returns the county the flag will name.
  */
 export async function ingestDuplicatePayment(app: RunningApp, n: number): Promise<string> {
-  const spec = feedByName('payments')!
   const payTime = shanghaiText(Date.now())
   const period = Number(payTime.slice(0, 4) + payTime.slice(5, 7))
   const records = ['a', 'b'].map((copy) =>
-    spec.record.parse(paymentFixture(n, { detail_id: `D-DUP-${n}-${copy}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null })),
+    paymentFixture(n, { detail_id: `D-DUP-${n}-${copy}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null }),
   ) as Array<Record<string, unknown>>
-  const batchId = `browser-dup-${process.pid}-${n}`
-  const outcome = await storeBatch(app.ctx.db, spec, batchId, records)
-  if (outcome.status !== 'stored') throw new Error(`ingest not stored: ${JSON.stringify(outcome)}`)
-  for (const listener of app.ctx.onIngest) listener({ feed: 'payments', batchId, rows: records.length, acknowledgedAt: Date.now() })
+  await postPayments(app, `browser-dup-${process.pid}-${n}`, records)
   return String(records[0].county_code)
 }
 
-/** Panels whose metric the server can compute (the rules' metrics join the registry later). */
+/** Panels whose metric the server computes. */
 export function computablePanels(theme: keyof typeof dashboards): string[] {
   return dashboards[theme].panels.filter((p) => metricRegistry.has(p.metric)).map((p) => p.id)
 }

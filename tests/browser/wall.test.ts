@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { THEME_IDS } from '../../dashboards/types'
 import { makeTempDir } from '../../server/testing/tempDb'
 import {
-  browserAvailable, computablePanels, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedIfAvailable, startServer, watchErrors, type Running,
+  browserAvailable, computablePanels, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedDemo, startServer, watchErrors, type Running,
 } from './harness'
 
 /**
@@ -19,7 +19,7 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
   beforeAll(async () => {
     requireProductionBuild()
     server = await startServer(dataDir)
-    await seedIfAvailable(server.app)
+    await seedDemo(server.app)
     await ingestPayments(server.app, 40, 0)
     browser = await launchBrowser()
   }, 300_000)
@@ -39,7 +39,11 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
     const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 1 })
     openPages.push(page)
     const errors = watchErrors(page)
-    await page.goto(`${server.app.url}${path}`, { waitUntil: 'domcontentloaded' })
+    // Wall screens carry their display token; review and drill pages are a signed-in leader's.
+    const url = new URL(path, server.app.url)
+    if (url.pathname.startsWith('/wall')) url.searchParams.set('token', server.wallToken)
+    else await page.context().addCookies([{ ...server.leaderCookie, url: server.app.url }])
+    await page.goto(url.toString(), { waitUntil: 'domcontentloaded' })
     return { page, errors }
   }
 
