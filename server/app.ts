@@ -48,7 +48,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const applied = await migrate(db)
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
 
-    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: unidentified, onIngest: [], healthExtras: [] }
+    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: unidentified, onIngest: [], dataChanged: () => {}, healthExtras: [] }
     await options.prepare?.(ctx)
     const router = new Router()
     registerHealthRoutes(router)

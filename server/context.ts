@@ -21,6 +21,11 @@ export interface AppContext {
   auth: Auth
   /** Listeners called after any batch of any feed is stored (the live hub and rules listen). */
   onIngest: Array<(event: IngestEvent) => void>
+  /**
+   * Tell the live hub that data outside the ingest feeds changed (rules, ledger, follow-ups), so
+   * rooms reading it recompute on the next tick. Set by registerParts; a no-op before.
+   */
+  dataChanged: (kind: 'flags' | 'ledger' | 'outreach' | 'workflow') => void
   /** Sections other parts add to /api/health, e.g. ['live', () => stats]. */
   healthExtras: Array<() => [string, unknown]>
 }

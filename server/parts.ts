@@ -38,11 +38,13 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   registerMetricRoutes(router)
 
   const hub = startLiveHub(ctx, server, themes)
+  ctx.dataChanged = (kind) => hub.markChanged(kind)
   const closers: Closer[] = []
   if (options.rules !== false) {
     const engine = startRuleEngine(ctx, {
       onFlags: (events) => {
-        hub.markChanged('flags')
+        ctx.dataChanged('flags')
+        ctx.dataChanged('outreach') // R25 flags open follow-ups
         hub.broadcastFlags(events)
       },
     })

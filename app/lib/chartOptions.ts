@@ -14,7 +14,7 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
     case 'series': {
       if (panel.kind === 'pie') return pieOption(panel, data.series[0]?.values.map((value, i) => ({ name: data.categories[i], value })) ?? [], u)
       if (panel.kind === 'hbar' && isPyramid(data)) return pyramidOption(panel, data, u)
-      const shown = panel.kind === 'line' ? data : sameUnitSeries(data)
+      const shown = panel.kind === 'line' ? data : sameUnitSeries(data, panel.unit)
       if (panel.kind === 'hbar' && shown.series.length === 1)
         return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows)
       return cartesianOption(panel, shown, u)
@@ -58,7 +58,12 @@ function categoryLabel(category: string): string {
  * Bars share one axis: a count series beside an amount series (人次 beside 金额) would be a flat
  * line at zero, so bars keep the first series unless all series count the same thing.
  */
-function sameUnitSeries(data: Extract<PanelData, { kind: 'series' }>): Extract<PanelData, { kind: 'series' }> {
+function sameUnitSeries(data: Extract<PanelData, { kind: 'series' }>, unit?: string): Extract<PanelData, { kind: 'series' }> {
+  // A percent panel plots rates only: amounts sent beside them (下达, 支付) would dwarf the axis.
+  if (unit === '%') {
+    const rates = data.series.filter((s) => /率|%/.test(s.name))
+    if (rates.length > 0 && rates.length < data.series.length) return { ...data, series: rates }
+  }
   const countLike = /人次|笔|人数|次数|户数|count/i
   const [first, ...rest] = data.series
   if (!first || rest.length === 0) return data

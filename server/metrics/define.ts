@@ -7,6 +7,9 @@ export type DataKind = 'payments' | 'budget' | 'flags' | 'ledger' | 'outreach' |
 
 export const DATA_KINDS: readonly DataKind[] = ['payments', 'budget', 'flags', 'ledger', 'outreach', 'workflow']
 
+/** See MetricDefinition.minRefreshMs. */
+export const HISTORY_REFRESH_MS = 10_000
+
 export interface MetricDefinition<P extends z.ZodType = z.ZodType> {
   /** e.g. 'payments.byChildRegion' */
   name: string
@@ -21,6 +24,13 @@ export interface MetricDefinition<P extends z.ZodType = z.ZodType> {
    * Wall screens (role 'wall') receive aggregates only: the hub drops these columns for them.
    */
   personColumns?: string[]
+  /**
+   * The live hub recomputes this metric at most this often (ms) when new data arrives. Left unset
+   * for KPIs and today's panels, which follow every ingest; long-history panels (by year, month,
+   * project, bank, age band, the budget chain) use HISTORY_REFRESH_MS: one day's batch barely
+   * moves them, and they are most of a tick's work.
+   */
+  minRefreshMs?: number
   run(db: Db, params: z.infer<P>): Promise<PanelData>
 }
 

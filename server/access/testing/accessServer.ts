@@ -33,6 +33,7 @@ export async function startAccessServer(
     startedAt: new Date(),
     auth: undefined as never,
     onIngest: [],
+    dataChanged: () => {},
     healthExtras: [],
   }
   ctx.auth = createAuth(ctx)

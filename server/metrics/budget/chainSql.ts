@@ -6,10 +6,10 @@ import { selectOne, type QueryParams } from '../sql/query'
 import { dayParam, shanghaiDate } from '../sql/time'
 
 /**
- * The budget chain of one fiscal year, as SQL the budget metrics share: the year's indicators
- * (in the region's county, or all for the city), their spending plans, those plans' vouchers and
- * what reached personal cards against each voucher (agg_voucher_paid, 成功 only). Budget is held
- * per county (mof_div_code), so a town or village reads its county's chain.
+ * The budget chain of one fiscal year: the year's indicators (in the region's county, or all for
+ * the city), their spending plans, those plans' vouchers and what reached personal cards against
+ * each voucher (agg_voucher_paid, 成功 only). Budget is held per county (mof_div_code), so a town
+ * or village reads its county's chain.
  */
 export const budgetParams = z
   .object({
@@ -20,28 +20,9 @@ export const budgetParams = z
   .strict()
 export type BudgetParams = z.infer<typeof budgetParams>
 
-export const CHAIN_CTES = `
-WITH
-  indicators AS (
-    SELECT indicator_id, county_code, dept, amount, issued_date FROM budget_indicator FINAL
-    WHERE fiscal_year = {year:UInt16} AND %REGION%),
-  plans AS (
-    SELECT plan_id, indicator_id, amount FROM spending_plan FINAL
-    WHERE indicator_id IN (SELECT indicator_id FROM indicators)),
-  vouchers AS (
-    SELECT voucher_id, plan_id, amount FROM payment_voucher FINAL
-    WHERE plan_id IN (SELECT plan_id FROM plans)),
-  paid_by_voucher AS (
-    SELECT voucher_id, sum(amount_paid) AS paid FROM agg_voucher_paid
-    WHERE voucher_id IN (SELECT voucher_id FROM vouchers) GROUP BY voucher_id),
-  paid_by_indicator AS (
-    SELECT p.indicator_id AS indicator_id, sum(pv.paid) AS paid
-    FROM plans AS p INNER JOIN vouchers AS v ON v.plan_id = p.plan_id
-    INNER JOIN paid_by_voucher AS pv ON pv.voucher_id = v.voucher_id
-    GROUP BY p.indicator_id)`
-
 export interface ChainScope {
-  ctes: string
+  /** `WHERE` condition on budget_indicator for the region (pair with `params`). */
+  regionCondition: string
   params: QueryParams
   year: number
   day: string
@@ -52,7 +33,7 @@ export async function chainScope(db: Db, params: BudgetParams): Promise<ChainSco
   const day = params.day ?? shanghaiDate()
   const year = params.year ?? (await latestFiscalYear(db)) ?? Number(day.slice(0, 4))
   const county = levelOf(params.region) === 'city' ? '' : countyOf(params.region)!
-  return { ctes: CHAIN_CTES.replace('%REGION%', budgetCondition(params.region)), params: { year, county }, year, day }
+  return { regionCondition: budgetCondition(params.region), params: { year, county }, year, day }
 }
 
 async function latestFiscalYear(db: Db): Promise<number | undefined> {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { defineMetric } from '../define'
+import type { Db } from '../../db/client'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { projectName } from '../names'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { roundMoney, selectRows } from '../sql/query'
@@ -7,23 +8,31 @@ import { monthStart, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 import type { PanelData } from '../../../dashboards/types'
 
-/** Breakdowns over rollups that stop at town level (agg_payment_month, agg_payment_hour, agg_age_town_month). */
+/** Breakdowns over rollups that stop at town level (agg_region_project_month, agg_region_bank_month, agg_age_town_month). */
 const breakdownParams = z
   .object({ region: regionUpToTownParam, from: yearMonthParam.optional(), to: yearMonthParam.optional() })
   .strict()
 type BreakdownParams = z.infer<typeof breakdownParams>
 
-/** `column` is the rollup's month column: `month` (a Date) or `hour` (a DateTime). */
-function paidWhere(params: BreakdownParams, column: 'month' | 'hour'): { where: string; queryParams: QueryParams } {
+/** Paid (成功) rows of the town-level age rollup within the months. */
+function paidWhere(params: BreakdownParams): { where: string; queryParams: QueryParams } {
   const conditions = ["status = '成功'", regionCondition(params.region)]
-  const queryParams: QueryParams = { region: params.region }
-  if (params.from !== undefined) {
-    conditions.push(column === 'month' ? 'month >= {from:Date}' : 'hour >= toDateTime({from:Date})')
-    queryParams.from = monthStart(params.from)
+  return withMonths(conditions, { region: params.region }, params)
+}
+
+/** The region-keyed rollups (agg_region_project_month, agg_region_bank_month) hold paid rows only. */
+function regionWhere(params: BreakdownParams): { where: string; queryParams: QueryParams } {
+  return withMonths(['region_code = {region:String}'], { region: params.region }, params)
+}
+
+function withMonths(conditions: string[], queryParams: QueryParams, range: { from?: number; to?: number }) {
+  if (range.from !== undefined) {
+    conditions.push('month >= {from:Date}')
+    queryParams.from = monthStart(range.from)
   }
-  if (params.to !== undefined) {
-    conditions.push(column === 'month' ? 'month <= {to:Date}' : 'toStartOfMonth(hour) <= {to:Date}')
-    queryParams.to = monthStart(params.to)
+  if (range.to !== undefined) {
+    conditions.push('month <= {to:Date}')
+    queryParams.to = monthStart(range.to)
   }
   return { where: conditions.join(' AND '), queryParams }
 }
@@ -41,22 +50,39 @@ function amountAndCount(rows: Array<z.infer<typeof groupRow>>, label: (key: stri
   }
 }
 
+const projectDeptRow = z.object({ project: z.string(), dept: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })
+
+/** Paid per project × department: the project and the department panels share this one query. */
+function selectPaidByProjectDept(db: Db, params: BreakdownParams) {
+  const { where, queryParams } = regionWhere(params)
+  return selectRows(
+    db,
+    `SELECT project_code AS project, dept, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+     FROM agg_region_project_month WHERE ${where} GROUP BY project, dept`,
+    queryParams,
+    projectDeptRow,
+  )
+}
+
+/** Sums by `key`, largest amount first, ties by key (as ORDER BY amount DESC, key would). */
+function totalsBy(rows: Array<z.infer<typeof projectDeptRow>>, key: 'project' | 'dept'): Array<z.infer<typeof groupRow>> {
+  const totals = new Map<string, { key: string; amount: number; payments: number }>()
+  for (const row of rows) {
+    const total = totals.get(row[key]) ?? { key: row[key], amount: 0, payments: 0 }
+    total.amount += row.amount
+    total.payments += row.payments
+    totals.set(row[key], total)
+  }
+  return [...totals.values()].sort((a, b) => roundMoney(b.amount) - roundMoney(a.amount) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+}
+
 export const paymentsByProject = defineMetric({
   name: 'payments.byProject',
   title: '补贴项目发放',
   params: breakdownParams.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
   reads: ['payments'],
-  run: async (db, params) => {
-    const { where, queryParams } = paidWhere(params, 'month')
-    const rows = await selectRows(
-      db,
-      `SELECT project_code AS key, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-       FROM agg_payment_month WHERE ${where} GROUP BY key ORDER BY amount DESC, key LIMIT {limit:UInt32}`,
-      { ...queryParams, limit: params.limit },
-      groupRow,
-    )
-    return amountAndCount(rows, projectName)
-  },
+  minRefreshMs: HISTORY_REFRESH_MS,
+  run: async (db, params) => amountAndCount(totalsBy(await selectPaidByProjectDept(db, params), 'project').slice(0, params.limit), projectName),
 })
 
 export const paymentsByDept = defineMetric({
@@ -64,17 +90,8 @@ export const paymentsByDept = defineMetric({
   title: '主管部门发放',
   params: breakdownParams,
   reads: ['payments'],
-  run: async (db, params) => {
-    const { where, queryParams } = paidWhere(params, 'month')
-    const rows = await selectRows(
-      db,
-      `SELECT dept AS key, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-       FROM agg_payment_month WHERE ${where} GROUP BY key ORDER BY amount DESC, key`,
-      queryParams,
-      groupRow,
-    )
-    return amountAndCount(rows)
-  },
+  minRefreshMs: HISTORY_REFRESH_MS,
+  run: async (db, params) => amountAndCount(totalsBy(await selectPaidByProjectDept(db, params), 'dept')),
 })
 
 export const paymentsByBank = defineMetric({
@@ -82,12 +99,13 @@ export const paymentsByBank = defineMetric({
   title: '代发银行',
   params: breakdownParams,
   reads: ['payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const { where, queryParams } = paidWhere(params, 'hour')
+    const { where, queryParams } = regionWhere(params)
     const rows = await selectRows(
       db,
       `SELECT bank AS key, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-       FROM agg_payment_hour WHERE ${where} GROUP BY key ORDER BY amount DESC, key`,
+       FROM agg_region_bank_month WHERE ${where} GROUP BY key ORDER BY amount DESC, key`,
       queryParams,
       groupRow,
     )
@@ -105,8 +123,9 @@ export const paymentsByAgeBand = defineMetric({
   title: '受益人年龄结构',
   params: breakdownParams.extend({ measure: z.enum(['count', 'persons', 'amount']).default('count') }).strict(),
   reads: ['payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const { where, queryParams } = paidWhere(params, 'month')
+    const { where, queryParams } = paidWhere(params)
     const rows = await selectRows(
       db,
       `SELECT age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import type { Db } from '../../db/client'
 import { getRegion } from '../../../geo/regions'
-import { defineMetric } from '../define'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../sql/region'
 import { roundMoney, selectRows } from '../sql/query'
 import { monthStart, yearMonthParam } from '../sql/time'
@@ -31,47 +32,74 @@ function villageRollupWhere(params: { region: string; from?: number; to?: number
 
 const regionRow = z.object({ code: z.string(), amount: z.coerce.number(), payments: z.coerce.number(), persons: z.coerce.number() })
 
+/** Amounts and counts of the children (agg_region_month, keyed by region), persons beside them. */
 export const paymentsByChildRegion = defineMetric({
   name: 'payments.byChildRegion',
   title: '各地区发放金额',
   params: byRegionParams,
   reads: ['payments'],
   run: async (db, params) => {
-    const column = childColumn(params.region)
-    const { where, queryParams } = villageRollupWhere(params)
-    // All time: persons from the per-village rollup (one small state per village), not per month.
-    const allTime = params.from === undefined && params.to === undefined
-    const rows = await selectRows(
-      db,
-      allTime
-        ? `SELECT code, amount, payments, persons FROM
-             (SELECT ${column} AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-              FROM agg_village_month WHERE ${where} GROUP BY code) AS paid
-           LEFT JOIN
-             (SELECT ${column} AS code, uniqMerge(persons) AS persons
-              FROM agg_persons_village WHERE ${regionCondition(params.region)} GROUP BY code) AS people
-           USING code`
-        : `SELECT ${column} AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqMerge(persons) AS persons
-           FROM agg_village_month WHERE ${where} GROUP BY code`,
-      queryParams,
-      regionRow,
-    )
-    const byCode = new Map(rows.map((row) => [row.code, row]))
+    const children = childRegions(params.region)
+    const codes = children.map((child) => child.code)
+    const monthConditions = [
+      ...(params.from !== undefined ? ['month >= {from:Date}'] : []),
+      ...(params.to !== undefined ? ['month <= {to:Date}'] : []),
+    ]
+    const range: QueryParams = {
+      ...(params.from !== undefined ? { from: monthStart(params.from) } : {}),
+      ...(params.to !== undefined ? { to: monthStart(params.to) } : {}),
+    }
+    const [paid, people] = await Promise.all([
+      selectRows(
+        db,
+        `SELECT region_code AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+         FROM agg_region_month WHERE region_code IN {children:Array(String)} AND ${["status = '成功'", ...monthConditions].join(' AND ')}
+         GROUP BY code`,
+        { children: codes, ...range },
+        paidRow,
+      ),
+      selectChildPersons(db, params, codes),
+    ])
+    const paidByCode = new Map(paid.map((row) => [row.code, row]))
+    const personsByCode = new Map(people.map((row) => [row.code, row.persons]))
     return {
       kind: 'regions',
-      rows: childRegions(params.region).map(({ code, name }) => {
-        const row = byCode.get(code)
-        return { code, name, value: roundMoney(row?.amount ?? 0), extra: { count: row?.payments ?? 0, persons: row?.persons ?? 0 } }
+      rows: children.map(({ code, name }) => {
+        const row = paidByCode.get(code)
+        return { code, name, value: roundMoney(row?.amount ?? 0), extra: { count: row?.payments ?? 0, persons: personsByCode.get(code) ?? 0 } }
       }),
     }
   },
 })
+
+const paidRow = z.object({ code: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })
+const personsRow = z.object({ code: z.string(), persons: z.coerce.number() })
+
+/** All time: one state per child (agg_region_persons); within months: the per-village monthly states. */
+function selectChildPersons(db: Db, params: { region: string; from?: number; to?: number }, codes: string[]) {
+  if (params.from === undefined && params.to === undefined)
+    return selectRows(
+      db,
+      `SELECT region_code AS code, uniqMerge(persons) AS persons FROM agg_region_persons
+       WHERE region_code IN {children:Array(String)} GROUP BY code`,
+      { children: codes },
+      personsRow,
+    )
+  const { where, queryParams } = villageRollupWhere(params)
+  return selectRows(
+    db,
+    `SELECT ${childColumn(params.region)} AS code, uniqMerge(persons) AS persons FROM agg_village_month WHERE ${where} GROUP BY code`,
+    queryParams,
+    personsRow,
+  )
+}
 
 export const paymentsTopVillages = defineMetric({
   name: 'payments.topVillages',
   title: '发放金额前列村（社区）',
   params: byRegionParams.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
   reads: ['payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const { where, queryParams } = villageRollupWhere(params)
     const rows = await selectRows(

@@ -1,12 +1,9 @@
 import { z } from 'zod'
 import { defineMetric } from '../define'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
-import { roundMoney, roundPercent, selectOne, selectRows } from '../sql/query'
-import { monthRollupQuery, paymentFilterParams } from './filters'
-
-const STATUSES = ['成功', '失败', '退回', '在途'] as const
-
-const statusRow = z.object({ status: z.enum(STATUSES), payments: z.coerce.number(), amount: z.coerce.number() })
+import { roundMoney, roundPercent, selectOne } from '../sql/query'
+import { paymentFilterParams } from './filters'
+import { selectRegionMonths, STATUSES, sumOf, withinMonths } from './regionMonths'
 
 export const paymentsByStatus = defineMetric({
   name: 'payments.byStatus',
@@ -14,21 +11,14 @@ export const paymentsByStatus = defineMetric({
   params: paymentFilterParams,
   reads: ['payments'],
   run: async (db, params) => {
-    const { table, where, params: queryParams } = monthRollupQuery(params)
-    const rows = await selectRows(
-      db,
-      `SELECT toString(status) AS status, sum(payments) AS payments, toFloat64(sum(amount_paid)) AS amount
-       FROM ${table} WHERE ${where} GROUP BY status`,
-      queryParams,
-      statusRow,
-    )
-    const byStatus = new Map(rows.map((row) => [row.status, row]))
+    const rows = withinMonths(await selectRegionMonths(db, params), params)
+    const totals = STATUSES.map((status) => sumOf(rows, status))
     return {
       kind: 'series',
       categories: [...STATUSES],
       series: [
-        { name: '笔数', values: STATUSES.map((status) => byStatus.get(status)?.payments ?? 0) },
-        { name: '金额', values: STATUSES.map((status) => roundMoney(byStatus.get(status)?.amount ?? 0)) },
+        { name: '笔数', values: totals.map((total) => total.payments) },
+        { name: '金额', values: totals.map((total) => roundMoney(total.amount)) },
       ],
     }
   },
@@ -41,15 +31,10 @@ export const paymentsSuccessRate = defineMetric({
   params: paymentFilterParams,
   reads: ['payments'],
   run: async (db, params) => {
-    const { table, where, params: queryParams } = monthRollupQuery(params)
-    const row = await selectOne(
-      db,
-      `SELECT sumIf(payments, status = '成功') AS succeeded, sumIf(payments, status != '在途') AS settled
-       FROM ${table} WHERE ${where}`,
-      queryParams,
-      z.object({ succeeded: z.coerce.number(), settled: z.coerce.number() }),
-    )
-    return { kind: 'value', value: row.settled === 0 ? 100 : roundPercent((row.succeeded / row.settled) * 100) }
+    const rows = withinMonths(await selectRegionMonths(db, params), params)
+    const succeeded = sumOf(rows, '成功').payments
+    const settled = sumOf(rows).payments - sumOf(rows, '在途').payments
+    return { kind: 'value', value: settled === 0 ? 100 : roundPercent((succeeded / settled) * 100) }
   },
 })
 
@@ -64,14 +49,15 @@ export const paymentsFailedOpen = defineMetric({
   params: z.object({ region: regionUpToTownParam }).strict(),
   reads: ['payments'],
   run: async (db, params) => {
-    const condition = regionCondition(params.region)
-    const row = await selectOne(
-      db,
-      `SELECT (SELECT sum(payments) FROM agg_payment_month WHERE status = '失败' AND ${condition}) AS failed,
-              (SELECT sum(reissues) FROM agg_reissue_month WHERE status != '退回' AND ${condition}) AS handled`,
-      { region: params.region },
-      z.object({ failed: z.coerce.number(), handled: z.coerce.number() }),
-    )
-    return { kind: 'value', value: Math.max(0, row.failed - row.handled) }
+    const [months, handled] = await Promise.all([
+      selectRegionMonths(db, params),
+      selectOne(
+        db,
+        `SELECT sum(reissues) AS handled FROM agg_reissue_month WHERE status != '退回' AND ${regionCondition(params.region)}`,
+        { region: params.region },
+        z.object({ handled: z.coerce.number() }),
+      ),
+    ])
+    return { kind: 'value', value: Math.max(0, sumOf(months, '失败').payments - handled.handled) }
   },
 })

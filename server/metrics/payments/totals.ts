@@ -2,28 +2,20 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric } from '../define'
 import { roundMoney, selectOne } from '../sql/query'
-import { regionCondition } from '../sql/region'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
+import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
 
 /** Successful payments only: a failed or returned payment never reached a card. */
-const totalsRow = z.object({ amount: z.coerce.number(), payments: z.coerce.number() })
-
-async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<z.infer<typeof totalsRow>> {
-  const { table, where, params } = monthRollupQuery(filter)
-  return selectOne(
-    db,
-    `SELECT toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments FROM ${table} WHERE status = '成功' AND ${where}`,
-    params,
-    totalsRow,
-  )
+async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<{ amount: number; payments: number }> {
+  return sumOf(withinMonths(await selectRegionMonths(db, filter), filter), '成功')
 }
 
-/** All-time persons come from the small per-village rollup; filtered ones merge the monthly states. */
+/** All-time persons: one state per region (agg_region_persons); filtered ones merge the monthly states. */
 async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
   const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined
   const { table, where, params } = monthRollupQuery(filter)
   const sql = unfiltered
-    ? `SELECT uniqMerge(persons) AS persons FROM agg_persons_village WHERE ${regionCondition(filter.region)}`
+    ? 'SELECT uniqMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}'
     : `SELECT uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`
   return (await selectOne(db, sql, params, z.object({ persons: z.coerce.number() }))).persons
 }

@@ -1,10 +1,22 @@
 import { z } from 'zod'
-import { defineMetric } from '../define'
+import type { Db } from '../../db/client'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { roundMoney, selectRows } from '../sql/query'
 import { monthLabel, monthsEndingAt, shanghaiMonth, yearMonthParam } from '../sql/time'
 import { monthRollupQuery, paymentFilterShape, refuseVillageProject } from './filters'
+import { selectRegionMonths, type MonthStatusRow } from './regionMonths'
 
-const monthRow = z.object({ ym: z.coerce.number(), amount: z.coerce.number(), payments: z.coerce.number() })
+function paidBy(rows: MonthStatusRow[], key: (ym: number) => number): Map<number, { amount: number; payments: number }> {
+  const totals = new Map<number, { amount: number; payments: number }>()
+  for (const row of rows) {
+    if (row.status !== '成功') continue
+    const total = totals.get(key(row.ym)) ?? { amount: 0, payments: 0 }
+    total.amount += row.amount
+    total.payments += row.payments
+    totals.set(key(row.ym), total)
+  }
+  return totals
+}
 
 /** The last `months` pay months ending at `to` (default: this month), empty months as 0. */
 export const paymentsByMonth = defineMetric({
@@ -20,17 +32,10 @@ export const paymentsByMonth = defineMetric({
     .strict()
     .superRefine(refuseVillageProject),
   reads: ['payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const months = monthsEndingAt(params.to ?? shanghaiMonth(), params.months)
-    const { table, where, params: queryParams } = monthRollupQuery({ ...params, from: months[0], to: months[months.length - 1] })
-    const rows = await selectRows(
-      db,
-      `SELECT toYYYYMM(month) AS ym, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-       FROM ${table} WHERE status = '成功' AND ${where} GROUP BY ym`,
-      queryParams,
-      monthRow,
-    )
-    const byMonth = new Map(rows.map((row) => [row.ym, row]))
+    const byMonth = paidBy(await selectRegionMonths(db, params), (ym) => ym)
     return {
       kind: 'series',
       categories: months.map(monthLabel),
@@ -42,7 +47,25 @@ export const paymentsByMonth = defineMetric({
   },
 })
 
-const yearRow = z.object({ year: z.coerce.number(), amount: z.coerce.number(), payments: z.coerce.number(), persons: z.coerce.number() })
+const yearPersonsRow = z.object({ year: z.coerce.number(), persons: z.coerce.number() })
+
+/** Distinct persons per pay year: one state per year and region, or the monthly states under a project filter. */
+function selectPersonsByYear(db: Db, filter: { region: string; project?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
+  if (filter.project === undefined)
+    return selectRows(
+      db,
+      'SELECT year, uniqMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
+      { region: filter.region },
+      yearPersonsRow,
+    )
+  const { table, where, params } = monthRollupQuery(filter)
+  return selectRows(
+    db,
+    `SELECT toYear(month) AS year, uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where} GROUP BY year`,
+    params,
+    yearPersonsRow,
+  )
+}
 
 /** Every pay year with data, oldest first. */
 export const paymentsByYear = defineMetric({
@@ -50,22 +73,19 @@ export const paymentsByYear = defineMetric({
   title: '年度发放',
   params: z.object({ region: paymentFilterShape.region, project: paymentFilterShape.project }).strict().superRefine(refuseVillageProject),
   reads: ['payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const { table, where, params: queryParams } = monthRollupQuery(params)
-    const rows = await selectRows(
-      db,
-      `SELECT toYear(month) AS year, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqMerge(persons) AS persons
-       FROM ${table} WHERE status = '成功' AND ${where} GROUP BY year ORDER BY year`,
-      queryParams,
-      yearRow,
-    )
+    const [months, personRows] = await Promise.all([selectRegionMonths(db, params), selectPersonsByYear(db, params)])
+    const byYear = paidBy(months, (ym) => Math.floor(ym / 100))
+    const persons = new Map(personRows.map((row) => [row.year, row.persons]))
+    const years = [...byYear.keys()].sort((a, b) => a - b)
     return {
       kind: 'series',
-      categories: rows.map((row) => `${row.year}年`),
+      categories: years.map((year) => `${year}年`),
       series: [
-        { name: '金额', values: rows.map((row) => roundMoney(row.amount)) },
-        { name: '人次', values: rows.map((row) => row.payments) },
-        { name: '人数', values: rows.map((row) => row.persons) },
+        { name: '金额', values: years.map((year) => roundMoney(byYear.get(year)!.amount)) },
+        { name: '人次', values: years.map((year) => byYear.get(year)!.payments) },
+        { name: '人数', values: years.map((year) => persons.get(year) ?? 0) },
       ],
     }
   },

@@ -30,6 +30,7 @@ export async function serveRuleRoutes(db: Db, auth: Auth): Promise<{ ctx: AppCon
     startedAt: new Date(),
     auth,
     onIngest: [],
+    dataChanged: () => {},
     healthExtras: [],
   }
   const router = new Router()
