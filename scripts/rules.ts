@@ -41,7 +41,7 @@ try {
     const total = rows.reduce((sum, row) => sum + row.ms, 0)
     console.log(`total ${total} ms`)
   } else if (args.includes('--run')) {
-    const ctx: AppContext = { config, db, log: consoleLogger, startedAt: new Date(), auth: undefined as never, onIngest: [], healthExtras: [] }
+    const ctx: AppContext = { config, db, log: consoleLogger, startedAt: new Date(), auth: undefined as never, onIngest: [], dataChanged: () => {}, healthExtras: [] }
     const engine = startRuleEngine(ctx, { today: () => today, rules: selected, initialPass: false })
     const summary = await engine.runNow()
     await engine.stop()

@@ -1,32 +1,39 @@
 import type { Db } from '../db/client'
 import type { PanelData } from '../../dashboards/types'
 import { runMetric, type MetricRegistry } from '../metrics/registry'
+import { withQueryCache } from '../metrics/sql/query'
 import { stableJson } from './stableHash'
 import { newestPaymentTime } from './asOf'
 
 /**
  * Results shared between rooms until the data changes or the next tick starts: the overview and
- * the payments theme of one region both show payments.total, and it is queried once.
+ * the payments theme of one region both show payments.total, and it is queried once. Below the
+ * metrics, identical queries are shared too (the query cache): total, count, success rate, status
+ * split, trends and asOf of one region all read the same region summary.
  */
 export class MetricMemo {
   private results = new Map<string, Promise<PanelData>>()
   private freshness = new Map<string, Promise<string | null>>()
+  private readonly queries: ReturnType<typeof withQueryCache>
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly registry: MetricRegistry,
-  ) {}
+  ) {
+    this.queries = withQueryCache(db)
+  }
 
   clear(): void {
     this.results.clear()
     this.freshness.clear()
+    this.queries.clear()
   }
 
   run(metric: string, params: Record<string, unknown>): Promise<PanelData> {
     const key = `${metric}|${stableJson(params)}`
     let result = this.results.get(key)
     if (!result) {
-      result = runMetric(this.db, metric, params, this.registry)
+      result = runMetric(this.queries.db, metric, params, this.registry)
       // A failure is not remembered: the next room or tick tries again.
       result.catch(() => this.results.delete(key))
       this.results.set(key, result)
@@ -37,7 +44,7 @@ export class MetricMemo {
   asOf(region: string): Promise<string | null> {
     let result = this.freshness.get(region)
     if (!result) {
-      result = newestPaymentTime(this.db, region)
+      result = newestPaymentTime(this.queries.db, region)
       result.catch(() => this.freshness.delete(region))
       this.freshness.set(region, result)
     }

@@ -28,6 +28,10 @@ export class Room {
   computations = 0
   inflight: Promise<void> | undefined
   readonly computeMs = new LatencyRing(200)
+  /** When each panel was last computed (ms), for metrics with a minRefreshMs. */
+  readonly panelComputedAt = new Map<string, number>()
+  /** Panels with new data held back by their minRefreshMs, and when they are due (ms). */
+  readonly deferred = new Map<string, number>()
   /** Panel errors already logged, so a broken panel logs once, not every tick. */
   readonly loggedErrors = new Set<string>()
 
@@ -38,6 +42,12 @@ export class Room {
   ) {
     this.name = roomName(dashboard.id as ThemeId, region)
     this.reads = new Set(livePanels.flatMap((live) => live.metric.reads))
+  }
+
+  /** Some panel held back by its minRefreshMs is due by `now`. */
+  hasDueDeferred(now: number): boolean {
+    for (const dueAt of this.deferred.values()) if (dueAt <= now) return true
+    return false
   }
 
   /** Stores the new results and returns only the panels whose data differ from the last sent. */
