@@ -31,6 +31,10 @@ export interface LiveHubOptions {
   heartbeatMs?: number
   /** Rooms are recomputed at least this often even without new data: "today" and 序时进度 move with the clock. */
   refreshEveryMs?: number
+  /** A tick starts no new room after this long (ms); default TICK_MS, at least 1 s. */
+  tickBudgetMs?: number
+  /** Rooms computed at once in a tick (default 2). */
+  roomsInParallel?: number
 }
 
 export interface LiveHub {
@@ -193,10 +197,20 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     const results: Record<string, PanelData> = {}
     await Promise.all(
       room.livePanels.map(async ({ panel, metric }) => {
+        const shown = panel.id in room.panels
         // A payments batch leaves the room's flag and ledger panels as they were: skip them
         // (unless the clock moved on, for "today" and 序时进度).
-        const unchanged = reason !== 'clock' && panel.id in room.panels && !clock.changedSince(seenBefore, metric.reads)
-        if (unchanged) return
+        const stale = reason === 'clock' || !shown || room.deferred.has(panel.id) || clock.changedSince(seenBefore, metric.reads)
+        if (!stale) return
+        // Long-history panels follow new data at most every minRefreshMs; until then the room
+        // keeps (and snapshots still carry) what was last computed, and the tick comes back for them.
+        const dueAt = (room.panelComputedAt.get(panel.id) ?? 0) + (metric.minRefreshMs ?? 0)
+        if (shown && reason !== 'clock' && startedAt < dueAt) {
+          room.deferred.set(panel.id, dueAt)
+          return
+        }
+        room.deferred.delete(panel.id)
+        room.panelComputedAt.set(panel.id, startedAt)
         try {
           results[panel.id] = await memo.run(panel.metric, { ...panel.params, region: room.region })
         } catch (error) {
@@ -237,24 +251,43 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   }
 
   const refreshEveryMs = options.refreshEveryMs ?? 60_000
+  const tickBudgetMs = options.tickBudgetMs ?? Math.max(ctx.config.TICK_MS, 1000)
+  const roomsInParallel = options.roomsInParallel ?? 2
   async function tick(): Promise<void> {
     if (ticking) return // the previous tick is still computing: skip rather than pile up
     ticking = true
     ticks += 1
     memo.clear()
     try {
-      const now = Date.now()
-      const watched = [...rooms.values()].filter((room) => subscribers(room) > 0)
-      await Promise.all(
-        watched.map((room) => {
-          if (now - room.computedAtMs >= refreshEveryMs) return refresh(room, 'clock')
-          if (clock.changedSince(room.seen, room.reads)) return refresh(room, 'tick')
-        }),
-      )
+      const startedAt = Date.now()
+      const due = dueRooms(startedAt)
+      // chDB answers one query at a time: a few rooms at once (not all) finish one after another,
+      // so the first screens update early instead of every room at the end. A tick stops starting
+      // rooms after tickBudgetMs; the rest stay due and go first next tick (oldest first).
+      let next = 0
+      const worker = async () => {
+        while (next < due.length && Date.now() - startedAt < tickBudgetMs) {
+          const { room, reason } = due[next++]
+          await refresh(room, reason)
+        }
+      }
+      await Promise.all(Array.from({ length: roomsInParallel }, worker))
       latency.expire()
     } finally {
       ticking = false
     }
+  }
+
+  /** Watched rooms to recompute: new data first, then panels held back or the clock; oldest first within each. */
+  function dueRooms(now: number): Array<{ room: Room; reason: 'tick' | 'clock' }> {
+    const due: Array<{ room: Room; reason: 'tick' | 'clock'; rank: number }> = []
+    for (const room of rooms.values()) {
+      if (subscribers(room) === 0) continue
+      if (clock.changedSince(room.seen, room.reads)) due.push({ room, reason: 'tick', rank: 0 })
+      else if (now - room.computedAtMs >= refreshEveryMs) due.push({ room, reason: 'clock', rank: 1 })
+      else if (room.hasDueDeferred(now)) due.push({ room, reason: 'tick', rank: 1 })
+    }
+    return due.sort((a, b) => a.rank - b.rank || a.room.computedAtMs - b.room.computedAtMs)
   }
   const tickTimer = setInterval(() => void tick(), ctx.config.TICK_MS)
 
