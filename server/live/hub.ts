@@ -266,7 +266,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       // rooms after tickBudgetMs; the rest stay due and go first next tick (oldest first).
       let next = 0
       const worker = async () => {
-        while (next < due.length && Date.now() - startedAt < tickBudgetMs) {
+        while (next < due.length && (next === 0 || Date.now() - startedAt < tickBudgetMs)) {
           const { room, reason } = due[next++]
           await refresh(room, reason)
         }
@@ -283,9 +283,9 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     const due: Array<{ room: Room; reason: 'tick' | 'clock'; rank: number }> = []
     for (const room of rooms.values()) {
       if (subscribers(room) === 0) continue
-      if (clock.changedSince(room.seen, room.reads)) due.push({ room, reason: 'tick', rank: 0 })
-      else if (now - room.computedAtMs >= refreshEveryMs) due.push({ room, reason: 'clock', rank: 1 })
-      else if (room.hasDueDeferred(now)) due.push({ room, reason: 'tick', rank: 1 })
+      const changed = clock.changedSince(room.seen, room.reads)
+      const clockDue = now - room.computedAtMs >= refreshEveryMs
+      if (changed || clockDue || room.hasDueDeferred(now)) due.push({ room, reason: clockDue ? 'clock' : 'tick', rank: changed ? 0 : 1 })
     }
     return due.sort((a, b) => a.rank - b.rank || a.room.computedAtMs - b.room.computedAtMs)
   }

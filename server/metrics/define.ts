@@ -27,8 +27,9 @@ export interface MetricDefinition<P extends z.ZodType = z.ZodType> {
   /**
    * The live hub recomputes this metric at most this often (ms) when new data arrives. Left unset
    * for KPIs and today's panels, which follow every ingest; long-history panels (by year, month,
-   * project, bank, age band, the budget chain) use HISTORY_REFRESH_MS: one day's batch barely
-   * moves them, and they are most of a tick's work.
+   * project, department, bank, age band) use HISTORY_REFRESH_MS: one batch barely moves them, and
+   * they were most of a tick's work. The budget panels stay live: the execution rate is a KPI, and
+   * the chain, by-region and by-department panels share its one query (the hub's query cache).
    */
   minRefreshMs?: number
   run(db: Db, params: z.infer<P>): Promise<PanelData>

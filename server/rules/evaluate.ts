@@ -14,10 +14,15 @@ export interface StoredFlag extends RuleCaseRow {
   class: RuleDefinition['class']
 }
 
+/** The rule's SQL for this window: incremental when it has a watermark and the rule supports it. */
+export function ruleSql(rule: RuleDefinition, window: RunWindow): string {
+  return rule.sql(window.since && rule.incremental ? 'incremental' : 'full')
+}
+
 /** Every case the rule finds in the window (stored or not): the back-test reads this. */
 export async function findCases(db: Db, rule: RuleDefinition, window: RunWindow): Promise<RuleCaseRow[]> {
   const result = await db.client.query({
-    query: `SELECT * FROM (${rule.sql}) LIMIT 1 BY case_key`,
+    query: `SELECT * FROM (${ruleSql(rule, window)}) LIMIT 1 BY case_key`,
     query_params: ruleParams(window),
     format: 'JSONEachRow',
   })
@@ -32,7 +37,7 @@ export async function findCases(db: Db, rule: RuleDefinition, window: RunWindow)
 export async function storeNewFlags(db: Db, rule: RuleDefinition, window: RunWindow): Promise<StoredFlag[]> {
   const result = await db.client.query({
     query: `SELECT hex(cityHash64({ruleId:String}, c.case_key)) AS flag_id, c.*
-            FROM (${rule.sql}) AS c
+            FROM (${ruleSql(rule, window)}) AS c
             WHERE c.case_key NOT IN (SELECT case_key FROM flag WHERE rule_id = {ruleId:String})
             LIMIT 1 BY c.case_key`,
     query_params: { ...ruleParams(window), ruleId: rule.id },

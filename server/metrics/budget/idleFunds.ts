@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineMetric, HISTORY_REFRESH_MS } from '../define'
+import { defineMetric } from '../define'
 import { budgetCondition, regionParam } from '../sql/region'
 import { roundMoney, selectOne } from '../sql/query'
 import { dayParam, shanghaiDate } from '../sql/time'
@@ -17,7 +17,6 @@ export const budgetIdleFunds = defineMetric({
   title: '沉淀资金',
   params: z.object({ region: regionParam, day: dayParam.optional() }).strict(),
   reads: ['budget', 'payments'],
-  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const row = await selectOne(
       db,

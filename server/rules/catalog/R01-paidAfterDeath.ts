@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { detailCaseColumns, PAID } from './sqlParts'
+import { detailCaseColumns, ingestedSince, PAID } from './sqlParts'
 
 export default defineRule({
   id: 'R01',
@@ -8,13 +8,14 @@ export default defineRule({
   class: '基础数据不准',
   explanation: '按月发放的项目在死亡次月及以后仍有发放，或其他项目在死亡 30 天后仍有发放。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail', 'ref_death'],
+  sql: (mode) => `
 SELECT ${detailCaseColumns('d')}
 FROM payment_detail AS d
 INNER JOIN (SELECT id_number, min(death_date) AS death_date FROM ref_death GROUP BY id_number) AS x
   ON x.id_number = d.id_number
 WHERE d.${PAID}
-  AND d.ingested_at > {since:DateTime64(3)}
+  ${ingestedSince(mode, 'd')}
   AND if(has({monthlyProjects:Array(String)}, d.project_code),
          d.period > toYYYYMM(x.death_date),
          toDate(d.pay_time) > x.death_date + toIntervalDay({graceDays:UInt32}))`,

@@ -1,6 +1,10 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
 
+const EXCLUSION_GROUP = '{exclusionGroup:Map(String, String)}[project_code]'
+const PERSON_PERIOD_GROUP = `cityHash64(id_number, period, ${EXCLUSION_GROUP})`
+
+/** Two stages like R02: hashes of (person, period, group) with two projects, then the exact check. */
 export default defineRule({
   id: 'R04',
   name: '互斥项目同时享受',
@@ -8,15 +12,19 @@ export default defineRule({
   class: '后台数据不全',
   explanation: '同一人同一期享受了同一互斥组内的两个项目（如孤儿与事实无人抚养儿童）。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail'],
+  sql: (mode) => `
 SELECT ${groupCaseColumns(`concat(id_number, '|', toString(period), '|', exclusion_group)`, groupPersonSubject)}
 FROM
 (
-  SELECT *, {exclusionGroup:Map(String, String)}[project_code] AS exclusion_group
+  SELECT *, ${EXCLUSION_GROUP} AS exclusion_group
   FROM payment_detail
   WHERE ${PAID}
     AND mapContains({exclusionGroup:Map(String, String)}, project_code)
-    AND (id_number, period) IN (SELECT id_number, period FROM payment_detail WHERE ingested_at > {since:DateTime64(3)})
+    AND ${PERSON_PERIOD_GROUP} IN
+        (SELECT ${PERSON_PERIOD_GROUP} AS key FROM payment_detail
+         WHERE ${PAID} AND mapContains({exclusionGroup:Map(String, String)}, project_code) ${touched(mode, `cityHash64(id_number, period)`)}
+         GROUP BY key HAVING min(project_code) != max(project_code))
 )
 GROUP BY id_number, period, exclusion_group
 HAVING uniqExact(project_code) >= 2`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { detailCaseColumns, PAID } from './sqlParts'
+import { detailCaseColumns, ingestedSince, PAID } from './sqlParts'
 
 export default defineRule({
   id: 'R05',
@@ -8,10 +8,11 @@ export default defineRule({
   class: '手工录入失误',
   explanation: '发放金额超过标准 × 基数（含容差）。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail'],
+  sql: (mode) => `
 SELECT ${detailCaseColumns('d')}
 FROM payment_detail AS d
 WHERE d.${PAID}
-  AND d.ingested_at > {since:DateTime64(3)}
+  ${ingestedSince(mode, 'd')}
   AND d.amount_paid > d.standard * d.base_quantity * (1 + toDecimal64({tolerance:Float64}, 4))`,
 })

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
 
 export default defineRule({
   id: 'R07',
@@ -8,12 +8,13 @@ export default defineRule({
   class: '政策风险',
   explanation: '公职人员或财政供养人员领取了低保、特困、临时救助等救助类补贴。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail', 'ref_official'],
+  sql: (mode) => `
 SELECT ${groupCaseColumns(`concat(id_number, '|', project_code)`, groupPersonSubject)}
 FROM payment_detail
 WHERE ${PAID}
   AND has({reliefProjects:Array(String)}, project_code)
   AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('公职人员', '财政供养人员'))
-  AND (id_number, project_code) IN (SELECT id_number, project_code FROM payment_detail WHERE ingested_at > {since:DateTime64(3)})
+  ${touched(mode, 'cityHash64(id_number, project_code)')}
 GROUP BY id_number, project_code`,
 })

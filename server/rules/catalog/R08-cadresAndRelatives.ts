@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
 
 /** Attention, not a verdict: cadres and their relatives may be eligible, but their cases are watched. */
 export default defineRule({
@@ -9,12 +9,13 @@ export default defineRule({
   class: '政策风险',
   explanation: '村干部或其近亲属领取了须经村级评议的补贴，提示关注评议是否回避。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail', 'ref_official'],
+  sql: (mode) => `
 SELECT ${groupCaseColumns(`concat(id_number, '|', project_code)`, groupPersonSubject)}
 FROM payment_detail
 WHERE ${PAID}
   AND has({villageReviewedProjects:Array(String)}, project_code)
   AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
-  AND (id_number, project_code) IN (SELECT id_number, project_code FROM payment_detail WHERE ingested_at > {since:DateTime64(3)})
+  ${touched(mode, 'cityHash64(id_number, project_code)')}
 GROUP BY id_number, project_code`,
 })

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { detailCaseColumns } from './sqlParts'
+import { detailCaseColumns, ingestedSince } from './sqlParts'
 
 export default defineRule({
   id: 'R10',
@@ -8,10 +8,11 @@ export default defineRule({
   class: '基础数据不准',
   explanation: '银行返回的账户户名或证件号与补贴对象不一致。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail'],
+  sql: (mode) => `
 SELECT ${detailCaseColumns('d')}
 FROM payment_detail AS d
-WHERE d.ingested_at > {since:DateTime64(3)}
-  AND ((d.account_holder != '' AND d.account_holder != d.person_name)
-       OR (d.holder_id_number != '' AND d.holder_id_number != d.id_number))`,
+WHERE ((d.account_holder != '' AND d.account_holder != d.person_name)
+       OR (d.holder_id_number != '' AND d.holder_id_number != d.id_number))
+  ${ingestedSince(mode, 'd')}`,
 })

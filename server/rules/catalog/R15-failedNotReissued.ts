@@ -9,7 +9,8 @@ export default defineRule({
   class: '基础数据不准',
   explanation: '发放失败后 7 天内没有成功重发，补贴仍未到卡。',
   incremental: false,
-  sql: `
+  reads: ['payment_detail'],
+  sql: () => `
 SELECT ${detailCaseColumns('f')}
 FROM payment_detail AS f
 LEFT JOIN

@@ -3,8 +3,11 @@ import { defineRule } from '../types'
 /**
  * Two ways money sits idle, both keyed by voucher: (a) a cleared voucher whose details add up to it
  * (mismatches are R20's) but part of whose money had not reached the cards N days after it reached
- * the bank; (b) refunded (退回) payments of the voucher not re-issued within 30 days. A failed
- * payment counts as reached: it is R15's case, not idle money.
+ * the bank; (b) refunded (退回) payments of the voucher not re-issued within 30 days.
+ * A voucher carries what its details pay out (amount_paid, re-issues included). A failed payment
+ * pays nothing and is R15's case, not idle money; a re-issue paid from its failed payment's own
+ * voucher repays money counted there already, so it cannot arrive "late" either. A re-issue on a
+ * voucher of its own (the usual way: a new pay day) is judged like any payment.
  */
 export default defineRule({
   id: 'R16',
@@ -13,7 +16,8 @@ export default defineRule({
   class: '后台数据不全',
   explanation: '资金已拨付到代发银行但未按期发放到卡，或退回资金超过 30 天未处理。',
   incremental: false,
-  sql: `
+  reads: ['payment_detail', 'payment_voucher'],
+  sql: () => `
 SELECT voucher_id AS case_key, any(v.county_code) AS county_code, '' AS town_code, '' AS village_code,
        toFloat64(max(idle_amount)) AS amount,
        concat('凭证 ', voucher_id, ' ', any(v.dept)) AS subject,
@@ -22,15 +26,18 @@ SELECT voucher_id AS case_key, any(v.county_code) AS county_code, '' AS town_cod
 FROM
 (
   SELECT v.voucher_id AS voucher_id,
-         toFloat64(any(v.amount)) - toFloat64(sumIf(d.amount_due, d.status != '在途'
-              AND toDate(d.pay_time) <= v.pay_date + toIntervalDay({idleVoucherDays:UInt32}))) AS idle_amount,
-         arraySlice(groupArrayIf(d.detail_id, d.status = '在途'
-              OR toDate(d.pay_time) > v.pay_date + toIntervalDay({idleVoucherDays:UInt32})), 1, 50) AS details
-  FROM (SELECT * FROM payment_voucher FINAL WHERE clearing_status = '已清算'
+         toFloat64(sumIf(d.amount_paid, d.amount_paid > 0 AND NOT d.repays_own_voucher
+           AND (d.status = '在途' OR toDate(d.pay_time) > v.pay_date + toIntervalDay({idleVoucherDays:UInt32})))) AS idle_amount,
+         arraySlice(groupArrayIf(d.detail_id, d.amount_paid > 0 AND NOT d.repays_own_voucher
+           AND (d.status = '在途' OR toDate(d.pay_time) > v.pay_date + toIntervalDay({idleVoucherDays:UInt32}))), 1, 50) AS details
+  FROM (SELECT voucher_id, pay_date, amount FROM payment_voucher FINAL WHERE clearing_status = '已清算'
           AND pay_date + toIntervalDay({idleVoucherDays:UInt32}) < {today:Date}) AS v
-  INNER JOIN (SELECT * FROM payment_detail WHERE voucher_id != '' AND reissue_of = '') AS d ON d.voucher_id = v.voucher_id
+  INNER JOIN (SELECT voucher_id, detail_id, amount_paid, status, pay_time,
+                     reissue_of != '' AND (voucher_id, reissue_of) IN (SELECT voucher_id, detail_id FROM payment_detail WHERE status = '失败') AS repays_own_voucher
+              FROM payment_detail WHERE voucher_id != '') AS d
+    ON d.voucher_id = v.voucher_id
   GROUP BY v.voucher_id
-  HAVING abs(toFloat64(sum(d.amount_due)) - toFloat64(any(v.amount))) <= 0.005 AND idle_amount > 0.005
+  HAVING abs(toFloat64(sum(d.amount_paid)) - toFloat64(any(v.amount))) <= 0.005 AND idle_amount > 0.005
   UNION ALL
   SELECT d.voucher_id, toFloat64(sum(d.amount_due)), arraySlice(groupArray(d.detail_id), 1, 50)
   FROM payment_detail AS d

@@ -23,7 +23,8 @@ export default defineRule({
   class: '后台数据不全',
   explanation: '户报→村评→镇审→县定→市管某一环节等待超过时限（1 倍提醒，2 倍督办）。',
   incremental: false,
-  sql: `
+  reads: ['workflow_event'],
+  sql: () => `
 SELECT concat(application_id, '|', next_node) AS case_key, county_code, town_code, village_code,
        CAST(NULL, 'Nullable(Float64)') AS amount,
        concat('申请 ', ${maskIdSql('id_number')}, ' 待', next_node, ' 已等 ', toString(waited_days), ' 天') AS subject,

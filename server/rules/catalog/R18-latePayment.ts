@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { detailCaseColumns, PAID } from './sqlParts'
+import { detailCaseColumns, ingestedSince, PAID } from './sqlParts'
 
 export default defineRule({
   id: 'R18',
@@ -8,11 +8,12 @@ export default defineRule({
   class: '后台数据不全',
   explanation: '补贴在所属期结束 45 天后才发放。',
   incremental: true,
-  sql: `
+  reads: ['payment_detail'],
+  sql: (mode) => `
 SELECT ${detailCaseColumns('d')}
 FROM payment_detail AS d
 WHERE d.${PAID}
   AND d.reissue_of = ''
-  AND d.ingested_at > {since:DateTime64(3)}
+  ${ingestedSince(mode, 'd')}
   AND toDate(d.pay_time) > toLastDayOfMonth(makeDate(intDiv(d.period, 100), d.period % 100, 1)) + toIntervalDay({lateDays:UInt32})`,
 })

@@ -1,9 +1,15 @@
 import { maskPersonSql } from '../maskSql'
 import { defineRule } from '../types'
+import { PAID } from './sqlParts'
 
 /**
- * 政策找人: people the registers say are eligible and who receive nothing. Three kinds, one case per
- * person and kind; the school year starts in September. Deceased people are left out.
+ * 政策找人: people the registers say are eligible and who receive nothing, judged as of the latest
+ * payroll month (the newest period paid up to today), so a history that ends before today is judged
+ * at its own end. Three kinds, one case per person and kind; deceased people are left out.
+ * - 高龄津贴: 80 or older on the 1st of that month, no 高龄 payment that month or the one before;
+ * - 护理补贴: disability grade 1–2, no 重度残疾人护理补贴 that month or the one before;
+ * - 教育资助: 3–18 on 1 September of that school year, in a 低保 or 特困 household or one with a
+ *   disabled member, and no school-stage grant paid since that 1 September.
  */
 export default defineRule({
   id: 'R25',
@@ -12,30 +18,35 @@ export default defineRule({
   class: '政策风险',
   explanation: '按户籍、低保特困和残疾登记应当享受的补贴，本人却没有领取，需上门核实后纳入。',
   incremental: false,
-  sql: `
+  reads: ['payment_detail', 'beneficiary', 'household', 'ref_disability', 'ref_death'],
+  sql: () => `
 WITH
-  toYear({today:Date}) - if(toMonth({today:Date}) < 9, 1, 0) AS school_year,
-  toYYYYMM({today:Date} - toIntervalMonth(12)) AS year_ago,
+  (SELECT max(period) FROM payment_detail WHERE period <= toYYYYMM({today:Date})) AS payroll_period,
+  makeDate(intDiv(payroll_period, 100), payroll_period % 100, 1) AS payroll_month,
+  makeDate(toYear(payroll_month) - if(toMonth(payroll_month) < 9, 1, 0), 9, 1) AS school_start,
   receiving AS
   (
     SELECT id_number,
-           maxIf(1, has({eduAidProjects:Array(String)}, project_code) AND period >= school_year * 100 + 9) AS edu,
-           maxIf(1, has({elderAidProjects:Array(String)}, project_code) AND period > year_ago) AS elder,
-           maxIf(1, has({careAidProjects:Array(String)}, project_code) AND period > year_ago) AS care
+           maxIf(1, has({eduAidProjects:Array(String)}, project_code) AND toDate(pay_time) >= school_start) AS edu,
+           maxIf(1, has({elderAidProjects:Array(String)}, project_code)) AS elder,
+           maxIf(1, has({careAidProjects:Array(String)}, project_code)) AS care
     FROM payment_detail
-    WHERE status IN ('成功', '在途')
+    WHERE ${PAID}
+      AND has(arrayConcat({eduAidProjects:Array(String)}, {elderAidProjects:Array(String)}, {careAidProjects:Array(String)}), project_code)
+      AND toDate(pay_time) >= least(school_start, addMonths(payroll_month, -1))
+      AND (has({eduAidProjects:Array(String)}, project_code) OR toStartOfMonth(pay_time) >= addMonths(payroll_month, -1))
     GROUP BY id_number
   ),
   candidates AS
   (
     SELECT b.id_number AS id_number, '教育资助' AS kind
-    FROM (SELECT * FROM beneficiary FINAL) AS b
-    INNER JOIN (SELECT * FROM household FINAL) AS h ON h.household_id = b.household_id
-    WHERE age('year', b.birth_date, {today:Date}) BETWEEN 3 AND 18
+    FROM (SELECT id_number, household_id, birth_date FROM beneficiary FINAL) AS b
+    INNER JOIN (SELECT household_id, is_dibao, is_tekun FROM household FINAL) AS h ON h.household_id = b.household_id
+    WHERE age('year', b.birth_date, school_start) BETWEEN 3 AND 18
       AND (h.is_dibao = 1 OR h.is_tekun = 1
            OR b.household_id IN (SELECT household_id FROM beneficiary FINAL WHERE id_number IN (SELECT id_number FROM ref_disability)))
     UNION ALL
-    SELECT id_number, '高龄津贴' FROM beneficiary FINAL WHERE age('year', birth_date, {today:Date}) >= 80
+    SELECT id_number, '高龄津贴' FROM beneficiary FINAL WHERE age('year', birth_date, payroll_month) >= 80
     UNION ALL
     SELECT id_number, '护理补贴' FROM ref_disability FINAL WHERE grade IN (1, 2)
   )

@@ -1,4 +1,5 @@
 import { maskPersonSql } from '../maskSql'
+import type { RunMode } from '../types'
 
 /**
  * Column lists shared by the rule SQL, so every rule returns the same shape (types.ts RuleCaseRow).
@@ -34,3 +35,17 @@ export const groupPersonSubject = maskPersonSql('any(person_name)', 'id_number')
 
 /** Payments that put money (or are putting it) on a card: the ones a duplicate or an overpayment is about. */
 export const PAID = `status IN ('成功', '在途')`
+
+/**
+ * Incremental runs look only at cases touched by newly ingested rows: `expr` (a key of the case,
+ * usually a cityHash64 of its columns, so the IN-set holds numbers, not strings) must be among the
+ * keys of rows ingested after the watermark. Full passes need no filter and get none.
+ */
+export function touched(mode: RunMode, expr: string): string {
+  return mode === 'incremental' ? `AND ${expr} IN (SELECT ${expr} FROM payment_detail WHERE ingested_at > {since:DateTime64(3)})` : ''
+}
+
+/** Rows ingested after the watermark (incremental) or every row (full). */
+export function ingestedSince(mode: RunMode, alias = ''): string {
+  return mode === 'incremental' ? `AND ${alias ? `${alias}.` : ''}ingested_at > {since:DateTime64(3)}` : ''
+}

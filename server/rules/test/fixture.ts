@@ -94,13 +94,14 @@ export async function insert(db: Db, table: string, rows: readonly object[]): Pr
 
 /**
  * A cleared voucher and a plan for every voucher_id the details use that has none yet, with amounts
- * equal to the details (re-issues left out), paid on the day of the first detail.
+ * equal to what the details pay out (amount_paid, re-issues included: the generator's convention,
+ * server/simulate/ANOMALIES.md), paid on the day of the first detail.
  */
 export async function completeChain(db: Db): Promise<void> {
   await db.client.command({
     query: `INSERT INTO payment_voucher (voucher_id, plan_id, county_code, dept, project_code, amount, bank, transit_account, pay_date, clearing_status, batch_id)
-            SELECT voucher_id, any(plan_id), any(county_code), any(dept), any(project_code), sum(amount_due), '农业银行', '', min(toDate(pay_time)), '已清算', 'fixture'
-            FROM payment_detail WHERE voucher_id != '' AND reissue_of = '' AND voucher_id NOT IN (SELECT voucher_id FROM payment_voucher)
+            SELECT voucher_id, any(plan_id), any(county_code), any(dept), any(project_code), sum(amount_paid), '农业银行', '', min(toDate(pay_time)), '已清算', 'fixture'
+            FROM payment_detail WHERE voucher_id != '' AND voucher_id NOT IN (SELECT voucher_id FROM payment_voucher)
             GROUP BY voucher_id`,
   })
   await db.client.command({
