@@ -4,6 +4,9 @@
  *       every rule over all history, against the generator's ground truth
  *   npx tsx scripts/rules.ts --run [--today YYYY-MM-DD]
  *       a full pass that stores new flags (and 政策找人 follow-ups)
+ *   npx tsx scripts/rules.ts --bench
+ *       engine timings: full pass, full pass again (nothing changed), incremental with nothing new,
+ *       incremental after a batch of 500 payments. WRITES flags and those payments: use a copy.
  * --today defaults to the newest payment day in the data.
  */
 import { loadConfig } from '../server/config'
@@ -11,7 +14,7 @@ import { openDb } from '../server/db/client'
 import { migrate } from '../server/db/migrate'
 import { backtest, dataToday } from '../server/rules/backtest'
 import { rules } from '../server/rules/catalog/index'
-import { startRuleEngine } from '../server/rules/engine'
+import { startRuleEngine, type RunSummary } from '../server/rules/engine'
 import { shanghaiToday } from '../server/rules/params'
 import { consoleLogger, type AppContext } from '../server/context'
 
@@ -46,8 +49,23 @@ try {
     const summary = await engine.runNow()
     await engine.stop()
     console.log(`stored ${summary.newFlags} new flags as of ${today} in ${summary.ms} ms`, summary.byRule, summary.failed.length ? `failed: ${summary.failed.join(', ')}` : '')
+  } else if (args.includes('--bench')) {
+    const ctx: AppContext = { config, db, log: consoleLogger, startedAt: new Date(), auth: undefined as never, onIngest: [], dataChanged: () => {}, healthExtras: [] }
+    const engine = startRuleEngine(ctx, { today: () => today, rules: selected, initialPass: false })
+    const report = (label: string, summary: RunSummary) =>
+      console.log(`${label.padEnd(34)} ${String(summary.ms).padStart(6)} ms  ${summary.newFlags} new flags, ${summary.skipped.length} rules skipped${summary.failed.length ? `, failed: ${summary.failed.join(', ')}` : ''}`)
+    report('full pass', await engine.runNow('full'))
+    report('full pass, nothing changed', await engine.runNow('full'))
+    report('incremental, nothing ingested', await engine.runNow('incremental'))
+    // A batch that repeats 500 stored payments under new ids: R02 cases for the incremental rules.
+    await db.client.command({
+      query: `INSERT INTO payment_detail SELECT * REPLACE (concat(detail_id, 'B') AS detail_id, 'BENCH' AS batch_id, now64(3) AS ingested_at)
+              FROM payment_detail LIMIT 500`,
+    })
+    report('incremental, 500 payments ingested', await engine.runNow('incremental'))
+    await engine.stop()
   } else {
-    console.log('usage: npx tsx scripts/rules.ts --backtest | --run [--today YYYY-MM-DD] [--rule R01]')
+    console.log('usage: npx tsx scripts/rules.ts --backtest | --run | --bench [--today YYYY-MM-DD] [--rule R01]')
     process.exitCode = 2
   }
 } finally {

@@ -5,6 +5,7 @@ import { storeNewFlags, toFlagEvent, type StoredFlag } from './evaluate'
 import { createFollowupsFromFlags } from './ledger/followups'
 import { setEvaluationDay, shanghaiToday } from './params'
 import { dataToday } from './backtest'
+import { inputsKey, readTableVersions } from './tableVersions'
 import type { RuleDefinition } from './types'
 
 export interface RuleEngineOptions {
@@ -27,32 +28,39 @@ export interface RuleEngineOptions {
 export interface RunSummary {
   kind: 'full' | 'incremental'
   newFlags: number
+  /** rules not run because nothing they read (nor the evaluation day) changed since their last run */
+  skipped: string[]
   byRule: Record<string, number>
   ms: number
   failed: string[]
 }
 
 export interface RuleEngine {
-  /** A full pass now (after any run in flight); resolves when its flags are stored. */
-  runNow(): Promise<RunSummary>
+  /** A full pass now (or an incremental run), after any run in flight; resolves when its flags are stored. */
+  runNow(kind?: RunSummary['kind']): Promise<RunSummary>
   stop(): Promise<void>
 }
 
 /**
- * Keeps flags up to date with the data. Every ingest schedules an incremental run of the
- * incremental rules over rows ingested since the previous run started (minus a small overlap, the
- * stored keys absorb it); a periodic full pass catches time-driven cases (deadlines passing) and
- * reference data that arrived late. Runs never overlap: they are chained one after the other.
+ * Keeps flags up to date with the data. Every ingest of payments schedules an incremental run of
+ * the incremental rules over rows ingested since the previous run started (minus a small overlap,
+ * the stored keys absorb it); a periodic full pass catches time-driven cases (deadlines passing)
+ * and reference data that arrived late. Runs never overlap: they are chained one after the other.
+ * Work is skipped where it cannot find anything new: an incremental run when no payment row was
+ * stored since the last run, and on a full pass each rule whose input tables and evaluation day
+ * are the same as at its last successful run (its result would be the same, and already stored).
  */
 export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}): RuleEngine {
   const rules = options.rules ?? allRules
   const debounceMs = options.debounceMs ?? 150
-  const stats = { runs: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null }
+  const stats = { runs: 0, incrementalSkipped: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null }
 
   let chain: Promise<unknown> = Promise.resolve()
   let debounce: NodeJS.Timeout | undefined
   let incrementalQueued = false
   let watermark: Date | undefined // start of the last run; undefined until the first full pass
+  let paymentsVersion: string | undefined // payment_detail's version at the start of the last run
+  const lastInputs = new Map<string, string>() // rule id → inputs key of its last successful run
   let stopped = false
 
   function enqueue(kind: RunSummary['kind']): Promise<RunSummary> {
@@ -67,14 +75,29 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
     // Rows committed while the previous run was reading may carry an ingested_at before its start.
     const since = kind === 'full' || !watermark ? undefined : new Date(watermark.getTime() - 5_000)
     const selected = kind === 'full' || !watermark ? rules : rules.filter((rule) => rule.incremental)
-    const summary: RunSummary = { kind: since ? 'incremental' : 'full', newFlags: 0, byRule: {}, ms: 0, failed: [] }
+    const summary: RunSummary = { kind: since ? 'incremental' : 'full', newFlags: 0, skipped: [], byRule: {}, ms: 0, failed: [] }
     const events: FlagEvent[] = []
+    const versions = await readTableVersions(ctx.db)
+    const paymentsNow = versions.get('payment_detail')
+    if (since && paymentsNow === paymentsVersion) {
+      // Nothing was stored since the last run (a duplicate batch, or another feed): no new cases.
+      summary.skipped = selected.map((rule) => rule.id)
+      stats.incrementalSkipped += 1
+      return summary
+    }
+    paymentsVersion = paymentsNow
     const day = options.today ? options.today() : ((await dataToday(ctx.db).catch(() => null)) ?? shanghaiToday())
     setEvaluationDay(day)
     for (const rule of selected) {
       if (stopped) break
+      const inputs = inputsKey(day, rule.reads, versions)
+      if (!since && lastInputs.get(rule.id) === inputs) {
+        summary.skipped.push(rule.id)
+        continue
+      }
       try {
         const flags = await storeNewFlags(ctx.db, rule, { since, today: day })
+        if (!since) lastInputs.set(rule.id, inputs)
         if (flags.length === 0) continue
         summary.byRule[rule.id] = flags.length
         summary.newFlags += flags.length
@@ -102,7 +125,9 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
     return summary
   }
 
-  const onIngest = (_event: IngestEvent) => {
+  const onIngest = (event: IngestEvent) => {
+    // Incremental rules read new payments only; other feeds wait for the full pass.
+    if (event.feed !== 'payments' || event.rows === 0) return
     if (stopped || incrementalQueued) return
     clearTimeout(debounce)
     debounce = setTimeout(() => {
@@ -119,7 +144,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
   if (options.initialPass ?? true) void enqueue('full')
 
   return {
-    runNow: () => enqueue('full'),
+    runNow: (kind = 'full') => enqueue(kind),
     async stop() {
       stopped = true
       clearTimeout(debounce)

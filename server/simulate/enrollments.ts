@@ -1,6 +1,5 @@
 import type { Db } from '../db/client'
-import type { Plan } from './params'
-import { WINDOW_MONTHS } from './params'
+import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { monthIndexOf } from './sqlCommon'
 import { projectIndex } from './projectParams'
 import { periodDates } from './sqlDates'
@@ -30,7 +29,7 @@ export function enrollmentParams(plan: Plan) {
     seed: plan.seed, W: WINDOW_MONTHS, ...periodDates(plan), m0: (plan.firstPeriod % 100) - 1,
     jOld: [ix('P11'), ix('P12'), ix('P13')], jCare: ix('P20'), jEdu: [ix('P61'), ix('P62'), ix('P63')],
     jDibaoUrban: ix('P01'), jDibaoRural: ix('P02'), jTekunHome: ix('P03'), jTekunInst: ix('P04'), jTekunCare: ix('P05'),
-    jOrphan: [ix('P06'), ix('P07'), ix('P08')], jCadre: ix('P83'), r25: R25_RATE, draw: DRAW_PER_WEIGHT,
+    jOrphan: [ix('P06'), ix('P07'), ix('P08')], jCadre: ix('P83'), r25: atLeast(R25_RATE, 40, plan.persons), draw: DRAW_PER_WEIGHT,
   }
 }
 
@@ -93,7 +92,9 @@ const candidatesSql = `
          cityHash64({seed:UInt64}, 'u1', pid, j) % 1000000 / 1e6 AS u1,
          cityHash64({seed:UInt64}, 'u2', pid, j) % 1000000 / 1e6 AS u2,
          toInt32(multiIf(kind = 1 AND j = {jCare:UInt8}, len - floor(len * u1 * 0.5), kind = 1, len, greatest(1, ceil(len * (0.25 + 0.75 * u1))))) AS L,
-         toInt32(a + multiIf(kind = 1 AND j = {jCare:UInt8}, len - L, kind = 1, 0, floor((len - L + 1) * pow(u2, 0.6)))) AS s,
+         toInt32(a + multiIf(kind = 1 AND j = {jCare:UInt8}, len - L, kind = 1, 0,
+               -- two in three optional spells are still running at the window's end: volume grows year on year
+               cityHash64({seed:UInt64}, 'u3', pid, j) % 3 < 2, len - L, floor((len - L + 1) * pow(u2, 0.6)))) AS s,
          if(freq_code = 5, [s], arrayFilter(m -> freq_code = 1
              OR (freq_code = 2 AND (m + {m0:UInt8}) % 3 = 2)
              OR (freq_code = 3 AND (m + {m0:UInt8}) % 12 + 1 = year_month)

@@ -48,7 +48,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
   const params = {
     seed: plan.seed, n: plan.persons, startDate, endDate, ...villageParams(),
     fam: familyNames, gm: givenMale, gf: givenFemale, banks: [...banks], bins: bankBins, bankCum: bankCumulative,
-    prefixes: phonePrefixes, cadreRate: atLeast(0.0066, 5, plan.persons / 3),
+    prefixes: phonePrefixes, cadreRate: atLeast(0.0066, 5, plan.persons / 3), officialRate: atLeast(0.012, 15, plan.persons / 3),
     badChecksum: atLeast(personAnomalyRates.badChecksum, 2, plan.persons),
     genderMismatch: atLeast(personAnomalyRates.genderMismatch, 2, plan.persons),
     sharedPhone: atLeast(personAnomalyRates.sharedPhone, 14, plan.persons),
@@ -72,7 +72,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          hh2 % 1000 < if(isUrban, 30, 55) AS isDibao,
          NOT isDibao AND NOT isUrban AND hh2 % 1000 >= 55 AND hh2 % 1000 < 67 AS isTekun,
          NOT isDibao AND NOT isTekun AND NOT isUrban AND intDiv(hh2, 1000) % 10000 < {cadreRate:Float64} * 10000 AS isCadreHh,
-         NOT isDibao AND NOT isTekun AND NOT isCadreHh AND intDiv(hh2, 10000000) % 1000 < 12 AS isOfficialHh,
+         NOT isDibao AND NOT isTekun AND NOT isCadreHh AND intDiv(hh2, 10000000) % 1000 < {officialRate:Float64} * 1000 AS isOfficialHh,
          cityHash64({seed:UInt64}, 'ha', hh) % 1000 AS ra,
          multiIf(ra < 170, 28 + ra % 22, ra < 480, 50 + ra % 15, ra < 915, 65 + ra % 15, ra < 995, 80 + ra % 12, 92 + ra % 9) AS headAge,
          cityHash64({seed:UInt64}, 'hg', hh) % 100 < 70 AS headMale,
@@ -125,7 +125,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          concat(county, toString(toYYYYMMDD(holderBirth)), toString(700 + cityHash64({seed:UInt64}, 'pxs', pid) % 300)) AS h17,
          arraySum(arrayMap((i, w) -> toUInt8(substring(h17, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 AS hck
     SELECT *, concat(id17, ck) AS id_number, dq, toUInt8(hhDisabled) AS hh_disabled,
-           toUInt8(if(dq = 2, 2 - male, 1 + (1 - male))) AS gender_code,
+           toUInt8(if(dq = 2, 1 + male, 2 - male)) AS gender_code,
            fullName AS person_name,
            if(sharesPhone, concat('170', leftPad(toString(cityHash64({seed:UInt64}, 'r11g', pid) % greatest(1, toUInt64({n:UInt64} * {sharedPhone:Float64} / 7)) * 7 + 1000), 8, '0')),
               concat({prefixes:Array(String)}[cityHash64({seed:UInt64}, 'pp', pid) % length({prefixes:Array(String)}) + 1],

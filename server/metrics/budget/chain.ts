@@ -1,4 +1,4 @@
-import { defineMetric } from '../define'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { roundMoney } from '../sql/query'
 import { budgetParams, chainScope } from './chainSql'
 import { chainTotals, selectIndicatorChain } from './indicatorChain'
@@ -9,6 +9,7 @@ export const budgetChain = defineMetric({
   title: '资金链条',
   params: budgetParams,
   reads: ['budget', 'payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const totals = chainTotals(await selectIndicatorChain(db, await chainScope(db, params)))
     return {

@@ -1,4 +1,4 @@
-import { defineMetric } from '../define'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { childRegions, levelOf } from '../sql/region'
 import { roundMoney, roundPercent } from '../sql/query'
 import { elapsedShareOfYear } from '../sql/time'
@@ -20,6 +20,7 @@ export const budgetExecutionRate = defineMetric({
   title: '预算执行率',
   params: budgetParams,
   reads: ['budget', 'payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const scope = await chainScope(db, params)
     const rows = await selectIndicatorChain(db, scope)
@@ -37,6 +38,7 @@ export const budgetExecutionByRegion = defineMetric({
   title: '各地区预算执行率',
   params: budgetParams,
   reads: ['budget', 'payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const rows = await selectIndicatorChain(db, await chainScope(db, params))
     const byCounty = new Map(chainTotalsBy(rows, 'county').map((totals) => [totals.key, totals]))
@@ -59,6 +61,7 @@ export const budgetExecutionByDept = defineMetric({
   title: '各部门预算执行率',
   params: budgetParams,
   reads: ['budget', 'payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const byDept = chainTotalsBy(await selectIndicatorChain(db, await chainScope(db, params)), 'dept')
     return {

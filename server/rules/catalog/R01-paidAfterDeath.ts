@@ -16,7 +16,7 @@ INNER JOIN (SELECT id_number, min(death_date) AS death_date FROM ref_death GROUP
   ON x.id_number = d.id_number
 WHERE d.${PAID}
   ${ingestedSince(mode, 'd')}
-  AND if(has({monthlyProjects:Array(String)}, d.project_code),
+  AND if(d.project_code IN {monthlyProjects:Array(String)},
          d.period > toYYYYMM(x.death_date),
          toDate(d.pay_time) > x.death_date + toIntervalDay({graceDays:UInt32}))`,
 })

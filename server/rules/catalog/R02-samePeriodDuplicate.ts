@@ -1,10 +1,12 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, personTouched } from './sqlParts'
 
 /**
  * Within one county; the same person paid in two counties is R03's case. Two stages: numbers first
- * (a 64-bit hash of person, project and period, grouped over every payment), then the exact check and
+ * (a 64-bit hash of person, project and period, counted over every payment), then the exact check and
  * the case columns over the few rows behind a repeated hash, so a hash collision cannot make a case.
+ * The first stage keeps nothing but a count per hash: on 2.5 M payments that takes 0.3 s, while
+ * adding min/max of the county to it took 1.5 s.
  */
 export const PERSON_PROJECT_PERIOD = 'cityHash64(id_number, project_code, period)'
 
@@ -19,11 +21,11 @@ export default defineRule({
   sql: (mode) => `
 SELECT ${groupCaseColumns(`concat(id_number, '|', project_code, '|', toString(period))`, groupPersonSubject)}
 FROM payment_detail
-WHERE ${PAID}
+WHERE ${PAID} ${personTouched(mode)}
   AND ${PERSON_PROJECT_PERIOD} IN
       (SELECT ${PERSON_PROJECT_PERIOD} AS key FROM payment_detail
-       WHERE ${PAID} ${touched(mode, PERSON_PROJECT_PERIOD)}
-       GROUP BY key HAVING count() >= 2 AND min(county_code) = max(county_code))
+       WHERE ${PAID} ${personTouched(mode)}
+       GROUP BY key HAVING count() >= 2)
 GROUP BY id_number, project_code, period
 HAVING count() >= 2 AND uniqExact(payment_detail.county_code) = 1`,
 })

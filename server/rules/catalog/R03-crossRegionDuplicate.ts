@@ -1,8 +1,8 @@
 import { defineRule } from '../types'
 import { PERSON_PROJECT_PERIOD } from './R02-samePeriodDuplicate'
-import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, personTouched } from './sqlParts'
 
-/** Two stages like R02: hashes paid in more than one county, then the exact check on their rows. */
+/** Two stages like R02: hashes paid more than once, then the exact check (two counties) on their rows. */
 export default defineRule({
   id: 'R03',
   name: '跨地区重复享受',
@@ -14,11 +14,11 @@ export default defineRule({
   sql: (mode) => `
 SELECT ${groupCaseColumns(`concat(id_number, '|', project_code, '|', toString(period))`, groupPersonSubject)}
 FROM payment_detail
-WHERE ${PAID}
+WHERE ${PAID} ${personTouched(mode)}
   AND ${PERSON_PROJECT_PERIOD} IN
       (SELECT ${PERSON_PROJECT_PERIOD} AS key FROM payment_detail
-       WHERE ${PAID} ${touched(mode, PERSON_PROJECT_PERIOD)}
-       GROUP BY key HAVING min(county_code) != max(county_code))
+       WHERE ${PAID} ${personTouched(mode)}
+       GROUP BY key HAVING count() >= 2)
 GROUP BY id_number, project_code, period
 HAVING uniqExact(payment_detail.county_code) >= 2`,
 })

@@ -1,10 +1,10 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, personTouched } from './sqlParts'
 
 const EXCLUSION_GROUP = '{exclusionGroup:Map(String, String)}[project_code]'
 const PERSON_PERIOD_GROUP = `cityHash64(id_number, period, ${EXCLUSION_GROUP})`
 
-/** Two stages like R02: hashes of (person, period, group) with two projects, then the exact check. */
+/** Two stages like R02: hashes of (person, period, group) paid twice, then the exact check (two projects). */
 export default defineRule({
   id: 'R04',
   name: '互斥项目同时享受',
@@ -20,11 +20,11 @@ FROM
   SELECT *, ${EXCLUSION_GROUP} AS exclusion_group
   FROM payment_detail
   WHERE ${PAID}
-    AND mapContains({exclusionGroup:Map(String, String)}, project_code)
+    AND project_code IN mapKeys({exclusionGroup:Map(String, String)}) ${personTouched(mode)}
     AND ${PERSON_PERIOD_GROUP} IN
         (SELECT ${PERSON_PERIOD_GROUP} AS key FROM payment_detail
-         WHERE ${PAID} AND mapContains({exclusionGroup:Map(String, String)}, project_code) ${touched(mode, `cityHash64(id_number, period)`)}
-         GROUP BY key HAVING min(project_code) != max(project_code))
+         WHERE ${PAID} AND project_code IN mapKeys({exclusionGroup:Map(String, String)}) ${personTouched(mode)}
+         GROUP BY key HAVING count() >= 2)
 )
 GROUP BY id_number, period, exclusion_group
 HAVING uniqExact(project_code) >= 2`,

@@ -19,7 +19,7 @@ SELECT ${detailCaseColumns('d')}
 FROM payment_detail AS d
 WHERE d.${PAID}
   ${ingestedSince(mode, 'd')}
-  AND mapContains({ageMin:Map(String, UInt8)}, d.project_code)
+  AND d.project_code IN mapKeys({ageMin:Map(String, UInt8)})
   AND (intDiv(toInt64(d.period) * 100 + 1 - toInt64(toYYYYMMDD(d.birth_date)), 10000) AS age_at_period
          < {ageMin:Map(String, UInt8)}[d.project_code]
        OR age_at_period > {ageMax:Map(String, UInt8)}[d.project_code])`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, personTouched } from './sqlParts'
 
 /** Attention, not a verdict: cadres and their relatives may be eligible, but their cases are watched. */
 export default defineRule({
@@ -14,8 +14,8 @@ export default defineRule({
 SELECT ${groupCaseColumns(`concat(id_number, '|', project_code)`, groupPersonSubject)}
 FROM payment_detail
 WHERE ${PAID}
-  AND has({villageReviewedProjects:Array(String)}, project_code)
+  AND project_code IN {villageReviewedProjects:Array(String)}
   AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
-  ${touched(mode, 'cityHash64(id_number, project_code)')}
+  ${personTouched(mode)}
 GROUP BY id_number, project_code`,
 })

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, PAID, touched } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, PAID, personTouched } from './sqlParts'
 
 export default defineRule({
   id: 'R12',
@@ -13,11 +13,11 @@ export default defineRule({
 SELECT ${groupCaseColumns(`concat(id_number, '|', project_code)`, groupPersonSubject)}
 FROM payment_detail
 WHERE ${PAID}
-  AND has({reliefProjects:Array(String)}, project_code)
+  AND project_code IN {reliefProjects:Array(String)}
   AND id_number IN
       (SELECT id_number FROM ref_asset
        GROUP BY id_number
        HAVING maxIf(count, kind = '私家车') >= 1 OR maxIf(count, kind = '房产') >= 2 OR maxIf(count, kind = '经营主体') >= 1)
-  ${touched(mode, 'cityHash64(id_number, project_code)')}
+  ${personTouched(mode)}
 GROUP BY id_number, project_code`,
 })

@@ -1,5 +1,9 @@
 import { defineRule } from '../types'
 
+/** A payment of the voucher that reached its card after the deadline (or is still in transit). */
+const LATE = `d.amount_paid > 0 AND NOT d.repays_own_voucher
+  AND (d.status = '在途' OR toDate(d.pay_time) > v.pay_date + toIntervalDay({idleVoucherDays:UInt32}))`
+
 /**
  * Two ways money sits idle, both keyed by voucher: (a) a cleared voucher whose details add up to it
  * (mismatches are R20's) but part of whose money had not reached the cards N days after it reached
@@ -18,34 +22,34 @@ export default defineRule({
   incremental: false,
   reads: ['payment_detail', 'payment_voucher'],
   sql: () => `
+WITH
+  own_voucher_failures AS (SELECT voucher_id, detail_id FROM payment_detail WHERE status = '失败'),
+  idle AS
+  (
+    SELECT v.voucher_id AS voucher_id,
+           toFloat64(sumIf(d.amount_paid, ${LATE})) AS idle_amount,
+           arraySlice(groupArrayIf(d.detail_id, ${LATE}), 1, 50) AS details
+    FROM (SELECT voucher_id, pay_date, amount FROM payment_voucher FINAL
+          WHERE clearing_status = '已清算' AND pay_date + toIntervalDay({idleVoucherDays:UInt32}) < {today:Date}) AS v
+    INNER JOIN (SELECT voucher_id, detail_id, amount_paid, status, pay_time,
+                       reissue_of != '' AND (voucher_id, reissue_of) IN own_voucher_failures AS repays_own_voucher
+                FROM payment_detail WHERE voucher_id != '') AS d ON d.voucher_id = v.voucher_id
+    GROUP BY v.voucher_id
+    HAVING abs(toFloat64(sum(d.amount_paid)) - toFloat64(any(v.amount))) <= 0.005 AND idle_amount > 0.005
+    UNION ALL
+    SELECT d.voucher_id, toFloat64(sum(d.amount_due)), arraySlice(groupArray(d.detail_id), 1, 50)
+    FROM payment_detail AS d
+    WHERE d.status = '退回' AND d.voucher_id != ''
+      AND toDate(d.pay_time) + toIntervalDay({idleRefundDays:UInt32}) < {today:Date}
+      AND d.detail_id NOT IN (SELECT reissue_of FROM payment_detail WHERE reissue_of != '' AND status = '成功')
+    GROUP BY d.voucher_id
+  )
 SELECT voucher_id AS case_key, any(v.county_code) AS county_code, '' AS town_code, '' AS village_code,
        toFloat64(max(idle_amount)) AS amount,
        concat('凭证 ', voucher_id, ' ', any(v.dept)) AS subject,
        arraySort(arrayDistinct(arrayFlatten(groupArray(details)))) AS detail_ids,
        now64(3, 'Asia/Shanghai') AS detected_at
-FROM
-(
-  SELECT v.voucher_id AS voucher_id,
-         toFloat64(sumIf(d.amount_paid, d.amount_paid > 0 AND NOT d.repays_own_voucher
-           AND (d.status = '在途' OR toDate(d.pay_time) > v.pay_date + toIntervalDay({idleVoucherDays:UInt32})))) AS idle_amount,
-         arraySlice(groupArrayIf(d.detail_id, d.amount_paid > 0 AND NOT d.repays_own_voucher
-           AND (d.status = '在途' OR toDate(d.pay_time) > v.pay_date + toIntervalDay({idleVoucherDays:UInt32}))), 1, 50) AS details
-  FROM (SELECT voucher_id, pay_date, amount FROM payment_voucher FINAL WHERE clearing_status = '已清算'
-          AND pay_date + toIntervalDay({idleVoucherDays:UInt32}) < {today:Date}) AS v
-  INNER JOIN (SELECT voucher_id, detail_id, amount_paid, status, pay_time,
-                     reissue_of != '' AND (voucher_id, reissue_of) IN (SELECT voucher_id, detail_id FROM payment_detail WHERE status = '失败') AS repays_own_voucher
-              FROM payment_detail WHERE voucher_id != '') AS d
-    ON d.voucher_id = v.voucher_id
-  GROUP BY v.voucher_id
-  HAVING abs(toFloat64(sum(d.amount_paid)) - toFloat64(any(v.amount))) <= 0.005 AND idle_amount > 0.005
-  UNION ALL
-  SELECT d.voucher_id, toFloat64(sum(d.amount_due)), arraySlice(groupArray(d.detail_id), 1, 50)
-  FROM payment_detail AS d
-  WHERE d.status = '退回' AND d.voucher_id != ''
-    AND toDate(d.pay_time) + toIntervalDay({idleRefundDays:UInt32}) < {today:Date}
-    AND d.detail_id NOT IN (SELECT reissue_of FROM payment_detail WHERE reissue_of != '' AND status = '成功')
-  GROUP BY d.voucher_id
-) AS idle
+FROM idle
 INNER JOIN (SELECT voucher_id, county_code, dept FROM payment_voucher FINAL) AS v USING (voucher_id)
 GROUP BY voucher_id`,
 })

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { detailCaseColumns, PAID, touched } from './sqlParts'
+import { detailCaseColumns, PAID, personTouched } from './sqlParts'
 
 const PERSON_PROJECT = 'cityHash64(id_number, project_code)'
 
@@ -21,18 +21,18 @@ export default defineRule({
 WITH candidates AS
 (
   SELECT ${PERSON_PROJECT} AS key FROM payment_detail
-  WHERE ${PAID} ${touched(mode, PERSON_PROJECT)}
+  WHERE ${PAID} ${personTouched(mode)}
   GROUP BY key
   HAVING count() >= 3 AND toFloat64(max(amount_paid)) - toFloat64(min(amount_paid)) > {jumpRatio:Float64} * toFloat64(min(amount_paid))
 )
 SELECT ${detailCaseColumns('d')}
-FROM (SELECT * FROM payment_detail WHERE ${PAID} AND ${PERSON_PROJECT} IN candidates) AS d
+FROM (SELECT * FROM payment_detail WHERE ${PAID} ${personTouched(mode)} AND ${PERSON_PROJECT} IN candidates) AS d
 INNER JOIN
 (
   SELECT id_number, project_code,
          median(toFloat64(amount_paid)) AS median_amount, median(toFloat64(standard)) AS median_standard, count() AS n
   FROM payment_detail
-  WHERE ${PAID} AND ${PERSON_PROJECT} IN candidates
+  WHERE ${PAID} ${personTouched(mode)} AND ${PERSON_PROJECT} IN candidates
   GROUP BY id_number, project_code
   HAVING n >= 3
 ) AS m ON m.id_number = d.id_number AND m.project_code = d.project_code

@@ -1,5 +1,5 @@
 import { defineRule } from '../types'
-import { groupCaseColumns, groupPersonSubject, touched } from './sqlParts'
+import { groupCaseColumns, groupPersonSubject, personTouched } from './sqlParts'
 
 /** GB 11643 check character over the first 17 digits (same as server/ingest/idNumber.ts). */
 const CHECK_CHARACTER = `substring('10X98765432',
@@ -21,11 +21,11 @@ export default defineRule({
   sql: (mode) => `
 SELECT ${groupCaseColumns('id_number', groupPersonSubject)}
 FROM payment_detail
-WHERE id_number IN
+WHERE 1 ${personTouched(mode)} AND id_number IN
 (
   SELECT id_number
   FROM (SELECT id_number, min(birth_date) AS oldest_birth, groupUniqArray(gender) AS genders
-        FROM payment_detail WHERE 1 ${touched(mode, 'cityHash64(id_number)')}
+        FROM payment_detail WHERE 1 ${personTouched(mode)}
         GROUP BY id_number)
   WHERE length(id_number) != 18
      OR NOT match(id_number, '^[1-9][0-9]{16}[0-9X]$')

@@ -27,14 +27,14 @@ WITH
   receiving AS
   (
     SELECT id_number,
-           maxIf(1, has({eduAidProjects:Array(String)}, project_code) AND toDate(pay_time) >= school_start) AS edu,
-           maxIf(1, has({elderAidProjects:Array(String)}, project_code)) AS elder,
-           maxIf(1, has({careAidProjects:Array(String)}, project_code)) AS care
+           maxIf(1, project_code IN {eduAidProjects:Array(String)} AND toDate(pay_time) >= school_start) AS edu,
+           maxIf(1, project_code IN {elderAidProjects:Array(String)}) AS elder,
+           maxIf(1, project_code IN {careAidProjects:Array(String)}) AS care
     FROM payment_detail
     WHERE ${PAID}
-      AND has(arrayConcat({eduAidProjects:Array(String)}, {elderAidProjects:Array(String)}, {careAidProjects:Array(String)}), project_code)
+      AND project_code IN arrayConcat({eduAidProjects:Array(String)}, {elderAidProjects:Array(String)}, {careAidProjects:Array(String)})
       AND toDate(pay_time) >= least(school_start, addMonths(payroll_month, -1))
-      AND (has({eduAidProjects:Array(String)}, project_code) OR toStartOfMonth(pay_time) >= addMonths(payroll_month, -1))
+      AND (project_code IN {eduAidProjects:Array(String)} OR toStartOfMonth(pay_time) >= addMonths(payroll_month, -1))
     GROUP BY id_number
   ),
   candidates AS
