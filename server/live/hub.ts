@@ -297,7 +297,20 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       const subscribed = Object.fromEntries([...(socket.data.subscriptions ?? [])].map((name) => [name, rooms.get(name)?.seq ?? 0]))
       socket.emit(socketEvents.heartbeat, { serverTime, rooms: subscribed } satisfies Heartbeat)
     }
+    void dropRevokedSockets()
   }, options.heartbeatMs ?? 5000)
+
+  /**
+   * A revoked display token or ended session must not keep an open socket streaming: each
+   * heartbeat re-identifies every socket (through the access layer's one-second cache) and
+   * disconnects those whose credential no longer holds. Their reconnect is refused at handshake.
+   */
+  async function dropRevokedSockets(): Promise<void> {
+    for (const socket of io.sockets.sockets.values()) {
+      const principal = await ctx.auth.identifySocket(socket.handshake).catch(() => undefined)
+      if (principal === null) socket.disconnect(true)
+    }
+  }
 
   const markChanged = (kind: DataKind) => {
     clock.mark(kind)
