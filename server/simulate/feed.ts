@@ -14,6 +14,9 @@ export type PaymentRecord = Record<string, string | number | null | string[]>
 export interface PaymentBatch {
   batchId: string
   records: PaymentRecord[]
+  /** The batch's spending plans and vouchers, posted before its payments. */
+  plans: PaymentRecord[]
+  vouchers: PaymentRecord[]
 }
 
 const SHANGHAI_MS = 8 * 3600 * 1000
@@ -63,12 +66,48 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
       status: '成功',
       failure_reason: '',
       reissue_of: '',
-      plan_id: `PL${county}${code}${period}`,
-      voucher_id: `V${county}${code}${day}${banks.indexOf(source.bank as (typeof banks)[number]) + 1}`,
+      plan_id: chainIds(batchId, county, code, String(source.bank)).plan,
+      voucher_id: chainIds(batchId, county, code, String(source.bank)).voucher,
       prereview_hits: [],
     }
   })
-  return { batchId, records }
+  const { plans, vouchers } = chainFor(batchId, records, stamp.slice(0, 10), period)
+  return { batchId, records, plans, vouchers }
+}
+
+/**
+ * One spending plan and one voucher per (county, project, bank) of a batch, each exactly the
+ * amount its details pay, drawing on the county's indicator for the project and year: the live
+ * chain adds up as the seeded one does, so R20 flags only real breaks.
+ */
+function chainIds(batchId: string, county: string, project: string, bank: string): { plan: string; voucher: string } {
+  const group = `${county}${project}B${banks.indexOf(bank as (typeof banks)[number]) + 1}`
+  return { plan: `PL-${batchId}-${group}`, voucher: `V-${batchId}-${group}` }
+}
+
+function chainFor(batchId: string, records: PaymentRecord[], day: string, period: number): { plans: PaymentRecord[]; vouchers: PaymentRecord[] } {
+  const groups = new Map<string, { record: PaymentRecord; cents: number }>()
+  for (const record of records) {
+    const key = String(record.voucher_id)
+    const group = groups.get(key) ?? { record, cents: 0 }
+    group.cents += Math.round(Number(record.amount_paid) * 100)
+    groups.set(key, group)
+  }
+  const plans: PaymentRecord[] = []
+  const vouchers: PaymentRecord[] = []
+  for (const { record, cents } of groups.values()) {
+    const county = String(record.county_code)
+    const project = String(record.project_code)
+    const ids = chainIds(batchId, county, project, String(record.bank))
+    const amount = cents / 100
+    plans.push({ plan_id: ids.plan, indicator_id: `ZB${county}${project}${String(period).slice(0, 4)}`, month: period, county_code: county, dept: record.dept, project_code: project, amount, approved_date: day })
+    vouchers.push({
+      voucher_id: ids.voucher, plan_id: ids.plan, county_code: county, dept: record.dept, project_code: project, amount, bank: record.bank,
+      transit_account: `5100${county.slice(-2)}${String(banks.indexOf(record.bank as (typeof banks)[number]) + 1).padStart(11, '0')}`,
+      pay_date: day, clearing_status: '已清算',
+    })
+  }
+  return { plans, vouchers }
 }
 
 export interface FeedOptions {
@@ -84,17 +123,23 @@ export function startSimulatedFeed({ db, url, token, ratePerSec, log }: FeedOpti
   let seq = Math.floor(Date.now() / 1000) % 1_000_000
   let busy = false
   let failing = false
+  const post = async (feed: string, body: { batchId: string; records: PaymentRecord[] }) => {
+    const response = await fetch(`${url}/api/ingest/${feed}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    })
+    if (!response.ok) throw new Error(`ingest of ${feed} answered ${response.status}: ${(await response.text()).slice(0, 200)}`)
+  }
   const timer = setInterval(() => {
     if (busy || ratePerSec <= 0) return
     busy = true
     makePaymentBatch(db, { size: Math.max(1, Math.round(ratePerSec)), seq: seq++ })
       .then(async (batch) => {
-        const response = await fetch(`${url}/api/ingest/payments`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify(batch),
-        })
-        if (!response.ok) throw new Error(`ingest answered ${response.status}`)
+        // The chain first (plan, then voucher), then the payments that draw on it.
+        await post('plans', { batchId: batch.batchId, records: batch.plans })
+        await post('vouchers', { batchId: batch.batchId, records: batch.vouchers })
+        await post('payments', { batchId: batch.batchId, records: batch.records })
         if (failing) log.info('simulated feed: ingest accepts batches again')
         failing = false
       })

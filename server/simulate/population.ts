@@ -4,6 +4,7 @@ import { banks } from '../catalogue'
 import { familyNames, givenFemale, givenMale } from './names'
 import { atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
+import { idCheck } from './sqlCommon'
 
 /**
  * Builds `sim_person`: the synthetic population, one row per beneficiary, all inside ClickHouse.
@@ -135,7 +136,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
            toUInt8(sharesCard) AS shares_card,
            toUInt8(proxied) AS proxy,
            multiIf(NOT proxied, '',
-                   cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6, concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'), 'X'),
+                   cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6, concat(concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0')), ${idCheck(`concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'))`)}),
                    concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1])) AS proxy_id,
            if(proxied, concat({fam:Array(String)}[fam_i], {gm:Array(String)}[cityHash64({seed:UInt64}, 'pxn', pid) % length({gm:Array(String)}) + 1], '华'), '') AS proxy_name
     FROM sim_p2`)

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../db/client'
+import { seedDatabase } from '../simulate/seed'
+import { openTempDb } from '../testing/tempDb'
+import { backtest, dataToday, type BacktestRow } from './backtest'
+import { rules } from './catalog/index'
+import { findCases } from './evaluate'
+import { ruleParams } from './params'
+import { select } from './sql'
+
+/**
+ * Every rule against the demo-data generator's ground truth (server/simulate/ANOMALIES.md), on a
+ * small seeded city: each rule must find exactly the injected cases. Seed 3 at 200k payments gives
+ * every rule at least one case in about 10 s.
+ *
+ * Three generator defects, reported to its owner, make a rule look wrong where it is right. Each is
+ * accepted only as far as it is explained, case by case, by that defect; everything else must match:
+ * - R08: the generator gives every grade 1–2 disabled person 重度残疾人护理补贴 (P20, village-reviewed),
+ *   cadre households included, and the R12 injection gives 临时救助 (P10) to asset holders who may be
+ *   cadre relatives; both are real R08 cases that ground truth does not record.
+ * - R19: plans are rounded up to 100 + 100 and indicators to 1000 yuan, so small clean indicators
+ *   really are paid below 序时进度; they must be below it, and within that rounding slack.
+ * - R24: the gender-mismatch injection writes the gender that matches the ID, so those cases do not
+ *   exist in the data; a missed case must have a gender that agrees with its 17th digit.
+ */
+let db: Db
+let today: string
+let rows: BacktestRow[]
+const byRule = (id: string) => rows.find((row) => row.ruleId === id)!
+
+beforeAll(async () => {
+  db = await openTempDb()
+  await seedDatabase(db, { scale: 200_000, seed: 3 })
+  today = (await dataToday(db))!
+  rows = await backtest(db, today)
+  for (const row of rows) {
+    console.log(`${row.ruleId} found ${row.found} truth ${row.truth} recall ${row.recall} precision ${row.precision} ${row.ms} ms`)
+  }
+})
+
+afterAll(async () => {
+  await db?.close()
+})
+
+/** Keys the rule found that ground truth lacks, and truth keys it missed (unmasked: they stay in the test). */
+async function differences(ruleId: string): Promise<{ extra: string[]; missed: string[] }> {
+  const rule = rules.find((candidate) => candidate.id === ruleId)!
+  const found = new Set((await findCases(db, rule, { today })).map((row) => row.case_key))
+  const truth = new Set((await select<{ case_key: string }>(db, 'SELECT DISTINCT case_key FROM ground_truth WHERE rule_id = {rule:String}', { rule: ruleId })).map((row) => row.case_key))
+  return { extra: [...found].filter((key) => !truth.has(key)), missed: [...truth].filter((key) => !found.has(key)) }
+}
+
+const generatorGaps = new Set(['R08', 'R19', 'R24'])
+
+describe('rules against the generator ground truth', () => {
+  it('has injected cases for every rule, so each check below can fail', () => {
+    expect(rows.map((row) => row.ruleId)).toEqual(rules.map((rule) => rule.id))
+    for (const row of rows) expect(row.truth, row.ruleId).toBeGreaterThan(0)
+  })
+
+  for (const rule of rules.filter((candidate) => !generatorGaps.has(candidate.id))) {
+    it(`${rule.id} ${rule.name}: recall 1 and precision 1`, () => {
+      const row = byRule(rule.id)
+      expect({ rule: row.ruleId, recall: row.recall, precision: row.precision, missed: row.missed, extra: row.extra }).toEqual({
+        rule: rule.id, recall: 1, precision: 1, missed: [], extra: [],
+      })
+    })
+  }
+
+  it('R08: full recall; every extra case is a cadre household paid P20 for grade 1–2 disability, or an R12 case', async () => {
+    expect(byRule('R08').recall).toBe(1)
+    const { extra } = await differences('R08')
+    const explained = await select<{ key: string }>(
+      db,
+      `SELECT concat(id_number, '|P20') AS key FROM ref_disability WHERE grade IN (1, 2)
+       UNION ALL SELECT case_key FROM ground_truth WHERE rule_id = 'R12'`,
+    )
+    const explainedKeys = new Set(explained.map((row) => row.key))
+    expect(extra.filter((key) => !explainedKeys.has(key))).toEqual([])
+  })
+
+  it('R19: full recall; every extra indicator is paid below 序时进度 and within the generator rounding slack', async () => {
+    expect(byRule('R19').recall).toBe(1)
+    const { extra } = await differences('R19')
+    const facts = await select<{ indicator_id: string; paid: number; amount: number; plans: string; expected: number }>(
+      db,
+      `SELECT i.indicator_id AS indicator_id, toFloat64(ifNull(x.paid, 0)) AS paid, toFloat64(i.amount) AS amount, toString(ifNull(x.plans, 0)) AS plans,
+              if(i.fiscal_year < toYear({today:Date}), 1, toDayOfYear({today:Date}) / (365 + toUInt8(toYear({today:Date}) % 4 = 0))) AS expected
+       FROM budget_indicator AS i
+       LEFT JOIN (SELECT p.indicator_id AS indicator_id, sum(v.amount) AS paid, uniqExact(p.plan_id) AS plans
+                  FROM spending_plan AS p INNER JOIN payment_voucher AS v ON v.plan_id = p.plan_id GROUP BY p.indicator_id) AS x
+         ON x.indicator_id = i.indicator_id
+       WHERE i.indicator_id IN {ids:Array(String)}`,
+      { ...ruleParams({ today }), ids: extra },
+    )
+    expect(facts.length).toBe(extra.length)
+    const margin = ruleParams({ today }).underMargin as number
+    for (const row of facts) {
+      expect(row.paid / row.amount, row.indicator_id).toBeLessThan(row.expected - margin)
+      expect(row.amount, row.indicator_id).toBeLessThanOrEqual((row.paid + 200 * Number(row.plans)) * 1.05 + 1000)
+    }
+  })
+
+  it('R24: full precision; every missed case is a gender mismatch that the data does not contain', async () => {
+    expect(byRule('R24').precision).toBe(1)
+    const { missed } = await differences('R24')
+    const contradicting = await select<{ id_number: string }>(
+      db,
+      `SELECT DISTINCT id_number FROM payment_detail
+       WHERE id_number IN {ids:Array(String)} AND toUInt8OrZero(substring(id_number, 17, 1)) % 2 != if(gender = '男', 1, 0)`,
+      { ids: missed },
+    )
+    const notes = await select<{ case_key: string; note: string }>(
+      db,
+      `SELECT case_key, note FROM ground_truth WHERE rule_id = 'R24' AND case_key IN {ids:Array(String)}`,
+      { ids: missed },
+    )
+    expect(contradicting).toEqual([])
+    expect(notes.every((row) => row.note === '性别与身份证不符')).toBe(true)
+  })
+})

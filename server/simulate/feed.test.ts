@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type RunningApp } from '../app'
+import { makeTempDir, testConfig } from '../testing/tempDb'
+import { seedDatabase } from './seed'
+import { shanghaiDateTime, startSimulatedFeed } from './feed'
+
+/** The demo's live feed through the real ingest endpoint: payments land with a chain that adds up. */
+describe('simulated feed', () => {
+  let app: RunningApp
+  beforeAll(async () => {
+    app = await startApp(testConfig(makeTempDir()), { rules: false })
+    const now = shanghaiDateTime(Date.now())
+    await seedDatabase(app.ctx.db, { scale: 20000, seed: 3, lastPeriod: Number(now.slice(0, 4) + now.slice(5, 7)) })
+  }, 120_000)
+  afterAll(() => app?.close())
+
+  const scalar = async (query: string) => {
+    const result = await app.ctx.db.client.query({ query, format: 'JSONEachRow' })
+    return Number(Object.values((await result.json<Record<string, unknown>>())[0])[0])
+  }
+
+  it('posts plans, vouchers and payments that add up, every second', async () => {
+    const warnings: string[] = []
+    const feed = startSimulatedFeed({ db: app.ctx.db, url: app.url, token: app.ctx.config.INGEST_TOKEN, ratePerSec: 30, log: { info: () => {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) } })
+    const deadline = Date.now() + 30_000
+    while (Date.now() < deadline && (await scalar("SELECT count() FROM payment_detail WHERE startsWith(batch_id, 'SIM-')")) < 60) await new Promise((r) => setTimeout(r, 500))
+    feed.stop()
+    await new Promise((r) => setTimeout(r, 1500)) // let a batch in flight finish
+    expect(warnings).toEqual([])
+    expect(await scalar("SELECT count() FROM payment_detail WHERE startsWith(batch_id, 'SIM-')")).toBeGreaterThanOrEqual(60)
+    // every live detail names a voucher and a plan that exist, and each voucher carries exactly its details
+    expect(await scalar(`SELECT count() FROM payment_detail WHERE startsWith(batch_id, 'SIM-')
+      AND (voucher_id NOT IN (SELECT voucher_id FROM payment_voucher) OR plan_id NOT IN (SELECT plan_id FROM spending_plan))`)).toBe(0)
+    expect(await scalar(`SELECT count() FROM (SELECT voucher_id, sum(amount_paid) AS paid FROM payment_detail WHERE startsWith(batch_id, 'SIM-') GROUP BY voucher_id) AS d
+      INNER JOIN (SELECT voucher_id, amount FROM payment_voucher FINAL) AS v USING voucher_id WHERE d.paid != v.amount`)).toBe(0)
+  })
+})
