@@ -38,6 +38,8 @@ export interface RunSummary {
 export interface RuleEngine {
   /** A full pass now (or an incremental run), after any run in flight; resolves when its flags are stored. */
   runNow(kind?: RunSummary['kind']): Promise<RunSummary>
+  /** The start-up full pass (null when initialPass is off or it failed): the demo ledger waits for it. */
+  firstPass: Promise<RunSummary | null>
   stop(): Promise<void>
 }
 
@@ -141,10 +143,11 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
 
   const fullPass = setInterval(() => void enqueue('full'), options.fullPassEveryMs ?? 5 * 60_000)
   fullPass.unref()
-  if (options.initialPass ?? true) void enqueue('full')
+  const firstPass = (options.initialPass ?? true) ? enqueue('full').catch(() => null) : Promise.resolve(null)
 
   return {
     runNow: (kind = 'full') => enqueue(kind),
+    firstPass,
     async stop() {
       stopped = true
       clearTimeout(debounce)

@@ -67,7 +67,9 @@ export function registerRuleRoutes(router: Router): void {
   router.on('POST', '/api/ledger', async (req, res, ctx) => {
     const who = await ctx.auth.require(req, HANDLERS)
     const body = await readJson(req, newItemBody)
-    sendJson(res, 201, await createLedgerItem(ctx.db, who, body))
+    const item = await createLedgerItem(ctx.db, who, body)
+    ctx.dataChanged('ledger') // the wall's 问题整改 theme recomputes on its next tick
+    sendJson(res, 201, item)
   })
 
   router.on('GET', '/api/ledger/:id', async (req, res, ctx, params) => {
@@ -78,13 +80,16 @@ export function registerRuleRoutes(router: Router): void {
   router.on('POST', '/api/ledger/:id/transition', async (req, res, ctx, params) => {
     const who = await ctx.auth.require(req, HANDLERS)
     const body = await readJson(req, transitionBody)
-    sendJson(res, 200, await asConflict(() => transitionLedgerItem(ctx.db, who, params.id, body.to, body.note)))
+    const item = await asConflict(() => transitionLedgerItem(ctx.db, who, params.id, body.to, body.note))
+    ctx.dataChanged('ledger')
+    sendJson(res, 200, item)
   })
 
   router.on('POST', '/api/ledger/:id/evidence', async (req, res, ctx, params) => {
     const who = await ctx.auth.require(req, HANDLERS)
     const body = await readJson(req, evidenceBody)
     await asConflict(() => addLedgerEvidence(ctx.db, who, params.id, body.note))
+    ctx.dataChanged('ledger')
     sendJson(res, 201, { ok: true })
   })
 
@@ -114,6 +119,8 @@ export function registerRuleRoutes(router: Router): void {
   router.on('POST', '/api/followups/:id/transition', async (req, res, ctx, params) => {
     const who = await ctx.auth.require(req, HANDLERS)
     const body = await readJson(req, transitionBody)
-    sendJson(res, 200, await asConflict(() => transitionFollowup(ctx.db, who, params.id, body.to, body.note)))
+    const followup = await asConflict(() => transitionFollowup(ctx.db, who, params.id, body.to, body.note))
+    ctx.dataChanged('outreach') // the wall's 政策找人 theme recomputes on its next tick
+    sendJson(res, 200, followup)
   })
 }
