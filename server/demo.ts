@@ -15,9 +15,10 @@ const DEMO_RANDOM_SEED = 42
 export async function prepareDemo(ctx: AppContext): Promise<void> {
   if (ctx.config.DEMO_SEED !== 'auto') return
   const scale = parseScale(ctx.config.DEMO_SCALE)
-  // The demo's history ends this month, so the live feed continues it (the article's own window,
-  // 2018-01 to 2024-09, is what `npm run seed` reproduces).
-  const seeded = await seedIfEmpty(ctx, scale, DEMO_RANDOM_SEED, currentShanghaiPeriod())
+  // The demo's history ends last month and the live feed carries on this month (the article's own
+  // window, 2018-01 to 2024-09, is what `npm run seed` reproduces). Seeded payments of a month are
+  // paid by early the next month, so none lies in the future.
+  const seeded = await seedIfEmpty(ctx, scale, DEMO_RANDOM_SEED, previousShanghaiPeriod())
   if (!seeded) ctx.log.info('demo data: database already holds payments, not seeding')
   await seedDemoUsers(ctx)
 }
@@ -31,7 +32,8 @@ export function startDemoFeed(app: RunningApp): () => void {
   return () => feed.stop()
 }
 
-function currentShanghaiPeriod(): number {
+export function previousShanghaiPeriod(): number {
   const shanghai = new Date(Date.now() + 8 * 3600 * 1000)
-  return shanghai.getUTCFullYear() * 100 + shanghai.getUTCMonth() + 1
+  const month = shanghai.getUTCMonth() // 0-based: the previous month's 1-based number
+  return month === 0 ? (shanghai.getUTCFullYear() - 1) * 100 + 12 : shanghai.getUTCFullYear() * 100 + month
 }

@@ -13,6 +13,13 @@ export interface RuleEngineOptions {
   onFlags?: (events: FlagEvent[]) => void
   /** Bursts of ingest events within this window become one incremental run. */
   debounceMs?: number
+  /**
+   * Least time from the end of one incremental run to the start of the next. An incremental run
+   * costs about 1.3 s on 2.5 M payments whatever the batch size (the rules read a few columns of
+   * every payment), and the demo feed posts a batch a second: without a gap the rules would take a
+   * whole core from the wall. Default 10 s: a new case reaches the wall within about 11 s.
+   */
+  incrementalGapMs?: number
   /** Full pass over all history (time-driven rules, late reference data): how often. */
   fullPassEveryMs?: number
   /**
@@ -55,6 +62,7 @@ export interface RuleEngine {
 export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}): RuleEngine {
   const rules = options.rules ?? allRules
   const debounceMs = options.debounceMs ?? 150
+  const incrementalGapMs = options.incrementalGapMs ?? 10_000
   const stats = { runs: 0, incrementalSkipped: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null }
 
   let chain: Promise<unknown> = Promise.resolve()
@@ -62,6 +70,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
   let incrementalQueued = false
   let watermark: Date | undefined // start of the last run; undefined until the first full pass
   let paymentsVersion: string | undefined // payment_detail's version at the start of the last run
+  let incrementalEndedAt = 0 // ms since epoch
   const lastInputs = new Map<string, string>() // rule id → inputs key of its last successful run
   let stopped = false
 
@@ -73,6 +82,14 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
 
   async function runOnce(kind: RunSummary['kind']): Promise<RunSummary> {
     if (kind === 'incremental') incrementalQueued = false
+    try {
+      return await evaluate(kind)
+    } finally {
+      if (kind === 'incremental') incrementalEndedAt = Date.now()
+    }
+  }
+
+  async function evaluate(kind: RunSummary['kind']): Promise<RunSummary> {
     const started = new Date()
     // Rows committed while the previous run was reading may carry an ingested_at before its start.
     const since = kind === 'full' || !watermark ? undefined : new Date(watermark.getTime() - 5_000)
@@ -132,11 +149,12 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
     if (event.feed !== 'payments' || event.rows === 0) return
     if (stopped || incrementalQueued) return
     clearTimeout(debounce)
+    const wait = Math.max(debounceMs, incrementalEndedAt + incrementalGapMs - Date.now())
     debounce = setTimeout(() => {
       if (stopped || incrementalQueued) return
       incrementalQueued = true
       void enqueue('incremental')
-    }, debounceMs)
+    }, wait)
   }
   ctx.onIngest.push(onIngest)
   ctx.healthExtras.push(() => ['rules', { ...stats }])

@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from '../app'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { seedDatabase } from './seed'
-import { shanghaiDateTime, startSimulatedFeed } from './feed'
+import { startSimulatedFeed } from './feed'
+import { previousShanghaiPeriod } from '../demo'
 
 /** The demo's live feed through the real ingest endpoint: payments land with a chain that adds up. */
 describe('simulated feed', () => {
   let app: RunningApp
   beforeAll(async () => {
     app = await startApp(testConfig(makeTempDir()), { rules: false })
-    const now = shanghaiDateTime(Date.now())
-    await seedDatabase(app.ctx.db, { scale: 20000, seed: 3, lastPeriod: Number(now.slice(0, 4) + now.slice(5, 7)) })
+    await seedDatabase(app.ctx.db, { scale: 20000, seed: 3, lastPeriod: previousShanghaiPeriod() })
   }, 120_000)
   afterAll(() => app?.close())
 
@@ -18,6 +18,10 @@ describe('simulated feed', () => {
     const result = await app.ctx.db.client.query({ query, format: 'JSONEachRow' })
     return Number(Object.values((await result.json<Record<string, unknown>>())[0])[0])
   }
+
+  it('seeds a history that ends by today, so the wall never shows a future data time', async () => {
+    expect(await scalar('SELECT count() FROM payment_detail WHERE pay_time > now()')).toBe(0)
+  })
 
   it('posts plans, vouchers and payments that add up, every second', async () => {
     const warnings: string[] = []

@@ -50,7 +50,8 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   const period = Number(stamp.slice(0, 4) + stamp.slice(5, 7))
   const day = stamp.slice(0, 10).replaceAll('-', '')
   const batchId = `SIM-${day}-${String(options.seq).padStart(7, '0')}`
-  const anomalies = Math.floor(options.size / 100) + (options.seq % 2 === 0 && options.size < 100 ? 1 : 0)
+  // About one anomaly every 20 batches (a wall flooded with flags teaches staff to ignore them).
+  const anomalies = options.seq % 20 === 0 ? 1 : 0
   const clean = await rows(db, sourceQuery, { seq: options.seq, size: Math.max(1, options.size - anomalies) })
   const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
   const duplicates = clean.slice(0, anomalies - deceased.length)

@@ -42,6 +42,8 @@ export function paymentParams(plan: Plan, p: number) {
     ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
     edges, r10: atLeast(r.R10, 4, plan.persons * 1.5), lateDays: ruleThresholds.latePaymentDays,
+    // A late payment lands up to ~105 days after its month: none may lie after today (a demo window ends now).
+    lateLatest: new Date(Date.now() - 110 * 86_400_000).toISOString().slice(0, 10),
   }
 }
 
@@ -82,7 +84,7 @@ export const expansionSql = `
                rr < {edges:Array(Float64)}[1], 'R05',
                rr < {edges:Array(Float64)}[2] AND n >= 5, 'R23',
                rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[3], 'R15',
-               rr >= {edges:Array(Float64)}[4] AND rr < {edges:Array(Float64)}[5] AND hi >= 120 AND dead = 0, 'R18',
+               rr >= {edges:Array(Float64)}[4] AND rr < {edges:Array(Float64)}[5] AND hi >= 120 AND dead = 0 AND ${monthStart('m')} <= {lateLatest:Date}, 'R18',
                rr >= {edges:Array(Float64)}[5] AND rr < {edges:Array(Float64)}[6], 'R20',
                '') AS rowRule,
        NOT isR10 AND rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[4] AS failed,

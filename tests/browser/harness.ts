@@ -6,6 +6,7 @@ import { dashboards } from '../../dashboards'
 import { issueDisplayToken } from '../../server/access/displayTokenStore'
 import { createUser } from '../../server/access/userStore'
 import { seedDatabase } from '../../server/simulate/seed'
+import { previousShanghaiPeriod } from '../../server/demo'
 import { startApp, type RunningApp } from '../../server/app'
 import { feedByName } from '../../server/ingest'
 import { shanghaiText } from '../../server/ingest/fields'
@@ -106,10 +107,9 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Small calibrated demo data whose history ends this month, as the demo's does. */
+/** Small calibrated demo data whose history ends last month, as the demo's does. */
 export async function seedDemo(app: RunningApp): Promise<void> {
-  const now = shanghaiText(Date.now())
-  await seedDatabase(app.ctx.db, { scale: 20000, seed: 1, lastPeriod: Number(now.slice(0, 4) + now.slice(5, 7)) })
+  await seedDatabase(app.ctx.db, { scale: 20000, seed: 1, lastPeriod: previousShanghaiPeriod() })
 }
 
 /** Posts a batch to the real ingest endpoint, as a paying bank's feed would. */

@@ -21,7 +21,7 @@ export default defineRule({
   reads: ['payment_detail', 'beneficiary', 'household', 'ref_disability', 'ref_death'],
   sql: () => `
 WITH
-  (SELECT max(period) FROM payment_detail WHERE period <= toYYYYMM({today:Date})) AS payroll_period,
+  (SELECT if(max(period) = 0, toYYYYMM({today:Date}), max(period)) FROM payment_detail WHERE period <= toYYYYMM({today:Date})) AS payroll_period,
   makeDate(intDiv(payroll_period, 100), payroll_period % 100, 1) AS payroll_month,
   makeDate(toYear(payroll_month) - if(toMonth(payroll_month) < 9, 1, 0), 9, 1) AS school_start,
   receiving AS
