@@ -7,6 +7,8 @@ import { registerIngestRoutes } from './ingest'
 import { registerRecordRoutes } from './records'
 import { registerRuleRoutes } from './rules/routes'
 import { startRuleEngine } from './rules/engine'
+import { seedDemoLedger } from './rules/ledger/demoLedger'
+import type { FlagEvent } from '../dashboards/types'
 import { startLiveHub, validateDashboards } from './live'
 import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
@@ -45,11 +47,32 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
       onFlags: (events) => {
         ctx.dataChanged('flags')
         ctx.dataChanged('outreach') // R25 flags open follow-ups
-        hub.broadcastFlags(events)
+        hub.broadcastFlags(newsworthy(events))
       },
     })
     closers.push(() => engine.stop())
+    if (ctx.config.DEMO_SEED === 'auto') {
+      // Demo only: once the first pass has flagged the seeded history, open a realistic ledger.
+      void engine.firstPass
+        .then(() => seedDemoLedger(ctx))
+        .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
+    }
   }
   closers.push(() => hub.close())
   return closers
+}
+
+/** Flags pushed to walls per run: enough for the ticker and the jump; the counts show the rest. */
+const MAX_FLAGS_PER_PUSH = 20
+const severityRank = { critical: 0, warn: 1, info: 2 } as const
+
+/**
+ * A first pass over years of history finds thousands of cases at once; pushing each to every wall
+ * would flood sockets and the ticker. Walls get the most severe and newest; panels count them all.
+ */
+function newsworthy(events: FlagEvent[]): FlagEvent[] {
+  if (events.length <= MAX_FLAGS_PER_PUSH) return events
+  return [...events]
+    .sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || b.detectedAt.localeCompare(a.detectedAt))
+    .slice(0, MAX_FLAGS_PER_PUSH)
 }

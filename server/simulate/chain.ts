@@ -35,12 +35,12 @@ export async function insertChain(db: Db, plan: Plan): Promise<void> {
 
   await run(`INSERT INTO spending_plan (plan_id, indicator_id, month, county_code, dept, project_code, amount, approved_date, batch_id)
     SELECT plan_id, concat('ZB', county_code, project_code, substring(plan_id, 12, 4)), toUInt32(substring(plan_id, 12, 6)), county_code, any(dept), project_code,
-           toDecimal64(ceil(toFloat64(sum(v.amount)) / 100) * 100 + 100, 2), subtractDays(min(v.pay_date), 3), 'SEED-CHAIN'
+           toDecimal64(ceil(toFloat64(sum(v.amount))), 2), subtractDays(min(v.pay_date), 3), 'SEED-CHAIN'
     FROM payment_voucher AS v WHERE batch_id = 'SEED-CHAIN' GROUP BY plan_id, county_code, project_code`)
 
   await run(`INSERT INTO budget_indicator (indicator_id, doc_no, fiscal_year, county_code, dept, project_code, fund_level, amount, allocated_date, issued_date, batch_id)
     SELECT indicator_id, ${indicatorDoc('county_code', 'j', 'year')}, year, county_code, any(dept), project_code, {pFund:Array(String)}[j],
-           toDecimal64(ceil(toFloat64(sum(amount)) * if(h < {R19:Float64} * 1e6, 1 / (0.25 + (h % 1000) / 6667), 1.01 + (h % 1000) / 25000) / 1000) * 1000, 2),
+           toDecimal64(ceil(toFloat64(sum(amount)) * if(h < {R19:Float64} * 1e6, 1 / (0.25 + (h % 1000) / 6667), 1.01 + (h % 1000) / 25000)), 2),
            makeDate(year - 1, 12, 1) + h % 15, makeDate(year - 1, 12, 1) + h % 15 + 3 + h % 7, 'SEED-CHAIN'
     FROM (SELECT *, toUInt16(intDiv(month, 100)) AS year, indexOf({pCode:Array(String)}, project_code) AS j,
                  cityHash64({seed:UInt64}, 'ind', indicator_id) % 1000000 AS h FROM spending_plan WHERE batch_id = 'SEED-CHAIN')

@@ -93,7 +93,8 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
       AND age('year', birth_date, toDate(pay_time)) >= 18 AND ${pick('r08', 'R08')} LIMIT 1 BY id_number`,
     `'P41'`, `toDecimal64(1 + cityHash64({seed:UInt64}, 'r08q', detail_id) % 500 / 100, 2)`)
   await moved('R12', `concat(id_number, '|', nc)`, '有车有房有经营主体仍享受救助', `SELECT * FROM ${table} WHERE ${clean}
-      AND id_number IN (SELECT id_number FROM ref_asset WHERE kind != '房产' OR count >= 2) AND ${pick('r12', 'R12')} LIMIT 1 BY id_number`, `'P10'`)
+      AND id_number IN (SELECT id_number FROM ref_asset WHERE kind != '房产' OR count >= 2)
+      AND id_number NOT IN (SELECT id_number FROM ref_official) AND ${pick('r12', 'R12')} LIMIT 1 BY id_number`, `'P10'`)
 
   const columns = (await (await db.client.query({ query: `SELECT * FROM ${table} LIMIT 0`, format: 'JSONCompactEachRowWithNames' })).text()).split('\n')[0]
   const names = (JSON.parse(columns) as string[]).map((c) => `\`${c.replace(/[^a-z_]/g, '')}\``).join(', ')

@@ -64,6 +64,14 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     WHERE d.proxy_held = 1 GROUP BY proxy_holder_id
     HAVING min(c.proxy_approved) = 0 OR uniqExact(d.card_number) >= {proxyMax:UInt8}
         OR proxy_holder_id IN (SELECT id_number FROM ref_official WHERE kind = '村干部')`)
+  // R08 is attention, not a verdict: every cadre or relative paid a village-reviewed item is a case,
+  // including those whose household is entitled to it anyway; record them by the definition.
+  await run(`${truth} SELECT 'R08', concat(id_number, '|', project_code), any(detail_id), '村干部及近亲属享受村评项目'
+    FROM payment_detail
+    WHERE status = '成功' AND project_code IN (SELECT code FROM sim_proj WHERE village_reviewed = 1)
+      AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
+      AND concat(id_number, '|', project_code) NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R08')
+    GROUP BY id_number, project_code`)
   await insertPolicySuspects(db, params)
 }
 
