@@ -35,6 +35,8 @@ export interface LiveHubOptions {
   tickBudgetMs?: number
   /** Rooms computed at once in a tick (default 2). */
   roomsInParallel?: number
+  /** New data starts a tick this long after it arrives (ms, default 50) instead of at the next interval. */
+  changeDebounceMs?: number
 }
 
 export interface LiveHub {
@@ -97,6 +99,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   let ticks = 0
   let computations = 0
   let ticking = false
+  let closed = false
 
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(server, {
     path: '/socket.io',
@@ -275,7 +278,31 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       latency.expire()
     } finally {
       ticking = false
+      if (changedDuringTick) {
+        changedDuringTick = false
+        tickSoon()
+      }
     }
+  }
+
+  /**
+   * New data starts a tick after a short debounce (a burst of batches makes one tick) rather than
+   * waiting up to TICK_MS for the interval: that wait was most of ingest→screen. Ticks never
+   * overlap: data arriving during a tick starts the next one right after it.
+   */
+  const changeDebounceMs = options.changeDebounceMs ?? 50
+  let soonTimer: ReturnType<typeof setTimeout> | undefined
+  let changedDuringTick = false
+  function tickSoon(): void {
+    if (closed) return
+    if (ticking) {
+      changedDuringTick = true
+      return
+    }
+    soonTimer ??= setTimeout(() => {
+      soonTimer = undefined
+      void tick()
+    }, changeDebounceMs)
   }
 
   /** Watched rooms to recompute: new data first, then panels held back or the clock; oldest first within each. */
@@ -315,12 +342,13 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   const markChanged = (kind: DataKind) => {
     clock.mark(kind)
     memo.clear()
+    tickSoon()
   }
   const onIngest = (event: IngestEvent) => {
     const kinds = kindsForFeed(event.feed)
     if (kinds.length === 0) return
-    kinds.forEach(markChanged)
     latency.received(event.acknowledgedAt)
+    kinds.forEach(markChanged)
   }
   ctx.onIngest.push(onIngest)
 
@@ -358,6 +386,8 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   }
 
   async function close(): Promise<void> {
+    closed = true
+    clearTimeout(soonTimer)
     clearInterval(tickTimer)
     clearInterval(heartbeatTimer)
     ctx.onIngest.splice(ctx.onIngest.indexOf(onIngest), 1)

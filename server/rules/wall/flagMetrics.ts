@@ -5,34 +5,25 @@ import { rules } from '../catalog/index'
 import { FLAGS_WITH_STATUS, toListItem, type FlagRow } from '../queries/listFlags'
 import { select } from '../sql'
 import { PROBLEM_CLASSES } from '../types'
+import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
 /**
  * Wall metrics over flags. "Open" (未处置) = no ledger item yet, or an item still 待核实 / 整改中.
- * childColumn/regionCondition are whitelisted fragments chosen by the region's level.
+ * The count panels all derive from one summary query per region (flagSummary), shared in a tick.
  */
 const regionOnly = z.object({ region: regionParam }).strict()
-const OPEN = `status IN ('未建账', '待核实', '整改中')`
 const SEVERITIES = [
   ['critical', '重大'],
   ['warn', '较大'],
   ['info', '一般'],
 ] as const
 
-async function countOpen(region: string, extra: string, db: Parameters<typeof select>[0]): Promise<number> {
-  const [row] = await select<{ n: string }>(
-    db,
-    `SELECT count() AS n FROM (${FLAGS_WITH_STATUS}) WHERE ${OPEN} AND ${extra} AND ${regionCondition(region)}`,
-    { region },
-  )
-  return Number(row.n)
-}
-
 export const flagsOpen = defineMetric({
   name: 'flags.open',
   title: '未处置预警',
   params: regionOnly,
   reads: ['flags', 'ledger'],
-  run: async (db, { region }) => ({ kind: 'value', value: await countOpen(region, '1', db) }),
+  run: async (db, { region }) => ({ kind: 'value', value: countOpen(await flagSummary(db, region)) }),
 })
 
 export const flagsCritical = defineMetric({
@@ -40,7 +31,7 @@ export const flagsCritical = defineMetric({
   title: '重大风险预警',
   params: regionOnly,
   reads: ['flags', 'ledger'],
-  run: async (db, { region }) => ({ kind: 'value', value: await countOpen(region, `severity = 'critical'`, db) }),
+  run: async (db, { region }) => ({ kind: 'value', value: countOpen(await flagSummary(db, region), (row) => row.severity === 'critical') }),
 })
 
 export const flagsByRegion = defineMetric({
@@ -49,28 +40,12 @@ export const flagsByRegion = defineMetric({
   params: regionOnly,
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
-    const column = childColumn(region)
-    const rows = await select<{ code: string; n: string }>(
-      db,
-      `SELECT ${column} AS code, count() AS n FROM (${FLAGS_WITH_STATUS})
-       WHERE ${OPEN} AND ${regionCondition(region)} GROUP BY code`,
-      { region },
-    )
-    const byCode = new Map(rows.map((row) => [row.code, Number(row.n)]))
+    childColumn(region) // a village has no children: the same error as before the summary
+    const byCode = new Map<string, number>()
+    for (const row of await flagSummary(db, region)) if (row.open) byCode.set(row.child, (byCode.get(row.child) ?? 0) + row.n)
     return { kind: 'regions', rows: childRegions(region).map((child) => ({ ...child, value: byCode.get(child.code) ?? 0 })) }
   },
 })
-
-/** Counts by one grouping column, all flags and the open ones, as two series. */
-async function openAndAll(db: Parameters<typeof select>[0], region: string, column: 'rule_id' | 'class' | 'severity') {
-  const rows = await select<{ key: string; total: string; open: string }>(
-    db,
-    `SELECT toString(${column}) AS key, count() AS total, countIf(${OPEN}) AS open
-     FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)} GROUP BY key`,
-    { region },
-  )
-  return new Map(rows.map((row) => [row.key, { total: Number(row.total), open: Number(row.open) }]))
-}
 
 export const flagsByRule = defineMetric({
   name: 'flags.byRule',
@@ -78,7 +53,7 @@ export const flagsByRule = defineMetric({
   params: regionOnly,
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
-    const counts = await openAndAll(db, region, 'rule_id')
+    const counts = openAndAll(await flagSummary(db, region), 'rule')
     // Ranked by open flags, the rules with none left out so the bars stay readable.
     const ranked = rules
       .map((rule) => ({ rule, ...(counts.get(rule.id) ?? { total: 0, open: 0 }) }))
@@ -101,7 +76,7 @@ export const flagsByClass = defineMetric({
   params: regionOnly,
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
-    const counts = await openAndAll(db, region, 'class')
+    const counts = openAndAll(await flagSummary(db, region), 'class')
     return {
       kind: 'series',
       categories: [...PROBLEM_CLASSES],
@@ -119,7 +94,7 @@ export const flagsBySeverity = defineMetric({
   params: regionOnly,
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
-    const counts = await openAndAll(db, region, 'severity')
+    const counts = openAndAll(await flagSummary(db, region), 'severity')
     return {
       kind: 'series',
       categories: SEVERITIES.map(([, label]) => label),

@@ -5,13 +5,14 @@ import { dayParam } from '../../metrics/sql/time'
 import { approvalsOverdue } from '../ledger/approvals'
 import { evaluationDay, shanghaiToday } from '../params'
 import { select } from '../sql'
+import { ledgerSummary } from './ledgerSummary'
 
 /**
  * `day` (YYYY-MM-DD) is the date deadlines are measured against: today in Shanghai for ledger items
  * (people's deadlines), the rules' evaluation day for approvals (the data's own clock).
  */
 const regionAndDay = z.object({ region: regionParam, day: dayParam.optional() }).strict()
-const CLOSED = `status IN ('已销号', '核实无问题')`
+const CLOSED: ReadonlySet<string> = new Set(['已销号', '核实无问题'])
 const ESCALATED = `status IN ('待核实', '整改中') AND deadline < {day:Date}`
 
 export const ledgerClosureRate = defineMetric({
@@ -20,13 +21,11 @@ export const ledgerClosureRate = defineMetric({
   params: z.object({ region: regionParam }).strict(),
   reads: ['ledger'],
   run: async (db, { region }) => {
-    const [row] = await select<{ total: string; closed: string }>(
-      db,
-      `SELECT count() AS total, countIf(${CLOSED}) AS closed FROM ledger_item FINAL WHERE ${regionCondition(region)}`,
-      { region },
-    )
-    const total = Number(row.total)
-    return { kind: 'value', value: total === 0 ? 0 : Math.round((10000 * Number(row.closed)) / total) / 100 }
+    // The day does not change the rate; today's is the summary ledger.byStatus reads too.
+    const rows = await ledgerSummary(db, region, shanghaiToday())
+    const total = rows.reduce((sum, row) => sum + row.n, 0)
+    const closed = rows.reduce((sum, row) => (CLOSED.has(row.status) ? sum + row.n : sum), 0)
+    return { kind: 'value', value: total === 0 ? 0 : Math.round((10000 * closed) / total) / 100 }
   },
 })
 
@@ -39,13 +38,11 @@ export const ledgerByStatus = defineMetric({
   params: regionAndDay,
   reads: ['ledger'],
   run: async (db, { region, day }) => {
-    const rows = await select<{ bar: string; n: string }>(
-      db,
-      `SELECT if(${ESCALATED}, '督办', toString(status)) AS bar, count() AS n
-       FROM ledger_item FINAL WHERE ${regionCondition(region)} GROUP BY bar`,
-      { region, day: day ?? shanghaiToday() },
-    )
-    const byBar = new Map(rows.map((row) => [row.bar, Number(row.n)]))
+    const byBar = new Map<string, number>()
+    for (const row of await ledgerSummary(db, region, day ?? shanghaiToday())) {
+      const bar = row.escalated ? '督办' : row.status
+      byBar.set(bar, (byBar.get(bar) ?? 0) + row.n)
+    }
     return { kind: 'series', categories: [...STATUS_BARS], series: [{ name: '事项数', values: STATUS_BARS.map((bar) => byBar.get(bar) ?? 0) }] }
   },
 })

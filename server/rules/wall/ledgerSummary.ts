@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import type { Db } from '../../db/client'
+import { regionCondition } from '../../metrics/sql/region'
+import { selectRows } from '../../metrics/sql/query'
+
+const summaryRow = z.object({ status: z.string(), escalated: z.coerce.number().transform(Boolean), n: z.coerce.number() })
+export type LedgerSummaryRow = z.infer<typeof summaryRow>
+
+/**
+ * Ledger items of a region by status, and whether each is escalated (督办: still 待核实 / 整改中
+ * past its deadline on `day`), in one query shared through the query cache by ledger.closureRate
+ * and ledger.byStatus.
+ */
+export function ledgerSummary(db: Db, region: string, day: string): Promise<LedgerSummaryRow[]> {
+  return selectRows(
+    db,
+    `SELECT toString(status) AS status, status IN ('待核实', '整改中') AND deadline < {day:Date} AS escalated, count() AS n
+     FROM ledger_item FINAL WHERE ${regionCondition(region)} GROUP BY status, escalated`,
+    { region, day },
+    summaryRow,
+  )
+}
