@@ -261,6 +261,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     ticking = true
     ticks += 1
     memo.clear()
+    let roomsLeft = false
     try {
       const startedAt = Date.now()
       const due = dueRooms(startedAt)
@@ -275,10 +276,12 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
         }
       }
       await Promise.all(Array.from({ length: roomsInParallel }, worker))
+      roomsLeft = next < due.length
       latency.expire()
     } finally {
       ticking = false
-      if (changedDuringTick) {
+      // Rooms left by the budget go on after a short pause, not at the next interval.
+      if (changedDuringTick || roomsLeft) {
         changedDuringTick = false
         tickSoon()
       }
@@ -288,7 +291,8 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   /**
    * New data starts a tick after a short debounce (a burst of batches makes one tick) rather than
    * waiting up to TICK_MS for the interval: that wait was most of ingest→screen. Ticks never
-   * overlap: data arriving during a tick starts the next one right after it.
+   * overlap: data arriving during a tick, or rooms a tick's budget left, start the next one
+   * right after it (the debounce lets ingest and subscriptions in between).
    */
   const changeDebounceMs = options.changeDebounceMs ?? 50
   let soonTimer: ReturnType<typeof setTimeout> | undefined
