@@ -196,7 +196,7 @@ function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, 
         // radii are shares of the shorter side: this keeps the ring inside narrow and tall boxes
         radius: ['36%', '58%'],
         center: ['31%', '52%'],
-        data: shown,
+        data: shown.map((item) => (palette.named[item.name] ? { ...item, itemStyle: { color: palette.named[item.name] } } : item)),
         // slivers under 3% keep their colour but not a label that would overprint the next one
         label: { show: true, position: 'inside', formatter: (p: { percent?: number }) => ((p.percent ?? 0) >= 3 ? `${(p.percent ?? 0).toFixed(1)}%` : ''), color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
         labelLine: { show: false },
