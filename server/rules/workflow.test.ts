@@ -176,6 +176,10 @@ describe('政策找人 follow-ups and wall metrics', () => {
     expect(await metric('outreach.funnel').run(db, { region: '511000' })).toEqual({ kind: 'funnel', stages: [{ name: '疑似', value: 1 }, { name: '核实', value: 1 }, { name: '纳入', value: 1 }] })
     expect((await metric('outreach.enrolled').run(db, { region: '511002' }) as any).value).toBe(1)
     expect((await metric('outreach.enrolled').run(db, { region: '511011' }) as any).value).toBe(0)
+    const leads = (await metric('outreach.byRegion').run(db, { region: '511000' })) as any
+    expect(leads.rows).toHaveLength(5)
+    expect(leads.rows.find((row: { code: string }) => row.code === '511002')).toMatchObject({ value: 1, extra: { verified: 1, enrolled: 1 } })
+    expect(leads.rows.filter((row: { value: number }) => row.value > 0)).toHaveLength(1)
   })
 
   it('answers every rule metric for the city and a county', async () => {

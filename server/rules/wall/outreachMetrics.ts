@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMetric } from '../../metrics/define'
-import { regionCondition, regionParam } from '../../metrics/sql/region'
+import { childColumn, childRegions, regionCondition, regionParam } from '../../metrics/sql/region'
 import { select } from '../sql'
 
 /** 政策找人 counted live from the follow-up list (server/rules/ledger/followups.ts). */
@@ -68,5 +68,31 @@ export const outreachEnrolled = defineMetric({
       { region },
     )
     return { kind: 'value', value: Number(row.n) }
+  },
+})
+
+/** Leads per child region (suspects, with verified and enrolled as extras) for the 政策找人 map. */
+export const outreachByRegion = defineMetric({
+  name: 'outreach.byRegion',
+  title: '各地区政策找人线索',
+  params: regionOnly,
+  reads: ['outreach'],
+  run: async (db, { region }) => {
+    const column = childColumn(region) // whitelisted column of the level below the region
+    const rows = await select<{ child: string; suspects: string; verified: string; enrolled: string }>(
+      db,
+      `SELECT ${column} AS child, count() AS suspects,
+              countIf(status IN ('已核实', '已纳入')) AS verified, countIf(status = '已纳入') AS enrolled
+       FROM followup FINAL WHERE ${regionCondition(region)} GROUP BY child`,
+      { region },
+    )
+    const byCode = new Map(rows.map((row) => [row.child, row]))
+    return {
+      kind: 'regions',
+      rows: childRegions(region).map((child) => {
+        const row = byCode.get(child.code)
+        return { ...child, value: Number(row?.suspects ?? 0), extra: { verified: Number(row?.verified ?? 0), enrolled: Number(row?.enrolled ?? 0) } }
+      }),
+    }
   },
 })
