@@ -42,8 +42,9 @@ export function paymentParams(plan: Plan, p: number) {
     ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
     edges, r10: atLeast(r.R10, 4, plan.persons * 1.5), lateDays: ruleThresholds.latePaymentDays,
-    // A late payment lands up to ~105 days after its month: none may lie after today (a demo window ends now).
-    lateLatest: new Date(Date.now() - 110 * 86_400_000).toISOString().slice(0, 10),
+    // A late payment lands up to lateDays + 61 days after its month's last day: only months whose
+    // latest such day has passed may carry one (a demo window ends now; none may lie in the future).
+    lateLatest: new Date(Date.now() - (ruleThresholds.latePaymentDays + 61 + 31 + 1) * 86_400_000).toISOString().slice(0, 10),
   }
 }
 
