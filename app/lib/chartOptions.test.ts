@@ -24,7 +24,10 @@ describe('chart options', () => {
     const regions = { kind: 'regions' as const, rows: [{ code: 'a', name: '甲', value: 1 }, { code: 'b', name: '乙', value: 5 }] }
     expect((chartOption(panel('hbar'), regions, 1) as unknown as AnyOption).yAxis.data).toEqual(['乙', '甲'])
     const pie = chartOption(panel('pie'), { kind: 'series', categories: ['成功', '失败'], series: [{ name: 'n', values: [10, 0] }] }, 1) as unknown as AnyOption
-    expect(pie.series[0].data).toEqual([{ name: '成功', value: 10 }])
+    // 成功 keeps its meaning colour (green) whatever its position in the series palette
+    expect(pie.series[0].data).toEqual([{ name: '成功', value: 10, itemStyle: { color: '#3ee08f' } }])
+    const plain = chartOption(panel('pie'), { kind: 'series', categories: ['民政', '人社'], series: [{ name: 'n', values: [3, 1] }] }, 1) as unknown as AnyOption
+    expect(plain.series[0].data).toEqual([{ name: '民政', value: 3 }, { name: '人社', value: 1 }])
   })
 
   it('draws a population pyramid with men to the left', () => {
