@@ -1,12 +1,11 @@
-import { getRegion } from '../../geo/regions'
+import { regionFilter, UnknownRegionError, type TableAlias } from '../db/regionFilter'
 import { HttpError } from '../http/router'
 
 /**
- * Row-level security: the SQL condition that limits rows to a principal's region scope, chosen by
- * the scope's level. Column prefixes come from this whitelist, the code travels as a parameter.
+ * Row-level security: the SQL condition that limits rows to a principal's region scope (the shared
+ * whitelist in server/db/regionFilter.ts); an unknown scope is refused.
  */
-const PREFIXES = ['', 'f.', 'l.', 'd.', 'u.'] as const
-export type ScopePrefix = (typeof PREFIXES)[number]
+export type ScopePrefix = TableAlias
 
 export interface SqlFragment {
   sql: string
@@ -14,19 +13,12 @@ export interface SqlFragment {
 }
 
 export function scopeCondition(scope: string, prefix: ScopePrefix = '', paramName = 'scope'): SqlFragment {
-  if (!PREFIXES.includes(prefix)) throw new Error(`unknown column prefix ${prefix}`)
-  if (!/^[a-zA-Z]+$/.test(paramName)) throw new Error(`unsafe parameter name ${paramName}`)
-  const region = getRegion(scope)
-  if (!region) throw new HttpError(403, `unknown region scope ${scope}`)
-  switch (region.level) {
-    case 'city':
-      return { sql: '1', params: {} }
-    case 'county':
-      return { sql: `${prefix}county_code = {${paramName}:String}`, params: { [paramName]: scope } }
-    case 'town':
-      return { sql: `${prefix}town_code = {${paramName}:String}`, params: { [paramName]: scope } }
-    case 'village':
-      return { sql: `${prefix}village_code = {${paramName}:String}`, params: { [paramName]: scope } }
+  try {
+    const { sql, params } = regionFilter(scope, { param: paramName, alias: prefix })
+    return { sql, params }
+  } catch (error) {
+    if (error instanceof UnknownRegionError) throw new HttpError(403, `unknown region scope ${scope}`)
+    throw error
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { childrenOf, getRegion, isKnownRegion, type RegionLevel } from '../../../geo/regions'
+import { regionFilter } from '../../db/regionFilter'
 
 /**
  * Region scoping for rollup queries. The SQL fragments below are fixed strings chosen by the
@@ -21,16 +22,9 @@ export function levelOf(code: string): RegionLevel {
   return region.level
 }
 
-const filterByLevel: Record<RegionLevel, string> = {
-  city: '1',
-  county: 'county_code = {region:String}',
-  town: 'town_code = {region:String}',
-  village: 'village_code = {region:String}',
-}
-
 /** `WHERE` condition limiting a rollup to the region; pair it with `{ region }` in query_params. */
 export function regionCondition(code: string): string {
-  return filterByLevel[levelOf(code)]
+  return regionFilter(code).sql
 }
 
 /** Column holding the region's children: city → county_code, county → town_code, town → village_code. */
