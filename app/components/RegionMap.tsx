@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { geoPath } from 'd3-geo'
 import { centroidOf, countyBoundaries, fitProjection } from '../../geo/boundaries'
 import { formatValueText } from '../lib/format'
+import { placeMapLabels } from '../lib/mapLabels'
 import { palette } from '../lib/palette'
 import { useDesignScale } from './WallFrame'
 
@@ -48,6 +49,8 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
     return list.length ? [Math.min(...list), Math.max(...list)] : [0, 0]
   }, [rows])
 
+  // labels follow the wall's design scale (not the box), so they match the other panels' text
+  const u = useDesignScale()
   const drawn = useMemo(() => {
     if (!size || size.width < 10 || size.height < 10) return null
     const legendSpace = Math.min(60, size.height * 0.12)
@@ -55,24 +58,30 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
     const [tx, ty] = projection.translate()
     projection.translate([tx + size.width * 0.03, ty + 4])
     const path = geoPath(projection)
+    const counties = countyBoundaries.features.map((feature) => ({
+      code: feature.properties.code,
+      name: feature.properties.name,
+      d: path(feature) ?? '',
+      seat: projection(feature.properties.seat)!,
+      area: path.area(feature),
+    }))
     return {
-      counties: countyBoundaries.features.map((feature) => {
-        const seat = projection(feature.properties.seat)!
-        return { code: feature.properties.code, name: feature.properties.name, d: path(feature) ?? '', seat }
-      }),
+      counties,
+      labels: new Map(placeMapLabels(
+        counties.map((c) => ({ code: c.code, anchor: c.seat, width: 96 * u, height: 44 * u, area: c.area })),
+        size,
+      ).map((label) => [label.code, label])),
       project: (code: string) => {
         const c = centroidOf(code)
         return c ? projection(c) : null
       },
     }
-  }, [size])
-
-  // labels follow the wall's design scale (not the box), so they match the other panels' text
-  const u = useDesignScale()
+  }, [size, u])
   const fill = (code: string) => {
     const value = values.get(code)
     if (value === undefined) return '#10284d'
-    const t = max > min ? (value - min) / (max - min) : 1
+    // one value everywhere: all zero reads as nothing (darkest), anything else as the top
+    const t = max > min ? (value - min) / (max - min) : max > 0 ? 1 : 0
     return palette.ramp[Math.min(palette.ramp.length - 1, Math.floor(t * palette.ramp.length))]
   }
 
@@ -110,8 +119,17 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
               <title>{`${c.name} ${values.has(c.code) ? formatValueText(values.get(c.code)!, unit) : ''}`}</title>
             </path>
           ))}
+          {drawn.counties.map((c) => {
+            const label = drawn.labels.get(c.code)!
+            return label.moved ? (
+              <g key={c.code} pointerEvents="none" className="map-leader">
+                <line x1={c.seat[0]} y1={c.seat[1]} x2={label.at[0]} y2={label.at[1]} stroke="#7fd8ff" strokeWidth={1.2 * u} opacity={0.8} />
+                <circle cx={c.seat[0]} cy={c.seat[1]} r={3 * u} fill="#ffffff" />
+              </g>
+            ) : null
+          })}
           {drawn.counties.map((c) => (
-            <g key={c.code} transform={`translate(${c.seat[0]},${c.seat[1]})`} pointerEvents="none">
+            <g key={c.code} data-label={c.code} transform={`translate(${drawn.labels.get(c.code)!.at[0]},${drawn.labels.get(c.code)!.at[1]})`} pointerEvents="none">
               <text textAnchor="middle" y={-4 * u} fontSize={17 * u} fontWeight="bold" fill="#ffffff" stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
                 {c.name}
               </text>

@@ -4,7 +4,7 @@ import type { Panel } from '../../dashboards/types'
 import { chartOption } from './chartOptions'
 
 const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ...dashboards.overview.panels[0], kind, unit })
-type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] } }
+type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
 
 describe('chart options', () => {
   const amountsAndCounts = { kind: 'series' as const, categories: ['民政', '人社'], series: [{ name: '金额', values: [900, 300] }, { name: '人次', values: [3, 1] }] }
@@ -28,6 +28,8 @@ describe('chart options', () => {
     expect(pie.series[0].data).toEqual([{ name: '成功', value: 10, itemStyle: { color: '#3ee08f' } }])
     const plain = chartOption(panel('pie'), { kind: 'series', categories: ['民政', '人社'], series: [{ name: 'n', values: [3, 1] }] }, 1) as unknown as AnyOption
     expect(plain.series[0].data).toEqual([{ name: '民政', value: 3 }, { name: '人社', value: 1 }])
+    // shares live in the legend, where small slices stay readable
+    expect(plain.legend.formatter('人社')).toBe('人社  25.0%')
   })
 
   it('draws a population pyramid with men to the left', () => {

@@ -188,7 +188,12 @@ function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, 
     ...base(u),
     color: [...palette.series],
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
-    legend: { type: 'scroll', orient: 'vertical', right: 4 * u, top: 'middle', textStyle: { color: palette.text, fontSize: 13 * u }, itemWidth: 12 * u, itemHeight: 12 * u, itemGap: 8 * u, pageTextStyle: { color: palette.muted } },
+    // shares are read from the legend; the ring only labels slices wide enough to hold the text
+    legend: {
+      type: 'scroll', orient: 'vertical', right: 4 * u, top: 'middle', itemWidth: 12 * u, itemHeight: 12 * u, itemGap: 8 * u, pageTextStyle: { color: palette.muted },
+      formatter: (name: string) => `${name}  ${shareText(shown, name)}`,
+      textStyle: { color: palette.text, fontSize: 13 * u },
+    },
     series: [
       {
         id: 'pie',
@@ -197,13 +202,19 @@ function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, 
         radius: ['36%', '58%'],
         center: ['31%', '52%'],
         data: shown.map((item) => (palette.named[item.name] ? { ...item, itemStyle: { color: palette.named[item.name] } } : item)),
-        // slivers under 3% keep their colour but not a label that would overprint the next one
-        label: { show: true, position: 'inside', formatter: (p: { percent?: number }) => ((p.percent ?? 0) >= 3 ? `${(p.percent ?? 0).toFixed(1)}%` : ''), color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
+        // slices under 10% keep their colour but not a label that would spill over the ring
+        label: { show: true, position: 'inside', formatter: (p: { percent?: number }) => ((p.percent ?? 0) >= 10 ? `${(p.percent ?? 0).toFixed(0)}%` : ''), color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
         labelLine: { show: false },
         itemStyle: { borderColor: palette.panel, borderWidth: 2 * u },
       },
     ],
   }
+}
+
+function shareText(items: Array<{ name: string; value: number }>, name: string): string {
+  const total = items.reduce((sum, item) => sum + item.value, 0)
+  const item = items.find((i) => i.name === name)
+  return item && total > 0 ? `${((item.value / total) * 100).toFixed(1)}%` : ''
 }
 
 function treemapOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number): EChartsOption {
