@@ -5,7 +5,10 @@ const severityText: Record<string, string> = { critical: '重大', warn: '较大
 /** the ticker metric sends the Chinese label, flag events the key: both map to one style */
 const severityClass: Record<string, string> = { critical: 'critical', warn: 'warn', info: 'info', 重大: 'critical', 较大: 'warn', 一般: 'info' }
 
-type Row = { key: string; severity: string; time: string; cells: string[]; fresh: boolean }
+/** `amount` has its own column so a long village name is cut, never the money */
+type Row = { key: string; severity: string; time: string; cells: string[]; amount: string; fresh: boolean }
+
+const isAmountColumn = (c: { key: string; title: string }) => /amount|金额/i.test(c.key + c.title)
 
 /**
  * The scrolling list of newest flags: flags pushed live since the panel's last update come first
@@ -17,9 +20,11 @@ export function Ticker({ data, liveFlags, since }: { data: Extract<PanelData, { 
     const timeKey = data.columns.find((c) => /time|At$|date/i.test(c.key))?.key
     const time = timeKey ? formatShortDateTime(row[timeKey] as string) : ''
     const cells = data.columns
-      .filter((c) => c.key !== timeKey && c.key !== 'severity' && !/id$/i.test(c.key))
-      .map((c) => (typeof row[c.key] === 'number' && /amount|金额/i.test(c.key + c.title) ? formatValueText(row[c.key] as number, '元') : String(row[c.key] ?? '')))
-    return { key: `s${i}`, severity, time, cells, fresh: false }
+      .filter((c) => c.key !== timeKey && c.key !== 'severity' && !/id$/i.test(c.key) && !isAmountColumn(c))
+      .map((c) => String(row[c.key] ?? ''))
+    const amountKey = data.columns.find(isAmountColumn)?.key
+    const amount = amountKey && typeof row[amountKey] === 'number' ? formatValueText(row[amountKey] as number, '元') : ''
+    return { key: `s${i}`, severity, time, cells, amount, fresh: false }
   })
   const liveRows: Row[] = liveFlags
     .filter((f) => f.receivedAt > since)
@@ -27,7 +32,8 @@ export function Ticker({ data, liveFlags, since }: { data: Extract<PanelData, { 
       key: f.flagId,
       severity: f.severity,
       time: formatShortDateTime(f.detectedAt),
-      cells: [f.regionName, f.ruleName, f.subject, f.amount === null ? '' : formatValueText(f.amount, '元')],
+      cells: [f.ruleName, f.regionName, f.subject],
+      amount: f.amount === null ? '' : formatValueText(f.amount, '元'),
       fresh: true,
     }))
   const rows = [...liveRows, ...serverRows]
@@ -38,6 +44,7 @@ export function Ticker({ data, liveFlags, since }: { data: Extract<PanelData, { 
       <li key={`${copy}-${r.key}`} className={`ticker-row ${severityClass[r.severity] ?? ''}${r.fresh ? ' fresh' : ''}`} aria-hidden={copy > 0}>
         <span className="ticker-severity">{r.fresh ? '新' : severityText[r.severity] ?? (r.severity || '预警')}</span>
         <span className="ticker-text">{r.cells.filter(Boolean).join(' · ')}</span>
+        <span className="ticker-amount">{r.amount}</span>
         <span className="ticker-time">{r.time}</span>
       </li>
     ))
