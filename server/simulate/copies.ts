@@ -88,9 +88,11 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
       AND age('year', birth_date, toDate(pay_time)) BETWEEN 70 AND 78 AND ${pick('r06', 'R06')} LIMIT 1 BY id_number`, `'P11'`)
   await moved('R07', `concat(id_number, '|', nc)`, '公职人员领取救助类补贴', `SELECT * FROM ${table} WHERE ${clean}
       AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('公职人员', '财政供养人员')) AND ${pick('r07', 'R07')} LIMIT 1 BY id_number`, `'P09'`)
+  // adults on the 1st of the period, as R06 counts age: a relative turning 18 later that month
+  // would make the copy an R06 case too (seen once at full scale)
   await moved('R08', `concat(id_number, '|', nc)`, '村干部及亲属享受村评项目', `SELECT * FROM ${table} WHERE ${clean}
       AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
-      AND age('year', birth_date, toDate(pay_time)) >= 18 AND ${pick('r08', 'R08')} LIMIT 1 BY id_number`,
+      AND intDiv(toInt64(period) * 100 + 1 - toInt64(toYYYYMMDD(birth_date)), 10000) >= 18 AND ${pick('r08', 'R08')} LIMIT 1 BY id_number`,
     `'P41'`, `toDecimal64(1 + cityHash64({seed:UInt64}, 'r08q', detail_id) % 500 / 100, 2)`)
   await moved('R12', `concat(id_number, '|', nc)`, '有车有房有经营主体仍享受救助', `SELECT * FROM ${table} WHERE ${clean}
       AND id_number IN (SELECT id_number FROM ref_asset WHERE kind != '房产' OR count >= 2)
