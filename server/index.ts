@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const dev = process.argv.includes('--dev')
   const app = await startApp(config, { withPages: !process.argv.includes('--api-only'), dev, prepare: prepareDemo })
   const stopFeed = startDemoFeed(app)
-  console.log(`[ykt] wall on http://localhost:${config.PORT} (engine ${app.ctx.db.engine}, database ${app.ctx.db.database})`)
+  console.log(`[ykt] wall on http://localhost:${new URL(app.url).port} (engine ${app.ctx.db.engine}, database ${app.ctx.db.database})`)
   const stop = async (signal: string) => {
     console.log(`[ykt] ${signal}: shutting down`)
     stopFeed()

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -55,4 +55,42 @@ describe('a failing migration', () => {
     const recorded = await db.client.query({ query: "SELECT count() AS n FROM schema_migrations WHERE name = '999_broken'", format: 'JSONEachRow' })
     expect((await recorded.json<{ n: number | string }>()).map((row) => Number(row.n))).toEqual([0])
   })
+})
+
+/** `npm start` on an empty data directory, as a new user meets it (pages left out for speed). */
+describe('a first demo start', () => {
+  const dir = makeTempDir()
+  const child = spawn('npx', ['tsx', 'server/index.ts', '--api-only'], {
+    env: { ...process.env, DATA_DIR: dir, PORT: '0', DEMO_SEED: 'auto', DEMO_SCALE: '3000', DEMO_FEED: 'off', ADMIN_PASSWORD: '', DEMO_PASSWORD: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  afterAll(() => {
+    child.kill('SIGTERM')
+  })
+
+  it('seeds, prints the admin, the demo users and the wall, and reports chdb with rows', async () => {
+    const until = Date.now() + 100_000
+    while (!/wall on http:\/\/localhost:(\d+)/.test(output)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`server did not come up:\n${output.slice(-2000)}`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    const url = `http://127.0.0.1:${/wall on http:\/\/localhost:(\d+)/.exec(output)![1]}`
+    const health = await (await fetch(`${url}/api/health`)).json()
+    expect(health.engine).toBe('chdb')
+    expect(health.rows.payment_detail).toBeGreaterThan(0)
+
+    const admin = /first run: created user admin, one-time password: (\S+)/.exec(output)
+    expect(admin, 'the first admin and its one-time password are printed').not.toBeNull()
+    for (const name of ['leader', 'staff-zizhong', 'staff-town', 'supervisor']) expect(output).toContain(`demo user ${name} `)
+    expect(output).toMatch(/demo wall: http:\/\/localhost:\d+\/wall\?token=\S+/)
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: admin![1] }),
+    })
+    expect(login.status).toBe(200)
+  }, 120_000)
 })

@@ -42,6 +42,9 @@ export const DEMO_WALL_LABEL = 'demo-wall'
  * to the log) and, unless one is live, a display token for the demo wall printed as a ready URL.
  */
 export async function seedDemoUsers(ctx: Pick<AppContext, 'db' | 'log' | 'config'>, env: Env = process.env): Promise<void> {
+  // The administrator comes first: once demo users exist, the first-run check would see users and
+  // never create one (a demo start then had no admin at all).
+  await ensureFirstAdmin(ctx, env)
   const shared = env.DEMO_PASSWORD && env.DEMO_PASSWORD.length >= 10 ? env.DEMO_PASSWORD : undefined
   for (const user of demoUsers()) {
     if (await findUser(ctx.db, user.username)) continue
