@@ -1,14 +1,15 @@
 import type { Db } from '../db/client'
 import type { Logger } from '../context'
-import { banks } from '../catalogue'
+import { banks, projects } from '../catalogue'
 import { paymentRecord } from '../ingest/feeds/payments'
 
 /**
  * Live payments for the wall: batches drawn from existing beneficiaries (each repeats the person's
  * latest clean payment, now, for the current period), posted to the ingest API as
  * `{ batchId, records }`. Records use payment_detail's column names (all but batch_id, ingested_at,
- * age_years). About 1 % carry an anomaly the rules can flag live: a payment to someone with a death
- * record (R01), or the same payment twice (R02).
+ * age_years). One batch in 20 carries one anomaly the rules flag live: a payment to someone with a
+ * death record (R01), or, where the data has no deaths, the same payment twice (R02). The rest is
+ * clean: the rules find nothing in it (feed.test.ts).
  */
 export type PaymentRecord = Record<string, string | number | null | string[]>
 
@@ -27,11 +28,34 @@ export function shanghaiDateTime(ms: number): string {
   return new Date(ms + SHANGHAI_MS).toISOString().slice(0, 19).replace('T', ' ')
 }
 
+/**
+ * A clean live payment repeats a person's latest clean payment of a monthly project for the current
+ * period, and only where nothing in the data would flag it: the person is alive (R01), has not been
+ * paid that project this period already (R02: at 200 payments/s a random pick repeats people within
+ * minutes, and the demo wall once showed 30 new duplicates a second), and is still within the
+ * project's age band this month (R06: the latest payment may be years old). Rows the generator
+ * injected as anomalies (ground_truth) or paid to another holder (R10) are never repeated.
+ */
 const sourceQuery = `
   SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
-  WHERE id_number IN (SELECT id_number FROM beneficiary ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {size:UInt32})
+  WHERE id_number IN (
+      SELECT id_number FROM beneficiary
+      WHERE id_number NOT IN (SELECT id_number FROM ref_death)
+      ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {sample:UInt32})
+    AND project_code IN {monthly:Array(String)}
     AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due AND voucher_id != ''
-  ORDER BY pay_time DESC LIMIT 1 BY id_number`
+    AND holder_id_number = id_number AND detail_id NOT IN (SELECT detail_id FROM ground_truth)
+    AND (id_number, project_code) NOT IN (SELECT id_number, project_code FROM payment_detail WHERE period = {period:UInt32})
+    AND intDiv(toInt64({period:UInt32}) * 100 + 1 - toInt64(toYYYYMMDD(birth_date)), 10000)
+        BETWEEN {ageMin:Map(String, UInt8)}[project_code] AND {ageMax:Map(String, UInt8)}[project_code]
+  ORDER BY pay_time DESC LIMIT 1 BY id_number
+  LIMIT {size:UInt32}`
+
+const catalogueFacts = {
+  monthly: projects.filter((p) => p.frequency === 'monthly').map((p) => p.code),
+  ageMin: Object.fromEntries(projects.map((p) => [p.code, p.ageMin])),
+  ageMax: Object.fromEntries(projects.map((p) => [p.code, p.ageMax])),
+}
 
 const deceasedQuery = `
   SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
@@ -52,7 +76,9 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   const batchId = `SIM-${day}-${String(options.seq).padStart(7, '0')}`
   // About one anomaly every 20 batches (a wall flooded with flags teaches staff to ignore them).
   const anomalies = options.seq % 20 === 0 ? 1 : 0
-  const clean = await rows(db, sourceQuery, { seq: options.seq, size: Math.max(1, options.size - anomalies) })
+  // Three people drawn per payment wanted: some have no monthly project or are paid already.
+  const size = Math.max(1, options.size - anomalies)
+  const clean = await rows(db, sourceQuery, { ...catalogueFacts, period, seq: options.seq, size, sample: size * 3 })
   const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
   const duplicates = clean.slice(0, anomalies - deceased.length)
   const sources = [...clean, ...deceased, ...duplicates].slice(0, options.size)
@@ -129,6 +155,7 @@ export function startSimulatedFeed({ db, url, token, ratePerSec, log }: FeedOpti
   let seq = Math.floor(Date.now() / 1000) % 1_000_000
   let busy = false
   let failing = false
+  let drained = false
   const post = async (feed: string, body: { batchId: string; records: PaymentRecord[] }) => {
     const response = await fetch(`${url}/api/ingest/${feed}`, {
       method: 'POST',
@@ -142,6 +169,13 @@ export function startSimulatedFeed({ db, url, token, ratePerSec, log }: FeedOpti
     busy = true
     makePaymentBatch(db, { size: Math.max(1, Math.round(ratePerSec)), seq: seq++ })
       .then(async (batch) => {
+        // Everyone due this month has been paid: nothing to send until the month turns.
+        if (batch.records.length === 0) {
+          if (!drained) log.info("simulated feed: this month's payroll is fully paid; the feed resumes next month")
+          drained = true
+          return
+        }
+        drained = false
         // The chain first (plan, then voucher), then the payments that draw on it.
         await post('plans', { batchId: batch.batchId, records: batch.plans })
         await post('vouchers', { batchId: batch.batchId, records: batch.vouchers })
