@@ -17,7 +17,7 @@ const envSchema = z.object({
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   DEMO_SCALE: z.string().default('demo'),
   DEMO_FEED: z.enum(['on', 'off']).default('on'),
-  DEMO_FEED_RATE: z.coerce.number().min(0).max(100000).default(200),
+  DEMO_FEED_RATE: z.coerce.number().min(0).max(100000).default(10),
   TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   NODE_ENV: z.string().default('development'),
 })

@@ -13,8 +13,8 @@ import { chainParams, indicatorDoc } from './sqlCommon'
  */
 export const chainRates = { R16: 0.003, R20: 0.002, R19: 0.01 }
 
-export async function insertChain(db: Db, plan: Plan): Promise<void> {
-  const params = { seed: plan.seed, ...projectParams(), ...chainParams(), ...chainRates, idleDays: ruleThresholds.idleVoucherDays }
+export async function insertChain(db: Db, plan: Plan, now = Date.now()): Promise<void> {
+  const params = { seed: plan.seed, ...projectParams(), ...chainParams(), ...chainRates, idleDays: ruleThresholds.idleVoucherDays, ...openYear(plan, now) }
   const run = (query: string) => db.client.command({ query, query_params: params })
   await run('DROP TABLE IF EXISTS sim_voucher')
   await run(`CREATE TABLE sim_voucher ENGINE = MergeTree ORDER BY voucher_id AS
@@ -40,7 +40,8 @@ export async function insertChain(db: Db, plan: Plan): Promise<void> {
 
   await run(`INSERT INTO budget_indicator (indicator_id, doc_no, fiscal_year, county_code, dept, project_code, fund_level, amount, allocated_date, issued_date, batch_id)
     SELECT indicator_id, ${indicatorDoc('county_code', 'j', 'year')}, year, county_code, any(dept), project_code, {pFund:Array(String)}[j],
-           toDecimal64(ceil(toFloat64(sum(amount)) * if(h < {R19:Float64} * 1e6, 1 / (0.25 + (h % 1000) / 6667), 1.01 + (h % 1000) / 25000)), 2),
+           toDecimal64(ceil(toFloat64(sum(amount)) * if(year = {openYear:UInt16}, 12 / {openMonths:UInt8}, 1)
+                            * if(h < {R19:Float64} * 1e6, 1 / (0.25 + (h % 1000) / 6667), 1.01 + (h % 1000) / 25000)), 2),
            makeDate(year - 1, 12, 1) + h % 15, makeDate(year - 1, 12, 1) + h % 15 + 3 + h % 7, 'SEED-CHAIN'
     FROM (SELECT *, toUInt16(intDiv(month, 100)) AS year, indexOf({pCode:Array(String)}, project_code) AS j,
                  cityHash64({seed:UInt64}, 'ind', indicator_id) % 1000000 AS h FROM spending_plan WHERE batch_id = 'SEED-CHAIN')
@@ -49,4 +50,18 @@ export async function insertChain(db: Db, plan: Plan): Promise<void> {
     SELECT DISTINCT 'R19', indicator_id, '', '预算执行低于序时进度' FROM spending_plan
     WHERE batch_id = 'SEED-CHAIN' AND cityHash64({seed:UInt64}, 'ind', indicator_id) % 1000000 < {R19:Float64} * 1e6`)
   await run('DROP TABLE sim_voucher')
+}
+
+/**
+ * A history that ends in the middle of the real current year (the demo: up to last month, with the
+ * live feed paying this month) has that year's indicators for the whole year, not just for the
+ * months seeded: built from the seeded plans alone they were spent to 97–100 % by November and the
+ * feed's December pushed execution past 100 %. A year already over keeps indicators sized to its
+ * plans, as the back-test's truth expects.
+ */
+function openYear(plan: Plan, now: number): { openYear: number; openMonths: number } {
+  const shanghaiYear = new Date(now + 8 * 3600 * 1000).getUTCFullYear()
+  const lastYear = Math.floor(plan.lastPeriod / 100)
+  const months = plan.lastPeriod % 100
+  return lastYear === shanghaiYear && months < 12 ? { openYear: lastYear, openMonths: months } : { openYear: 0, openMonths: 12 }
 }

@@ -7,6 +7,7 @@ import { previousShanghaiPeriod } from '../demo'
 import { rules } from '../rules/catalog/index'
 import { findCases } from '../rules/evaluate'
 import { shanghaiToday } from '../rules/params'
+import { runMetric } from '../metrics/registry'
 
 /** The demo's live feed through the real ingest endpoint: payments land with a chain that adds up. */
 describe('simulated feed', () => {
@@ -33,6 +34,18 @@ describe('simulated feed', () => {
 
   it('seeds a history that ends by today, so the wall never shows a future data time', async () => {
     expect(await scalar('SELECT count() FROM payment_detail WHERE pay_time > now()')).toBe(0)
+  })
+
+  it('gives the year in progress a whole year of budget: execution at most 序时进度', async () => {
+    const seededYear = Math.floor(previousShanghaiPeriod() / 100)
+    if (seededYear !== Number(shanghaiToday().slice(0, 4))) return // in January the seeded year is over
+    const execution = await runMetric(app.ctx.db, 'budget.executionRate', { region: '511000' })
+    if (execution.kind !== 'value') throw new Error(execution.kind)
+    // history ends last month: no more than the elapsed share of the year can be spent (months
+    // and days differ by a point or two), and not so little that R19 would flag the whole city
+    // (a budget sized to the seeded months alone read 97 % against 92 % elapsed on 1 December)
+    expect(execution.value).toBeLessThanOrEqual(execution.compare!.value + 3)
+    expect(execution.value).toBeGreaterThan(execution.compare!.value - 20)
   })
 
   it('posts plans, vouchers and payments that add up, every second', async () => {

@@ -76,13 +76,14 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   const batchId = `SIM-${day}-${String(options.seq).padStart(7, '0')}`
   // About one anomaly every 20 batches (a wall flooded with flags teaches staff to ignore them).
   const anomalies = options.seq % 20 === 0 ? 1 : 0
-  // Three people drawn per payment wanted: some have no monthly project or are paid already.
+  // Eight people drawn per payment wanted: many have no monthly project (a third qualified in a
+  // sample of the demo city), and more are paid already as the month goes on.
   const size = Math.max(1, options.size - anomalies)
-  const clean = await rows(db, sourceQuery, { ...catalogueFacts, period, seq: options.seq, size, sample: size * 3 })
+  // A few spare rows: some seeded people carry bad base data (see `sendable` below).
+  const clean = await rows(db, sourceQuery, { ...catalogueFacts, period, seq: options.seq, size: size + 5, sample: size * 8 })
   const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
   const duplicates = clean.slice(0, anomalies - deceased.length)
-  const sources = [...clean, ...deceased, ...duplicates].slice(0, options.size)
-  const records = sources.map((source, i) => {
+  const live = (source: PaymentRecord, i: number): PaymentRecord => {
     const payTime = shanghaiDateTime(now - ((options.seq * 7919 + i * 104729) % 60_000))
     const county = String(source.county_code)
     const code = String(source.project_code)
@@ -98,13 +99,16 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
       voucher_id: chainIds(batchId, county, code, String(source.bank)).voucher,
       prereview_hits: [],
     }
-  })
+  }
   // The seeded population deliberately holds bad base data (R24: wrong checksums, impossible birth
   // dates) for the rules to find; a paying bank's pre-review would not send such a record, and the
   // ingest endpoint refuses a whole batch for one. The feed leaves them out.
-  const sendable = records.filter((record) => paymentRecord.safeParse(record).success)
-  const { plans, vouchers } = chainFor(batchId, sendable, stamp.slice(0, 10), period)
-  return { batchId, records: sendable, plans, vouchers }
+  const sendable = (record: PaymentRecord) => paymentRecord.safeParse(record).success
+  const cleanRecords = clean.map(live).filter(sendable).slice(0, size)
+  const planted = [...deceased, ...duplicates].map((source, i) => live(source, clean.length + i)).filter(sendable)
+  const records = [...cleanRecords, ...planted]
+  const { plans, vouchers } = chainFor(batchId, records, stamp.slice(0, 10), period)
+  return { batchId, records, plans, vouchers }
 }
 
 /**
