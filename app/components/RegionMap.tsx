@@ -119,6 +119,21 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
               <title>{`${c.name} ${values.has(c.code) ? formatValueText(values.get(c.code)!, unit) : ''}`}</title>
             </path>
           ))}
+          {/* under the labels, so a burst of flags never hides a county's name and value */}
+          {shownMarkers(markers).map((m, i) => {
+            const at = drawn.project(m.regionCode)
+            if (!at) return null
+            // spread markers of one county around its centre so several flags stay visible
+            const angle = (hash(m.id) % 360) * (Math.PI / 180)
+            const spread = (10 + (i % 4) * 8) * u
+            const color = m.severity === 'critical' ? palette.critical : m.severity === 'warn' ? palette.warn : palette.accent
+            return (
+              <g key={m.id} transform={`translate(${at[0] + Math.cos(angle) * spread},${at[1] + Math.sin(angle) * spread})`} className="map-marker" data-severity={m.severity}>
+                <circle r={7 * u} fill={color} className="pulse" />
+                <circle r={5 * u} fill={color} stroke="#fff" strokeWidth={1.2 * u} />
+              </g>
+            )
+          })}
           {drawn.counties.map((c) => {
             const label = drawn.labels.get(c.code)!
             return label.moved ? (
@@ -140,20 +155,6 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
               )}
             </g>
           ))}
-          {markers.map((m, i) => {
-            const at = drawn.project(m.regionCode)
-            if (!at) return null
-            // spread markers of one county around its centre so several flags stay visible
-            const angle = (hash(m.id) % 360) * (Math.PI / 180)
-            const spread = (10 + (i % 4) * 8) * u
-            const color = m.severity === 'critical' ? palette.critical : m.severity === 'warn' ? palette.warn : palette.accent
-            return (
-              <g key={m.id} transform={`translate(${at[0] + Math.cos(angle) * spread},${at[1] + Math.sin(angle) * spread})`} className="map-marker" data-severity={m.severity}>
-                <circle r={7 * u} fill={color} className="pulse" />
-                <circle r={5 * u} fill={color} stroke="#fff" strokeWidth={1.2 * u} />
-              </g>
-            )
-          })}
           {rows.length > 0 && (
             <g transform={`translate(${14 * u},${size.height - 30 * u})`} className="map-legend">
               <rect width={180 * u} height={10 * u} fill="url(#map-legend)" rx={2 * u} />
@@ -165,6 +166,20 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
       )}
     </div>
   )
+}
+
+/** The newest few per county: a burst of flags reads as a cluster, not a blanket over the map. */
+const MARKERS_PER_COUNTY = 6
+
+function shownMarkers(markers: MapMarker[]): MapMarker[] {
+  const perCounty = new Map<string, number>()
+  // markers arrive newest first
+  return markers.filter((m) => {
+    const county = m.regionCode.slice(0, 6)
+    const n = perCounty.get(county) ?? 0
+    perCounty.set(county, n + 1)
+    return n < MARKERS_PER_COUNTY
+  })
 }
 
 function hash(text: string): number {
