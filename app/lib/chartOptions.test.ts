@@ -32,6 +32,15 @@ describe('chart options', () => {
     expect(plain.legend.formatter('人社')).toBe('人社  25.0%')
   })
 
+  it('keeps the 12 biggest rows of a grouped horizontal ranking, in their order', () => {
+    const names = Array.from({ length: 20 }, (_, i) => `规则${i}`)
+    const rules = { kind: 'series' as const, categories: names, series: [{ name: '未处置', values: names.map((_, i) => (i * 7) % 20) }, { name: '累计', values: names.map(() => 30) }] }
+    const option = chartOption(panel('hbar', '条'), rules, 1) as unknown as AnyOption
+    expect(option.yAxis.data).toHaveLength(12)
+    expect(option.yAxis.data).toContain('规则17') // (17 × 7) % 20 = 19, the largest
+    expect(option.yAxis.data).not.toContain('规则0')
+  })
+
   it('draws a population pyramid with men to the left', () => {
     const ages = { kind: 'series' as const, categories: ['60-69岁'], series: [{ name: '男', values: [4] }, { name: '女', values: [6] }] }
     const option = chartOption(panel('hbar', '人次'), ages, 1) as unknown as AnyOption

@@ -17,6 +17,10 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
       const shown = panel.kind === 'line' ? data : sameUnitSeries(data, panel.unit)
       if (panel.kind === 'hbar' && shown.series.length === 1)
         return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows)
+      // grouped horizontal bars are a ranking too: the top rows that a wall panel can print
+      // (12: two bars a row need more height than one; 23 rules printed every other name)
+      const groupedRows = Math.min(maxRows, 12)
+      if (panel.kind === 'hbar' && shown.categories.length > groupedRows) return cartesianOption(panel, topRows(shown, groupedRows), u)
       return cartesianOption(panel, shown, u)
     }
     case 'regions': {
@@ -71,6 +75,14 @@ function sameUnitSeries(data: Extract<PanelData, { kind: 'series' }>, unit?: str
   return mixed ? { ...data, series: [first] } : data
 }
 
+/** The `n` categories with the largest first series, in their original order. */
+function topRows(data: Extract<PanelData, { kind: 'series' }>, n: number): Extract<PanelData, { kind: 'series' }> {
+  const first = data.series[0]?.values ?? []
+  const keep = new Set(data.categories.map((_, i) => i).sort((a, b) => (first[b] ?? 0) - (first[a] ?? 0)).slice(0, n))
+  const pick = <T,>(list: T[]) => list.filter((_, i) => keep.has(i))
+  return { ...data, categories: pick(data.categories), series: data.series.map((s) => ({ ...s, values: pick(s.values) })) }
+}
+
 function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
   const horizontal = panel.kind === 'hbar'
   const [first, ...rest] = data.series
@@ -79,7 +91,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   const categoryAxis = {
     type: 'category' as const,
     data: data.categories.map(categoryLabel),
-    axisLabel: { ...axisLabel(u), hideOverlap: true },
+    // names (departments, approval nodes) are all shown, up to what fits a wall panel; long runs
+    // such as 24 months thin themselves out
+    axisLabel: { ...axisLabel(u), hideOverlap: true, ...(data.categories.length <= 16 ? { interval: 0 } : {}) },
     axisLine: { lineStyle: { color: palette.axis } },
     axisTick: { show: false },
     inverse: horizontal,
