@@ -34,11 +34,15 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     WHERE d.status = '成功' AND if(d.project_code IN (SELECT code FROM sim_proj WHERE freq = 'monthly'),
                                    d.period > toYYYYMM(x.death_date), toDate(d.pay_time) > x.death_date + {grace:UInt16})`)
 
-  // R17: applications stuck at a node long past its SLA (no payment behind them).
+  // R17: applications stuck at a node past its SLA (no payment behind them). The last node was
+  // reached 13–42 days before the history ends: longer than any SLA (≤ 10 days), with room for a
+  // history whose newest payment is a day or two before its end, so each is a case whenever it is
+  // judged. Judged soon after the end, some are still reminders (≤ 2× SLA) beside the
+  // escalations, as on a real wall (60–260 days made every one an escalation).
   await run(`INSERT INTO workflow_event (application_id, node, at, project_code, county_code, town_code, village_code, id_number, actor, batch_id)
     SELECT concat('SQ', county, 'S', toString(pid)), ['户报', '村评', '镇审', '县定'][k], at, 'P02', county, town, village, id_number, '经办', 'SEED-WORKFLOW'
     FROM (SELECT *, cityHash64({seed:UInt64}, 'r17', pid) AS h, 1 + h % 4 AS reached,
-                 addSeconds(toDateTime(subtractDays({endDate:Date}, 60 + intDiv(h, 10) % 200), 'Asia/Shanghai'), 32400) AS t0
+                 addSeconds(toDateTime(subtractDays({endDate:Date}, 13 + intDiv(h, 10) % 30 + 2 * (reached - 1)), 'Asia/Shanghai'), 32400) AS t0
           FROM sim_person WHERE h % 1000000 < {R17:Float64} * 1e6)
     ARRAY JOIN arrayMap(i -> i + 1, range(reached)) AS k, arrayMap(i -> t0 + i * 2 * 86400, range(reached)) AS at`)
   await run(`${truth} SELECT 'R17', concat(application_id, '|', ['村评', '镇审', '县定', '市管'][max(toUInt8(node))]), '', '审批超时未办结'
