@@ -1,8 +1,6 @@
 import net from 'node:net'
 import { startApp, type RunningApp } from '../../server/app'
 import { loadConfig } from '../../server/config'
-import { Router } from '../../server/http/router'
-import { registerIngestRoutes } from '../../server/ingest'
 import { dashboards } from '../../dashboards'
 import type { LiveHub } from '../../server/live'
 import { attachHub, tokenAuth } from '../../server/live/test/helpers'
@@ -18,7 +16,7 @@ export interface BenchApp {
   close(): Promise<void>
 }
 
-/** The real app on `dataDir` with the ingest routes and the live hub, as the lead wires them. */
+/** The real app on `dataDir` (ingest routes included) and a live hub of the bench's own. */
 export async function startBenchApp(dataDir: string, tickMs: number): Promise<BenchApp> {
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -31,8 +29,6 @@ export async function startBenchApp(dataDir: string, tickMs: number): Promise<Be
   })
   const auth = tokenAuth({ [BENCH_TOKEN]: { id: 'bench', name: 'bench', role: 'leader', scope: '511000' } })
   const app = await startApp(config, { auth, rules: false, log: { info() {}, warn() {}, error: (m) => console.error(m) } })
-  const probe = await fetch(`${app.url}/api/ingest/payments`, { method: 'POST' })
-  if (probe.status === 404) mountIngestRoutes(app)
   const { hub, url: hubUrl } = await attachHub(app.ctx, Object.values(dashboards))
   return {
     app,
@@ -43,19 +39,6 @@ export async function startBenchApp(dataDir: string, tickMs: number): Promise<Be
       await app.close()
     },
   }
-}
-
-/** Until server/app.ts registers the ingest routes, put them in front of the app's handler. */
-function mountIngestRoutes(app: RunningApp): void {
-  const router = new Router()
-  registerIngestRoutes(router)
-  const handlers = app.server.listeners('request') as Array<(...args: unknown[]) => void>
-  app.server.removeAllListeners('request')
-  app.server.on('request', (req, res) => {
-    void router.handle(req, res, app.ctx).then((handled) => {
-      if (!handled) for (const handler of handlers) handler.call(app.server, req, res)
-    })
-  })
 }
 
 async function freePort(): Promise<number> {
