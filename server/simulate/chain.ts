@@ -8,7 +8,8 @@ import { chainParams, indicatorDoc } from './sqlCommon'
  * The budget chain, built upwards from the payments so that it balances: a voucher per (county,
  * project, pay day, bank) holds exactly its details' paid sum; a plan per (county, project, month)
  * is its vouchers' sum rounded up; an indicator per (county, project, year) covers its plans with
- * 1–5 % to spare, issued in the December before. Injected: R16 vouchers paid to the bank days before
+ * 1–5 % to spare (a year still in progress: its whole year, see openYear), issued in the December
+ * before. Injected: R16 vouchers paid to the bank days before
  * the cards were credited, R20 vouchers that disagree with their details, R19 indicators paid ≤ 40 %.
  */
 export const chainRates = { R16: 0.003, R20: 0.002, R19: 0.01 }

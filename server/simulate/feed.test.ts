@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type RunningApp } from '../app'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { seedDatabase } from './seed'
-import { startSimulatedFeed } from './feed'
+import { makePaymentBatch, startSimulatedFeed } from './feed'
 import { previousShanghaiPeriod } from '../demo'
 import { rules } from '../rules/catalog/index'
 import { findCases } from '../rules/evaluate'
@@ -78,5 +78,21 @@ describe('simulated feed', () => {
     // without a withdrawal
     expect(Object.keys(live).filter((id) => !['R01', 'R02', 'R21'].includes(id)), JSON.stringify(live)).toEqual([])
     expect((live.R01 ?? 0) + (live.R02 ?? 0)).toBeLessThanOrEqual(planted)
+  }, 60_000)
+
+  it("pays the month's payroll once, then rests and says so", async () => {
+    const infos: string[] = []
+    const feed = startSimulatedFeed({ db: app.ctx.db, url: app.url, token: app.ctx.config.INGEST_TOKEN, ratePerSec: 300, log: { info: (m) => infos.push(m), warn: (m) => infos.push(m), error: (m) => infos.push(m) } })
+    const deadline = Date.now() + 45_000
+    while (Date.now() < deadline && !infos.some((m) => m.includes('fully paid'))) await new Promise((r) => setTimeout(r, 500))
+    feed.stop()
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(infos.filter((m) => m.includes('fully paid'))).toHaveLength(1)
+    // nobody was paid a project twice in the period, but for the planted duplicates (none here:
+    // the city has deaths, so the planted case is R01)
+    expect(await scalar(`SELECT count() FROM (SELECT id_number, project_code FROM payment_detail
+      WHERE startsWith(batch_id, 'SIM-') GROUP BY id_number, project_code, period HAVING count() > 1)`)).toBe(0)
+    // a batch in a planted-anomaly slot (seq % 20 = 0) now holds nothing at all
+    expect((await makePaymentBatch(app.ctx.db, { size: 10, seq: 1000 })).records).toEqual([])
   }, 60_000)
 })

@@ -76,10 +76,10 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   const batchId = `SIM-${day}-${String(options.seq).padStart(7, '0')}`
   // About one anomaly every 20 batches (a wall flooded with flags teaches staff to ignore them).
   const anomalies = options.seq % 20 === 0 ? 1 : 0
-  // Eight people drawn per payment wanted: many have no monthly project (a third qualified in a
-  // sample of the demo city), and more are paid already as the month goes on.
   const size = Math.max(1, options.size - anomalies)
-  // A few spare rows: some seeded people carry bad base data (see `sendable` below).
+  // Eight people drawn per payment wanted: many have no monthly project (a third qualified in a
+  // sample of the demo city), and more are paid already as the month goes on. Five spare rows:
+  // some seeded people carry bad base data (see `sendable` below).
   const clean = await rows(db, sourceQuery, { ...catalogueFacts, period, seq: options.seq, size: size + 5, sample: size * 8 })
   const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
   const duplicates = clean.slice(0, anomalies - deceased.length)
@@ -106,7 +106,8 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   const sendable = (record: PaymentRecord) => paymentRecord.safeParse(record).success
   const cleanRecords = clean.map(live).filter(sendable).slice(0, size)
   const planted = [...deceased, ...duplicates].map((source, i) => live(source, clean.length + i)).filter(sendable)
-  const records = [...cleanRecords, ...planted]
+  // once the month's payroll is paid, nothing is sent, planted anomalies included
+  const records = cleanRecords.length ? [...cleanRecords, ...planted] : []
   const { plans, vouchers } = chainFor(batchId, records, stamp.slice(0, 10), period)
   return { batchId, records, plans, vouchers }
 }
