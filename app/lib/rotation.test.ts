@@ -23,6 +23,21 @@ describe('rotation', () => {
   })
 })
 
+describe('rotation under a stream of critical flags', () => {
+  it('neither extends a detour nor starts the next one before the playlist had its turn', () => {
+    const plan = parseRotation('overview,budget', undefined)
+    let state = jumpToFlag({ index: 0, detour: null }, '511025', 0, 30)
+    // a flag of another county during the detour: same end, newest county
+    state = jumpToFlag(state, '511083', 20_000, 30)
+    expect(state.detour).toEqual({ theme: 'alerts', region: '511083', until: 30_000 })
+    state = advance(plan, state, 30_000)
+    expect(currentView(plan, state, '511000')).toEqual({ theme: 'overview', region: '511000' })
+    // the next critical flag 20 s later waits for the quiet period (one dwell)
+    expect(jumpToFlag(state, '511025', 50_000, 30)).toBe(state)
+    expect(currentView(plan, jumpToFlag(state, '511025', 61_000, 30), '511000')).toEqual({ theme: 'alerts', region: '511025' })
+  })
+})
+
 describe('room state', () => {
   const snapshot = { ok: true as const, room: 'overview:511000', seq: 4, asOf: null, computedAt: '2024-10-22T06:00:00Z', panels: { a: { kind: 'value' as const, value: 1 }, b: { kind: 'value' as const, value: 2 } } }
   it('applies the next update and keeps unchanged panels', () => {

@@ -25,6 +25,8 @@ export interface RotationState {
   index: number
   /** a detour in progress: show this theme for this region until `until` (ms epoch) */
   detour: { theme: ThemeId; region: string; until: number } | null
+  /** when the last detour ended (ms epoch): the playlist gets its turn before the next one */
+  detourEndedAt?: number
 }
 
 /** What is on screen now. */
@@ -35,11 +37,19 @@ export function currentView(plan: RotationPlan, state: RotationState, cityCode: 
 
 /** Advance when the dwell elapsed; a finished detour resumes the playlist where it left off. */
 export function advance(plan: RotationPlan, state: RotationState, now: number): RotationState {
-  if (state.detour) return now >= state.detour.until ? { index: state.index, detour: null } : state
-  return { index: (state.index + 1) % plan.themes.length, detour: null }
+  if (state.detour) return now >= state.detour.until ? { index: state.index, detour: null, detourEndedAt: now } : state
+  return { index: (state.index + 1) % plan.themes.length, detour: null, detourEndedAt: state.detourEndedAt }
 }
 
-/** A critical flag sends the screen to 监管预警 for the flag's region for one dwell. */
-export function jumpToFlag(state: RotationState, region: string, now: number, dwellSec: number): RotationState {
-  return { index: state.index, detour: { theme: 'alerts', region, until: now + dwellSec * 1000 } }
+/**
+ * A critical flag sends the screen to 监管预警 for the flag's region for one dwell. Flags keep
+ * coming (the demo feed plants one every 20 s), so a wall must not be held on 监管预警: a flag
+ * during a detour moves it to the newest flag's region without extending it, and after a detour
+ * the playlist runs for `quietSec` before the next one. Flags in between still reach the ticker
+ * and the map.
+ */
+export function jumpToFlag(state: RotationState, region: string, now: number, dwellSec: number, quietSec = dwellSec): RotationState {
+  if (state.detour && now < state.detour.until) return { ...state, detour: { ...state.detour, region } }
+  if (state.detourEndedAt !== undefined && now - state.detourEndedAt < quietSec * 1000) return state
+  return { index: state.index, detour: { theme: 'alerts', region, until: now + dwellSec * 1000 }, detourEndedAt: state.detourEndedAt }
 }
