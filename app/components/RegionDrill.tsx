@@ -38,6 +38,8 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
   const ranked = useMemo(() => (childRows ? chartOption(rankedPanel, childRows, 1, 200) : null), [childRows, rankedPanel])
   const height = Math.max(420, rows.length * 30 + 40)
 
+  // a refused room (another county's data) never arrives: say so in every panel, not "waiting"
+  const pending = live.connection === 'refused' ? '无权查看' : '等待数据…'
   return (
     <div className="page drill" data-region={code} data-level={region.level} data-connection={live.connection}>
       <div className="page-head">
@@ -60,7 +62,7 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
             return (
               <section key={panel.id} className="panel kind-kpi" style={{ gridColumn: `${i * 8 + 1} / span 8` }} data-state={data ? 'ready' : 'waiting'}>
                 <header className="panel-title"><span>{panel.title}</span></header>
-                <div className="panel-body">{data?.kind === 'value' ? <KpiValue panel={panel} data={data} /> : <div className="empty">等待数据…</div>}</div>
+                <div className="panel-body">{data?.kind === 'value' ? <KpiValue panel={panel} data={data} /> : <div className="empty">{pending}</div>}</div>
               </section>
             )
           })}
@@ -82,7 +84,7 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
           <section className="panel" data-panel="drill-children" data-state={childRows ? 'ready' : 'waiting'} style={{ height }}>
             <header className="panel-title"><span>各{childWord}发放金额（点击下钻）</span></header>
             <div className="panel-body">
-              {ranked && rows.length ? <EChart option={ranked} onClick={(p) => pickCode(p.data, open)} /> : <div className="empty">{childRows ? '暂无数据' : '等待数据…'}</div>}
+              {ranked && rows.length ? <EChart option={ranked} onClick={(p) => pickCode(p.data, open)} /> : <div className="empty">{childRows ? '暂无数据' : pending}</div>}
             </div>
           </section>
           <ChildList rows={rows} open={open} />
