@@ -35,9 +35,21 @@ const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 &
 
 const inside = (box: Box, width: number, height: number) => box.x0 >= 0 && box.y0 >= 0 && box.x1 <= width && box.y1 <= height
 
-// Eight directions, tried at growing distances; left and below first because the city's
-// crowded pair sits east of the map's middle, where the west and south have room.
-const DIRECTIONS: Array<[number, number]> = [[-1, 0.6], [-1, 0], [0, 1], [-1, -0.6], [1, 0.6], [1, 0], [0, -1], [1, -0.6]]
+// Sixteen directions on growing ellipses around the anchor, nearest first, so a moved label stays
+// as close to its region as the others allow (the first version, with eight directions at whole
+// label widths, put 市中区 across 东兴区 on the wrong side). Down-left first: the city's crowded
+// pair sits east of the map's middle, where the south-west has room.
+const ANGLES = Array.from({ length: 16 }, (_, i) => Math.PI * (0.75 + (i % 2 ? -1 : 1) * Math.ceil(i / 2) / 8))
+
+function candidates(label: LabelRequest): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  for (let ring = 1; ring <= 14; ring++) {
+    const ry = ring * label.height * 0.4
+    const rx = ry * (label.width / label.height)
+    for (const angle of ANGLES) out.push([label.anchor[0] + Math.cos(angle) * rx, label.anchor[1] + Math.sin(angle) * ry])
+  }
+  return out
+}
 
 export function placeMapLabels(requests: LabelRequest[], bounds: { width: number; height: number }): PlacedLabel[] {
   const placed: Array<PlacedLabel & { box: Box }> = []
@@ -49,18 +61,12 @@ export function placeMapLabels(requests: LabelRequest[], bounds: { width: number
     }
     let at: [number, number] = label.anchor
     let box = free(at)
-    for (let step = 1; !box && step <= 6; step++) {
-      for (const [dx, dy] of DIRECTIONS) {
-        const candidate: [number, number] = [
-          label.anchor[0] + dx * (label.width * 0.5 + 12) * step,
-          label.anchor[1] + dy * (label.height * 0.6 + 6) * step,
-        ]
-        const candidateBox = free(candidate)
-        if (candidateBox && inside(candidateBox, bounds.width, bounds.height)) {
-          at = candidate
-          box = candidateBox
-          break
-        }
+    for (const candidate of box ? [] : candidates(label)) {
+      const candidateBox = free(candidate)
+      if (candidateBox && inside(candidateBox, bounds.width, bounds.height)) {
+        at = candidate
+        box = candidateBox
+        break
       }
     }
     // no free place at all (a tiny map): keep the anchor rather than drop the label
