@@ -6,6 +6,21 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['chdb', '@clickhouse/client'],
   reactStrictMode: true,
   poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          // pages may be framed by our own /wall/tiles only, never by another site
+          { key: 'X-Frame-Options', value: 'SAMEORIGIN' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'self'" },
+          // wall addresses carry a display token in the query: never hand it on as a referrer
+          { key: 'Referrer-Policy', value: 'no-referrer' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+        ],
+      },
+    ]
+  },
 }
 
 export default nextConfig

@@ -115,6 +115,30 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
     await led.page.close()
   }, 60_000)
 
+  it('fills a strip with side-by-side walls on different themes (/wall/tiles)', async () => {
+    const { page, errors } = await open('/wall/tiles?kiosk&dwell=60', 5760, 1080)
+    await page.waitForSelector('iframe[data-tile="3"]', { state: 'attached' })
+    expect(await page.locator('iframe[data-tile]').count()).toBe(3)
+    const themes: string[] = []
+    for (const tile of [1, 2, 3]) {
+      const frame = page.frameLocator(`iframe[data-tile="${tile}"]`)
+      const root = frame.locator('.wall-root')
+      await root.waitFor({ state: 'attached', timeout: 20_000 })
+      themes.push((await root.getAttribute('data-theme'))!)
+      // each tile is a whole 1920×1080 wall at the design's proportions
+      expect(await frame.locator('.wall-canvas').boundingBox()).toMatchObject({ width: 1920, height: 1080 })
+    }
+    expect(new Set(themes).size).toBe(3)
+    await page.frameLocator('iframe[data-tile="2"]').locator('[data-panel][data-state="ready"]').first().waitFor({ timeout: 30_000 })
+    await page.waitForTimeout(1500)
+    await screenshot(page, 'wall-tiles-5760x1080')
+    expect(errors).toEqual([])
+    // another site cannot frame the wall; the token in its address is never sent on as a referrer
+    const response = await fetch(`${server.app.url}/wall?token=${server.wallToken}`)
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer')
+  }, 90_000)
+
   it('rotates themes and detours to 监管预警 of the county of a critical flag', async () => {
     const { page } = await open('/wall?themes=overview,budget&dwell=3&kiosk', 1920, 1080)
     await page.waitForSelector('.wall-root[data-theme="overview"]', { state: 'attached' })
