@@ -4,20 +4,14 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { computeFit, type Fit, type FitMode } from '../lib/fit'
 import { formatClock, formatDateTime, formatDateWithWeekday } from '../lib/format'
 import type { Connection } from './useLive'
+import { useViewport } from './useViewport'
 
 const ScaleContext = createContext(1)
 /** Screen pixels per design pixel of the 1920×1080 canvas. */
 export const useDesignScale = () => useContext(ScaleContext)
 
 function useFit(mode: FitMode): Fit | null {
-  const [fit, setFit] = useState<Fit | null>(null)
-  useEffect(() => {
-    const measure = () => setFit(computeFit(window.innerWidth, window.innerHeight, mode))
-    measure()
-    window.addEventListener('resize', measure)
-    return () => window.removeEventListener('resize', measure)
-  }, [mode])
-  return fit
+  return useViewport((width, height) => computeFit(width, height, mode), [mode])
 }
 
 export interface WallFrameProps {

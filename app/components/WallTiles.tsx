@@ -1,8 +1,8 @@
 'use client'
 
-import { useEffect, useState } from 'react'
 import type { ThemeId } from '../../dashboards/types'
 import { rotatedThemes, tileGrid } from '../lib/tiles'
+import { useViewport } from './useViewport'
 
 /**
  * The tiles of /wall/tiles: each an ordinary /wall page in a frame (its own socket, freshness,
@@ -11,13 +11,7 @@ import { rotatedThemes, tileGrid } from '../lib/tiles'
  * one theme.
  */
 export function WallTiles({ themes, passed, cols, rows }: { themes: ThemeId[]; passed: string; cols?: number; rows?: number }) {
-  const [grid, setGrid] = useState<{ cols: number; rows: number } | null>(null)
-  useEffect(() => {
-    const measure = () => setGrid(tileGrid(window.innerWidth, window.innerHeight, { cols, rows }))
-    measure()
-    window.addEventListener('resize', measure)
-    return () => window.removeEventListener('resize', measure)
-  }, [cols, rows])
+  const grid = useViewport((width, height) => tileGrid(width, height, { cols, rows }), [cols, rows])
   if (!grid) return <div className="wall-viewport" />
   const tiles = Array.from({ length: grid.cols * grid.rows }, (_, i) => i)
   return (

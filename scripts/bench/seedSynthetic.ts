@@ -36,23 +36,6 @@ export async function seedSynthetic(db: Db, rows: number, log: (line: string) =>
     log(`payments ${(from + count).toLocaleString()} / ${rows.toLocaleString()} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
   }
   await seedBudgetChain(db)
-  await waitForMerges(db, log)
-}
-
-/**
- * Ticks timed right after a fresh 10M-row load were 2–3× slower than on the same data a run later
- * (overview p95 380 ms, then 121 ms), so the bench at least lets running background merges finish
- * before it times anything. It does not hide the rest: a fresh load still reads slower.
- */
-async function waitForMerges(db: Db, log: (line: string) => void): Promise<void> {
-  const started = Date.now()
-  for (;;) {
-    const result = await db.client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' })
-    const [row] = await result.json<{ n: string }>()
-    if (Number(row.n) === 0 || Date.now() - started > 10 * 60_000) break
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-  }
-  log(`background merges done after ${((Date.now() - started) / 1000).toFixed(0)} s`)
 }
 
 async function countRows(db: Db): Promise<number> {
