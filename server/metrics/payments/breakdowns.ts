@@ -3,7 +3,7 @@ import type { Db } from '../../db/client'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { projectName } from '../names'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
-import { roundMoney, selectRows } from '../sql/query'
+import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
 import { monthStart, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 import type { PanelData } from '../../../dashboards/types'
@@ -55,13 +55,29 @@ const projectDeptRow = z.object({ project: z.string(), dept: z.string(), amount:
 /** Paid per project × department: the project and the department panels share this one query. */
 function selectPaidByProjectDept(db: Db, params: BreakdownParams) {
   const { where, queryParams } = regionWhere(params)
-  return selectRows(
-    db,
-    `SELECT project_code AS project, dept, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-     FROM agg_region_project_month WHERE ${where} GROUP BY project, dept`,
-    queryParams,
-    projectDeptRow,
-  )
+  const one = () =>
+    selectRows(
+      db,
+      `SELECT project_code AS project, dept, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+       FROM agg_region_project_month WHERE ${where} GROUP BY project, dept`,
+      queryParams,
+      projectDeptRow,
+    )
+  if (params.from !== undefined || params.to !== undefined) return one()
+  return perRegion(db, 'paidByProjectDept', params.region, {
+    all: async (regions) =>
+      byRegion(
+        await selectRows(
+          db,
+          `SELECT toString(region_code) AS region, project_code AS project, dept, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+           FROM agg_region_project_month WHERE region_code IN {regions:Array(String)} GROUP BY region, project, dept`,
+          { regions },
+          projectDeptRow.extend({ region: z.string() }),
+        ),
+      ),
+    one,
+    empty: [],
+  })
 }
 
 /** Sums by `key`, largest amount first, ties by key (as ORDER BY amount DESC, key would). */
@@ -100,18 +116,35 @@ export const paymentsByBank = defineMetric({
   params: breakdownParams,
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
-  run: async (db, params) => {
-    const { where, queryParams } = regionWhere(params)
-    const rows = await selectRows(
+  run: async (db, params) => amountAndCount(await selectPaidByBank(db, params)),
+})
+
+function selectPaidByBank(db: Db, params: BreakdownParams): Promise<Array<z.infer<typeof groupRow>>> {
+  const { where, queryParams } = regionWhere(params)
+  const one = () =>
+    selectRows(
       db,
       `SELECT bank AS key, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
        FROM agg_region_bank_month WHERE ${where} GROUP BY key ORDER BY amount DESC, key`,
       queryParams,
       groupRow,
     )
-    return amountAndCount(rows)
-  },
-})
+  if (params.from !== undefined || params.to !== undefined) return one()
+  return perRegion(db, 'paidByBank', params.region, {
+    all: async (regions) =>
+      byRegion(
+        await selectRows(
+          db,
+          `SELECT toString(region_code) AS region, bank AS key, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+           FROM agg_region_bank_month WHERE region_code IN {regions:Array(String)} GROUP BY region, key ORDER BY region, amount DESC, key`,
+          { regions },
+          groupRow.extend({ region: z.string() }),
+        ),
+      ),
+    one,
+    empty: [],
+  })
+}
 
 const AGE_BANDS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90] as const
 const GENDERS = ['男', '女'] as const
@@ -125,14 +158,7 @@ export const paymentsByAgeBand = defineMetric({
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const { where, queryParams } = paidWhere(params)
-    const rows = await selectRows(
-      db,
-      `SELECT age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value
-       FROM agg_age_town_month WHERE ${where} GROUP BY band, gender`,
-      queryParams,
-      z.object({ band: z.coerce.number(), gender: z.enum(GENDERS), value: z.coerce.number() }),
-    )
+    const rows = await selectAgeBands(db, params)
     const value = (band: number, gender: string) => rows.find((row) => row.band === band && row.gender === gender)?.value ?? 0
     return {
       kind: 'series',
@@ -144,3 +170,34 @@ export const paymentsByAgeBand = defineMetric({
     }
   },
 })
+
+const ageRow = z.object({ band: z.coerce.number(), gender: z.enum(GENDERS), value: z.coerce.number() })
+
+/** Age band × gender of a region; in a warm pass one read of the town rollup fans out to town, county and city. */
+function selectAgeBands(db: Db, params: BreakdownParams & { measure: keyof typeof MEASURES }): Promise<Array<z.infer<typeof ageRow>>> {
+  const { where, queryParams } = paidWhere(params)
+  const one = () =>
+    selectRows(
+      db,
+      `SELECT age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value
+       FROM agg_age_town_month WHERE ${where} GROUP BY band, gender`,
+      queryParams,
+      ageRow,
+    )
+  if (params.from !== undefined || params.to !== undefined) return one()
+  return perRegion(db, `ageBands|${params.measure}`, params.region, {
+    all: async (regions) =>
+      byRegion(
+        await selectRows(
+          db,
+          `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region,
+                  age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value
+           FROM agg_age_town_month WHERE status = '成功' GROUP BY region, band, gender HAVING region IN {regions:Array(String)}`,
+          { regions },
+          ageRow.extend({ region: z.string() }),
+        ),
+      ),
+    one,
+    empty: [],
+  })
+}

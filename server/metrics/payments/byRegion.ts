@@ -3,7 +3,7 @@ import type { Db } from '../../db/client'
 import { getRegion } from '../../../geo/regions'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../sql/region'
-import { roundMoney, selectRows } from '../sql/query'
+import { perRegion, roundMoney, selectRows } from '../sql/query'
 import { monthStart, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 
@@ -49,17 +49,20 @@ export const paymentsByChildRegion = defineMetric({
       ...(params.from !== undefined ? { from: monthStart(params.from) } : {}),
       ...(params.to !== undefined ? { to: monthStart(params.to) } : {}),
     }
-    const [paid, people] = await Promise.all([
-      selectRows(
-        db,
-        `SELECT region_code AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-         FROM agg_region_month WHERE region_code IN {children:Array(String)} AND ${["status = '成功'", ...monthConditions].join(' AND ')}
-         GROUP BY code`,
-        { children: codes, ...range },
-        paidRow,
-      ),
-      selectChildPersons(db, params, codes),
-    ])
+    const [paid, people] =
+      params.from === undefined && params.to === undefined
+        ? await selectAllTimeChildren(db, params.region, codes)
+        : await Promise.all([
+            selectRows(
+              db,
+              `SELECT region_code AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+               FROM agg_region_month WHERE region_code IN {children:Array(String)} AND ${["status = '成功'", ...monthConditions].join(' AND ')}
+               GROUP BY code`,
+              { children: codes, ...range },
+              paidRow,
+            ),
+            selectChildPersons(db, params, codes),
+          ])
     const paidByCode = new Map(paid.map((row) => [row.code, row]))
     const personsByCode = new Map(people.map((row) => [row.code, row.persons]))
     return {
@@ -74,6 +77,42 @@ export const paymentsByChildRegion = defineMetric({
 
 const paidRow = z.object({ code: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })
 const personsRow = z.object({ code: z.string(), persons: z.coerce.number() })
+
+type ChildFigures = [Array<z.infer<typeof paidRow>>, Array<z.infer<typeof personsRow>>]
+
+/**
+ * All-time paid amounts and persons of a region's children. In a warm pass the children of every
+ * region of the pass (counties, towns, villages) are read in two queries and dealt out to their
+ * parents.
+ */
+function selectAllTimeChildren(db: Db, region: string, codes: string[]): Promise<ChildFigures> {
+  const read = (children: string[]) =>
+    Promise.all([
+      selectRows(
+        db,
+        `SELECT region_code AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+         FROM agg_region_month WHERE region_code IN {children:Array(String)} AND status = '成功'
+         GROUP BY code`,
+        { children },
+        paidRow,
+      ),
+      selectChildPersons(db, { region }, children),
+    ])
+  return perRegion<ChildFigures>(db, 'childRegions', region, {
+    all: async (regions) => {
+      const childrenOf = new Map(regions.map((parent) => [parent, levelOf(parent) === 'village' ? [] : childRegions(parent).map((child) => child.code)]))
+      const [paid, people] = await read([...new Set([...childrenOf.values()].flat())])
+      return new Map(
+        [...childrenOf].map(([parent, children]) => {
+          const own = new Set(children)
+          return [parent, [paid.filter((row) => own.has(row.code)), people.filter((row) => own.has(row.code))]]
+        }),
+      )
+    },
+    one: () => read(codes),
+    empty: [[], []],
+  })
+}
 
 /** All time: one state per child (agg_region_persons); within months: the per-village monthly states. */
 function selectChildPersons(db: Db, params: { region: string; from?: number; to?: number }, codes: string[]) {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { regionCondition } from '../sql/region'
-import { selectRows } from '../sql/query'
+import { byRegion, perRegion, selectRows } from '../sql/query'
 
 /**
  * One region's payments by pay month and status: ≤ 12 × years × 4 rows from agg_region_month
@@ -22,19 +22,34 @@ const monthStatusRow = z.object({
 })
 export type MonthStatusRow = z.infer<typeof monthStatusRow>
 
-export function selectRegionMonths(db: Db, filter: { region: string; project?: string }): Promise<MonthStatusRow[]> {
-  const columns = `toYYYYMM(month) AS ym, toString(status) AS status, sum(payments) AS payments,
+const MONTH_STATUS_COLUMNS = `toYYYYMM(month) AS ym, toString(status) AS status, sum(payments) AS payments,
                    toFloat64(sum(amount_paid)) AS amount, toUnixTimestamp(max(newest_time)) AS newest`
+
+export function selectRegionMonths(db: Db, filter: { region: string; project?: string }): Promise<MonthStatusRow[]> {
   if (filter.project === undefined)
-    return selectRows(
-      db,
-      `SELECT ${columns} FROM agg_region_month WHERE region_code = {region:String} GROUP BY ym, status ORDER BY ym, status`,
-      { region: filter.region },
-      monthStatusRow,
-    )
+    return perRegion(db, 'regionMonths', filter.region, {
+      all: async (regions) =>
+        byRegion(
+          await selectRows(
+            db,
+            `SELECT toString(region_code) AS region, ${MONTH_STATUS_COLUMNS} FROM agg_region_month
+             WHERE region_code IN {regions:Array(String)} GROUP BY region, ym, status ORDER BY region, ym, status`,
+            { regions },
+            monthStatusRow.extend({ region: z.string() }),
+          ),
+        ),
+      one: () =>
+        selectRows(
+          db,
+          `SELECT ${MONTH_STATUS_COLUMNS} FROM agg_region_month WHERE region_code = {region:String} GROUP BY ym, status ORDER BY ym, status`,
+          { region: filter.region },
+          monthStatusRow,
+        ),
+      empty: [],
+    })
   return selectRows(
     db,
-    `SELECT ${columns} FROM agg_payment_month WHERE ${regionCondition(filter.region)} AND project_code = {project:String}
+    `SELECT ${MONTH_STATUS_COLUMNS} FROM agg_payment_month WHERE ${regionCondition(filter.region)} AND project_code = {project:String}
      GROUP BY ym, status ORDER BY ym, status`,
     { region: filter.region, project: filter.project },
     monthStatusRow,

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric } from '../define'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
-import { roundMoney, selectRows } from '../sql/query'
+import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
 import { dayParam, shanghaiDate } from '../sql/time'
 
 /** Today's payments from the hourly rollup; `day` (YYYY-MM-DD) defaults to today in Shanghai. */
@@ -12,15 +12,34 @@ type TodayParams = z.infer<typeof todayParams>
 const hourRow = z.object({ hour_of_day: z.coerce.number(), amount: z.coerce.number(), payments: z.coerce.number() })
 
 async function selectPaidByHour(db: Db, params: TodayParams): Promise<Array<z.infer<typeof hourRow>>> {
-  return selectRows(
-    db,
-    `SELECT toHour(hour) AS hour_of_day, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
-     FROM agg_payment_hour
-     WHERE status = '成功' AND toDate(hour) = {day:Date} AND ${regionCondition(params.region)}
-     GROUP BY hour_of_day ORDER BY hour_of_day`,
-    { region: params.region, day: params.day ?? shanghaiDate() },
-    hourRow,
-  )
+  const day = params.day ?? shanghaiDate()
+  return perRegion(db, `paidByHour|${day}`, params.region, {
+    // Every payment counts for its town, its county and the city: one read of the day for all regions.
+    all: async (regions) =>
+      byRegion(
+        await selectRows(
+          db,
+          `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region,
+                  toHour(hour) AS hour_of_day, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+           FROM agg_payment_hour
+           WHERE status = '成功' AND toDate(hour) = {day:Date}
+           GROUP BY region, hour_of_day HAVING region IN {regions:Array(String)} ORDER BY region, hour_of_day`,
+          { day, regions },
+          hourRow.extend({ region: z.string() }),
+        ),
+      ),
+    one: () =>
+      selectRows(
+        db,
+        `SELECT toHour(hour) AS hour_of_day, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
+         FROM agg_payment_hour
+         WHERE status = '成功' AND toDate(hour) = {day:Date} AND ${regionCondition(params.region)}
+         GROUP BY hour_of_day ORDER BY hour_of_day`,
+        { region: params.region, day },
+        hourRow,
+      ),
+    empty: [],
+  })
 }
 
 export const paymentsTodayAmount = defineMetric({

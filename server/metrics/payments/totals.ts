@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric } from '../define'
-import { roundMoney, selectOne } from '../sql/query'
+import { perRegion, roundMoney, selectOne, selectRows } from '../sql/query'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
 import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
 
@@ -14,10 +14,25 @@ async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<{ amount
 async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
   const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined
   const { table, where, params } = monthRollupQuery(filter)
-  const sql = unfiltered
-    ? 'SELECT uniqMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}'
-    : `SELECT uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`
-  return (await selectOne(db, sql, params, z.object({ persons: z.coerce.number() }))).persons
+  const personsRow = z.object({ persons: z.coerce.number() })
+  if (unfiltered)
+    return perRegion(db, 'regionPersons', filter.region, {
+      all: async (regions) => {
+        const rows = await selectRows(
+          db,
+          `SELECT toString(region_code) AS region, uniqMerge(persons) AS persons FROM agg_region_persons
+           WHERE region_code IN {regions:Array(String)} GROUP BY region`,
+          { regions },
+          personsRow.extend({ region: z.string() }),
+        )
+        return new Map(rows.map((row) => [row.region, row.persons]))
+      },
+      one: async () =>
+        (await selectOne(db, 'SELECT uniqMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}', params, personsRow))
+          .persons,
+      empty: 0,
+    })
+  return (await selectOne(db, `SELECT uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`, params, personsRow)).persons
 }
 
 export const paymentsTotal = defineMetric({

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
-import { roundMoney, selectRows } from '../sql/query'
+import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
 import { monthLabel, monthsEndingAt, shanghaiMonth, yearMonthParam } from '../sql/time'
 import { monthRollupQuery, paymentFilterShape, refuseVillageProject } from './filters'
 import { selectRegionMonths, type MonthStatusRow } from './regionMonths'
@@ -52,12 +52,26 @@ const yearPersonsRow = z.object({ year: z.coerce.number(), persons: z.coerce.num
 /** Distinct persons per pay year: one state per year and region, or the monthly states under a project filter. */
 function selectPersonsByYear(db: Db, filter: { region: string; project?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
   if (filter.project === undefined)
-    return selectRows(
-      db,
-      'SELECT year, uniqMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
-      { region: filter.region },
-      yearPersonsRow,
-    )
+    return perRegion(db, 'personsByYear', filter.region, {
+      all: async (regions) =>
+        byRegion(
+          await selectRows(
+            db,
+            `SELECT toString(region_code) AS region, year, uniqMerge(persons) AS persons FROM agg_region_persons_year
+             WHERE region_code IN {regions:Array(String)} GROUP BY region, year`,
+            { regions },
+            yearPersonsRow.extend({ region: z.string() }),
+          ),
+        ),
+      one: () =>
+        selectRows(
+          db,
+          'SELECT year, uniqMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
+          { region: filter.region },
+          yearPersonsRow,
+        ),
+      empty: [],
+    })
   const { table, where, params } = monthRollupQuery(filter)
   return selectRows(
     db,

@@ -7,15 +7,65 @@ export type QueryParams = Record<string, string | number | string[] | number[]>
  * Raw rows of identical queries (same SQL, same parameters) shared while a cache is attached to a
  * Db (see withQueryCache): the live hub answers many panels of one tick from one query, e.g. the
  * region summary behind total, count, success rate, status split and trends.
+ *
+ * A cache may also carry the regions of a warm pass (the live hub computes a theme for every
+ * region at once): the shared selects below then read every one of those regions in one query
+ * (perRegion) and hand each caller its region's share, so a pass over 89 regions costs about what
+ * one region did.
  */
-const queryCaches = new WeakMap<Db, Map<string, Promise<unknown[]>>>()
+interface QueryCache {
+  rows: Map<string, Promise<unknown[]>>
+  regions: ReadonlySet<string>
+  batches: Map<string, Promise<Map<string, unknown>>>
+}
+const queryCaches = new WeakMap<Db, QueryCache>()
 
 /** The same database with a query cache; `clear()` forgets every result (the hub does each tick and on new data). */
-export function withQueryCache(db: Db): { db: Db; clear(): void } {
+export function withQueryCache(db: Db, options: { regions?: Iterable<string> } = {}): { db: Db; clear(): void } {
   const cached: Db = { ...db }
-  const cache = new Map<string, Promise<unknown[]>>()
+  const cache: QueryCache = { rows: new Map(), regions: new Set(options.regions ?? []), batches: new Map() }
   queryCaches.set(cached, cache)
-  return { db: cached, clear: () => cache.clear() }
+  return {
+    db: cached,
+    clear: () => {
+      cache.rows.clear()
+      cache.batches.clear()
+    },
+  }
+}
+
+/**
+ * One region's share of a select that can read many regions at once. Inside a warm pass that
+ * covers `region`, `loadAll` runs once for all the pass's regions (the first caller starts it,
+ * the rest share it) and must return each region's value; a region it has no entry for gets
+ * `empty`. Anywhere else, `loadOne` answers for the one region.
+ */
+export async function perRegion<T>(
+  db: Db,
+  key: string,
+  region: string,
+  load: { all: (regions: string[]) => Promise<Map<string, T>>; one: () => Promise<T>; empty: T },
+): Promise<T> {
+  const cache = queryCaches.get(db)
+  if (!cache || !cache.regions.has(region)) return load.one()
+  let batch = cache.batches.get(key) as Promise<Map<string, T>> | undefined
+  if (!batch) {
+    batch = load.all([...cache.regions])
+    batch.catch(() => cache.batches.delete(key))
+    cache.batches.set(key, batch)
+  }
+  return (await batch).get(region) ?? load.empty
+}
+
+/** Rows grouped by their region, in the order they came (so ORDER BY region, … keeps each region's order). */
+export function byRegion<R extends { region: string }>(rows: R[]): Map<string, R[]> {
+  const grouped = new Map<string, R[]>()
+  for (const row of rows) {
+    const list = grouped.get(row.region)
+    if (list) list.push(row)
+    else grouped.set(row.region, [row])
+  }
+  return grouped
 }
 
 async function fetchRows(db: Db, sql: string, params: QueryParams): Promise<unknown[]> {
@@ -24,7 +74,7 @@ async function fetchRows(db: Db, sql: string, params: QueryParams): Promise<unkn
 }
 
 function cachedRows(db: Db, sql: string, params: QueryParams): Promise<unknown[]> {
-  const cache = queryCaches.get(db)
+  const cache = queryCaches.get(db)?.rows
   if (!cache) return fetchRows(db, sql, params)
   const key = `${sql}\u0000${JSON.stringify(params)}`
   let rows = cache.get(key)

@@ -4,6 +4,8 @@ import { childColumn, childRegions, regionCondition, regionParam } from '../../m
 import { rules } from '../catalog/index'
 import { FLAGS_WITH_STATUS, toListItem, type FlagRow } from '../queries/listFlags'
 import { select } from '../sql'
+import type { Db } from '../../db/client'
+import { byRegion, perRegion } from '../../metrics/sql/query'
 import { PROBLEM_CLASSES } from '../types'
 import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
@@ -113,12 +115,7 @@ export const flagsTicker = defineMetric({
   reads: ['flags'],
   personColumns: ['subject'],
   run: async (db, { region, limit }) => {
-    const rows = await select<FlagRow>(
-      db,
-      `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
-       ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,
-      { region, limit },
-    )
+    const rows = await latestFlags(db, region, limit)
     return {
       kind: 'table',
       columns: [
@@ -142,3 +139,27 @@ export const flagsTicker = defineMetric({
     }
   },
 })
+
+/** The region's newest flags; in a warm pass the newest `limit` of every region in one read (LIMIT … BY). */
+function latestFlags(db: Db, region: string, limit: number): Promise<FlagRow[]> {
+  return perRegion(db, `latestFlags|${limit}`, region, {
+    all: async (regions) => {
+      const rows = await select<FlagRow & { region: string }>(
+        db,
+        `SELECT * FROM (SELECT *, arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region FROM (${FLAGS_WITH_STATUS}))
+         WHERE region IN {regions:Array(String)}
+         ORDER BY region, detected_at DESC, flag_id LIMIT {limit:UInt32} BY region`,
+        { regions, limit },
+      )
+      return byRegion(rows)
+    },
+    one: () =>
+      select<FlagRow>(
+        db,
+        `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
+         ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,
+        { region, limit },
+      ),
+    empty: [],
+  })
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { childColumn, levelOf, regionCondition } from '../../metrics/sql/region'
-import { selectRows } from '../../metrics/sql/query'
+import { byRegion, perRegion, selectRows } from '../../metrics/sql/query'
 import { FLAGS_WITH_STATUS } from '../queries/listFlags'
 
 /** "Open" (未处置) = no ledger item yet, or an item still 待核实 / 整改中. */
@@ -24,15 +24,35 @@ export type FlagSummaryRow = z.infer<typeof summaryRow> & { open: boolean }
  * A village has no children: `child` is ''.
  */
 export async function flagSummary(db: Db, region: string): Promise<FlagSummaryRow[]> {
-  const child = levelOf(region) === 'village' ? `''` : childColumn(region)
-  const rows = await selectRows(
-    db,
-    `SELECT toString(rule_id) AS rule, toString(class) AS class, toString(severity) AS severity, status, toString(${child}) AS child, count() AS n
-     FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
-     GROUP BY rule, class, severity, status, child`,
-    { region },
-    summaryRow,
-  )
+  const rows = await perRegion(db, 'flagSummary', region, {
+    // A warm pass: each flag counts for (city, its county), (county, its town), (town, its village).
+    all: async (regions) =>
+      byRegion(
+        await selectRows(
+          db,
+          `SELECT level.1 AS region, toString(rule_id) AS rule, toString(class) AS class, toString(severity) AS severity, status,
+                  level.2 AS child, count() AS n
+           FROM (${FLAGS_WITH_STATUS})
+           ARRAY JOIN [('511000', toString(county_code)), (toString(county_code), toString(town_code)), (toString(town_code), toString(village_code))] AS level
+           WHERE level.1 IN {regions:Array(String)}
+           GROUP BY region, rule, class, severity, status, child`,
+          { regions },
+          summaryRow.extend({ region: z.string() }),
+        ),
+      ),
+    one: () => {
+      const child = levelOf(region) === 'village' ? `''` : childColumn(region)
+      return selectRows(
+        db,
+        `SELECT toString(rule_id) AS rule, toString(class) AS class, toString(severity) AS severity, status, toString(${child}) AS child, count() AS n
+         FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
+         GROUP BY rule, class, severity, status, child`,
+        { region },
+        summaryRow,
+      )
+    },
+    empty: [],
+  })
   return rows.map((row) => ({ ...row, open: OPEN_STATUSES.has(row.status) }))
 }
 

@@ -1,22 +1,70 @@
 import { z } from 'zod'
 import { defineMetric } from '../../metrics/define'
-import { childColumn, childRegions, regionCondition, regionParam } from '../../metrics/sql/region'
-import { select } from '../sql'
+import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../../metrics/sql/region'
+import type { Db } from '../../db/client'
+import { byRegion, perRegion, selectRows } from '../../metrics/sql/query'
 
 /** 政策找人 counted live from the follow-up list (server/rules/ledger/followups.ts). */
 const regionOnly = z.object({ region: regionParam }).strict()
 const KINDS = ['教育资助', '高龄津贴', '护理补贴'] as const
 
-async function countsBy(db: Parameters<typeof select>[0], region: string, column: 'kind' | "'all'") {
-  const rows = await select<{ key: string; suspects: string; verified: string; enrolled: string; rejected: string }>(
-    db,
-    `SELECT toString(${column}) AS key, count() AS suspects,
-            countIf(status IN ('已核实', '已纳入')) AS verified, countIf(status = '已纳入') AS enrolled,
-            countIf(status = '不符合') AS rejected
-     FROM followup FINAL WHERE ${regionCondition(region)} GROUP BY key`,
-    { region },
-  )
-  return new Map(rows.map((row) => [row.key, { suspects: Number(row.suspects), verified: Number(row.verified), enrolled: Number(row.enrolled) }]))
+const followupRow = z.object({ kind: z.string(), child: z.string(), status: z.string(), n: z.coerce.number() })
+type FollowupRow = z.infer<typeof followupRow>
+
+/**
+ * Follow-ups of a region by kind, child region and status: every 政策找人 panel is a sum over these
+ * rows. In a warm pass one read serves the city, every county and every town.
+ */
+function followupCounts(db: Db, region: string): Promise<FollowupRow[]> {
+  return perRegion(db, 'followupCounts', region, {
+    all: async (regions) =>
+      byRegion(
+        await selectRows(
+          db,
+          `SELECT level.1 AS region, toString(kind) AS kind, level.2 AS child, toString(status) AS status, count() AS n
+           FROM followup FINAL
+           ARRAY JOIN [('511000', toString(county_code)), (toString(county_code), toString(town_code)), (toString(town_code), toString(village_code))] AS level
+           WHERE level.1 IN {regions:Array(String)}
+           GROUP BY region, kind, child, status`,
+          { regions },
+          followupRow.extend({ region: z.string() }),
+        ),
+      ),
+    one: () => {
+      const child = levelOf(region) === 'village' ? `''` : childColumn(region)
+      return selectRows(
+        db,
+        `SELECT toString(kind) AS kind, toString(${child}) AS child, toString(status) AS status, count() AS n
+         FROM followup FINAL WHERE ${regionCondition(region)} GROUP BY kind, child, status`,
+        { region },
+        followupRow,
+      )
+    },
+    empty: [],
+  })
+}
+
+interface FollowupTotals {
+  suspects: number
+  verified: number
+  enrolled: number
+}
+
+/** Suspects (every lead), verified (已核实 or 已纳入) and enrolled (已纳入) per key. */
+function totalsBy(rows: FollowupRow[], key: (row: FollowupRow) => string): Map<string, FollowupTotals> {
+  const totals = new Map<string, FollowupTotals>()
+  for (const row of rows) {
+    const entry = totals.get(key(row)) ?? { suspects: 0, verified: 0, enrolled: 0 }
+    entry.suspects += row.n
+    if (row.status === '已核实' || row.status === '已纳入') entry.verified += row.n
+    if (row.status === '已纳入') entry.enrolled += row.n
+    totals.set(key(row), entry)
+  }
+  return totals
+}
+
+async function countsBy(db: Db, region: string, column: 'kind' | "'all'"): Promise<Map<string, FollowupTotals>> {
+  return totalsBy(await followupCounts(db, region), (row) => (column === 'kind' ? row.kind : 'all'))
 }
 
 export const outreachFunnel = defineMetric({
@@ -62,12 +110,8 @@ export const outreachEnrolled = defineMetric({
   params: regionOnly,
   reads: ['outreach'],
   run: async (db, { region }) => {
-    const [row] = await select<{ n: string }>(
-      db,
-      `SELECT count() AS n FROM followup FINAL WHERE status = '已纳入' AND ${regionCondition(region)}`,
-      { region },
-    )
-    return { kind: 'value', value: Number(row.n) }
+    const enrolled = (await followupCounts(db, region)).reduce((sum, row) => (row.status === '已纳入' ? sum + row.n : sum), 0)
+    return { kind: 'value', value: enrolled }
   },
 })
 
@@ -78,20 +122,13 @@ export const outreachByRegion = defineMetric({
   params: regionOnly,
   reads: ['outreach'],
   run: async (db, { region }) => {
-    const column = childColumn(region) // whitelisted column of the level below the region
-    const rows = await select<{ child: string; suspects: string; verified: string; enrolled: string }>(
-      db,
-      `SELECT ${column} AS child, count() AS suspects,
-              countIf(status IN ('已核实', '已纳入')) AS verified, countIf(status = '已纳入') AS enrolled
-       FROM followup FINAL WHERE ${regionCondition(region)} GROUP BY child`,
-      { region },
-    )
-    const byCode = new Map(rows.map((row) => [row.child, row]))
+    childColumn(region) // a village has no children: the same error as before the summary
+    const byCode = totalsBy(await followupCounts(db, region), (row) => row.child)
     return {
       kind: 'regions',
       rows: childRegions(region).map((child) => {
         const row = byCode.get(child.code)
-        return { ...child, value: Number(row?.suspects ?? 0), extra: { verified: Number(row?.verified ?? 0), enrolled: Number(row?.enrolled ?? 0) } }
+        return { ...child, value: row?.suspects ?? 0, extra: { verified: row?.verified ?? 0, enrolled: row?.enrolled ?? 0 } }
       }),
     }
   },
