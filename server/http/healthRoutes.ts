@@ -15,8 +15,11 @@ export function registerHealthRoutes(router: Router): void {
       format: 'JSONEachRow',
     })
     const [row] = await result.json<Record<string, string | number>>()
+    const extras = Object.fromEntries(ctx.healthExtras.map((extra) => extra()))
+    // 'warming' until the live hub has every room computed once after start.
+    const warming = Object.values(extras).some((extra) => (extra as { warming?: unknown } | null)?.warming === true)
     sendJson(res, 200, {
-      status: 'ok',
+      status: warming ? 'warming' : 'ok',
       engine: ctx.db.engine,
       version: row.version,
       database: ctx.db.database,
@@ -29,7 +32,7 @@ export function registerHealthRoutes(router: Router): void {
       },
       newestDataTime: Number(row.payment_rows) > 0 ? row.newest_payment_time : null,
       uptimeSeconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000),
-      ...Object.fromEntries(ctx.healthExtras.map((extra) => extra())),
+      ...extras,
     })
   })
 }

@@ -9,7 +9,7 @@ import { metricRegistry } from '../metrics/registry'
 import { regionParam } from '../metrics/sql/region'
 import { A1, B1, C1, C2, T1, T2, detailRow, insertDetails, loadFixture, type DetailSeed } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
-import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth } from './test/helpers'
+import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitFor, waitWarm } from './test/helpers'
 
 const CITY = '511000'
 const TICK_MS = 200
@@ -76,6 +76,7 @@ beforeAll(async () => {
   app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: await freePort() }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   ;({ hub, url: hubUrl } = await attachHub(app.ctx, testDashboards, { registry, heartbeatMs: 300, refreshEveryMs: 600_000 }))
+  await waitWarm(app.ctx)
 })
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close()
@@ -172,35 +173,40 @@ describe('updates', () => {
     await snapshot(socket, 'payments', CITY)
     const updates: RoomUpdate[] = []
     socket.on('update', (update: RoomUpdate) => updates.push(update))
+    await waitFor(() => !hub.stats().rooms.some((room) => room.computing))
     const computedBefore = roomComputations('payments:511000')
+    const passesBefore = hub.stats().ticks
     hub.markChanged('flags') // no panel of this room reads flags: not even recomputed
-    await sleep(TICK_MS * 3)
+    await waitFor(() => hub.stats().ticks > passesBefore && !hub.stats().rooms.some((room) => room.computing))
     expect(roomComputations('payments:511000')).toBe(computedBefore)
     hub.markChanged('payments')
-    await sleep(TICK_MS * 4)
+    await waitFor(() => roomComputations('payments:511000') === computedBefore + 1)
+    await sleep(TICK_MS)
     expect(roomComputations('payments:511000')).toBe(computedBefore + 1)
     expect(updates).toEqual([])
   })
 
-  it('computes each watched room once per tick for 200 clients over 5 regions', async () => {
+  it('answers 200 clients over 5 regions from the warm rooms: subscribing computes nothing', async () => {
     const regions = [CITY, C1, C2, T1, T2]
+    const rooms = regions.map((region) => `overview:${region}`)
+    await waitFor(() => !hub.stats().rooms.some((room) => room.computing))
+    const computedBefore = rooms.map(roomComputations)
+    const queriesBefore = hub.stats().dbQueries
     const clients = await Promise.all(Array.from({ length: 200 }, () => client()))
     const snaps = await Promise.all(clients.map((socket, i) => snapshot(socket, 'overview', regions[i % 5])))
-    const rooms = regions.map((region) => `overview:${region}`)
-    expect(rooms.map(roomComputations)).toEqual([1, 1, 1, 1, 1])
+    expect(rooms.map(roomComputations)).toEqual(computedBefore)
+    expect(hub.stats().dbQueries).toBe(queriesBefore)
     expect(snaps[0].panels.chain).toMatchObject({ kind: 'funnel' })
 
     const updates = clients.map((socket) => nextEvent<RoomUpdate>(socket, 'update'))
-    const ticksBefore = hub.stats().ticks
-    // two batches announced within one tick: one computation per room covers both
+    // two batches announced together: one pass computes each room once for both
     await store([payment(A1, 100, 'p1'), payment(B1, 100, 'p3')])
     await store([payment(A1, 100, 'p1')])
     announce(2)
     announce(1)
     const received = await Promise.all(updates)
-    await sleep(TICK_MS * 3)
-    expect(hub.stats().ticks - ticksBefore).toBeGreaterThanOrEqual(3)
-    expect(rooms.map(roomComputations)).toEqual([2, 2, 2, 2, 2])
+    await waitFor(() => !hub.stats().rooms.some((room) => room.computing))
+    expect(rooms.map(roomComputations)).toEqual(computedBefore.map((n) => n + 1))
     expect(received.every((update, i) => update.room === rooms[i % 5] && update.seq === snaps[i].seq + 1)).toBe(true)
     const cityTotal = (snaps[0].panels.total as { value: number }).value
     expect(received[0].panels.total).toEqual({ kind: 'value', value: cityTotal + 300 })
@@ -213,7 +219,11 @@ describe('updates', () => {
     const first = await client()
     const before = await snapshot(first, 'payments', C2)
     first.close()
+    const watcher = await client()
+    await snapshot(watcher, 'payments', CITY)
+    const moved = nextEvent<RoomUpdate>(watcher, 'update')
     await ingest([payment(B1, 40, 'p3')])
+    await moved // the pass that moved the city moved 东兴区 (C2) with it
     const again = await client()
     const after = await snapshot(again, 'payments', C2)
     expect(after.panels.total).toEqual({ kind: 'value', value: (before.panels.total as { value: number }).value + 40 })
@@ -267,9 +277,19 @@ describe('wall screens and flags', () => {
   })
 
   it('reports its figures on /api/health', async () => {
+    const socket = await client()
+    await snapshot(socket, 'overview', CITY)
     const health = await (await fetch(`${app.url}/api/health`)).json()
-    expect(health.live.computations).toBeGreaterThan(0)
-    expect(health.live.rooms.some((room: { room: string }) => room.room === 'overview:511000')).toBe(true)
-    expect(health.live.tickComputeMs.overview.count).toBeGreaterThan(0)
+    const live = hub.stats()
+    expect(live.computations).toBeGreaterThan(0)
+    expect(live.warming).toBe(false)
+    expect(live.roomCount).toMatchObject({ warm: 89 * testDashboards.length, watched: 1 })
+    expect(live.refreshMs.count).toBeGreaterThan(0)
+    expect(live.tickComputeMs.overview.count).toBeGreaterThan(0)
+    expect(typeof live.dbQueriesPerSec).toBe('number')
+    // on /api/health (the hub attached last names the section): figures, and watched rooms one by one
+    expect(health.status).toBe('ok')
+    expect(health.live.roomCount.warm).toBe(89 * testDashboards.length)
+    expect(health.live.rooms.map((room: { room: string }) => room.room)).toEqual(['overview:511000'])
   })
 })

@@ -5,7 +5,7 @@ import { makeTempDir, testConfig } from '../testing/tempDb'
 import { dashboardSchema, type RoomUpdate, type SubscribeAck } from '../../dashboards/types'
 import { A1, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
-import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth } from './test/helpers'
+import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitFor, waitWarm } from './test/helpers'
 
 /** The interval is a minute: only the tick an ingest starts itself can update the screen in time. */
 const TICK_MS = 60_000
@@ -29,6 +29,7 @@ beforeAll(async () => {
   await loadFixture(app.ctx.db)
   const attached = await attachHub(app.ctx, themes, { heartbeatMs: 60_000, refreshEveryMs: 600_000 })
   hub = attached.hub
+  await waitWarm(app.ctx)
   socket = await connect(attached.url, 'leader-token')
   const ack: SubscribeAck = await socket.timeout(20_000).emitWithAck('subscribe', { dashboard: 'payments', region: CITY })
   if (!ack.ok) throw new Error(`subscribe refused: ${ack.error}`)
@@ -55,15 +56,15 @@ describe('a tick started by new data', () => {
   })
 
   it('makes one tick of a burst, and one more for data that came during it', async () => {
-    await sleep(300)
+    await waitFor(() => hub.stats().rooms.every((room) => !room.computing))
     const ticksBefore = hub.stats().ticks
     const update = nextEvent<RoomUpdate>(socket, 'update', 10_000)
     await Promise.all([ingest(1), ingest(2), ingest(3)])
     await update
-    await sleep(500)
+    await sleep(200)
+    await waitFor(() => hub.stats().rooms.every((room) => !room.computing))
     const ticks = hub.stats().ticks - ticksBefore
     expect(ticks).toBeGreaterThanOrEqual(1)
     expect(ticks).toBeLessThanOrEqual(3)
-    expect(hub.stats().rooms.every((room) => !room.computing)).toBe(true)
   })
 })

@@ -6,7 +6,7 @@ import { stableJson } from './stableHash'
 import { newestPaymentTime } from './asOf'
 
 /**
- * Results shared between rooms until the data changes or the next tick starts: the overview and
+ * Results shared between rooms within one pass of the scheduler: the overview and
  * the payments theme of one region both show payments.total, and it is queried once. Below the
  * metrics, identical queries are shared too (the query cache): total, count, success rate, status
  * split, trends and asOf of one region all read the same region summary.
@@ -16,11 +16,13 @@ export class MetricMemo {
   private freshness = new Map<string, Promise<string | null>>()
   private readonly queries: ReturnType<typeof withQueryCache>
 
+  /** `regions`: the regions of a warm pass, read together by the metrics' shared selects. */
   constructor(
     db: Db,
     private readonly registry: MetricRegistry,
+    regions: Iterable<string> = [],
   ) {
-    this.queries = withQueryCache(db)
+    this.queries = withQueryCache(db, { regions })
   }
 
   clear(): void {

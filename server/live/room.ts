@@ -1,8 +1,9 @@
-import type { Dashboard, PanelData, Panel, ThemeId } from '../../dashboards/types'
+import type { Dashboard, PanelData, Panel, ThemeId, Snapshot } from '../../dashboards/types'
 import { roomName } from '../../dashboards/types'
-import type { DataKind, MetricDefinition } from '../metrics/define'
+import type { MetricDefinition } from '../metrics/define'
 import { LatencyRing } from './latency'
 import { stableHash } from './stableHash'
+import { withoutPersonColumns } from './wallView'
 
 export interface LivePanel {
   panel: Panel
@@ -10,44 +11,35 @@ export interface LivePanel {
 }
 
 /**
- * One (dashboard, region) pair: the last panels sent, their hashes and the seq of the last
- * update. Everyone subscribed to the same pair shares it, which is what makes 500 screens cost
- * one computation.
+ * One (dashboard, region) pair held in memory: the panels last computed, their hashes and the
+ * seq of the last update. Everyone subscribed to the same pair shares it, and a subscription is
+ * answered from it without touching the database.
  */
 export class Room {
   readonly name: string
-  readonly reads: ReadonlySet<DataKind>
   seq = 0
   panels: Record<string, PanelData> = {}
   private hashes = new Map<string, string>()
   asOf: string | null = null
   computedAt: string | null = null
   computedAtMs = 0
-  /** Data versions seen when the last computation started. */
-  seen: ReadonlyMap<DataKind, number> | undefined
   computations = 0
+  /** A computation of this room alone (a room not kept warm, on its first subscription). */
   inflight: Promise<void> | undefined
+  /** Set while a warm pass is computing this room's theme. */
+  computing = false
   readonly computeMs = new LatencyRing(200)
-  /** When each panel was last computed (ms), for metrics with a minRefreshMs. */
-  readonly panelComputedAt = new Map<string, number>()
-  /** Panels with new data held back by their minRefreshMs, and when they are due (ms). */
-  readonly deferred = new Map<string, number>()
-  /** Panel errors already logged, so a broken panel logs once, not every tick. */
+  /** Panel errors already logged, so a broken panel logs once, not every pass. */
   readonly loggedErrors = new Set<string>()
 
   constructor(
     readonly dashboard: Dashboard,
     readonly region: string,
     readonly livePanels: LivePanel[],
+    /** Kept current by the scheduler whether or not anyone watches. */
+    readonly warm: boolean,
   ) {
     this.name = roomName(dashboard.id as ThemeId, region)
-    this.reads = new Set(livePanels.flatMap((live) => live.metric.reads))
-  }
-
-  /** Some panel held back by its minRefreshMs is due by `now`. */
-  hasDueDeferred(now: number): boolean {
-    for (const dueAt of this.deferred.values()) if (dueAt <= now) return true
-    return false
   }
 
   /** Stores the new results and returns only the panels whose data differ from the last sent. */
@@ -61,5 +53,25 @@ export class Room {
       changed[panelId] = data
     }
     return changed
+  }
+
+  /**
+   * The room as a subscriber may see it. Wall screens (display tokens) get aggregates only: the
+   * columns a metric marks as identifying persons are dropped here, from the warm state, every time.
+   */
+  snapshot(forWall: boolean): Snapshot {
+    return {
+      ok: true,
+      room: this.name,
+      seq: this.seq,
+      asOf: this.asOf,
+      computedAt: this.computedAt ?? new Date().toISOString(),
+      panels: forWall ? this.forWall(this.panels) : { ...this.panels },
+    }
+  }
+
+  forWall(panels: Record<string, PanelData>): Record<string, PanelData> {
+    const metricOf = new Map(this.livePanels.map((live) => [live.panel.id, live.metric]))
+    return Object.fromEntries(Object.entries(panels).map(([id, data]) => [id, withoutPersonColumns(data, metricOf.get(id)?.personColumns)]))
   }
 }

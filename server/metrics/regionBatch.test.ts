@@ -57,5 +57,7 @@ describe('one pass for all regions', () => {
     const flags = await runMetric(pass.db, 'flags.open', { region: CITY_CODE })
     expect(total.kind === 'value' && total.value).toBeGreaterThan(0)
     expect(flags.kind === 'value' && flags.value).toBeGreaterThan(0)
+    const approvals = await runMetric(pass.db, 'approvals.overdue', { region: CITY_CODE })
+    expect(approvals.kind === 'series' && approvals.series[1].values.some((n) => n > 0)).toBe(true)
   })
 })

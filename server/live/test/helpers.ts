@@ -43,6 +43,15 @@ export function nextEvent<T>(socket: Socket, event: string, ms = 10_000, accept:
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Polls `condition` every 20 ms until it holds; throws after `ms`. */
+export async function waitFor(condition: () => boolean, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`)
+    await sleep(20)
+  }
+}
+
 /** A port free right now (config refuses PORT=0, so tests pick one). */
 export async function freePort(): Promise<string> {
   const { createServer } = await import('node:net')
@@ -79,4 +88,16 @@ export async function attachHub(
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   return { hub, url: `http://127.0.0.1:${port}` }
+}
+
+/** Waits until every live hub on the context (the app's and any attached) has its rooms warm. */
+export async function waitWarm(ctx: import('../../context').AppContext, ms = 60_000): Promise<void> {
+  await waitFor(
+    () =>
+      ctx.healthExtras
+        .map((extra) => extra())
+        .filter(([name]) => name === 'live')
+        .every(([, live]) => (live as { warming: boolean }).warming === false),
+    ms,
+  )
 }

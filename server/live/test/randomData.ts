@@ -128,6 +128,24 @@ export async function insertRandomCases(db: Db, random: () => number, count: num
         version: 1,
       })
   }
-  for (const [table, rows] of [['flag', flags], ['ledger_item', items], ['followup', followups]] as const)
+  const steps: object[] = []
+  for (let i = 0; i < count; i++) {
+    const where = placeOf(pick(random, villages))
+    const nodes = ['户报', '村评', '镇审', '县定', '市管'].slice(0, 1 + Math.floor(random() * 4))
+    const day = 1 + Math.floor(random() * 200)
+    nodes.forEach((node, n) =>
+      steps.push({
+        application_id: `ra-${i}`,
+        node,
+        at: new Date(Date.UTC(2024, 0, day + n * 3)).toISOString().slice(0, 10) + ' 09:00:00',
+        project_code: 'P01',
+        ...where,
+        id_number: `rnd-person-${i}`,
+        actor: '审核员',
+        batch_id: 'rnd',
+      }),
+    )
+  }
+  for (const [table, rows] of [['flag', flags], ['ledger_item', items], ['followup', followups], ['workflow_event', steps]] as const)
     if (rows.length) await db.client.insert({ table, values: rows as object[], format: 'JSONEachRow' })
 }

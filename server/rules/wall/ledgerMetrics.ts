@@ -2,8 +2,11 @@ import { z } from 'zod'
 import { defineMetric } from '../../metrics/define'
 import { regionCondition, regionParam } from '../../metrics/sql/region'
 import { dayParam } from '../../metrics/sql/time'
-import { approvalsOverdue } from '../ledger/approvals'
-import { evaluationDay, shanghaiToday } from '../params'
+import { APPROVAL_NODES, approvalsOverdue, type OverdueByNode } from '../ledger/approvals'
+import { WAITING_APPLICATIONS } from '../catalog/R17-approvalOverdue'
+import type { Db } from '../../db/client'
+import { perRegion } from '../../metrics/sql/query'
+import { evaluationDay, ruleParams, shanghaiToday } from '../params'
 import { select } from '../sql'
 import { ledgerSummary } from './ledgerSummary'
 
@@ -54,14 +57,7 @@ export const ledgerOverdue = defineMetric({
   reads: ['ledger'],
   personColumns: ['title'],
   run: async (db, { region, day, limit }) => {
-    const rows = await select<{ item_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string; county_code: string }>(
-      db,
-      `SELECT item_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
-              dateDiff('day', deadline, {day:Date}) AS days, county_code
-       FROM ledger_item FINAL WHERE ${ESCALATED} AND ${regionCondition(region)}
-       ORDER BY days DESC, item_id LIMIT {limit:UInt32}`,
-      { region, day: day ?? shanghaiToday(), limit },
-    )
+    const rows = await overdueItems(db, region, day ?? shanghaiToday(), limit)
     return {
       kind: 'table',
       columns: [
@@ -91,7 +87,7 @@ export const approvalsOverdueMetric = defineMetric({
   params: regionAndDay,
   reads: ['workflow'],
   run: async (db, { region, day }) => {
-    const rows = await approvalsOverdue(db, region, day ?? evaluationDay())
+    const rows = await overdueApprovals(db, region, day ?? evaluationDay())
     return {
       kind: 'series',
       categories: rows.map((row) => row.node),
@@ -102,3 +98,67 @@ export const approvalsOverdueMetric = defineMetric({
     }
   },
 })
+
+type OverdueItemRow = { item_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string; county_code: string }
+const OVERDUE_ITEM_COLUMNS = `item_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
+              dateDiff('day', deadline, {day:Date}) AS days, county_code`
+
+/** Escalated items, most overdue first; in a warm pass the first `limit` of every region in one read (LIMIT … BY). */
+function overdueItems(db: Db, region: string, day: string, limit: number): Promise<OverdueItemRow[]> {
+  return perRegion(db, `overdueItems|${day}|${limit}`, region, {
+    all: async (regions) => {
+      const rows = await select<OverdueItemRow & { region: string }>(
+        db,
+        `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region, ${OVERDUE_ITEM_COLUMNS}
+         FROM ledger_item FINAL WHERE ${ESCALATED}
+         ORDER BY region, days DESC, item_id LIMIT {limit:UInt32} BY region`,
+        { day, limit },
+      )
+      const byRegion = new Map<string, OverdueItemRow[]>()
+      for (const row of rows) if (regions.includes(row.region)) byRegion.set(row.region, [...(byRegion.get(row.region) ?? []), row])
+      return byRegion
+    },
+    one: () =>
+      select<OverdueItemRow>(
+        db,
+        `SELECT ${OVERDUE_ITEM_COLUMNS}
+         FROM ledger_item FINAL WHERE ${ESCALATED} AND ${regionCondition(region)}
+         ORDER BY days DESC, item_id LIMIT {limit:UInt32}`,
+        { region, day, limit },
+      ),
+    empty: [],
+  })
+}
+
+/** R17 counted live per node; in a warm pass the waiting applications are read once for every region. */
+function overdueApprovals(db: Db, region: string, day: string): Promise<OverdueByNode[]> {
+  return perRegion(db, `overdueApprovals|${day}`, region, {
+    all: async (regions) => {
+      const rows = await select<{ region: string; node: string; reminders: string; escalations: string }>(
+        db,
+        `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region, next_node AS node,
+                countIf(waited_days > sla AND waited_days <= 2 * sla) AS reminders,
+                countIf(waited_days > 2 * sla) AS escalations
+         FROM (SELECT *, {slaDays:Map(String, UInt32)}[next_node] AS sla FROM (${WAITING_APPLICATIONS}))
+         WHERE waited_days > sla
+         GROUP BY region, node`,
+        ruleParams({ today: day }),
+      )
+      return new Map(
+        regions.map((code) => {
+          const byNode = new Map(rows.filter((row) => row.region === code).map((row) => [row.node, row]))
+          return [
+            code,
+            APPROVAL_NODES.map((node) => ({
+              node,
+              reminders: Number(byNode.get(node)?.reminders ?? 0),
+              escalations: Number(byNode.get(node)?.escalations ?? 0),
+            })),
+          ]
+        }),
+      )
+    },
+    one: () => approvalsOverdue(db, region, day),
+    empty: [],
+  })
+}

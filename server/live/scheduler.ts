@@ -1,0 +1,288 @@
+import type { Dashboard, PanelData, ThemeId } from '../../dashboards/types'
+import { roomName } from '../../dashboards/types'
+import type { Db } from '../db/client'
+import type { Logger } from '../context'
+import type { DataKind } from '../metrics/define'
+import type { MetricRegistry } from '../metrics/registry'
+import { ChangeClock } from './changes'
+import { computeRooms, type RoomResult } from './compute'
+import { IngestLatency, LatencyRing } from './latency'
+import { MetricMemo } from './memo'
+import { Room, type LivePanel } from './room'
+
+export interface Theme {
+  dashboard: Dashboard
+  panels: LivePanel[]
+}
+
+export interface SchedulerOptions {
+  /** Regions whose rooms are kept warm for every theme (city, counties, towns). */
+  warmRegions: string[]
+  /** Every panel of every room is recomputed at least this often: "today" and 序时进度 move with the clock. */
+  refreshEveryMs: number
+  /** New data starts a pass this long after it arrives (a burst of batches makes one pass). */
+  changeDebounceMs: number
+  /** How often the scheduler looks for due work without new data (held-back panels, the clock). */
+  tickMs: number
+}
+
+interface ThemeState extends Theme {
+  /** Data versions when the theme was last looked at by a pass; undefined before its first. */
+  seen: ReadonlyMap<DataKind, number> | undefined
+  /** When every panel was last recomputed (first pass and the clock refresh). */
+  lastFullAt: number
+  /** When each panel was last computed (ms), for metrics with a minRefreshMs. */
+  panelComputedAt: Map<string, number>
+  /** Panels with new data held back by their minRefreshMs, and when they are due (ms). */
+  deferred: Map<string, number>
+  computeMs: LatencyRing
+}
+
+/**
+ * Keeps every room warm. Rooms of every theme × warm region exist from the start; passes compute
+ * them whether or not a screen watches, one theme at a time and all its rooms at once. A pass
+ * starts on new data (debounced), on held-back panels coming due and on the clock refresh; passes
+ * never overlap, and data arriving during one starts the next right after it.
+ */
+export class LiveScheduler {
+  readonly rooms = new Map<string, Room>()
+  readonly clock = new ChangeClock()
+  readonly passMs = new LatencyRing(200)
+  private readonly themes = new Map<ThemeId, ThemeState>()
+  passes = 0
+  computations = 0
+  /** True until the first pass has computed every warm room. */
+  warming = true
+  warmupMs: number | null = null
+  private readonly startedAt = Date.now()
+  private running: Promise<void> | undefined
+  private again = false
+  private closed = false
+  private soonTimer: ReturnType<typeof setTimeout> | undefined
+  private tickTimer: ReturnType<typeof setInterval> | undefined
+
+  constructor(
+    private readonly deps: {
+      db: Db
+      registry: MetricRegistry
+      log: Logger
+      latency: IngestLatency
+      /** Sends a room's changed panels to its subscribers. */
+      emit: (room: Room, changed: Record<string, PanelData>) => void
+      subscribers: (room: Room) => number
+    },
+    themes: Theme[],
+    private readonly options: SchedulerOptions,
+  ) {
+    for (const theme of themes) {
+      const id = theme.dashboard.id as ThemeId
+      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500) })
+      for (const region of options.warmRegions) this.rooms.set(roomName(id, region), new Room(theme.dashboard, region, theme.panels, true))
+    }
+  }
+
+  start(): void {
+    this.soon(0)
+    this.tickTimer = setInterval(() => {
+      if (this.hasDueWork(Date.now())) this.soon(0)
+    }, this.options.tickMs)
+  }
+
+  /** The room of (theme, region): a warm one, or one made for a region not kept warm (a village). */
+  room(theme: ThemeId, region: string): Room | undefined {
+    const name = roomName(theme, region)
+    let room = this.rooms.get(name)
+    const state = this.themes.get(theme)
+    if (!room && state) this.rooms.set(name, (room = new Room(state.dashboard, region, state.panels, false)))
+    return room
+  }
+
+  /**
+   * Resolves once the room holds data. A warm room computed by a pass resolves at once; a room the
+   * passes have not reached yet (start-up) or do not keep (a village) is computed alone, once.
+   */
+  async ensure(room: Room): Promise<void> {
+    if (room.computedAt) return
+    const theme = this.themes.get(room.dashboard.id as ThemeId)!
+    room.inflight ??= (async () => {
+      const startedAt = Date.now()
+      const memo = new MetricMemo(this.deps.db, this.deps.registry)
+      const [result] = await computeRooms(memo, [room], theme.panels, (r, what, error) => this.logOnce(r, what, error))
+      this.apply(result, startedAt)
+    })().finally(() => {
+      room.inflight = undefined
+    })
+    await room.inflight
+  }
+
+  markChanged(kind: DataKind): void {
+    this.clock.mark(kind)
+    this.soon(this.options.changeDebounceMs)
+  }
+
+  stats() {
+    return {
+      warming: this.warming,
+      warmupMs: this.warmupMs,
+      passes: this.passes,
+      passMs: this.passMs.summary(),
+      themeMs: Object.fromEntries([...this.themes].map(([id, theme]) => [id, theme.computeMs.summary()])),
+      rooms: { total: this.rooms.size, warm: [...this.rooms.values()].filter((room) => room.warm).length },
+    }
+  }
+
+  themeComputeMs(): Record<string, ReturnType<LatencyRing['summary']>> {
+    return Object.fromEntries([...this.themes].map(([id, theme]) => [id, theme.computeMs.summary()]))
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.soonTimer)
+    clearInterval(this.tickTimer)
+    await this.running
+    await Promise.all([...this.rooms.values()].map((room) => room.inflight))
+  }
+
+  /** Runs a pass after `delayMs` unless one is already waiting; during a pass, once more after it. */
+  private soon(delayMs: number): void {
+    if (this.closed) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.soonTimer ??= setTimeout(() => {
+      this.soonTimer = undefined
+      void this.pass()
+    }, delayMs)
+  }
+
+  /** One pass: each theme with due panels, themes that someone watches first. */
+  private pass(): Promise<void> {
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = (async () => {
+      const startedAt = Date.now()
+      this.passes += 1
+      // A fresh memo per pass: results are shared within it and never outlive new data.
+      const memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions)
+      const order = [...this.themes.values()].sort((a, b) => Number(this.watched(b)) - Number(this.watched(a)))
+      for (const theme of order) {
+        if (this.closed) break
+        await this.computeTheme(theme, memo, Date.now())
+      }
+      const finishedAt = Date.now()
+      this.passMs.add(finishedAt - startedAt)
+      if (this.warming && !this.closed) {
+        this.warming = false
+        this.warmupMs = finishedAt - this.startedAt
+        this.deps.log.info(`live: ${this.rooms.size} rooms warm in ${this.warmupMs} ms`)
+      }
+      this.deps.latency.expire()
+    })().finally(() => {
+      this.running = undefined
+      if (this.again) {
+        this.again = false
+        this.soon(this.options.changeDebounceMs)
+      }
+    })
+    return this.running
+  }
+
+  private async computeTheme(theme: ThemeState, memo: MetricMemo, now: number): Promise<void> {
+    const due = this.duePanels(theme, now)
+    if (due.length === 0) return
+    const rooms = this.roomsOf(theme)
+    for (const room of rooms) room.computing = true
+    const startedAt = Date.now()
+    try {
+      const results = await computeRooms(memo, rooms, due, (room, what, error) => this.logOnce(room, what, error))
+      for (const result of results) this.apply(result, startedAt)
+    } finally {
+      for (const room of rooms) room.computing = false
+    }
+    theme.computeMs.add(Date.now() - startedAt)
+  }
+
+  /**
+   * Panels of the theme to compute now: all of them on the first pass and the clock refresh;
+   * otherwise those whose data changed, except long-history panels computed less than their
+   * minRefreshMs ago, which are held back (rooms keep their last values) until due.
+   */
+  private duePanels(theme: ThemeState, now: number): LivePanel[] {
+    const seenBefore = theme.seen
+    theme.seen = this.clock.now()
+    let due: LivePanel[]
+    if (!seenBefore || now - theme.lastFullAt >= this.options.refreshEveryMs) {
+      theme.lastFullAt = now
+      theme.deferred.clear()
+      due = theme.panels
+    } else {
+      due = theme.panels.filter(({ panel, metric }) => {
+        const stale = theme.deferred.has(panel.id) || this.clock.changedSince(seenBefore, metric.reads)
+        if (!stale) return false
+        const dueAt = (theme.panelComputedAt.get(panel.id) ?? 0) + (metric.minRefreshMs ?? 0)
+        if (now < dueAt) {
+          theme.deferred.set(panel.id, dueAt)
+          return false
+        }
+        theme.deferred.delete(panel.id)
+        return true
+      })
+    }
+    for (const { panel } of due) theme.panelComputedAt.set(panel.id, now)
+    return due
+  }
+
+  private hasDueWork(now: number): boolean {
+    for (const theme of this.themes.values()) {
+      if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
+      for (const dueAt of theme.deferred.values()) if (dueAt <= now) return true
+      if (theme.panels.some(({ metric }) => this.clock.changedSince(theme.seen, metric.reads))) return true
+    }
+    return false
+  }
+
+  /** The theme's warm rooms and the others someone still watches (the rest are let go). */
+  private roomsOf(theme: ThemeState): Room[] {
+    const rooms: Room[] = []
+    for (const room of this.rooms.values()) {
+      if (room.dashboard.id !== theme.dashboard.id) continue
+      if (room.warm) rooms.push(room)
+      else if (this.deps.subscribers(room) > 0 || room.inflight) {
+        if (room.computedAt) rooms.push(room)
+      } else this.rooms.delete(room.name)
+    }
+    return rooms
+  }
+
+  private watched(theme: ThemeState): boolean {
+    for (const room of this.rooms.values()) if (room.dashboard.id === theme.dashboard.id && this.deps.subscribers(room) > 0) return true
+    return false
+  }
+
+  private apply(result: RoomResult, startedAt: number): void {
+    const { room } = result
+    const changed = room.absorb(result.panels)
+    if (result.asOf !== undefined) room.asOf = result.asOf
+    const finishedAt = Date.now()
+    room.computations += 1
+    this.computations += 1
+    room.computeMs.add(finishedAt - startedAt)
+    room.computedAtMs = finishedAt
+    room.computedAt = new Date(finishedAt).toISOString()
+    if (Object.keys(changed).length === 0) return
+    room.seq += 1
+    this.deps.emit(room, changed)
+    this.deps.latency.emitted(startedAt)
+  }
+
+  private logOnce(room: Room, what: string, error: unknown): void {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    const key = `${what}: ${message}`
+    if (room.loggedErrors.has(key)) return
+    room.loggedErrors.add(key)
+    this.deps.log.warn(`live room ${room.name}: ${key}`)
+  }
+}
