@@ -5,12 +5,13 @@ import { dashboards } from '../../dashboards'
 import { themeTitles, type FlagEvent, type ThemeId } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
 import type { FitMode } from '../lib/fit'
-import { advance, currentView, jumpToFlag, type RotationPlan, type RotationState } from '../lib/rotation'
+import { advance, currentView, jumpToFlag, nextView, type RotationPlan, type RotationState } from '../lib/rotation'
 import { ThemeBoard } from './ThemeBoard'
 import { WallFrame, useSafeReload } from './WallFrame'
-import { useFlags, useLiveRoom, useSocket } from './useLive'
+import { useFlags, useLiveRooms, useSocket } from './useLive'
 
 const CRITICAL_DWELL_MIN_SEC = 15
+const SWITCH_WAIT_MS = 3000
 
 export interface WallScreenProps {
   plan: RotationPlan
@@ -44,8 +45,7 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   }, [storageKey, state.index])
 
   const view = rotate ? currentView(plan, state, region) : state.detour ? currentView(plan, state, region) : { theme: plan.themes[0], region }
-  const dashboard = dashboards[view.theme]
-  const dwellSec = plan.dwellOverride ?? dashboard.dwellSec
+  const dwellSec = plan.dwellOverride ?? dashboards[view.theme].dwellSec
 
   useEffect(() => {
     if ((!rotate || paused) && !state.detour) return
@@ -55,7 +55,25 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   }, [rotate, paused, state, dwellSec, plan])
 
   const socket = useSocket(token)
-  const live = useLiveRoom(socket, view.theme, view.region)
+  // What is on screen: the view, once its room has data. Until then the previous theme stays up
+  // (its own numbers under its own title), so a switch never shows empty panels; a room that
+  // cannot answer (refused, server down) gets the screen after SWITCH_WAIT_MS anyway.
+  const [shown, setShown] = useState(view)
+  const next = rotate ? nextView(plan, state, region) : null
+  const wanted = [shown, view, ...(next ? [next] : [])].map((v) => ({ dashboard: v.theme, region: v.region }))
+  const live = useLiveRooms(socket, wanted)
+  const viewReady = live.stateOf({ dashboard: view.theme, region: view.region }) !== null
+  const switching = shown.theme !== view.theme || shown.region !== view.region
+  useEffect(() => {
+    if (!switching) return
+    if (viewReady) return setShown(view)
+    const timer = setTimeout(() => setShown(view), SWITCH_WAIT_MS)
+    return () => clearTimeout(timer)
+  }, [switching, viewReady, view.theme, view.region]) // eslint-disable-line react-hooks/exhaustive-deps
+  const shownKey = { dashboard: shown.theme, region: shown.region }
+  const dashboard = dashboards[shown.theme]
+  const room = live.stateOf(shownKey)
+  const connection = live.connectionOf(shownKey)
   const onFlag = useCallback(
     (flag: FlagEvent) => {
       if (!jump || flag.severity !== 'critical') return
@@ -68,12 +86,12 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   const flags = useFlags(socket, onFlag)
   useSafeReload(reloadDaily)
 
-  const place = getRegion(view.region)?.name ?? view.region
+  const place = getRegion(shown.region)?.name ?? shown.region
   const notice = state.detour ? `重大风险预警：${getRegion(state.detour.region)?.name ?? ''} — 已切换至监管预警` : null
   const controls = (
     <>
       {plan.themes.map((theme, i) => (
-        <button key={theme} type="button" className={theme === view.theme ? 'active' : ''} onClick={() => setState({ index: i, detour: null })}>
+        <button key={theme} type="button" className={theme === shown.theme ? 'active' : ''} onClick={() => setState({ index: i, detour: null })}>
           {themeTitles[theme]}
         </button>
       ))}
@@ -84,13 +102,13 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
     </>
   )
   return (
-    <div className="wall-root" data-theme={view.theme} data-region={view.region}>
+    <div className="wall-root" data-theme={shown.theme} data-region={shown.region}>
       <WallFrame
         title={dashboard.title}
         place={place}
-        asOf={live.room?.asOf ?? null}
-        connection={live.connection}
-        error={live.error}
+        asOf={room?.asOf ?? null}
+        connection={connection}
+        error={live.errorOf(shownKey)}
         kiosk={kiosk}
         fit={fit}
         screen={screen}
@@ -99,9 +117,9 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
       >
         <ThemeBoard
           dashboard={dashboard}
-          room={live.room}
-          region={view.region}
-          connection={live.connection}
+          room={room}
+          region={shown.region}
+          connection={connection}
           flags={flags}
           onSelectRegion={kiosk ? undefined : (code) => window.location.assign(`/region/${code}${token ? `?token=${encodeURIComponent(token)}` : ''}`)}
         />

@@ -3,20 +3,24 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
 import { roomName, socketEvents, type FlagEvent, type Heartbeat, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
+import type { ClientToServerEvents, RoomRequest, ServerToClientEvents } from '../../dashboards/liveContract'
 import { applyHeartbeat, applyUpdate, fromSnapshot, type RoomState } from '../lib/roomState'
 
 /**
- * The page's one Socket.IO connection (same origin) and its room subscription.
+ * The page's one Socket.IO connection (same origin) and its room subscriptions.
  * Token: `?token=` of a wall screen, else the session cookie the browser sends by itself.
  * 'live' means connected AND holding a snapshot taken after the last (re)connect: the wall-wide
  * banner shows for anything else once we have been live, so a drop is visible at once.
  */
 export type Connection = 'connecting' | 'live' | 'disconnected' | 'refused'
 
-export function useSocket(token: string | undefined): Socket | null {
-  const [socket, setSocket] = useState<Socket | null>(null)
+/** The page's socket, typed by the one contract the server's gateway implements. */
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export function useSocket(token: string | undefined): LiveSocket | null {
+  const [socket, setSocket] = useState<LiveSocket | null>(null)
   useEffect(() => {
-    const s = io({ auth: token ? { token } : {}, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 })
+    const s: LiveSocket = io({ auth: token ? { token } : {}, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 })
     // the server ended the session (e.g. restart): socket.io does not retry that case by itself
     s.on('disconnect', (reason) => {
       if (reason === 'io server disconnect') setTimeout(() => s.connect(), 2000)
@@ -36,80 +40,148 @@ export interface LiveRoom {
   error: string | null
 }
 
-export function useLiveRoom(socket: Socket | null, dashboard: ThemeId, region: string): LiveRoom {
-  const [room, setRoom] = useState<RoomState | null>(null)
-  const [connection, setConnection] = useState<Connection>('connecting')
-  const [error, setError] = useState<string | null>(null)
-  const roomRef = useRef<RoomState | null>(null)
-  const name = roomName(dashboard, region)
+export interface LiveRooms {
+  /** The room's last state on this page (kept after it is left: it greys as it ages), or null. */
+  stateOf(key: RoomRequest): RoomState | null
+  /** live = connected and holding a snapshot of this room taken since the last (re)connect. */
+  connectionOf(key: RoomRequest): Connection
+  errorOf(key: RoomRequest): string | null
+}
 
-  const store = useCallback((next: RoomState | null) => {
-    roomRef.current = next
-    setRoom(next)
-  }, [])
+type Link = 'connecting' | 'up' | 'down' | 'refused'
 
-  useEffect(() => {
-    if (!socket) return
-    let active = true
-    // a different theme or region: drop the old numbers rather than show them under a new title
-    if (roomRef.current && roomRef.current.room !== name) store(null)
+/**
+ * Several rooms on one socket: subscribed while `wanted` names them, their last state kept for
+ * the page's life. A wall subscribes to the next theme of its rotation before switching to it, so
+ * the switch shows data at once; a theme shown before keeps its numbers (greyed when old).
+ */
+export function useLiveRooms(socket: LiveSocket | null, wanted: RoomRequest[]): LiveRooms {
+  const states = useRef(new Map<string, RoomState>())
+  const errors = useRef(new Map<string, string>())
+  /** rooms holding a snapshot taken since the last (re)connect */
+  const fresh = useRef(new Set<string>())
+  const subscribed = useRef(new Map<string, RoomRequest>())
+  const [link, setLink] = useState<Link>('connecting')
+  const [linkError, setLinkError] = useState<string | null>(null)
+  const [, setVersion] = useState(0)
+  const changed = useCallback(() => setVersion((v) => v + 1), [])
+  const wantedKey = JSON.stringify([...new Map(wanted.map((w) => [roomName(w.dashboard, w.region), [w.dashboard, w.region]])).values()])
 
-    const subscribe = () => {
-      socket.emit(socketEvents.subscribe, { dashboard, region }, (ack: SubscribeAck) => {
-        if (!active) return
+  const subscribeOne = useCallback(
+    (request: RoomRequest) => {
+      if (!socket) return
+      const name = roomName(request.dashboard, request.region)
+      socket.emit(socketEvents.subscribe, request, (ack: SubscribeAck) => {
+        if (!subscribed.current.has(name)) return
         if (!ack || !ack.ok) {
-          setError(ack?.error ?? '订阅失败')
-          setConnection(socket.connected ? 'refused' : 'disconnected')
+          errors.current.set(name, ack?.error ?? '订阅失败')
+          changed()
           return
         }
         if (ack.room !== name) return
-        setError(null)
-        store(fromSnapshot(ack, Date.now()))
-        setConnection('live')
+        errors.current.delete(name)
+        states.current.set(name, fromSnapshot(ack, Date.now()))
+        fresh.current.add(name)
+        changed()
       })
+    },
+    [socket, changed],
+  )
+
+  // Listeners for every subscribed room, for the socket's life.
+  useEffect(() => {
+    if (!socket) return
+    const onConnect = () => {
+      fresh.current.clear()
+      setLink('up')
+      setLinkError(null)
+      for (const request of subscribed.current.values()) subscribeOne(request)
     }
     const onUpdate = (update: RoomUpdate) => {
-      const current = roomRef.current
-      if (!current || update.room !== name) return
+      const request = subscribed.current.get(update.room)
+      const current = states.current.get(update.room)
+      if (!request || !current || !fresh.current.has(update.room)) return
       const result = applyUpdate(current, update, Date.now())
-      if (result.kind === 'applied') store(result.state)
-      else if (result.kind === 'gap') subscribe()
+      if (result.kind === 'applied') {
+        states.current.set(update.room, result.state)
+        changed()
+      } else if (result.kind === 'gap') subscribeOne(request)
     }
     const onHeartbeat = (beat: Heartbeat) => {
-      const current = roomRef.current
-      if (!current) return
-      const next = applyHeartbeat(current, beat.rooms?.[name], Date.now())
-      if (next === 'behind') subscribe()
-      else store(next)
+      const now = Date.now()
+      for (const [name, request] of subscribed.current) {
+        const current = states.current.get(name)
+        if (!current || !fresh.current.has(name)) continue
+        const next = applyHeartbeat(current, beat.rooms?.[name], now)
+        if (next === 'behind') subscribeOne(request)
+        else states.current.set(name, next)
+      }
+      changed()
     }
-    const onDisconnect = () => setConnection('disconnected')
+    const onDisconnect = () => {
+      fresh.current.clear()
+      setLink('down')
+    }
     const onConnectError = (err: Error) => {
-      setError(err.message)
-      setConnection((c) => (c === 'connecting' && /auth|unauthori|token|401|403|sign/i.test(err.message) ? 'refused' : c === 'live' ? 'disconnected' : c))
+      setLinkError(err.message)
+      setLink((l) => (l === 'connecting' && /auth|unauthori|token|401|403|sign/i.test(err.message) ? 'refused' : l === 'up' ? 'down' : l))
     }
-
-    socket.on('connect', subscribe)
+    socket.on('connect', onConnect)
     socket.on(socketEvents.update, onUpdate)
     socket.on(socketEvents.heartbeat, onHeartbeat)
     socket.on('disconnect', onDisconnect)
     socket.on('connect_error', onConnectError)
-    if (socket.connected) subscribe()
+    if (socket.connected) setLink('up')
     return () => {
-      active = false
-      socket.off('connect', subscribe)
+      socket.off('connect', onConnect)
       socket.off(socketEvents.update, onUpdate)
       socket.off(socketEvents.heartbeat, onHeartbeat)
       socket.off('disconnect', onDisconnect)
       socket.off('connect_error', onConnectError)
-      if (socket.connected) socket.emit(socketEvents.unsubscribe, { dashboard, region })
+      subscribed.current.clear()
     }
-  }, [socket, dashboard, region, name, store])
+  }, [socket, subscribeOne, changed])
 
-  return { connection, room, error }
+  // Subscribe to rooms newly wanted, let go of the others (their last state stays).
+  useEffect(() => {
+    if (!socket) return
+    const next = new Map((JSON.parse(wantedKey) as Array<[RoomRequest['dashboard'], string]>).map(([dashboard, region]) => [roomName(dashboard, region), { dashboard, region }]))
+    for (const [name, request] of subscribed.current)
+      if (!next.has(name)) {
+        subscribed.current.delete(name)
+        fresh.current.delete(name)
+        if (socket.connected) socket.emit(socketEvents.unsubscribe, request)
+      }
+    for (const [name, request] of next)
+      if (!subscribed.current.has(name)) {
+        subscribed.current.set(name, request)
+        if (socket.connected) subscribeOne(request)
+      }
+  }, [socket, wantedKey, subscribeOne])
+
+  return {
+    stateOf: (key) => states.current.get(roomName(key.dashboard, key.region)) ?? null,
+    errorOf: (key) => errors.current.get(roomName(key.dashboard, key.region)) ?? (link === 'up' ? null : linkError),
+    connectionOf: (key) => {
+      const name = roomName(key.dashboard, key.region)
+      if (link === 'refused') return 'refused'
+      if (link === 'up' && errors.current.has(name)) return 'refused'
+      if (link === 'up' && fresh.current.has(name)) return 'live'
+      if (link === 'down' || (link === 'up' && errors.current.has(name))) return 'disconnected'
+      return 'connecting'
+    },
+  }
+}
+
+/** One room (review and drill pages); a different theme or region shows nothing of the old one. */
+export function useLiveRoom(socket: LiveSocket | null, dashboard: ThemeId, region: string): LiveRoom {
+  const key = { dashboard, region }
+  const rooms = useLiveRooms(socket, [key])
+  return { connection: rooms.connectionOf(key), room: rooms.stateOf(key), error: rooms.errorOf(key) }
 }
 
 /** New flags pushed by the server, newest first, kept for a few minutes (ticker and map markers). */
-export function useFlags(socket: Socket | null, onFlag?: (flag: FlagEvent) => void, keep = 40): Array<FlagEvent & { receivedAt: number }> {
+export function useFlags(socket: LiveSocket | null, onFlag?: (flag: FlagEvent) => void, keep = 40): Array<FlagEvent & { receivedAt: number }> {
   const [flags, setFlags] = useState<Array<FlagEvent & { receivedAt: number }>>([])
   const handler = useRef(onFlag)
   handler.current = onFlag

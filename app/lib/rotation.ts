@@ -35,6 +35,15 @@ export function currentView(plan: RotationPlan, state: RotationState, cityCode: 
   return { theme: plan.themes[state.index % plan.themes.length], region: cityCode }
 }
 
+/**
+ * What comes on screen after the current view: the playlist's next theme, or after a detour the
+ * theme it resumes. The wall subscribes to it ahead of the switch.
+ */
+export function nextView(plan: RotationPlan, state: RotationState, cityCode: string): { theme: ThemeId; region: string } {
+  const index = state.detour ? state.index : state.index + 1
+  return { theme: plan.themes[index % plan.themes.length], region: cityCode }
+}
+
 /** Advance when the dwell elapsed; a finished detour resumes the playlist where it left off. */
 export function advance(plan: RotationPlan, state: RotationState, now: number): RotationState {
   if (state.detour) return now >= state.detour.until ? { index: state.index, detour: null, detourEndedAt: now } : state

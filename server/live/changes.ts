@@ -29,6 +29,11 @@ export class ChangeClock {
     this.versions.set(kind, (this.versions.get(kind) ?? 0) + 1)
   }
 
+  /** The versions as one string: equal keys, same data. */
+  key(): string {
+    return [...this.versions.values()].join(',')
+  }
+
   now(): ReadonlyMap<DataKind, number> {
     return new Map(this.versions)
   }

@@ -39,6 +39,8 @@ export interface LiveStats {
   /** True until every warm room has been computed once after start. */
   warming: boolean
   warmupMs: number | null
+  /** Nothing computing and nothing due. */
+  idle: boolean
   /** Passes of the scheduler (each computes the due panels of every room). */
   ticks: number
   computations: number
@@ -118,6 +120,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       clients: gateway.io.engine.clientsCount,
       warming: scheduler.warming,
       warmupMs: scheduler.warmupMs,
+      idle: scheduler.idle(),
       ticks: scheduler.passes,
       computations: scheduler.computations,
       dbQueries: counted.count(),

@@ -56,13 +56,13 @@ describe('a tick started by new data', () => {
   })
 
   it('makes one tick of a burst, and one more for data that came during it', async () => {
-    await waitFor(() => hub.stats().rooms.every((room) => !room.computing))
+    await waitFor(() => hub.stats().idle)
     const ticksBefore = hub.stats().ticks
     const update = nextEvent<RoomUpdate>(socket, 'update', 10_000)
     await Promise.all([ingest(1), ingest(2), ingest(3)])
     await update
     await sleep(200)
-    await waitFor(() => hub.stats().rooms.every((room) => !room.computing))
+    await waitFor(() => hub.stats().idle)
     const ticks = hub.stats().ticks - ticksBefore
     expect(ticks).toBeGreaterThanOrEqual(1)
     expect(ticks).toBeLessThanOrEqual(3)

@@ -36,7 +36,12 @@ interface ThemeState extends Theme {
   /** Panels with new data held back by their minRefreshMs, and when they are due (ms). */
   deferred: Map<string, number>
   computeMs: LatencyRing
+  /** When a pass last looked at the theme (ms). */
+  lastLookedAt: number
 }
+
+/** A theme with due panels waits at most this long behind the watched ones. */
+const STARVED_MS = 5000
 
 /**
  * Keeps every room warm. Rooms of every theme × warm region exist from the start; passes compute
@@ -76,7 +81,7 @@ export class LiveScheduler {
   ) {
     for (const theme of themes) {
       const id = theme.dashboard.id as ThemeId
-      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500) })
+      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0 })
       for (const region of options.warmRegions) this.rooms.set(roomName(id, region), new Room(theme.dashboard, region, theme.panels, true))
     }
   }
@@ -131,6 +136,13 @@ export class LiveScheduler {
     }
   }
 
+  /** Nothing computing, due or held back: every room shows the data as it is now. */
+  idle(): boolean {
+    if (this.running || this.soonTimer || this.hasDueWork(Date.now())) return false
+    for (const theme of this.themes.values()) if (theme.deferred.size > 0) return false
+    return [...this.rooms.values()].every((room) => !room.inflight)
+  }
+
   themeComputeMs(): Record<string, ReturnType<LatencyRing['summary']>> {
     return Object.fromEntries([...this.themes].map(([id, theme]) => [id, theme.computeMs.summary()]))
   }
@@ -156,7 +168,11 @@ export class LiveScheduler {
     }, delayMs)
   }
 
-  /** One pass: each theme with due panels, themes that someone watches first. */
+  /**
+   * One pass: theme by theme while any has due panels. The next theme is picked after each one, so
+   * a batch arriving mid-pass reaches the watched themes after the theme in progress, not after
+   * the whole pass: watched first, but a theme left waiting STARVED_MS goes before them.
+   */
   private pass(): Promise<void> {
     if (this.running) {
       this.again = true
@@ -165,11 +181,15 @@ export class LiveScheduler {
     this.running = (async () => {
       const startedAt = Date.now()
       this.passes += 1
-      // A fresh memo per pass: results are shared within it and never outlive new data.
-      const memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions)
-      const order = [...this.themes.values()].sort((a, b) => Number(this.watched(b)) - Number(this.watched(a)))
-      for (const theme of order) {
-        if (this.closed) break
+      // Results are shared between themes only while the data did not change.
+      let memo: MetricMemo | undefined
+      let memoVersion = ''
+      for (let theme = this.nextTheme(Date.now()); theme && !this.closed; theme = this.nextTheme(Date.now())) {
+        const version = this.clock.key()
+        if (!memo || version !== memoVersion) {
+          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions)
+          memoVersion = version
+        }
         await this.computeTheme(theme, memo, Date.now())
       }
       const finishedAt = Date.now()
@@ -188,6 +208,12 @@ export class LiveScheduler {
       }
     })
     return this.running
+  }
+
+  private nextTheme(now: number): ThemeState | undefined {
+    const due = [...this.themes.values()].filter((theme) => this.themeHasDue(theme, now))
+    const rank = (theme: ThemeState) => (now - theme.lastLookedAt >= STARVED_MS ? 0 : this.watched(theme) ? 1 : 2)
+    return due.sort((a, b) => rank(a) - rank(b) || a.lastLookedAt - b.lastLookedAt)[0]
   }
 
   private async computeTheme(theme: ThemeState, memo: MetricMemo, now: number): Promise<void> {
@@ -212,6 +238,7 @@ export class LiveScheduler {
    */
   private duePanels(theme: ThemeState, now: number): LivePanel[] {
     const seenBefore = theme.seen
+    theme.lastLookedAt = now
     theme.seen = this.clock.now()
     let due: LivePanel[]
     if (!seenBefore || now - theme.lastFullAt >= this.options.refreshEveryMs) {
@@ -236,12 +263,15 @@ export class LiveScheduler {
   }
 
   private hasDueWork(now: number): boolean {
-    for (const theme of this.themes.values()) {
-      if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
-      for (const dueAt of theme.deferred.values()) if (dueAt <= now) return true
-      if (theme.panels.some(({ metric }) => this.clock.changedSince(theme.seen, metric.reads))) return true
-    }
+    for (const theme of this.themes.values()) if (this.themeHasDue(theme, now)) return true
     return false
+  }
+
+  private themeHasDue(theme: ThemeState, now: number): boolean {
+    if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
+    for (const dueAt of theme.deferred.values()) if (dueAt <= now) return true
+    // changed data held back by minRefreshMs is noted (deferred) when the theme is looked at
+    return theme.panels.some(({ panel, metric }) => !theme.deferred.has(panel.id) && this.clock.changedSince(theme.seen, metric.reads))
   }
 
   /** The theme's warm rooms and the others someone still watches (the rest are let go). */
