@@ -36,6 +36,11 @@ export interface IngestEvent {
   rows: number
   /** Time the batch was acknowledged to its sender (ms since epoch): start of ingest→screen latency. */
   acknowledgedAt: number
+  /**
+   * The records this delivery stored, as stored (absent when they were stored by an earlier,
+   * interrupted delivery): the live hub adds them to its additive figures.
+   */
+  records?: ReadonlyArray<Record<string, unknown>>
 }
 
 export const consoleLogger: Logger = {

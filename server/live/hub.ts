@@ -4,6 +4,7 @@ import { CITY_CODE, regionsAtLevel } from '../../geo/regions'
 import type { AppContext, IngestEvent } from '../context'
 import type { DataKind } from '../metrics/define'
 import { metricRegistry, type MetricRegistry } from '../metrics/registry'
+import { paymentFacts } from './additive'
 import { kindsForFeed } from './changes'
 import { countingDb } from './countingDb'
 import { openGateway, type LiveServer } from './gateway'
@@ -98,7 +99,10 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     const kinds = kindsForFeed(event.feed)
     if (kinds.length === 0) return
     latency.received(event.acknowledgedAt)
-    kinds.forEach(markChanged)
+    // A payments batch moves the additive figures by its own rows: no re-read of the table.
+    const facts = event.feed === 'payments' && event.records ? paymentFacts(event.records) : undefined
+    if (facts) scheduler.additive.apply(facts)
+    for (const kind of kinds) scheduler.markChanged(kind, kind === 'payments' && facts !== undefined)
   }
   ctx.onIngest.push(onIngest)
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client'
 import type { PanelData } from '../../dashboards/types'
 import { runMetric, type MetricRegistry } from '../metrics/registry'
-import { withQueryCache } from '../metrics/sql/query'
+import { withQueryCache, type QueryCacheBatches } from '../metrics/sql/query'
 import { stableJson } from './stableHash'
 import { newestPaymentTime } from './asOf'
 
@@ -16,13 +16,22 @@ export class MetricMemo {
   private freshness = new Map<string, Promise<string | null>>()
   private readonly queries: ReturnType<typeof withQueryCache>
 
-  /** `regions`: the regions of a warm pass, read together by the metrics' shared selects. */
+  /**
+   * `regions`: the regions of a warm pass, read together by the metrics' shared selects;
+   * `seeded`: rows of some of those selects already known (see additive.ts).
+   */
   constructor(
     db: Db,
     private readonly registry: MetricRegistry,
     regions: Iterable<string> = [],
+    seeded?: ReadonlyMap<string, Map<string, unknown>>,
   ) {
-    this.queries = withQueryCache(db, { regions })
+    this.queries = withQueryCache(db, { regions, seeded })
+  }
+
+  /** The pass's per-region reads (sql/query.ts perRegion), for the additive figures to keep. */
+  get batches(): QueryCacheBatches {
+    return this.queries.batches
   }
 
   clear(): void {

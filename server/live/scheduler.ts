@@ -4,6 +4,7 @@ import type { Db } from '../db/client'
 import type { Logger } from '../context'
 import type { DataKind } from '../metrics/define'
 import type { MetricRegistry } from '../metrics/registry'
+import { AdditiveState } from './additive'
 import { ChangeClock } from './changes'
 import { computeRooms, type RoomResult } from './compute'
 import { IngestLatency, LatencyRing } from './latency'
@@ -53,6 +54,7 @@ export class LiveScheduler {
   readonly rooms = new Map<string, Room>()
   readonly clock = new ChangeClock()
   readonly passMs = new LatencyRing(200)
+  readonly additive: AdditiveState
   private readonly themes = new Map<ThemeId, ThemeState>()
   passes = 0
   computations = 0
@@ -79,6 +81,7 @@ export class LiveScheduler {
     themes: Theme[],
     private readonly options: SchedulerOptions,
   ) {
+    this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs)
     for (const theme of themes) {
       const id = theme.dashboard.id as ThemeId
       this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0 })
@@ -120,7 +123,12 @@ export class LiveScheduler {
     await room.inflight
   }
 
-  markChanged(kind: DataKind): void {
+  /**
+   * New data of `kind`. New payments whose batch was not added to the additive figures
+   * (`applied` false: another writer, a recovered delivery) make the next pass read them again.
+   */
+  markChanged(kind: DataKind, applied = false): void {
+    if (kind === 'payments' && !applied) this.additive.invalidate()
     this.clock.mark(kind)
     this.soon(this.options.changeDebounceMs)
   }
@@ -184,13 +192,17 @@ export class LiveScheduler {
       // Results are shared between themes only while the data did not change.
       let memo: MetricMemo | undefined
       let memoVersion = ''
+      let eventsAtMemo = 0
       for (let theme = this.nextTheme(Date.now()); theme && !this.closed; theme = this.nextTheme(Date.now())) {
         const version = this.clock.key()
         if (!memo || version !== memoVersion) {
-          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions)
+          // the additive figures, kept current by ingested batches, stand in for their queries
+          eventsAtMemo = this.additive.events
+          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
           memoVersion = version
         }
         await this.computeTheme(theme, memo, Date.now())
+        await this.additive.capture(memo.batches, eventsAtMemo)
       }
       const finishedAt = Date.now()
       this.passMs.add(finishedAt - startedAt)

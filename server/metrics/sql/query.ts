@@ -20,10 +20,21 @@ interface QueryCache {
 }
 const queryCaches = new WeakMap<Db, QueryCache>()
 
-/** The same database with a query cache; `clear()` forgets every result (the hub does each tick and on new data). */
-export function withQueryCache(db: Db, options: { regions?: Iterable<string> } = {}): { db: Db; clear(): void } {
+/** Each perRegion key's rows for all the pass's regions (what the live hub keeps between passes). */
+export type QueryCacheBatches = ReadonlyMap<string, Promise<Map<string, unknown>>>
+
+/**
+ * The same database with a query cache; `clear()` forgets every result (the hub does each tick and
+ * on new data). `seeded`: per-region rows already known for some perRegion keys, used instead of
+ * their query (the live hub's additive figures, kept current from ingested batches).
+ */
+export function withQueryCache(
+  db: Db,
+  options: { regions?: Iterable<string>; seeded?: ReadonlyMap<string, Map<string, unknown>> } = {},
+): { db: Db; clear(): void; batches: QueryCacheBatches } {
   const cached: Db = { ...db }
   const cache: QueryCache = { rows: new Map(), regions: new Set(options.regions ?? []), batches: new Map() }
+  for (const [key, rows] of options.seeded ?? []) cache.batches.set(key, Promise.resolve(rows))
   queryCaches.set(cached, cache)
   return {
     db: cached,
@@ -31,6 +42,7 @@ export function withQueryCache(db: Db, options: { regions?: Iterable<string> } =
       cache.rows.clear()
       cache.batches.clear()
     },
+    batches: cache.batches,
   }
 }
 

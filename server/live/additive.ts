@@ -1,0 +1,142 @@
+import type { MonthStatusRow } from '../metrics/payments/regionMonths'
+import type { QueryCacheBatches } from '../metrics/sql/query'
+import { shanghaiDate } from '../metrics/sql/time'
+
+/**
+ * The additive live figures kept current by what an ingest brought, not by re-reading the table:
+ * the region × month × status summary (totals, counts, success rate, status split, trends, open
+ * failures, freshness), today's paid payments by hour, and re-issues. They are the rows of the
+ * warm pass's shared selects (sql/query.ts perRegion keys), captured after a pass read them and
+ * handed to the next pass instead of the query. A batch's rows are added to them; anything else
+ * that changes payments (or the clock refresh, every refreshEveryMs) drops them, and the next pass
+ * reads them again: that full recompute corrects any drift.
+ */
+export interface PaymentFact {
+  county: string
+  town: string
+  village: string
+  status: string
+  /** amount paid in fen: integer arithmetic, so sums stay exact */
+  cents: number
+  /** 'YYYY-MM-DD HH:mm:ss' in Shanghai time */
+  payTime: string
+  reissue: boolean
+}
+
+/** Facts from stored payment records (the ingest feed's own rows); undefined when a field is missing. */
+export function paymentFacts(records: ReadonlyArray<Record<string, unknown>>): PaymentFact[] | undefined {
+  const facts: PaymentFact[] = []
+  for (const record of records) {
+    const { county_code, town_code, village_code, status, amount_paid, pay_time, reissue_of } = record
+    if (typeof county_code !== 'string' || typeof town_code !== 'string' || typeof status !== 'string' || typeof pay_time !== 'string') return undefined
+    const cents = Math.round(Number(amount_paid) * 100)
+    if (!Number.isFinite(cents)) return undefined
+    facts.push({
+      county: county_code,
+      town: town_code,
+      village: typeof village_code === 'string' ? village_code : '',
+      status,
+      cents,
+      payTime: pay_time,
+      reissue: typeof reissue_of === 'string' && reissue_of !== '',
+    })
+  }
+  return facts
+}
+
+type CentsRow = MonthStatusRow & { cents: number }
+type HourRow = { region: string; hour_of_day: number; amount: number; payments: number; cents: number }
+
+export const ADDITIVE_KEYS = { regionMonths: 'regionMonths', handledReissues: 'handledReissues', paidByHour: (day: string) => `paidByHour|${day}` }
+
+export class AdditiveState {
+  private months: Map<string, CentsRow[]> | undefined
+  private hours: { day: string; rows: Map<string, HourRow[]> } | undefined
+  private reissues: Map<string, number> | undefined
+  private loadedAt = 0
+  /** Counts every payments change; a pass's reads are kept only if none came while it read. */
+  events = 0
+
+  constructor(
+    private readonly warmRegions: ReadonlySet<string>,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  /** What the next pass may use instead of querying (nothing once the state is older than maxAgeMs). */
+  seed(now = Date.now()): Map<string, Map<string, unknown>> {
+    const seeded = new Map<string, Map<string, unknown>>()
+    if (now - this.loadedAt >= this.maxAgeMs) this.invalidate()
+    if (this.months) seeded.set(ADDITIVE_KEYS.regionMonths, this.months)
+    if (this.reissues) seeded.set(ADDITIVE_KEYS.handledReissues, this.reissues)
+    if (this.hours && this.hours.day === shanghaiDate()) seeded.set(ADDITIVE_KEYS.paidByHour(this.hours.day), this.hours.rows)
+    return seeded
+  }
+
+  /** Takes a pass's freshly read rows, if no payments change came in while it read them. */
+  async capture(batches: QueryCacheBatches, eventsWhenStarted: number): Promise<void> {
+    const read = async <T>(key: string) => (batches.get(key) as Promise<Map<string, T>> | undefined)?.catch(() => undefined)
+    const day = shanghaiDate()
+    const [months, reissues, hours] = await Promise.all([
+      this.months ? undefined : read<MonthStatusRow[]>(ADDITIVE_KEYS.regionMonths),
+      this.reissues ? undefined : read<number>(ADDITIVE_KEYS.handledReissues),
+      this.hours?.day === day ? undefined : read<Array<Omit<HourRow, 'cents'>>>(ADDITIVE_KEYS.paidByHour(day)),
+    ])
+    if (this.events !== eventsWhenStarted) return
+    const withCents = <R extends { amount: number }>(rows: R[]) => rows.map((row) => ({ ...row, cents: Math.round(row.amount * 100) }))
+    if (months) this.months = new Map([...months].map(([region, rows]) => [region, withCents(rows)]))
+    if (reissues) this.reissues = new Map(reissues)
+    if (hours) this.hours = { day, rows: new Map([...hours].map(([region, rows]) => [region, withCents(rows)])) }
+    if (months || reissues || hours) this.loadedAt ||= Date.now()
+  }
+
+  invalidate(): void {
+    this.events += 1
+    this.months = undefined
+    this.hours = undefined
+    this.reissues = undefined
+    this.loadedAt = 0
+  }
+
+  /** Adds a stored batch to the figures held (the same sums the rollups' views add). */
+  apply(facts: PaymentFact[]): void {
+    this.events += 1
+    for (const fact of facts) {
+      const up = ['511000', fact.county, fact.town].filter((code) => this.warmRegions.has(code))
+      if (this.months) for (const region of [...up, ...(this.warmRegions.has(fact.village) ? [fact.village] : [])]) this.addMonth(region, fact)
+      if (this.reissues && fact.reissue && fact.status !== '退回') for (const region of up) this.reissues.set(region, (this.reissues.get(region) ?? 0) + 1)
+      if (this.hours && fact.status === '成功' && fact.payTime.slice(0, 10) === this.hours.day) for (const region of up) this.addHour(region, fact)
+    }
+  }
+
+  private addMonth(region: string, fact: PaymentFact): void {
+    const ym = Number(fact.payTime.slice(0, 4) + fact.payTime.slice(5, 7))
+    const rows = this.months!.get(region) ?? []
+    this.months!.set(region, rows)
+    let row = rows.find((r) => r.ym === ym && r.status === fact.status)
+    if (!row) {
+      row = { ym, status: fact.status as MonthStatusRow['status'], payments: 0, amount: 0, newest: 0, cents: 0 }
+      rows.push(row)
+      // the query's order (ORDER BY ym, status): sums over the rows add in the same order
+      rows.sort((a, b) => a.ym - b.ym || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0))
+    }
+    row.payments += 1
+    row.cents += fact.cents
+    row.amount = row.cents / 100
+    row.newest = Math.max(row.newest, Date.parse(`${fact.payTime.replace(' ', 'T')}+08:00`) / 1000)
+  }
+
+  private addHour(region: string, fact: PaymentFact): void {
+    const hour = Number(fact.payTime.slice(11, 13))
+    const rows = this.hours!.rows.get(region) ?? []
+    this.hours!.rows.set(region, rows)
+    let row = rows.find((r) => r.hour_of_day === hour)
+    if (!row) {
+      row = { region, hour_of_day: hour, amount: 0, payments: 0, cents: 0 }
+      rows.push(row)
+      rows.sort((a, b) => a.hour_of_day - b.hour_of_day)
+    }
+    row.payments += 1
+    row.cents += fact.cents
+    row.amount = row.cents / 100
+  }
+}
