@@ -45,3 +45,11 @@ add('ratio achieved ÷ hub', (r) => `${Math.round(r.baseline.achievedQueriesPerS
 
 const widths = rowsOut[0].map((_, column) => Math.max(...rowsOut.map((row) => row[column].length)))
 for (const row of rowsOut) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '))
+
+// The live core (warm rooms, one pass per theme for all regions, additive figures): its own table
+// per scale, from scripts/bench/liveCore.ts (own data directory, /tmp/ykt-livecore-<rows>).
+for (const rows of scales) {
+  console.log(`\nlive core, ${rows.toLocaleString()} rows`)
+  const run = spawnSync('npx', ['tsx', 'scripts/bench/liveCore.ts', String(rows)], { stdio: ['ignore', 'inherit', 'inherit'] })
+  if (run.status !== 0) process.exitCode = 1
+}
