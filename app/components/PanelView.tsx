@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
-import type { FlagEvent, Panel, PanelData } from '../../dashboards/types'
+import { panelPeriodLabel, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
 import { downloadText, downloadUrl, svgToPng, textToPng } from '../lib/download'
@@ -27,6 +27,10 @@ export interface PanelViewProps {
   since: number
   onSelectRegion?: (code: string) => void
   exportable?: boolean
+  /** Active review filters (the period label follows the year when the panel does). */
+  activeFilters?: Partial<Record<ReviewFilterKind, string>>
+  /** Active review filters this panel does not follow: it says so and greys out. */
+  notFollowed?: ReviewFilterKind[]
 }
 
 /**
@@ -34,7 +38,8 @@ export interface PanelViewProps {
  * out; the wall never shows old numbers as if they were current.
  */
 export function PanelView(props: PanelViewProps) {
-  const { panel, data, stale, asOf, exportable } = props
+  const { panel, data, stale, asOf, exportable, notFollowed = [] } = props
+  const period = panelPeriodLabel(panel, props.activeFilters)
   const chart = useRef<ChartHandle | null>(null)
   const svg = useRef<SVGSVGElement | null>(null)
 
@@ -48,15 +53,22 @@ export function PanelView(props: PanelViewProps) {
 
   return (
     <section
-      className={`panel kind-${panel.kind}${stale ? ' stale' : ''}`}
+      className={`panel kind-${panel.kind}${stale ? ' stale' : ''}${notFollowed.length ? ' unfiltered' : ''}`}
       data-panel={panel.id}
       data-state={data ? 'ready' : 'waiting'}
       data-stale={stale ? 'true' : 'false'}
+      data-period={period}
+      data-not-followed={notFollowed.join(',') || undefined}
       data-u={props.u}
       style={{ gridColumn: `${panel.grid.x + 1} / span ${panel.grid.w}`, gridRow: `${panel.grid.y + 1} / span ${panel.grid.h}` }}
     >
       <header className="panel-title">
         <span>{panel.title}</span>
+        {notFollowed.length > 0 && (
+          <span className="unfiltered-tag" title="此面板的口径不含所选筛选条件，显示的是未按其筛选的数字">
+            不随{notFollowed.map((kind) => reviewFilterTitles[kind]).join('、')}筛选
+          </span>
+        )}
         {exportable && data && (
           <span className="panel-tools">
             <button type="button" onClick={() => void exportPng()}>PNG</button>
@@ -67,7 +79,7 @@ export function PanelView(props: PanelViewProps) {
       <div className="panel-body">{data ? <PanelBody {...props} data={data} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
-        数据截至 {formatShortDateTime(asOf)}
+        <span className="period-tag">{period}</span> · 数据截至 {formatShortDateTime(asOf)}
       </footer>
     </section>
   )

@@ -8,7 +8,7 @@ import { paymentsByStatus, paymentsFailedOpen, paymentsSuccessRate } from './pay
 import { paymentsByChildRegion, paymentsTopVillages } from './payments/byRegion'
 import { paymentsByMonth, paymentsByYear } from './payments/trends'
 import { paymentsByAgeBand, paymentsByBank, paymentsByDept, paymentsByProject } from './payments/breakdowns'
-import { budgetExecutionByDept, budgetExecutionByRegion, budgetExecutionRate } from './budget/execution'
+import { budgetExecutionByDept, budgetExecutionByProject, budgetExecutionByRegion, budgetExecutionRate } from './budget/execution'
 import { budgetChain } from './budget/chain'
 import { budgetIdleFunds } from './budget/idleFunds'
 // flags.*, ledger.*, outreach.*, approvals.*: written by the rules part.
@@ -35,6 +35,7 @@ const allMetrics: MetricDefinition[] = [
   budgetExecutionRate,
   budgetExecutionByRegion,
   budgetExecutionByDept,
+  budgetExecutionByProject,
   budgetIdleFunds,
   budgetChain,
   ...ruleMetrics,

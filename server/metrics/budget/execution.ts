@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
+import { projectName } from '../names'
 import { childRegions, levelOf } from '../sql/region'
 import { roundMoney, roundPercent } from '../sql/query'
 import { elapsedShareOfYear } from '../sql/time'
@@ -71,6 +73,31 @@ export const budgetExecutionByDept = defineMetric({
         { name: '执行率', values: byDept.map((totals) => rate(totals)) },
         { name: '下达', values: byDept.map((totals) => roundMoney(totals.issued)) },
         { name: '支付', values: byDept.map((totals) => roundMoney(totals.paid)) },
+      ],
+    }
+  },
+})
+
+/**
+ * The fiscal year's projects by what reached cards, with what was issued (下达) for them: the same
+ * year as the funnel beside it (an all-years ranking there read as more paid than the funnel's total).
+ */
+export const budgetExecutionByProject = defineMetric({
+  name: 'budget.executionByProject',
+  title: '本年度项目支付与下达',
+  params: budgetParams.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
+  reads: ['budget', 'payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
+  run: async (db, params) => {
+    const byProject = chainTotalsBy(await selectIndicatorChain(db, await chainScope(db, params)), 'project')
+      .sort((a, b) => b.paid - a.paid || (a.key < b.key ? -1 : 1))
+      .slice(0, params.limit)
+    return {
+      kind: 'series',
+      categories: byProject.map((totals) => projectName(totals.key)),
+      series: [
+        { name: '支付', values: byProject.map((totals) => roundMoney(totals.paid)) },
+        { name: '下达', values: byProject.map((totals) => roundMoney(totals.issued)) },
       ],
     }
   },

@@ -12,7 +12,7 @@ async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<{ amount
 
 /** All-time persons: one state per region (agg_region_persons); filtered ones merge the monthly states. */
 async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
-  const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined
+  const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined && filter.dept === undefined
   const { table, where, params } = monthRollupQuery(filter)
   const sql = unfiltered
     ? 'SELECT uniqMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}'

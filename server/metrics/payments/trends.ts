@@ -26,6 +26,7 @@ export const paymentsByMonth = defineMetric({
     .object({
       region: paymentFilterShape.region,
       project: paymentFilterShape.project,
+      dept: paymentFilterShape.dept,
       to: yearMonthParam.optional(),
       months: z.coerce.number().int().min(1).max(120).default(24),
     })
@@ -49,9 +50,9 @@ export const paymentsByMonth = defineMetric({
 
 const yearPersonsRow = z.object({ year: z.coerce.number(), persons: z.coerce.number() })
 
-/** Distinct persons per pay year: one state per year and region, or the monthly states under a project filter. */
-function selectPersonsByYear(db: Db, filter: { region: string; project?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
-  if (filter.project === undefined)
+/** Distinct persons per pay year: one state per year and region, or the monthly states under a project or department filter. */
+function selectPersonsByYear(db: Db, filter: { region: string; project?: string; dept?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
+  if (filter.project === undefined && filter.dept === undefined)
     return selectRows(
       db,
       'SELECT year, uniqMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
@@ -71,7 +72,10 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string 
 export const paymentsByYear = defineMetric({
   name: 'payments.byYear',
   title: '年度发放',
-  params: z.object({ region: paymentFilterShape.region, project: paymentFilterShape.project }).strict().superRefine(refuseVillageProject),
+  params: z
+    .object({ region: paymentFilterShape.region, project: paymentFilterShape.project, dept: paymentFilterShape.dept })
+    .strict()
+    .superRefine(refuseVillageProject),
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
