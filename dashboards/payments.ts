@@ -19,7 +19,7 @@ export const payments: z.input<typeof dashboardSchema> = {
       id: 'failed-open', title: '失败未重发', metric: 'payments.failedOpen', period: 'now', kind: 'kpi', unit: '笔', grid: { x: 20, y: 0, w: 4, h: 2 },
       thresholds: [{ above: 100, level: 'warn' }], staleAfterSec: 120,
     },
-    { id: 'age-pyramid', title: '受益人年龄结构（男/女）', metric: 'payments.byAgeBand', period: 'all', filters: ['year'], kind: 'hbar', unit: '人次', grid: { x: 0, y: 2, w: 6, h: 5 }, staleAfterSec: 600 },
+    { id: 'age-pyramid', title: '受益人年龄结构（人数，男/女）', metric: 'payments.byAgeBand', params: { measure: 'persons' }, period: 'all', filters: ['year'], kind: 'hbar', unit: '人', grid: { x: 0, y: 2, w: 6, h: 5 }, staleAfterSec: 600 },
     { id: 'map', title: '各地区发放金额', metric: 'payments.byChildRegion', period: 'all', filters: ['year'], kind: 'map', unit: '元', grid: { x: 6, y: 2, w: 12, h: 5 }, staleAfterSec: 300 },
     { id: 'by-status', title: '发放状态', metric: 'payments.byStatus', period: 'all', filters: ['year', 'project', 'dept'], kind: 'pie', unit: '笔', grid: { x: 18, y: 2, w: 6, h: 5 }, staleAfterSec: 120 },
     { id: 'by-month', title: '月度发放（金额/人次）', metric: 'payments.byMonth', params: { months: 24 }, period: 'months24', filters: ['year', 'project', 'dept'], kind: 'line', unit: '元', grid: { x: 0, y: 7, w: 8, h: 5 }, staleAfterSec: 600 },

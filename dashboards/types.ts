@@ -111,7 +111,14 @@ export type Dashboard = z.infer<typeof dashboardSchema>
 
 /** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 export type PanelData =
-  | { kind: 'value'; value: number; /** optional comparison, e.g. 序时进度 or last year */ compare?: { label: string; value: number } }
+  | {
+      kind: 'value'
+      value: number
+      /** optional comparison, e.g. 序时进度 or last year */
+      compare?: { label: string; value: number }
+      /** what the figure is of, e.g. 已销号 66 / 入台账 157 条 */
+      note?: string
+    }
   | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }> }
   | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }> }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }

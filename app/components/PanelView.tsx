@@ -3,6 +3,7 @@
 import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
 import { panelPeriodLabel, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
+import { definitionOf } from '../../dashboards/definitions'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
 import { downloadText, downloadUrl, svgToPng, textToPng } from '../lib/download'
@@ -63,7 +64,7 @@ export function PanelView(props: PanelViewProps) {
       style={{ gridColumn: `${panel.grid.x + 1} / span ${panel.grid.w}`, gridRow: `${panel.grid.y + 1} / span ${panel.grid.h}` }}
     >
       <header className="panel-title">
-        <span>{panel.title}</span>
+        <span title={definitionOf(panel.metric) ? `口径：${definitionOf(panel.metric)}` : undefined} data-definition={definitionOf(panel.metric)}>{panel.title}</span>
         {notFollowed.length > 0 && (
           <span className="unfiltered-tag" title="此面板的口径不含所选筛选条件，显示的是未按其筛选的数字">
             不随{notFollowed.map((kind) => reviewFilterTitles[kind]).join('、')}筛选
@@ -121,6 +122,13 @@ function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chart
   if (data.kind === 'regions' && data.rows.length === 0) return <div className="empty">暂无数据</div>
   if (panel.kind === 'pie' && !hasPositive(data)) return <div className="empty">暂无数据</div>
   if (data.kind === 'series' && data.categories.length === 0) return <div className="empty">暂无数据</div>
+  if (option && data.kind === 'value' && data.note)
+    return (
+      <div className="gauge-with-note">
+        <EChart option={option} handle={setChart} />
+        <div className="kpi-compare kpi-note">{data.note}</div>
+      </div>
+    )
   if (option) return <EChart option={option} handle={setChart} onClick={(p) => onSelectRegion && pickCode(p.data, onSelectRegion)} />
   return <div className="empty">此面板不支持该数据（{data.kind}）</div>
 }
@@ -139,7 +147,11 @@ function pickCode(datum: unknown, select: (code: string) => void): void {
 function textLines(panel: Panel, data: PanelData): string[] {
   switch (data.kind) {
     case 'value':
-      return [formatValueText(data.value, panel.unit), ...(data.compare ? [`${data.compare.label} ${formatValueText(data.compare.value, panel.unit)}`] : [])]
+      return [
+        formatValueText(data.value, panel.unit),
+        ...(data.compare ? [`${data.compare.label} ${formatValueText(data.compare.value, panel.unit)}`] : []),
+        ...(data.note ? [data.note] : []),
+      ]
     case 'table':
       return [data.columns.map((c) => c.title).join('  '), ...data.rows.slice(0, 20).map((r) => data.columns.map((c) => cellText(c.key, c.title, r[c.key])).join('  '))]
     case 'funnel':

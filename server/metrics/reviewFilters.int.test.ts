@@ -112,7 +112,12 @@ const oracles: Record<string, Oracle> = {
   'payments.byDept': async (f) => ({ series: '金额', byCategory: byKey(await paid(f, 'dept AS k, sum(toFloat64(amount_paid)) AS v', 'k'), 'k', 'v'), complete: true }),
   'payments.byBank': async (f) => ({ series: '金额', byCategory: byKey(await paid(f, 'bank AS k, sum(toFloat64(amount_paid)) AS v', 'k'), 'k', 'v'), complete: true }),
   'payments.byChildRegion': async (f) => ({ series: 'regions', byCategory: byKey(await paid(f, 'county_code AS k, sum(toFloat64(amount_paid)) AS v', 'k'), 'k', 'v'), complete: true }),
-  'payments.byAgeBand': async (f) => ({ value: Number((await paid(f, 'count() AS v'))[0].v) }),
+  // People per age band and gender (the pyramid counts people): the women's side, band by band.
+  'payments.byAgeBand': async (f) => {
+    const band = "multiIf(age_years >= 90, '90岁以上', concat(toString(intDiv(age_years, 10) * 10), '-', toString(intDiv(age_years, 10) * 10 + 9), '岁'))"
+    const rows = await paid({ ...f }, `${band} AS k, uniqExactIf(id_number, gender = '女') AS v`, 'k')
+    return { series: '女', byCategory: byKey(rows, 'k', 'v'), complete: true }
+  },
   'budget.executionRate': async (f) => ({ value: rate((await chain(f))[0] ?? { issued: 0, paid: 0 }) }),
   'budget.chain': async (f) => {
     const r = (await chain(f))[0] ?? {}
