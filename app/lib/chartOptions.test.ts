@@ -7,6 +7,22 @@ const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ..
 type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
 
 describe('chart options', () => {
+  it('marks a chain stage larger than the one before it, with the excess', () => {
+    const stages = [
+      { name: '指标下达', value: 1000 },
+      { name: '用款计划', value: 800 },
+      { name: '支付凭证', value: 700 },
+      { name: '支付明细', value: 761.8 },
+    ]
+    const option = chartOption(panel('funnel'), { kind: 'funnel', stages }, 1) as unknown as {
+      series: Array<{ data: Array<{ name: string; itemStyle?: { color: string } }>; label: { formatter: (p: { name: string; value: number }) => string } }>
+    }
+    const marked = option.series[0].data.filter((d) => d.itemStyle).map((d) => d.name)
+    expect(marked).toEqual(['支付明细'])
+    expect(option.series[0].label.formatter({ name: '支付明细', value: 761.8 })).toContain('超出上一环节 61.8')
+    expect(option.series[0].label.formatter({ name: '支付凭证', value: 700 })).not.toContain('超出')
+  })
+
   const amountsAndCounts = { kind: 'series' as const, categories: ['民政', '人社'], series: [{ name: '金额', values: [900, 300] }, { name: '人次', values: [3, 1] }] }
 
   it('scales fonts with the design pixel and names a real font family', () => {

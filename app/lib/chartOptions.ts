@@ -253,8 +253,20 @@ function treemapOption(panel: Panel, rows: Array<{ code: string; name: string; v
   } as EChartsOption
 }
 
+/**
+ * A stage holding more than the one before it (明细 > 凭证, 凭证 > 计划) is a break in the chain:
+ * money that no earlier stage authorised. It is drawn in the alarm colour with the excess.
+ */
+export function chainBreaks(stages: Array<{ name: string; value: number }>): Map<string, number> {
+  const breaks = new Map<string, number>()
+  for (let i = 1; i < stages.length; i++)
+    if (stages[i].value > stages[i - 1].value + 0.005) breaks.set(stages[i].name, Math.round((stages[i].value - stages[i - 1].value) * 100) / 100)
+  return breaks
+}
+
 function funnelOption(panel: Panel, stages: Array<{ name: string; value: number }>, u: number): EChartsOption {
   const first = stages[0]?.value || 1
+  const breaks = chainBreaks(stages)
   return {
     ...base(u),
     color: ['#37d4ff', '#2fb8f0', '#2a9ce0', '#2580cf', '#2064be', '#1b4aa8'],
@@ -270,7 +282,7 @@ function funnelOption(panel: Panel, stages: Array<{ name: string; value: number 
         bottom: 6 * u,
         minSize: '28%',
         gap: 3 * u,
-        data: stages.map((s) => ({ name: s.name, value: s.value })),
+        data: stages.map((s) => ({ name: s.name, value: s.value, ...(breaks.has(s.name) ? { itemStyle: { color: palette.critical } } : {}) })),
         label: {
           show: true,
           position: 'inside',
@@ -279,7 +291,9 @@ function funnelOption(panel: Panel, stages: Array<{ name: string; value: number 
           fontWeight: 'bold',
           textBorderColor: '#04101f',
           textBorderWidth: 2 * u,
-          formatter: (p: { name: string; value: unknown }) => `${p.name}  ${formatValueText(Number(p.value), panel.unit)}  ${((Number(p.value) / first) * 100).toFixed(1)}%`,
+          formatter: (p: { name: string; value: unknown }) =>
+            `${p.name}  ${formatValueText(Number(p.value), panel.unit)}  ${((Number(p.value) / first) * 100).toFixed(1)}%` +
+            (breaks.has(p.name) ? `  ⚠ 超出上一环节 ${formatValueText(breaks.get(p.name)!, panel.unit)}` : ''),
         },
         itemStyle: { borderWidth: 0 },
       },
