@@ -29,7 +29,7 @@ describe('payment totals', () => {
   })
 
   it('filters by pay months and project', async () => {
-    expect(await runMetric(db, 'payments.total', { region: CITY, from: 202404, to: 202404 })).toEqual({ kind: 'value', value: 2600 })
+    expect(await runMetric(db, 'payments.total', { region: CITY, from: 202404, to: 202404 })).toEqual({ kind: 'value', value: 2600, note: '同比 上年同期无发放' })
     expect(await runMetric(db, 'payments.total', { region: CITY, project: 'P20' })).toEqual({ kind: 'value', value: 2400 })
   })
 

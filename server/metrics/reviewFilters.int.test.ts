@@ -213,6 +213,15 @@ describe('review filters × every panel of every theme', () => {
     }, 120_000)
   }
 
+  it('a year-filtered total carries 同比 against the same months of the year before, from the raw rows', async () => {
+    const panel = dashboards.payments.panels.find((p) => p.metric === 'payments.total')!
+    const body = (await askPanel(panel, { year })).body.data as { value: number; note?: string }
+    const before = Number((await paid({ year: String(Number(year) - 1) }, 'sum(toFloat64(amount_paid)) AS v'))[0].v)
+    expect(before).toBeGreaterThan(0)
+    const change = ((body.value - before) / before) * 100
+    expect(body.note).toBe(`同比 ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`)
+  })
+
   it('a filter changes what a filtered panel shows (the test data can tell filtered from unfiltered)', async () => {
     const panel = dashboards.payments.panels.find((p) => p.metric === 'payments.total')!
     const all = (await askPanel(panel, {})).body.data
