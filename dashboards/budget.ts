@@ -25,11 +25,11 @@ export const budget: z.input<typeof dashboardSchema> = {
     },
     {
       id: 'by-region', title: '各地区预算执行率', metric: 'budget.executionByRegion', period: 'fiscalYear', filters: ['year', 'project', 'dept'], kind: 'hbar', unit: '%', grid: { x: 0, y: 5, w: 6, h: 7 },
-      thresholds: [{ below: 60, level: 'warn' }], staleAfterSec: 600,
+      thresholds: [{ behind: 10, level: 'warn' }, { behind: 25, level: 'critical' }], staleAfterSec: 600,
     },
     {
       id: 'by-dept', title: '各部门预算执行率', metric: 'budget.executionByDept', period: 'fiscalYear', filters: ['year', 'project', 'dept'], kind: 'bar', unit: '%', grid: { x: 6, y: 5, w: 12, h: 7 },
-      thresholds: [{ below: 60, level: 'warn' }], staleAfterSec: 600,
+      thresholds: [{ behind: 10, level: 'warn' }, { behind: 25, level: 'critical' }], staleAfterSec: 600,
     },
     { id: 'by-project', title: '项目支付与下达', metric: 'budget.executionByProject', params: { limit: 10 }, period: 'fiscalYear', filters: ['year', 'project', 'dept'], kind: 'hbar', unit: '元', grid: { x: 18, y: 5, w: 6, h: 7 }, staleAfterSec: 600 },
   ],

@@ -45,7 +45,13 @@ export type ReviewFilterKind = (typeof REVIEW_FILTERS)[number]
 export const reviewFilterTitles: Record<ReviewFilterKind, string> = { year: '年度', project: '项目', dept: '部门' }
 
 export const thresholdSchema = z
-  .object({ above: z.number().optional(), below: z.number().optional(), level: z.enum(['warn', 'critical']) })
+  .object({
+    above: z.number().optional(),
+    below: z.number().optional(),
+    /** behind the data's reference (序时进度) by more than this many units, e.g. 10 percentage points */
+    behind: z.number().positive().optional(),
+    level: z.enum(['warn', 'critical']),
+  })
   .strict()
 
 export const panelSchema = z
@@ -109,6 +115,12 @@ export function filtersNotFollowed(panel: Pick<Panel, 'filters'>, active: Partia
 }
 export type Dashboard = z.infer<typeof dashboardSchema>
 
+/** A line every bar is read against, e.g. 序时进度 on an execution chart. */
+export interface Reference {
+  label: string
+  value: number
+}
+
 /** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 export type PanelData =
   | {
@@ -119,8 +131,8 @@ export type PanelData =
       /** what the figure is of, e.g. 已销号 66 / 入台账 157 条 */
       note?: string
     }
-  | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }> }
-  | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }> }
+  | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }>; reference?: Reference }
+  | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }>; reference?: Reference }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
 

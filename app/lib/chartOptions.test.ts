@@ -7,6 +7,23 @@ const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ..
 type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
 
 describe('chart options', () => {
+  it('draws 序时进度 across execution bars and colours the bars far behind it', () => {
+    const byRegion = dashboards.budget.panels.find((p) => p.id === 'by-region')!
+    const data = {
+      kind: 'regions' as const,
+      rows: [{ code: 'a', name: '甲', value: 85 }, { code: 'b', name: '乙', value: 70 }, { code: 'c', name: '丙', value: 50 }],
+      reference: { label: '序时进度', value: 90 },
+    }
+    const option = chartOption(byRegion, data, 1) as unknown as {
+      series: Array<{ data: Array<{ value: number; itemStyle: { color: unknown } }>; markLine: { data: Array<{ xAxis?: number }> } }>
+    }
+    const colours = option.series[0].data.map((d) => d.itemStyle.color)
+    expect(typeof colours[0]).toBe('object') // on schedule within 10 points: the normal gradient
+    expect(colours[1]).toBe('#ffab2e') // 20 points behind: warn
+    expect(colours[2]).toBe('#ff4d67') // 40 points behind: critical
+    expect(option.series[0].markLine.data[0].xAxis).toBe(90)
+  })
+
   it('marks a chain stage larger than the one before it, with the excess', () => {
     const stages = [
       { name: '指标下达', value: 1000 },

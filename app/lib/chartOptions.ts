@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts'
-import type { Panel, PanelData } from '../../dashboards/types'
+import type { Panel, PanelData, Reference } from '../../dashboards/types'
 import { formatAxis, formatPeriod, formatValueText } from './format'
 import { palette } from './palette'
 import { levelOf } from './thresholds'
@@ -16,7 +16,7 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
       if (panel.kind === 'hbar' && isPyramid(data)) return pyramidOption(panel, data, u)
       const shown = panel.kind === 'line' ? data : sameUnitSeries(data, panel.unit)
       if (panel.kind === 'hbar' && shown.series.length === 1)
-        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows)
+        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows, data.reference)
       // grouped horizontal bars are a ranking too: the top rows that a wall panel can print
       // (12: two bars a row need more height than one; 23 rules printed every other name)
       const groupedRows = Math.min(maxRows, 12)
@@ -27,7 +27,7 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
       const rows = [...data.rows].sort((a, b) => b.value - a.value)
       if (panel.kind === 'pie') return pieOption(panel, rows.map((r) => ({ name: r.name, value: r.value })), u)
       if (panel.kind === 'treemap') return treemapOption(panel, rows, u)
-      return rankedBarsOption(panel, rows, u, maxRows)
+      return rankedBarsOption(panel, rows, u, maxRows, data.reference)
     }
     case 'funnel':
       return funnelOption(panel, data.stages, u)
@@ -109,11 +109,19 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   const seriesList = data.series.map((s, i) => {
     const onRight = dualAxis && i === 1
     const asLine = panel.kind === 'line' && !onRight
+    // bars read against a reference (序时进度) take the warning colour when far behind it
+    const againstReference = !asLine && i === 0 && data.reference
     return {
       id: s.name,
       name: s.name,
       type: asLine ? ('line' as const) : ('bar' as const),
-      data: s.values,
+      data: againstReference
+        ? s.values.map((value) => {
+            const level = levelOf(panel.thresholds, value, data.reference!.value)
+            return level ? { value, itemStyle: { color: level === 'critical' ? palette.critical : palette.warn } } : value
+          })
+        : s.values,
+      ...(againstReference ? referenceLine(data.reference, panel, u) : {}),
       yAxisIndex: onRight ? 1 : 0,
       smooth: asLine,
       showSymbol: false,
@@ -163,7 +171,7 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 }
 
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
-function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number): EChartsOption {
+function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference): EChartsOption {
   const shown = rows.slice(0, maxRows)
   return {
     ...base(u),
@@ -175,7 +183,8 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
       {
         id: 'value',
         type: 'bar',
-        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: levelColor(panel, r.value) } })),
+        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: levelColor(panel, r.value, reference?.value) } })),
+        ...referenceLine(reference, panel, u),
         barMaxWidth: 18 * u,
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
@@ -186,8 +195,22 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
   } as EChartsOption
 }
 
-function levelColor(panel: Panel, value: number): string | { type: 'linear'; x: number; y: number; x2: number; y2: number; colorStops: Array<{ offset: number; color: string }> } {
-  const level = levelOf(panel.thresholds, value)
+/** The reference (序时进度) as a gold line across the bars, labelled with its value. */
+function referenceLine(reference: Reference | undefined, panel: Panel, u: number) {
+  if (!reference) return {}
+  return {
+    markLine: {
+      symbol: 'none',
+      silent: true,
+      data: [{ xAxis: panel.kind === 'hbar' ? reference.value : undefined, yAxis: panel.kind === 'hbar' ? undefined : reference.value, name: reference.label }],
+      lineStyle: { color: '#ffd37a', type: 'dashed' as const, width: 2 * u },
+      label: { color: '#ffd37a', fontSize: 12 * u, formatter: `${reference.label} ${formatValueText(reference.value, panel.unit)}` },
+    },
+  }
+}
+
+function levelColor(panel: Panel, value: number, reference?: number): string | { type: 'linear'; x: number; y: number; x2: number; y2: number; colorStops: Array<{ offset: number; color: string }> } {
+  const level = levelOf(panel.thresholds, value, reference)
   if (level === 'critical') return palette.critical
   if (level === 'warn') return palette.warn
   return { type: 'linear', x: 0, y: 0, x2: 1, y2: 0, colorStops: [{ offset: 0, color: '#1766a8' }, { offset: 1, color: palette.accent }] }

@@ -17,6 +17,11 @@ function rate(totals: { issued: number; paid: number } | undefined): number {
   return totals && totals.issued > 0 ? roundPercent((totals.paid / totals.issued) * 100) : 0
 }
 
+/** 序时进度 of the scope's fiscal year: the line every execution bar is read against. */
+function schedule(scope: { year: number; day: string }): { label: string; value: number } {
+  return { label: '序时进度', value: roundPercent(elapsedShareOfYear(scope.year, scope.day) * 100) }
+}
+
 export const budgetExecutionRate = defineMetric({
   name: 'budget.executionRate',
   title: '预算执行率',
@@ -29,7 +34,7 @@ export const budgetExecutionRate = defineMetric({
     return {
       kind: 'value',
       value: rate(rows.length > 0 ? chainTotals(rows) : undefined),
-      compare: { label: '序时进度', value: roundPercent(elapsedShareOfYear(scope.year, scope.day) * 100) },
+      compare: schedule(scope),
     }
   },
 })
@@ -42,7 +47,8 @@ export const budgetExecutionByRegion = defineMetric({
   reads: ['budget', 'payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const rows = await selectIndicatorChain(db, await chainScope(db, params))
+    const scope = await chainScope(db, params)
+    const rows = await selectIndicatorChain(db, scope)
     const byCounty = new Map(chainTotalsBy(rows, 'county').map((totals) => [totals.key, totals]))
     const counties =
       levelOf(params.region) === 'city'
@@ -54,6 +60,7 @@ export const budgetExecutionByRegion = defineMetric({
         const totals = byCounty.get(code)
         return { code, name, value: rate(totals), extra: { issued: roundMoney(totals?.issued ?? 0), paid: roundMoney(totals?.paid ?? 0) } }
       }),
+      reference: schedule(scope),
     }
   },
 })
@@ -65,9 +72,11 @@ export const budgetExecutionByDept = defineMetric({
   reads: ['budget', 'payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const byDept = chainTotalsBy(await selectIndicatorChain(db, await chainScope(db, params)), 'dept')
+    const scope = await chainScope(db, params)
+    const byDept = chainTotalsBy(await selectIndicatorChain(db, scope), 'dept')
     return {
       kind: 'series',
+      reference: schedule(scope),
       categories: byDept.map((totals) => totals.key),
       series: [
         { name: '执行率', values: byDept.map((totals) => rate(totals)) },
