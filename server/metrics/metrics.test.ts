@@ -181,8 +181,11 @@ describe('budget', () => {
       { code: C1, name: '市中区', value: 1.7, extra: { issued: 100000, paid: 1700 } },
       { code: C2, name: '东兴区', value: 4.8, extra: { issued: 50000, paid: 2400 } },
     ])
-    expect(await runMetric(db, 'budget.executionByDept', { region: CITY })).toEqual({
+    // the fixture's year 2024 is over: 序时进度 100 % is the line the bars are read against
+    expect(byRegion.reference).toEqual({ label: '序时进度', value: 100 })
+    expect(await runMetric(db, 'budget.executionByDept', { region: CITY, day: '2024-07-01' })).toEqual({
       kind: 'series',
+      reference: { label: '序时进度', value: 50 },
       categories: ['残联', '民政'],
       series: [
         { name: '执行率', values: [4.8, 1.7] },
