@@ -21,7 +21,7 @@ export const themeTitles: Record<ThemeId, string> = {
 }
 
 export const panelKinds = ['kpi', 'bar', 'hbar', 'line', 'pie', 'map', 'treemap', 'table', 'ticker', 'funnel', 'gauge'] as const
-export const units = ['元', '万元', '亿元', '人', '万人', '人次', '万人次', '笔', '条', '个', '%'] as const
+export const units = ['元', '万元', '亿元', '人', '万人', '人次', '万人次', '笔', '条', '个', '天', '%'] as const
 
 /**
  * The period a panel's figure covers, shown on every panel. A panel that follows the review page's
@@ -33,6 +33,7 @@ export const periods = {
   month: '本月',
   year: '本年',
   fiscalYear: '本预算年度',
+  months12: '近12个月',
   months24: '近24个月',
   years: '历年',
   all: '累计',

@@ -11,6 +11,8 @@ import { paymentsByAgeBand, paymentsByBank, paymentsByDept, paymentsByProject } 
 import { budgetExecutionByDept, budgetExecutionByProject, budgetExecutionByRegion, budgetExecutionRate } from './budget/execution'
 import { budgetChain } from './budget/chain'
 import { budgetIdleFunds } from './budget/idleFunds'
+import { flagsCriticalAmount, flagsTopVillages } from './leader/atStake'
+import { ledgerOverdueByDept, ledgerTimeToClose } from './leader/rectification'
 // flags.*, ledger.*, outreach.*, approvals.*: written by the rules part.
 import { ruleMetrics } from '../rules/wallMetrics'
 
@@ -38,6 +40,10 @@ const allMetrics: MetricDefinition[] = [
   budgetExecutionByProject,
   budgetIdleFunds,
   budgetChain,
+  flagsCriticalAmount,
+  flagsTopVillages,
+  ledgerTimeToClose,
+  ledgerOverdueByDept,
   ...ruleMetrics,
 ] as MetricDefinition[]
 
