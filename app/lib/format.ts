@@ -52,6 +52,8 @@ export function formatValue(value: number, unit: string | undefined): Formatted 
       return { text: fixed(value / HUNDRED_MILLION, 2), unit: '亿元' }
     case '%':
       return formatPercent(value)
+    case '天':
+      return { text: fixed(value, 1), unit: '天' }
     case '万人':
     case '万人次':
       return { text: fixed(value / TEN_THOUSAND, 2), unit }
