@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts'
 import type { Panel, PanelData, Reference } from '../../dashboards/types'
-import { formatAxis, formatPeriod, formatValueText } from './format'
+import { columnFormatter, formatAxis, formatPeriod, formatValueText } from './format'
 import { palette } from './palette'
 import { levelOf } from './thresholds'
 
@@ -103,6 +103,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     position,
     // counts have no fractions: an all-zero axis must not read 0, 0, 1, 1
     minInterval: isCountUnit(unit) ? 1 : undefined,
+    // every value axis names its unit (元 / 人次 / %): a bare 3万 could be money or people
+    name: unit,
+    nameTextStyle: { color: palette.muted, fontSize: 12 * u, align: position === 'right' ? ('left' as const) : ('right' as const) },
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
   })
@@ -173,6 +176,7 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
 function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference): EChartsOption {
   const shown = rows.slice(0, maxRows)
+  const inColumnUnit = columnFormatter(shown.map((r) => r.value), panel.unit)
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
@@ -189,7 +193,7 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
         itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
-        label: { show: true, position: 'right', color: palette.text, fontSize: 13 * u, formatter: (p: { value: unknown }) => formatValueText(Number(p.value), panel.unit) },
+        label: { show: true, position: 'right', color: palette.text, fontSize: 13 * u, formatter: (p: { value: unknown }) => inColumnUnit(Number(p.value)) },
       },
     ],
   } as EChartsOption
