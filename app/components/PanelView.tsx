@@ -66,8 +66,9 @@ export function PanelView(props: PanelViewProps) {
       <header className="panel-title">
         <span title={definitionOf(panel.metric) ? `口径：${definitionOf(panel.metric)}` : undefined} data-definition={definitionOf(panel.metric)}>{panel.title}</span>
         {notFollowed.length > 0 && (
-          <span className="unfiltered-tag" title="此面板的口径不含所选筛选条件，显示的是未按其筛选的数字">
-            不随{notFollowed.map((kind) => reviewFilterTitles[kind]).join('、')}筛选
+          <span className="unfiltered-tag" title={`此面板不随${notFollowed.map((kind) => reviewFilterTitles[kind]).join('、')}筛选，显示的是未按其筛选的数字`}>
+            {/* one filter is named; several would push a small panel's title out: the tooltip lists them */}
+            {notFollowed.length === 1 ? `不随${reviewFilterTitles[notFollowed[0]]}筛选` : '不随筛选'}
           </span>
         )}
         {exportable && data && (

@@ -104,7 +104,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     // counts have no fractions: an all-zero axis must not read 0, 0, 1, 1
     minInterval: isCountUnit(unit) ? 1 : undefined,
     // every value axis names its unit (元 / 人次 / %): a bare 3万 could be money or people
-    name: unit,
+    // (the right axis is named by the legend above it, where its name would sit)
+    name: position === 'right' ? undefined : unit,
     nameTextStyle: { color: palette.muted, fontSize: 12 * u, align: position === 'right' ? ('left' as const) : ('right' as const) },
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },

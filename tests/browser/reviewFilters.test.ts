@@ -83,6 +83,25 @@ describe.skipIf(!browserAvailable)('review filters in the browser', () => {
     await page.close()
   }, 90_000)
 
+  it('shows every theme under a year, a project and a department, each panel with its definition and period', async () => {
+    const year = String(new Date().getFullYear() - 1)
+    const filters = `year=${year}&project=P02&dept=${encodeURIComponent('民政')}`
+    for (const [theme, dashboard] of Object.entries(dashboards)) {
+      const { page, errors } = await open(`/review/${theme}?${filters}`, server.leaderCookie)
+      await page.waitForFunction(() => document.querySelectorAll('[data-state="ready"]').length > 0, null, { timeout: 30_000 })
+      for (const panel of dashboard.panels) {
+        const element = page.locator(`[data-panel="${panel.id}"]`)
+        // 口径 on hover: the panel title carries its metric's definition
+        expect(await element.locator('.panel-title > span').first().getAttribute('title'), `${theme}/${panel.id}`).toMatch(/^口径：.{8,}/)
+        const notFollowed = (['year', 'project', 'dept'] as const).filter((kind) => !panel.filters.includes(kind))
+        expect(await element.getAttribute('data-not-followed'), `${theme}/${panel.id}`).toBe(notFollowed.length ? notFollowed.join(',') : null)
+      }
+      await screenshot(page, `review-${theme}-year-project-dept`)
+      expect(errors, theme).toEqual([])
+      await page.close()
+    }
+  }, 180_000)
+
   it('sends a staff member without a region to their own county', async () => {
     await createUser(server.app.ctx.db, { username: 'review-staff', role: 'staff', scope: '511025', password: 'review-staff-pw' })
     const response = await fetch(`${server.app.url}/api/auth/login`, {
