@@ -24,6 +24,19 @@ describe('chart options', () => {
     expect(option.series[0].markLine.data[0].xAxis).toBe(90)
   })
 
+  it('draws 上年同期 as a dashed line on the amounts axis, keeping 人次 on its own axis', () => {
+    const data = {
+      kind: 'series' as const,
+      categories: ['2025-01', '2025-02'],
+      series: [{ name: '金额', values: [10, 20] }, { name: '人次', values: [1, 2] }, { name: '上年同期金额', values: [8, 18] }],
+    }
+    const option = chartOption(panel('line'), data, 1) as unknown as { yAxis: unknown[]; series: Array<{ name: string; type: string; yAxisIndex: number; lineStyle?: { type?: string } }> }
+    expect(option.yAxis).toHaveLength(2)
+    const byName = Object.fromEntries(option.series.map((s) => [s.name, s]))
+    expect(byName['人次'].yAxisIndex).toBe(1)
+    expect(byName['上年同期金额']).toMatchObject({ type: 'line', yAxisIndex: 0, lineStyle: { type: 'dashed' } })
+  })
+
   it('marks a chain stage larger than the one before it, with the excess', () => {
     const stages = [
       { name: '指标下达', value: 1000 },

@@ -85,7 +85,9 @@ function topRows(data: Extract<PanelData, { kind: 'series' }>, n: number): Extra
 
 function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
   const horizontal = panel.kind === 'hbar'
-  const [first, ...rest] = data.series
+  // 上年同期 series are compared with the first series: same axis, dashed
+  const isLastYear = (name: string) => name.startsWith('上年同期')
+  const [, ...rest] = data.series.filter((s) => !isLastYear(s.name))
   // a second series of another nature (e.g. 人次 beside 金额) goes on its own axis
   const dualAxis = !horizontal && rest.length === 1 && panel.kind === 'line'
   const categoryAxis = {
@@ -111,8 +113,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
   })
   const seriesList = data.series.map((s, i) => {
-    const onRight = dualAxis && i === 1
-    const asLine = panel.kind === 'line' && !onRight
+    const lastYear = isLastYear(s.name)
+    const onRight = dualAxis && i === 1 && !lastYear
+    const asLine = (panel.kind === 'line' && !onRight) || lastYear
     // bars read against a reference (序时进度) take the warning colour when far behind it
     const againstReference = !asLine && i === 0 && data.reference
     return {
@@ -130,8 +133,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
       smooth: asLine,
       showSymbol: false,
       barMaxWidth: 26 * u,
-      lineStyle: asLine ? { width: 3 * u } : undefined,
-      areaStyle: asLine && i === 0 ? { color: { type: 'linear' as const, x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: '#37d4ff55' }, { offset: 1, color: '#37d4ff00' }] } } : undefined,
+      lineStyle: asLine ? { width: (lastYear ? 2 : 3) * u, ...(lastYear ? { type: 'dashed' as const, color: '#9fb3d1' } : {}) } : undefined,
+      areaStyle: asLine && i === 0 && !lastYear ? { color: { type: 'linear' as const, x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: '#37d4ff55' }, { offset: 1, color: '#37d4ff00' }] } } : undefined,
       itemStyle: { color: onRight ? '#ffc94d88' : palette.series[i % palette.series.length], borderRadius: horizontal ? [0, 3 * u, 3 * u, 0] : [3 * u, 3 * u, 0, 0] },
     }
   })

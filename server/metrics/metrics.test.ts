@@ -103,6 +103,7 @@ describe('series', () => {
       series: [
         { name: '金额', values: [0, 500, 2600, 1000] },
         { name: '人次', values: [0, 1, 4, 2] },
+        { name: '上年同期金额', values: [0, 0, 0, 0] },
       ],
     })
     expect(await runMetric(db, 'payments.byYear', { region: C1 })).toEqual({

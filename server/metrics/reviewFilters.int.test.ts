@@ -220,6 +220,12 @@ describe('review filters × every panel of every theme', () => {
     expect(before).toBeGreaterThan(0)
     const change = ((body.value - before) / before) * 100
     expect(body.note).toBe(`同比 ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`)
+    // the year's trend carries the same months a year earlier
+    const trend = dashboards.overview.panels.find((p) => p.metric === 'payments.byMonth')!
+    const data = (await askPanel(trend, { year })).body.data
+    if (data.kind !== 'series') throw new Error('series expected')
+    const lastYear = data.series.find((s) => s.name === '上年同期金额')!
+    expect(lastYear.values.reduce((a, b) => a + b, 0)).toBeCloseTo(before, 1)
   })
 
   it('a filter changes what a filtered panel shows (the test data can tell filtered from unfiltered)', async () => {

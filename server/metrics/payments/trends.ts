@@ -18,6 +18,9 @@ function paidBy(rows: MonthStatusRow[], key: (ym: number) => number): Map<number
   return totals
 }
 
+/** The amounts of the same months a year earlier, drawn as a dashed line on the amounts' axis. */
+export const LAST_YEAR_SERIES = '上年同期金额'
+
 /** The last `months` pay months ending at `to` (default: this month), empty months as 0. */
 export const paymentsByMonth = defineMetric({
   name: 'payments.byMonth',
@@ -37,14 +40,14 @@ export const paymentsByMonth = defineMetric({
   run: async (db, params) => {
     const months = monthsEndingAt(params.to ?? shanghaiMonth(), params.months)
     const byMonth = paidBy(await selectRegionMonths(db, params), (ym) => ym)
-    return {
-      kind: 'series',
-      categories: months.map(monthLabel),
-      series: [
-        { name: '金额', values: months.map((month) => roundMoney(byMonth.get(month)?.amount ?? 0)) },
-        { name: '人次', values: months.map((month) => byMonth.get(month)?.payments ?? 0) },
-      ],
-    }
+    const series = [
+      { name: '金额', values: months.map((month) => roundMoney(byMonth.get(month)?.amount ?? 0)) },
+      { name: '人次', values: months.map((month) => byMonth.get(month)?.payments ?? 0) },
+    ]
+    // A year or less is read against the same months a year earlier (a 24-month wall trend already shows them).
+    if (params.months <= 12)
+      series.push({ name: LAST_YEAR_SERIES, values: months.map((month) => roundMoney(byMonth.get(month - 100)?.amount ?? 0)) })
+    return { kind: 'series', categories: months.map(monthLabel), series }
   },
 })
 
