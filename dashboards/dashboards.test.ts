@@ -8,7 +8,7 @@ const CONTRACT_METRICS = new Set([
   'payments.successRate', 'payments.failedOpen', 'budget.executionRate', 'budget.idleFunds', 'flags.open',
   'flags.critical', 'ledger.closureRate', 'outreach.enrolled', 'payments.byChildRegion', 'budget.executionByRegion',
   'flags.byRegion', 'payments.byMonth', 'payments.byYear', 'payments.byHour', 'payments.byAgeBand',
-  'payments.byProject', 'payments.byDept', 'payments.byBank', 'payments.byStatus', 'budget.executionByDept',
+  'payments.byProject', 'payments.byDept', 'payments.byBank', 'payments.byStatus', 'budget.executionByDept', 'budget.executionByProject', 'flags.criticalAmount', 'flags.topVillages', 'ledger.timeToClose', 'ledger.overdueByDept',
   'flags.byRule', 'flags.byClass', 'flags.bySeverity', 'ledger.byStatus', 'outreach.byKind', 'outreach.byRegion', 'approvals.overdue',
   'budget.chain', 'outreach.funnel', 'flags.ticker', 'ledger.overdue', 'payments.topVillages',
 ])

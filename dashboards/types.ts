@@ -21,10 +21,38 @@ export const themeTitles: Record<ThemeId, string> = {
 }
 
 export const panelKinds = ['kpi', 'bar', 'hbar', 'line', 'pie', 'map', 'treemap', 'table', 'ticker', 'funnel', 'gauge'] as const
-export const units = ['元', '万元', '亿元', '人', '万人', '人次', '万人次', '笔', '条', '个', '%'] as const
+export const units = ['元', '万元', '亿元', '人', '万人', '人次', '万人次', '笔', '条', '个', '天', '%'] as const
+
+/**
+ * The period a panel's figure covers, shown on every panel. A panel that follows the review page's
+ * year filter covers that year instead while the filter is set (see panelPeriodLabel).
+ */
+export const periods = {
+  now: '当前',
+  today: '今日',
+  month: '本月',
+  year: '本年',
+  fiscalYear: '本预算年度',
+  months12: '近12个月',
+  months24: '近24个月',
+  years: '历年',
+  all: '累计',
+} as const
+export type PanelPeriod = keyof typeof periods
+
+/** Review filters a panel may honour: 年度, 项目 (project code), 部门 (department name). */
+export const REVIEW_FILTERS = ['year', 'project', 'dept'] as const
+export type ReviewFilterKind = (typeof REVIEW_FILTERS)[number]
+export const reviewFilterTitles: Record<ReviewFilterKind, string> = { year: '年度', project: '项目', dept: '部门' }
 
 export const thresholdSchema = z
-  .object({ above: z.number().optional(), below: z.number().optional(), level: z.enum(['warn', 'critical']) })
+  .object({
+    above: z.number().optional(),
+    below: z.number().optional(),
+    /** behind the data's reference (序时进度) by more than this many units, e.g. 10 percentage points */
+    behind: z.number().positive().optional(),
+    level: z.enum(['warn', 'critical']),
+  })
   .strict()
 
 export const panelSchema = z
@@ -42,6 +70,14 @@ export const panelSchema = z
       .object({ x: z.number().int().min(0).max(23), y: z.number().int().min(0).max(11), w: z.number().int().min(1).max(24), h: z.number().int().min(1).max(12) })
       .strict(),
     thresholds: z.array(thresholdSchema).default([]),
+    /** What period the figure covers (今日 / 本月 / 本年 / 累计 …): shown in the panel's footer. */
+    period: z.enum(Object.keys(periods) as [PanelPeriod, ...PanelPeriod[]]),
+    /**
+     * The review filters this panel follows. Checked against the metric's parameters (a panel may
+     * not declare a filter its metric cannot apply, nor leave out one it applies); a panel that
+     * does not follow an active filter says so on screen instead of showing unfiltered numbers.
+     */
+    filters: z.array(z.enum(REVIEW_FILTERS)).default([]),
     /** Seconds after which the panel's data counts as stale and greys out. */
     staleAfterSec: z.number().int().positive().default(120),
   })
@@ -67,13 +103,37 @@ export const dashboardSchema = z
   })
 
 export type Panel = z.infer<typeof panelSchema>
+
+/** The period label of a panel under the active review filters (e.g. 累计, or 2024年 when it follows the year). */
+export function panelPeriodLabel(panel: Pick<Panel, 'period' | 'filters'>, active: Partial<Record<ReviewFilterKind, string>> = {}): string {
+  if (active.year && panel.filters.includes('year')) return `${active.year}年`
+  return periods[panel.period]
+}
+
+/** The active filters a panel does not follow, e.g. ['project'] → shown as 「不随项目筛选」. */
+export function filtersNotFollowed(panel: Pick<Panel, 'filters'>, active: Partial<Record<ReviewFilterKind, string>>): ReviewFilterKind[] {
+  return REVIEW_FILTERS.filter((kind) => active[kind] && !panel.filters.includes(kind))
+}
 export type Dashboard = z.infer<typeof dashboardSchema>
+
+/** A line every bar is read against, e.g. 序时进度 on an execution chart. */
+export interface Reference {
+  label: string
+  value: number
+}
 
 /** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 export type PanelData =
-  | { kind: 'value'; value: number; /** optional comparison, e.g. 序时进度 or last year */ compare?: { label: string; value: number } }
-  | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }> }
-  | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }> }
+  | {
+      kind: 'value'
+      value: number
+      /** optional comparison, e.g. 序时进度 or last year */
+      compare?: { label: string; value: number }
+      /** what the figure is of, e.g. 已销号 66 / 入台账 157 条 */
+      note?: string
+    }
+  | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }>; reference?: Reference }
+  | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }>; reference?: Reference }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
 

@@ -18,6 +18,7 @@ export function KpiValue({ panel, data }: { panel: Panel; data: Extract<PanelDat
           {formatValue(data.compare.value, panel.unit).unit}
         </div>
       )}
+      {data.note && <div className="kpi-compare kpi-note">{data.note}</div>}
     </div>
   )
 }

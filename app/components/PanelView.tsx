@@ -2,7 +2,8 @@
 
 import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
-import type { FlagEvent, Panel, PanelData } from '../../dashboards/types'
+import { panelPeriodLabel, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
+import { definitionOf } from '../../dashboards/definitions'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
 import { downloadText, downloadUrl, svgToPng, textToPng } from '../lib/download'
@@ -27,6 +28,10 @@ export interface PanelViewProps {
   since: number
   onSelectRegion?: (code: string) => void
   exportable?: boolean
+  /** Active review filters (the period label follows the year when the panel does). */
+  activeFilters?: Partial<Record<ReviewFilterKind, string>>
+  /** Active review filters this panel does not follow: it says so and greys out. */
+  notFollowed?: ReviewFilterKind[]
 }
 
 /**
@@ -34,7 +39,8 @@ export interface PanelViewProps {
  * out; the wall never shows old numbers as if they were current.
  */
 export function PanelView(props: PanelViewProps) {
-  const { panel, data, stale, asOf, exportable } = props
+  const { panel, data, stale, asOf, exportable, notFollowed = [] } = props
+  const period = panelPeriodLabel(panel, props.activeFilters)
   const chart = useRef<ChartHandle | null>(null)
   const svg = useRef<SVGSVGElement | null>(null)
 
@@ -48,15 +54,23 @@ export function PanelView(props: PanelViewProps) {
 
   return (
     <section
-      className={`panel kind-${panel.kind}${stale ? ' stale' : ''}`}
+      className={`panel kind-${panel.kind}${stale ? ' stale' : ''}${notFollowed.length ? ' unfiltered' : ''}`}
       data-panel={panel.id}
       data-state={data ? 'ready' : 'waiting'}
       data-stale={stale ? 'true' : 'false'}
+      data-period={period}
+      data-not-followed={notFollowed.join(',') || undefined}
       data-u={props.u}
       style={{ gridColumn: `${panel.grid.x + 1} / span ${panel.grid.w}`, gridRow: `${panel.grid.y + 1} / span ${panel.grid.h}` }}
     >
       <header className="panel-title">
-        <span>{panel.title}</span>
+        <span title={definitionOf(panel.metric) ? `口径：${definitionOf(panel.metric)}` : undefined} data-definition={definitionOf(panel.metric)}>{panel.title}</span>
+        {notFollowed.length > 0 && (
+          <span className="unfiltered-tag" title={`此面板不随${notFollowed.map((kind) => reviewFilterTitles[kind]).join('、')}筛选，显示的是未按其筛选的数字`}>
+            {/* one filter is named; several would push a small panel's title out: the tooltip lists them */}
+            {notFollowed.length === 1 ? `不随${reviewFilterTitles[notFollowed[0]]}筛选` : '不随筛选'}
+          </span>
+        )}
         {exportable && data && (
           <span className="panel-tools">
             <button type="button" onClick={() => void exportPng()}>PNG</button>
@@ -67,7 +81,7 @@ export function PanelView(props: PanelViewProps) {
       <div className="panel-body">{data ? <PanelBody {...props} data={data} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
-        数据截至 {formatShortDateTime(asOf)}
+        <span className="period-tag">{period}</span> · 数据截至 {formatShortDateTime(asOf)}
       </footer>
     </section>
   )
@@ -109,6 +123,13 @@ function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chart
   if (data.kind === 'regions' && data.rows.length === 0) return <div className="empty">暂无数据</div>
   if (panel.kind === 'pie' && !hasPositive(data)) return <div className="empty">暂无数据</div>
   if (data.kind === 'series' && data.categories.length === 0) return <div className="empty">暂无数据</div>
+  if (option && data.kind === 'value' && data.note)
+    return (
+      <div className="gauge-with-note">
+        <EChart option={option} handle={setChart} />
+        <div className="kpi-compare kpi-note">{data.note}</div>
+      </div>
+    )
   if (option) return <EChart option={option} handle={setChart} onClick={(p) => onSelectRegion && pickCode(p.data, onSelectRegion)} />
   return <div className="empty">此面板不支持该数据（{data.kind}）</div>
 }
@@ -127,7 +148,11 @@ function pickCode(datum: unknown, select: (code: string) => void): void {
 function textLines(panel: Panel, data: PanelData): string[] {
   switch (data.kind) {
     case 'value':
-      return [formatValueText(data.value, panel.unit), ...(data.compare ? [`${data.compare.label} ${formatValueText(data.compare.value, panel.unit)}`] : [])]
+      return [
+        formatValueText(data.value, panel.unit),
+        ...(data.compare ? [`${data.compare.label} ${formatValueText(data.compare.value, panel.unit)}`] : []),
+        ...(data.note ? [data.note] : []),
+      ]
     case 'table':
       return [data.columns.map((c) => c.title).join('  '), ...data.rows.slice(0, 20).map((r) => data.columns.map((c) => cellText(c.key, c.title, r[c.key])).join('  '))]
     case 'funnel':

@@ -3,24 +3,34 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useRouter } from 'next/navigation'
 import { dashboards } from '../../dashboards'
-import { THEME_IDS, themeTitles, type PanelData, type ThemeId } from '../../dashboards/types'
+import { REVIEW_FILTERS, THEME_IDS, themeTitles, type Panel, type PanelData, type ReviewFilterKind, type ThemeId } from '../../dashboards/types'
 import { CITY_CODE, childrenOf, getRegion } from '../../geo/regions'
 import { formatDateTime } from '../lib/format'
+import { OwnScope } from './OwnScope'
 import { ThemeBoard } from './ThemeBoard'
 import { useFlags, useLiveRoom, useSocket } from './useLive'
 
 export interface ReviewFilters {
   region: string
+  /** false when the address named no region: a signed-in user then gets their own scope */
+  regionGiven?: boolean
   year?: string
+  /** project code (P26); the dropdown shows names */
   project?: string
   dept?: string
+}
+
+interface Catalogue {
+  projects: Array<{ code: string; name: string; dept: string }>
+  departments: string[]
 }
 
 /**
  * 专题研判 for leaders: a theme on an ordinary screen with filters. The region filter is the live
  * room's region; year / project / department are metric parameters fetched per panel from
- * `GET /api/metrics/:name` (the server maps them onto each metric's own parameters). Every panel
- * exports PNG and CSV.
+ * `GET /api/metrics/:name` (the server maps them onto each metric's own parameters). A panel is
+ * sent only the filters its definition says it follows; under any other active filter it keeps
+ * its live numbers, greyed, with 「不随…筛选」 on it. Every panel exports PNG and CSV.
  */
 export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters: ReviewFilters; token?: string }) {
   const router = useRouter()
@@ -28,10 +38,10 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
   const socket = useSocket(token)
   const live = useLiveRoom(socket, theme, filters.region)
   const flags = useFlags(socket)
-  const filtered = Boolean(filters.year || filters.project || filters.dept)
-  const { overrides, notice } = useFilteredPanels(theme, filters, filtered)
-
-  const options = useFilterOptions(live.room?.panels ?? {})
+  const active = activeFilters(filters)
+  const filtered = Object.keys(active).length > 0
+  const { overrides, notice, failed } = useFilteredPanels(theme, filters, filtered)
+  const catalogue = useCatalogue()
   const go = (next: Partial<ReviewFilters> & { theme?: ThemeId }) => {
     const merged = { ...filters, ...next }
     const query = new URLSearchParams()
@@ -47,6 +57,7 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
 
   return (
     <div className="page review" data-theme={theme} data-connection={live.connection}>
+      <OwnScope region={filters.region} regionGiven={filters.regionGiven ?? true} />
       <div className="page-head">
         <h1>专题研判 · {dashboard.title}</h1>
         <div className="toolbar">
@@ -83,14 +94,16 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
           项目
           <select value={filters.project ?? ''} onChange={(e) => go({ project: e.target.value || undefined })}>
             <option value="">全部</option>
-            {options.projects.map((p) => <option key={p} value={p}>{p}</option>)}
+            {catalogue.projects
+              .filter((p) => !filters.dept || p.dept === filters.dept)
+              .map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
           </select>
         </label>
         <label>
           部门
           <select value={filters.dept ?? ''} onChange={(e) => go({ dept: e.target.value || undefined })}>
             <option value="">全部</option>
-            {options.depts.map((d) => <option key={d} value={d}>{d}</option>)}
+            {catalogue.departments.map((d) => <option key={d} value={d}>{d}</option>)}
           </select>
         </label>
         <span>数据截至 {formatDateTime(live.room?.asOf ?? null)}</span>
@@ -107,6 +120,8 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
           flags={flags}
           exportable
           overrides={overrides}
+          activeFilters={active}
+          unfilteredPanels={failed}
           onSelectRegion={(code) => go({ region: code })}
         />
       </div>
@@ -114,37 +129,55 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
   )
 }
 
-function useFilterOptions(panels: Record<string, PanelData>): { projects: string[]; depts: string[] } {
-  const [seen, setSeen] = useState<{ projects: string[]; depts: string[] }>({ projects: [], depts: [] })
+function activeFilters(filters: ReviewFilters): Partial<Record<ReviewFilterKind, string>> {
+  const active: Partial<Record<ReviewFilterKind, string>> = {}
+  for (const kind of REVIEW_FILTERS) if (filters[kind]) active[kind] = filters[kind]
+  return active
+}
+
+/** Every project and department of the catalogue (not only those some panel happens to show). */
+function useCatalogue(): Catalogue {
+  const [catalogue, setCatalogue] = useState<Catalogue>({ projects: [], departments: [] })
   useEffect(() => {
-    const categories = (metricKey: string) =>
-      Object.entries(panels)
-        .filter(([id, data]) => id.includes(metricKey) && data.kind === 'series')
-        .flatMap(([, data]) => (data.kind === 'series' ? data.categories : []))
-    const projects = categories('project')
-    const depts = categories('dept')
-    if (projects.length || depts.length)
-      setSeen((s) => ({ projects: [...new Set([...s.projects, ...projects])], depts: [...new Set([...s.depts, ...depts])] }))
-  }, [panels])
-  return seen
+    const abort = new AbortController()
+    fetch('/api/catalogue', { signal: abort.signal, cache: 'no-store' })
+      .then((res) => (res.ok ? (res.json() as Promise<Catalogue>) : null))
+      .then((body) => body && setCatalogue(body))
+      .catch(() => undefined)
+    return () => abort.abort()
+  }, [])
+  return catalogue
+}
+
+/** The active filters this panel follows: the only ones sent with its query. */
+function followedFilters(panel: Panel, filters: ReviewFilters): ReviewFilterKind[] {
+  return panel.filters.filter((kind) => Boolean(filters[kind]))
 }
 
 /** Fetches each panel with the filters; a missing endpoint (404) leaves the live data and says so. */
-function useFilteredPanels(theme: ThemeId, filters: ReviewFilters, enabled: boolean): { overrides: Record<string, PanelData>; notice: string | null } {
-  const [result, setResult] = useState<{ overrides: Record<string, PanelData>; notice: string | null }>({ overrides: {}, notice: null })
+interface FilteredPanels {
+  overrides: Record<string, PanelData>
+  notice: string | null
+  /** panels whose filtered query failed: they show live numbers, marked as not following */
+  failed: string[]
+}
+
+function useFilteredPanels(theme: ThemeId, filters: ReviewFilters, enabled: boolean): FilteredPanels {
+  const [result, setResult] = useState<FilteredPanels>({ overrides: {}, notice: null, failed: [] })
   const key = useMemo(() => JSON.stringify({ theme, filters }), [theme, filters])
   useEffect(() => {
     if (!enabled) {
-      setResult({ overrides: {}, notice: null })
+      setResult({ overrides: {}, notice: null, failed: [] })
       return
     }
     const abort = new AbortController()
-    const panels = dashboards[theme].panels
+    // Panels that follow none of the active filters keep their live data (marked on the panel).
+    const panels = dashboards[theme].panels.filter((panel) => followedFilters(panel, filters).length > 0)
     Promise.all(
       panels.map(async (panel) => {
         const query = new URLSearchParams({ region: filters.region })
         for (const [name, value] of Object.entries(panel.params)) query.set(name, String(value))
-        for (const name of ['year', 'project', 'dept'] as const) if (filters[name]) query.set(name, filters[name]!)
+        for (const name of followedFilters(panel, filters)) query.set(name, filters[name]!)
         const res = await fetch(`/api/metrics/${encodeURIComponent(panel.metric)}?${query}`, { signal: abort.signal, cache: 'no-store' })
         if (!res.ok) return [panel.id, null, res.status] as const
         const body = (await res.json()) as { data?: PanelData } & Partial<PanelData>
@@ -154,14 +187,13 @@ function useFilteredPanels(theme: ThemeId, filters: ReviewFilters, enabled: bool
       .then((answers) => {
         const overrides: Record<string, PanelData> = {}
         for (const [id, data] of answers) if (data) overrides[id] = data
-        const missing = answers.filter(([, data]) => !data)
-        const notice = missing.length === answers.length
-          ? '筛选查询暂不可用，当前显示实时全量数据'
-          : missing.length ? `${missing.length} 个面板不支持所选筛选条件，显示实时全量数据` : null
-        setResult({ overrides, notice })
+        const failed = answers.filter(([, data]) => !data)
+        const notice = failed.length ? `${failed.length} 个面板筛选查询失败（HTTP ${failed[0][2]}），这些面板显示实时全量数据` : null
+        setResult({ overrides, notice, failed: failed.map(([id]) => id) })
       })
       .catch((error: unknown) => {
-        if ((error as Error).name !== 'AbortError') setResult({ overrides: {}, notice: '筛选查询失败，当前显示实时全量数据' })
+        if ((error as Error).name !== 'AbortError')
+          setResult({ overrides: {}, notice: '筛选查询失败，当前显示实时全量数据', failed: dashboards[theme].panels.map((panel) => panel.id) })
       })
     return () => abort.abort()
     // eslint-disable-next-line react-hooks/exhaustive-deps

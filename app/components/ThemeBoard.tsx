@@ -1,13 +1,13 @@
 'use client'
 
-import type { Dashboard, FlagEvent } from '../../dashboards/types'
+import { filtersNotFollowed, type Dashboard, type FlagEvent, type ReviewFilterKind } from '../../dashboards/types'
 import type { RoomState } from '../lib/roomState'
 import { PanelView } from './PanelView'
 import { useDesignScale } from './WallFrame'
 import { useNow, type Connection } from './useLive'
 
 /** A theme's panels on the grid, each with its data, freshness and the live flags. */
-export function ThemeBoard({ dashboard, room, region, connection, flags, onSelectRegion, exportable, overrides }: {
+export function ThemeBoard({ dashboard, room, region, connection, flags, onSelectRegion, exportable, overrides, activeFilters = {}, unfilteredPanels = [] }: {
   dashboard: Dashboard
   room: RoomState | null
   region: string
@@ -17,6 +17,10 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, onSelec
   exportable?: boolean
   /** panel data fetched with filters (review page), replacing the live data of those panels */
   overrides?: Record<string, import('../../dashboards/types').PanelData>
+  /** review filters in force (review page); panels that do not follow one say so */
+  activeFilters?: Partial<Record<ReviewFilterKind, string>>
+  /** panels whose filtered query failed: every active filter counts as not followed */
+  unfilteredPanels?: string[]
 }) {
   const u = useDesignScale()
   const now = useNow(1000)
@@ -40,6 +44,8 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, onSelec
             since={room?.changedAt[panel.id] ?? 0}
             onSelectRegion={onSelectRegion}
             exportable={exportable}
+            activeFilters={activeFilters}
+            notFollowed={unfilteredPanels.includes(panel.id) ? filtersNotFollowed({ filters: [] }, activeFilters) : filtersNotFollowed(panel, activeFilters)}
           />
         )
       })}

@@ -7,6 +7,52 @@ const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ..
 type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
 
 describe('chart options', () => {
+  it('draws 序时进度 across execution bars and colours the bars far behind it', () => {
+    const byRegion = dashboards.budget.panels.find((p) => p.id === 'by-region')!
+    const data = {
+      kind: 'regions' as const,
+      rows: [{ code: 'a', name: '甲', value: 85 }, { code: 'b', name: '乙', value: 70 }, { code: 'c', name: '丙', value: 50 }],
+      reference: { label: '序时进度', value: 90 },
+    }
+    const option = chartOption(byRegion, data, 1) as unknown as {
+      series: Array<{ data: Array<{ value: number; itemStyle: { color: unknown } }>; markLine: { data: Array<{ xAxis?: number }> } }>
+    }
+    const colours = option.series[0].data.map((d) => d.itemStyle.color)
+    expect(typeof colours[0]).toBe('object') // on schedule within 10 points: the normal gradient
+    expect(colours[1]).toBe('#ffab2e') // 20 points behind: warn
+    expect(colours[2]).toBe('#ff4d67') // 40 points behind: critical
+    expect(option.series[0].markLine.data[0].xAxis).toBe(90)
+  })
+
+  it('draws 上年同期 as a dashed line on the amounts axis, keeping 人次 on its own axis', () => {
+    const data = {
+      kind: 'series' as const,
+      categories: ['2025-01', '2025-02'],
+      series: [{ name: '金额', values: [10, 20] }, { name: '人次', values: [1, 2] }, { name: '上年同期金额', values: [8, 18] }],
+    }
+    const option = chartOption(panel('line'), data, 1) as unknown as { yAxis: unknown[]; series: Array<{ name: string; type: string; yAxisIndex: number; lineStyle?: { type?: string } }> }
+    expect(option.yAxis).toHaveLength(2)
+    const byName = Object.fromEntries(option.series.map((s) => [s.name, s]))
+    expect(byName['人次'].yAxisIndex).toBe(1)
+    expect(byName['上年同期金额']).toMatchObject({ type: 'line', yAxisIndex: 0, lineStyle: { type: 'dashed' } })
+  })
+
+  it('marks a chain stage larger than the one before it, with the excess', () => {
+    const stages = [
+      { name: '指标下达', value: 1000 },
+      { name: '用款计划', value: 800 },
+      { name: '支付凭证', value: 700 },
+      { name: '支付明细', value: 761.8 },
+    ]
+    const option = chartOption(panel('funnel'), { kind: 'funnel', stages }, 1) as unknown as {
+      series: Array<{ data: Array<{ name: string; itemStyle?: { color: string } }>; label: { formatter: (p: { name: string; value: number }) => string } }>
+    }
+    const marked = option.series[0].data.filter((d) => d.itemStyle).map((d) => d.name)
+    expect(marked).toEqual(['支付明细'])
+    expect(option.series[0].label.formatter({ name: '支付明细', value: 761.8 })).toContain('超出上一环节 61.8')
+    expect(option.series[0].label.formatter({ name: '支付凭证', value: 700 })).not.toContain('超出')
+  })
+
   const amountsAndCounts = { kind: 'series' as const, categories: ['民政', '人社'], series: [{ name: '金额', values: [900, 300] }, { name: '人次', values: [3, 1] }] }
 
   it('scales fonts with the design pixel and names a real font family', () => {

@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts'
-import type { Panel, PanelData } from '../../dashboards/types'
-import { formatAxis, formatPeriod, formatValueText } from './format'
+import type { Panel, PanelData, Reference } from '../../dashboards/types'
+import { columnFormatter, formatAxis, formatPeriod, formatValueText } from './format'
 import { palette } from './palette'
 import { levelOf } from './thresholds'
 
@@ -16,7 +16,7 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
       if (panel.kind === 'hbar' && isPyramid(data)) return pyramidOption(panel, data, u)
       const shown = panel.kind === 'line' ? data : sameUnitSeries(data, panel.unit)
       if (panel.kind === 'hbar' && shown.series.length === 1)
-        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows)
+        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows, data.reference)
       // grouped horizontal bars are a ranking too: the top rows that a wall panel can print
       // (12: two bars a row need more height than one; 23 rules printed every other name)
       const groupedRows = Math.min(maxRows, 12)
@@ -27,7 +27,7 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
       const rows = [...data.rows].sort((a, b) => b.value - a.value)
       if (panel.kind === 'pie') return pieOption(panel, rows.map((r) => ({ name: r.name, value: r.value })), u)
       if (panel.kind === 'treemap') return treemapOption(panel, rows, u)
-      return rankedBarsOption(panel, rows, u, maxRows)
+      return rankedBarsOption(panel, rows, u, maxRows, data.reference)
     }
     case 'funnel':
       return funnelOption(panel, data.stages, u)
@@ -85,7 +85,9 @@ function topRows(data: Extract<PanelData, { kind: 'series' }>, n: number): Extra
 
 function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
   const horizontal = panel.kind === 'hbar'
-  const [first, ...rest] = data.series
+  // 上年同期 series are compared with the first series: same axis, dashed
+  const isLastYear = (name: string) => name.startsWith('上年同期')
+  const [, ...rest] = data.series.filter((s) => !isLastYear(s.name))
   // a second series of another nature (e.g. 人次 beside 金额) goes on its own axis
   const dualAxis = !horizontal && rest.length === 1 && panel.kind === 'line'
   const categoryAxis = {
@@ -103,23 +105,36 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     position,
     // counts have no fractions: an all-zero axis must not read 0, 0, 1, 1
     minInterval: isCountUnit(unit) ? 1 : undefined,
+    // every value axis names its unit (元 / 人次 / %): a bare 3万 could be money or people
+    // (the right axis is named by the legend above it, where its name would sit)
+    name: position === 'right' ? undefined : unit,
+    nameTextStyle: { color: palette.muted, fontSize: 12 * u, align: position === 'right' ? ('left' as const) : ('right' as const) },
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
   })
   const seriesList = data.series.map((s, i) => {
-    const onRight = dualAxis && i === 1
-    const asLine = panel.kind === 'line' && !onRight
+    const lastYear = isLastYear(s.name)
+    const onRight = dualAxis && i === 1 && !lastYear
+    const asLine = (panel.kind === 'line' && !onRight) || lastYear
+    // bars read against a reference (序时进度) take the warning colour when far behind it
+    const againstReference = !asLine && i === 0 && data.reference
     return {
       id: s.name,
       name: s.name,
       type: asLine ? ('line' as const) : ('bar' as const),
-      data: s.values,
+      data: againstReference
+        ? s.values.map((value) => {
+            const level = levelOf(panel.thresholds, value, data.reference!.value)
+            return level ? { value, itemStyle: { color: level === 'critical' ? palette.critical : palette.warn } } : value
+          })
+        : s.values,
+      ...(againstReference ? referenceLine(data.reference, panel, u) : {}),
       yAxisIndex: onRight ? 1 : 0,
       smooth: asLine,
       showSymbol: false,
       barMaxWidth: 26 * u,
-      lineStyle: asLine ? { width: 3 * u } : undefined,
-      areaStyle: asLine && i === 0 ? { color: { type: 'linear' as const, x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: '#37d4ff55' }, { offset: 1, color: '#37d4ff00' }] } } : undefined,
+      lineStyle: asLine ? { width: (lastYear ? 2 : 3) * u, ...(lastYear ? { type: 'dashed' as const, color: '#9fb3d1' } : {}) } : undefined,
+      areaStyle: asLine && i === 0 && !lastYear ? { color: { type: 'linear' as const, x: 0, y: 0, x2: 0, y2: 1, colorStops: [{ offset: 0, color: '#37d4ff55' }, { offset: 1, color: '#37d4ff00' }] } } : undefined,
       itemStyle: { color: onRight ? '#ffc94d88' : palette.series[i % palette.series.length], borderRadius: horizontal ? [0, 3 * u, 3 * u, 0] : [3 * u, 3 * u, 0, 0] },
     }
   })
@@ -163,8 +178,9 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 }
 
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
-function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number): EChartsOption {
+function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference): EChartsOption {
   const shown = rows.slice(0, maxRows)
+  const inColumnUnit = columnFormatter(shown.map((r) => r.value), panel.unit)
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
@@ -175,19 +191,34 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
       {
         id: 'value',
         type: 'bar',
-        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: levelColor(panel, r.value) } })),
+        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: levelColor(panel, r.value, reference?.value) } })),
+        ...referenceLine(reference, panel, u),
         barMaxWidth: 18 * u,
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
         itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
-        label: { show: true, position: 'right', color: palette.text, fontSize: 13 * u, formatter: (p: { value: unknown }) => formatValueText(Number(p.value), panel.unit) },
+        label: { show: true, position: 'right', color: palette.text, fontSize: 13 * u, formatter: (p: { value: unknown }) => inColumnUnit(Number(p.value)) },
       },
     ],
   } as EChartsOption
 }
 
-function levelColor(panel: Panel, value: number): string | { type: 'linear'; x: number; y: number; x2: number; y2: number; colorStops: Array<{ offset: number; color: string }> } {
-  const level = levelOf(panel.thresholds, value)
+/** The reference (序时进度) as a gold line across the bars, labelled with its value. */
+function referenceLine(reference: Reference | undefined, panel: Panel, u: number) {
+  if (!reference) return {}
+  return {
+    markLine: {
+      symbol: 'none',
+      silent: true,
+      data: [{ xAxis: panel.kind === 'hbar' ? reference.value : undefined, yAxis: panel.kind === 'hbar' ? undefined : reference.value, name: reference.label }],
+      lineStyle: { color: '#ffd37a', type: 'dashed' as const, width: 2 * u },
+      label: { color: '#ffd37a', fontSize: 12 * u, formatter: `${reference.label} ${formatValueText(reference.value, panel.unit)}` },
+    },
+  }
+}
+
+function levelColor(panel: Panel, value: number, reference?: number): string | { type: 'linear'; x: number; y: number; x2: number; y2: number; colorStops: Array<{ offset: number; color: string }> } {
+  const level = levelOf(panel.thresholds, value, reference)
   if (level === 'critical') return palette.critical
   if (level === 'warn') return palette.warn
   return { type: 'linear', x: 0, y: 0, x2: 1, y2: 0, colorStops: [{ offset: 0, color: '#1766a8' }, { offset: 1, color: palette.accent }] }
@@ -253,8 +284,20 @@ function treemapOption(panel: Panel, rows: Array<{ code: string; name: string; v
   } as EChartsOption
 }
 
+/**
+ * A stage holding more than the one before it (明细 > 凭证, 凭证 > 计划) is a break in the chain:
+ * money that no earlier stage authorised. It is drawn in the alarm colour with the excess.
+ */
+export function chainBreaks(stages: Array<{ name: string; value: number }>): Map<string, number> {
+  const breaks = new Map<string, number>()
+  for (let i = 1; i < stages.length; i++)
+    if (stages[i].value > stages[i - 1].value + 0.005) breaks.set(stages[i].name, Math.round((stages[i].value - stages[i - 1].value) * 100) / 100)
+  return breaks
+}
+
 function funnelOption(panel: Panel, stages: Array<{ name: string; value: number }>, u: number): EChartsOption {
   const first = stages[0]?.value || 1
+  const breaks = chainBreaks(stages)
   return {
     ...base(u),
     color: ['#37d4ff', '#2fb8f0', '#2a9ce0', '#2580cf', '#2064be', '#1b4aa8'],
@@ -270,7 +313,7 @@ function funnelOption(panel: Panel, stages: Array<{ name: string; value: number 
         bottom: 6 * u,
         minSize: '28%',
         gap: 3 * u,
-        data: stages.map((s) => ({ name: s.name, value: s.value })),
+        data: stages.map((s) => ({ name: s.name, value: s.value, ...(breaks.has(s.name) ? { itemStyle: { color: palette.critical } } : {}) })),
         label: {
           show: true,
           position: 'inside',
@@ -279,7 +322,9 @@ function funnelOption(panel: Panel, stages: Array<{ name: string; value: number 
           fontWeight: 'bold',
           textBorderColor: '#04101f',
           textBorderWidth: 2 * u,
-          formatter: (p: { name: string; value: unknown }) => `${p.name}  ${formatValueText(Number(p.value), panel.unit)}  ${((Number(p.value) / first) * 100).toFixed(1)}%`,
+          formatter: (p: { name: string; value: unknown }) =>
+            `${p.name}  ${formatValueText(Number(p.value), panel.unit)}  ${((Number(p.value) / first) * 100).toFixed(1)}%` +
+            (breaks.has(p.name) ? `  ⚠ 超出上一环节 ${formatValueText(breaks.get(p.name)!, panel.unit)}` : ''),
         },
         itemStyle: { borderWidth: 0 },
       },

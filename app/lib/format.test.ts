@@ -51,3 +51,13 @@ describe('dates in Chinese, Beijing time', () => {
     expect(formatAge(3 * 3600 + 5)).toBe('3小时前')
   })
 })
+
+describe('columnFormatter', () => {
+  it('keeps one unit down a ranking column, chosen by its largest value', async () => {
+    const { columnFormatter } = await import('./format')
+    const format = columnFormatter([120_000_000, 98_000_000, 5_000], '元')
+    expect([120_000_000, 98_000_000, 5_000].map(format)).toEqual(['1.20亿元', '0.98亿元', '0.00亿元'])
+    expect(columnFormatter([52_000, 800], '人次')(800)).toBe('0.08万人次')
+    expect(columnFormatter([95, 40], '%')(40)).toBe('40.0%')
+  })
+})

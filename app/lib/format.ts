@@ -26,6 +26,19 @@ export function formatAmount(yuan: number): Formatted {
   return { text: fixed(yuan, Number.isInteger(yuan) ? 0 : 2), unit: '元' }
 }
 
+/**
+ * A formatter for a whole column of a ranking: the unit is chosen once, by the largest value, so a
+ * column never mixes 亿元 and 万元 (1.2亿元 above 9,800.00万元 reads as the smaller number).
+ */
+export function columnFormatter(values: number[], unit: string | undefined): (value: number) => string {
+  const largest = values.reduce((max, value) => Math.max(max, Math.abs(value)), 0)
+  const { unit: shared } = formatValue(largest, unit)
+  if (unit === '元' && shared === '亿元') return (value) => `${fixed(value / HUNDRED_MILLION, 2)}亿元`
+  if (unit === '元' && shared === '万元') return (value) => `${fixed(value / TEN_THOUSAND, 2)}万元`
+  if ((unit === '人次' || unit === '人') && shared === `万${unit}`) return (value) => `${fixed(value / TEN_THOUSAND, 2)}万${unit}`
+  return (value) => formatValueText(value, unit)
+}
+
 /** A count with its base unit ('人次', '人', '笔', …): ≥ 1万 as 万人次 with 2 decimals, ≥ 1亿 as 亿. */
 export function formatCount(count: number, unit: string): Formatted {
   const abs = Math.abs(count)
@@ -52,6 +65,8 @@ export function formatValue(value: number, unit: string | undefined): Formatted 
       return { text: fixed(value / HUNDRED_MILLION, 2), unit: '亿元' }
     case '%':
       return formatPercent(value)
+    case '天':
+      return { text: fixed(value, 1), unit: '天' }
     case '万人':
     case '万人次':
       return { text: fixed(value / TEN_THOUSAND, 2), unit }

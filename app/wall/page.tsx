@@ -1,4 +1,5 @@
 import { CITY_CODE, isKnownRegion } from '../../geo/regions'
+import { OwnScope } from '../components/OwnScope'
 import { WallScreen } from '../components/WallScreen'
 import { parseFitMode } from '../lib/fit'
 import { first, flag, type Query } from '../lib/query'
@@ -14,7 +15,10 @@ export const metadata = { title: '监管大屏 · 轮播' }
 export default async function WallPage({ searchParams }: { searchParams: Promise<Query> }) {
   const query = await searchParams
   const region = first(query, 'region')
+  const regionGiven = Boolean(region && isKnownRegion(region))
   return (
+    <>
+    <OwnScope region={regionGiven ? region! : CITY_CODE} regionGiven={regionGiven} />
     <WallScreen
       plan={parseRotation(first(query, 'themes'), first(query, 'dwell'))}
       rotate
@@ -26,5 +30,6 @@ export default async function WallPage({ searchParams }: { searchParams: Promise
       jump={flag(query, 'jump', true)}
       reloadDaily={flag(query, 'reload', true)}
     />
+    </>
   )
 }

@@ -4,11 +4,11 @@ import { dashboardSchema, type Dashboard } from '../../dashboards/types'
 import { metricRegistry } from '../metrics/registry'
 import { validateDashboards } from './validateDashboards'
 
-const theme = (panels: Array<{ id: string; metric: string; params?: Record<string, string | number> }>): Dashboard =>
+const theme = (panels: Array<{ id: string; metric: string; params?: Record<string, string | number>; filters?: Array<'year' | 'project' | 'dept'> }>): Dashboard =>
   dashboardSchema.parse({
     id: 'payments',
     title: '发放分析',
-    panels: panels.map((panel, i) => ({ title: panel.id, kind: 'kpi', grid: { x: i, y: 0, w: 1, h: 1 }, ...panel })),
+    panels: panels.map((panel, i) => ({ title: panel.id, kind: 'kpi', period: 'all', grid: { x: i, y: 0, w: 1, h: 1 }, ...panel })),
   })
 
 describe('validateDashboards', () => {
@@ -25,6 +25,17 @@ describe('validateDashboards', () => {
     expect(() => validateDashboards([theme([{ id: 'top', metric: 'payments.byProject', params: { limit: 5, colour: 'red' } }])], metricRegistry)).toThrow(
       /panel top/,
     )
+  })
+
+  it('names a panel whose declared filters differ from what its metric applies', () => {
+    // payments.total follows year, project and department; flags.open follows none.
+    expect(() => validateDashboards([theme([{ id: 'total', metric: 'payments.total', filters: ['year', 'project'] }])], metricRegistry)).toThrow(
+      'theme payments, panel total: does not declare filter dept, which payments.total applies',
+    )
+    expect(() => validateDashboards([theme([{ id: 'open', metric: 'flags.open', filters: ['year'] }])], metricRegistry)).toThrow(
+      'theme payments, panel open: declares filter year, which flags.open cannot apply',
+    )
+    expect(() => validateDashboards([theme([{ id: 'total', metric: 'payments.total', filters: ['year', 'project', 'dept'] }])], metricRegistry)).not.toThrow()
   })
 
   it('accepts every panel of the real themes', () => {

@@ -29,7 +29,7 @@ describe('payment totals', () => {
   })
 
   it('filters by pay months and project', async () => {
-    expect(await runMetric(db, 'payments.total', { region: CITY, from: 202404, to: 202404 })).toEqual({ kind: 'value', value: 2600 })
+    expect(await runMetric(db, 'payments.total', { region: CITY, from: 202404, to: 202404 })).toEqual({ kind: 'value', value: 2600, note: '同比 上年同期无发放' })
     expect(await runMetric(db, 'payments.total', { region: CITY, project: 'P20' })).toEqual({ kind: 'value', value: 2400 })
   })
 
@@ -103,6 +103,7 @@ describe('series', () => {
       series: [
         { name: '金额', values: [0, 500, 2600, 1000] },
         { name: '人次', values: [0, 1, 4, 2] },
+        { name: '上年同期金额', values: [0, 0, 0, 0] },
       ],
     })
     expect(await runMetric(db, 'payments.byYear', { region: C1 })).toEqual({
@@ -181,8 +182,11 @@ describe('budget', () => {
       { code: C1, name: '市中区', value: 1.7, extra: { issued: 100000, paid: 1700 } },
       { code: C2, name: '东兴区', value: 4.8, extra: { issued: 50000, paid: 2400 } },
     ])
-    expect(await runMetric(db, 'budget.executionByDept', { region: CITY })).toEqual({
+    // the fixture's year 2024 is over: 序时进度 100 % is the line the bars are read against
+    expect(byRegion.reference).toEqual({ label: '序时进度', value: 100 })
+    expect(await runMetric(db, 'budget.executionByDept', { region: CITY, day: '2024-07-01' })).toEqual({
       kind: 'series',
+      reference: { label: '序时进度', value: 50 },
       categories: ['残联', '民政'],
       series: [
         { name: '执行率', values: [4.8, 1.7] },

@@ -41,6 +41,7 @@ describe('region summary (agg_region_month)', () => {
       series: [
         { name: '金额', values: [0, 300, 0] },
         { name: '人次', values: [0, 1, 0] },
+        { name: '上年同期金额', values: [0, 0, 0] },
       ],
     })
   })

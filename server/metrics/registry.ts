@@ -8,9 +8,11 @@ import { paymentsByStatus, paymentsFailedOpen, paymentsSuccessRate } from './pay
 import { paymentsByChildRegion, paymentsTopVillages } from './payments/byRegion'
 import { paymentsByMonth, paymentsByYear } from './payments/trends'
 import { paymentsByAgeBand, paymentsByBank, paymentsByDept, paymentsByProject } from './payments/breakdowns'
-import { budgetExecutionByDept, budgetExecutionByRegion, budgetExecutionRate } from './budget/execution'
+import { budgetExecutionByDept, budgetExecutionByProject, budgetExecutionByRegion, budgetExecutionRate } from './budget/execution'
 import { budgetChain } from './budget/chain'
 import { budgetIdleFunds } from './budget/idleFunds'
+import { flagsCriticalAmount, flagsTopVillages } from './leader/atStake'
+import { ledgerOverdueByDept, ledgerTimeToClose } from './leader/rectification'
 // flags.*, ledger.*, outreach.*, approvals.*: written by the rules part.
 import { ruleMetrics } from '../rules/wallMetrics'
 
@@ -35,8 +37,13 @@ const allMetrics: MetricDefinition[] = [
   budgetExecutionRate,
   budgetExecutionByRegion,
   budgetExecutionByDept,
+  budgetExecutionByProject,
   budgetIdleFunds,
   budgetChain,
+  flagsCriticalAmount,
+  flagsTopVillages,
+  ledgerTimeToClose,
+  ledgerOverdueByDept,
   ...ruleMetrics,
 ] as MetricDefinition[]
 

@@ -42,10 +42,18 @@ describe('GET /api/metrics/:name (review filters)', () => {
     expect(p01.data.value).toBeGreaterThan(0)
   })
 
-  it('refuses a filter the metric cannot apply instead of ignoring it', async () => {
-    const response = await get('/api/metrics/payments.total?region=511000&dept=民政', leader)
-    expect(response.status).toBe(422)
-    expect((await response.json()).error).toMatch(/^dept:/)
+  it('says which valid filters a metric does not follow, and refuses invalid values naming the field', async () => {
+    const open = await get(`/api/metrics/flags.open?region=511000&dept=${encodeURIComponent('民政')}&year=2024`, leader)
+    expect(open.status).toBe(200)
+    expect(await open.json()).toMatchObject({ applied: [], ignored: ['year', 'dept'] })
+    const total = await (await get(`/api/metrics/payments.total?region=511000&dept=${encodeURIComponent('民政')}&project=P01`, leader)).json()
+    expect(total).toMatchObject({ applied: ['project', 'dept'], ignored: [] })
+    // The review page once sent the project's name: a name is not a code, and says so.
+    const byName = await get(`/api/metrics/payments.total?region=511000&project=${encodeURIComponent('城乡居民基础养老金')}`, leader)
+    expect(byName.status).toBe(400)
+    expect((await byName.json()).error).toMatch(/^project: unknown project code/)
+    expect((await get(`/api/metrics/payments.total?region=511000&dept=nobody`, leader)).status).toBe(400)
+    expect((await get(`/api/metrics/payments.total?region=511000&year=24`, leader)).status).toBe(400)
   })
 
   it('keeps staff inside their scope and needs a sign-in', async () => {

@@ -3,21 +3,31 @@ import type { Router } from '../http/router'
 import { HttpError, sendJson } from '../http/router'
 import { inScope, type Role } from '../access/principal'
 import { isKnownRegion } from '../../geo/regions'
+import { REVIEW_FILTERS, type ReviewFilterKind } from '../../dashboards/types'
 import { getMetric, metricRegistry, MetricParamsError, runMetric } from './registry'
+import { departments, projects } from '../catalogue'
+import { applyReviewFilters, parseReviewFilters, ReviewFilterError, type ReviewFilterValues } from './reviewFilters'
 
 /** Who may query metrics directly: people reviewing themes. Walls get theirs pushed by the hub. */
 const METRIC_ROLES: readonly Role[] = ['leader', 'staff', 'supervisor', 'admin']
 
-/** Review filters a page may send, mapped onto each metric's own parameters. */
-const REVIEW_FILTERS = ['year', 'project', 'dept'] as const
-
 /**
  * `GET /api/metrics/:name?region=…&year=…&project=…&dept=…&<metric params>` — one metric, for the
  * leaders' review pages (专题研判). The region defaults to the caller's scope and must lie inside
- * it. A filter the metric cannot apply is refused (422), never silently ignored: an unfiltered
- * number shown under a filter would mislead.
+ * it. Filter values are checked (400 naming the field); a valid filter the metric cannot apply
+ * is listed in `ignored`, never applied silently nor refused: the page marks that panel as not
+ * following it (the panel definitions declare the same, see dashboards/ `filters`).
  */
 export function registerMetricRoutes(router: Router): void {
+  // The review page's filter options: every project by name (the page sends its code) and every department.
+  router.on('GET', '/api/catalogue', async (req, res, ctx) => {
+    await ctx.auth.require(req, METRIC_ROLES)
+    sendJson(res, 200, {
+      projects: projects.map(({ code, name, dept }) => ({ code, name, dept })),
+      departments: [...departments],
+    })
+  })
+
   router.on('GET', '/api/metrics/:name', async (req, res, ctx, params, url) => {
     const who = await ctx.auth.require(req, METRIC_ROLES)
     if (!metricRegistry.has(params.name)) throw new HttpError(404, `unknown metric ${params.name}`)
@@ -34,23 +44,22 @@ export function registerMetricRoutes(router: Router): void {
       if (!(key in shape)) throw new HttpError(422, `${key}: metric ${metric.name} has no such parameter`)
       input[key] = value
     }
-    const year = url.searchParams.get('year')
-    if (year) {
-      if (!/^20\d\d$/.test(year)) throw new HttpError(400, 'year: four digits, e.g. 2024')
-      if ('year' in shape) input.year = year
-      else if ('from' in shape && 'to' in shape) Object.assign(input, { from: `${year}01`, to: `${year}12` })
-      else throw new HttpError(422, `year: metric ${metric.name} cannot be filtered by year`)
+    const values: ReviewFilterValues = {}
+    for (const kind of REVIEW_FILTERS) {
+      const value = url.searchParams.get(kind)
+      if (value) values[kind as ReviewFilterKind] = value
     }
-    for (const key of ['project', 'dept'] as const) {
-      const value = url.searchParams.get(key)
-      if (!value) continue
-      if (!(key in shape)) throw new HttpError(422, `${key}: metric ${metric.name} cannot be filtered by ${key}`)
-      input[key] = value
+    try {
+      parseReviewFilters(values)
+    } catch (error) {
+      if (error instanceof ReviewFilterError) throw new HttpError(400, error.message)
+      throw error
     }
+    const filtered = applyReviewFilters(metric, input, values)
 
     try {
-      const data = await runMetric(ctx.db, metric.name, coerceNumbers(input, shape))
-      sendJson(res, 200, { metric: metric.name, params: input, data })
+      const data = await runMetric(ctx.db, metric.name, coerceNumbers(filtered.input, shape))
+      sendJson(res, 200, { metric: metric.name, params: filtered.input, applied: filtered.applied, ignored: filtered.ignored, data })
     } catch (error) {
       if (error instanceof MetricParamsError) throw new HttpError(400, error.message)
       throw error

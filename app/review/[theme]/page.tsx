@@ -6,7 +6,7 @@ import { first, type Query } from '../../lib/query'
 
 export const metadata = { title: '专题研判' }
 
-/** /review/[theme]?year=2024&project=…&dept=…&region=511025 */
+/** /review/[theme]?year=2024&project=P26&dept=民政&region=511025 (no region: the signed-in user's own scope) */
 export default async function ReviewPage({ params, searchParams }: { params: Promise<{ theme: string }>; searchParams: Promise<Query> }) {
   const { theme } = await params
   if (!isThemeId(theme)) notFound()
@@ -19,6 +19,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
       token={first(query, 'token')}
       filters={{
         region: region && isKnownRegion(region) ? region : CITY_CODE,
+        regionGiven: Boolean(region && isKnownRegion(region)),
         year: year && /^20\d{2}$/.test(year) ? year : undefined,
         project: first(query, 'project')?.slice(0, 64) || undefined,
         dept: first(query, 'dept')?.slice(0, 32) || undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { departments, isKnownProject } from '../../catalogue'
 import type { Db } from '../../db/client'
 import { countyOf } from '../../../geo/regions'
 import { budgetCondition, levelOf, regionParam } from '../sql/region'
@@ -16,6 +17,8 @@ export const budgetParams = z
     region: regionParam,
     year: z.coerce.number().int().min(2000).max(2099).optional().describe('fiscal year; default the latest with indicators'),
     day: dayParam.optional().describe('as-of day for 序时进度; default today in Shanghai'),
+    project: z.string().refine(isKnownProject, 'unknown project code (expected a catalogue code such as P26)').optional(),
+    dept: z.enum(departments).optional().describe('主管部门'),
   })
   .strict()
 export type BudgetParams = z.infer<typeof budgetParams>
@@ -26,6 +29,8 @@ export interface ChainScope {
   params: QueryParams
   year: number
   day: string
+  /** Review filters, applied to the chain's indicator rows (the query itself stays shared). */
+  only: { project?: string; dept?: string }
 }
 
 /** Resolves the year (latest with indicators unless given) and the region condition. */
@@ -33,7 +38,7 @@ export async function chainScope(db: Db, params: BudgetParams): Promise<ChainSco
   const day = params.day ?? shanghaiDate()
   const year = params.year ?? (await latestFiscalYear(db)) ?? Number(day.slice(0, 4))
   const county = levelOf(params.region) === 'city' ? '' : countyOf(params.region)!
-  return { regionCondition: budgetCondition(params.region), params: { year, county }, year, day }
+  return { regionCondition: budgetCondition(params.region), params: { year, county }, year, day, only: { project: params.project, dept: params.dept } }
 }
 
 async function latestFiscalYear(db: Db): Promise<number | undefined> {

@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
+import { projectName } from '../names'
 import { childRegions, levelOf } from '../sql/region'
 import { roundMoney, roundPercent } from '../sql/query'
 import { elapsedShareOfYear } from '../sql/time'
@@ -15,6 +17,11 @@ function rate(totals: { issued: number; paid: number } | undefined): number {
   return totals && totals.issued > 0 ? roundPercent((totals.paid / totals.issued) * 100) : 0
 }
 
+/** 序时进度 of the scope's fiscal year: the line every execution bar is read against. */
+function schedule(scope: { year: number; day: string }): { label: string; value: number } {
+  return { label: '序时进度', value: roundPercent(elapsedShareOfYear(scope.year, scope.day) * 100) }
+}
+
 export const budgetExecutionRate = defineMetric({
   name: 'budget.executionRate',
   title: '预算执行率',
@@ -27,7 +34,7 @@ export const budgetExecutionRate = defineMetric({
     return {
       kind: 'value',
       value: rate(rows.length > 0 ? chainTotals(rows) : undefined),
-      compare: { label: '序时进度', value: roundPercent(elapsedShareOfYear(scope.year, scope.day) * 100) },
+      compare: schedule(scope),
     }
   },
 })
@@ -40,7 +47,8 @@ export const budgetExecutionByRegion = defineMetric({
   reads: ['budget', 'payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const rows = await selectIndicatorChain(db, await chainScope(db, params))
+    const scope = await chainScope(db, params)
+    const rows = await selectIndicatorChain(db, scope)
     const byCounty = new Map(chainTotalsBy(rows, 'county').map((totals) => [totals.key, totals]))
     const counties =
       levelOf(params.region) === 'city'
@@ -52,6 +60,7 @@ export const budgetExecutionByRegion = defineMetric({
         const totals = byCounty.get(code)
         return { code, name, value: rate(totals), extra: { issued: roundMoney(totals?.issued ?? 0), paid: roundMoney(totals?.paid ?? 0) } }
       }),
+      reference: schedule(scope),
     }
   },
 })
@@ -63,14 +72,41 @@ export const budgetExecutionByDept = defineMetric({
   reads: ['budget', 'payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const byDept = chainTotalsBy(await selectIndicatorChain(db, await chainScope(db, params)), 'dept')
+    const scope = await chainScope(db, params)
+    const byDept = chainTotalsBy(await selectIndicatorChain(db, scope), 'dept')
     return {
       kind: 'series',
+      reference: schedule(scope),
       categories: byDept.map((totals) => totals.key),
       series: [
         { name: '执行率', values: byDept.map((totals) => rate(totals)) },
         { name: '下达', values: byDept.map((totals) => roundMoney(totals.issued)) },
         { name: '支付', values: byDept.map((totals) => roundMoney(totals.paid)) },
+      ],
+    }
+  },
+})
+
+/**
+ * The fiscal year's projects by what reached cards, with what was issued (下达) for them: the same
+ * year as the funnel beside it (an all-years ranking there read as more paid than the funnel's total).
+ */
+export const budgetExecutionByProject = defineMetric({
+  name: 'budget.executionByProject',
+  title: '本年度项目支付与下达',
+  params: budgetParams.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
+  reads: ['budget', 'payments'],
+  minRefreshMs: HISTORY_REFRESH_MS,
+  run: async (db, params) => {
+    const byProject = chainTotalsBy(await selectIndicatorChain(db, await chainScope(db, params)), 'project')
+      .sort((a, b) => b.paid - a.paid || (a.key < b.key ? -1 : 1))
+      .slice(0, params.limit)
+    return {
+      kind: 'series',
+      categories: byProject.map((totals) => projectName(totals.key)),
+      series: [
+        { name: '支付', values: byProject.map((totals) => roundMoney(totals.paid)) },
+        { name: '下达', values: byProject.map((totals) => roundMoney(totals.issued)) },
       ],
     }
   },

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { projectName } from '../names'
+import { paymentFilterShape } from './filters'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
 import { monthStart, yearMonthParam } from '../sql/time'
@@ -52,8 +53,20 @@ function amountAndCount(rows: Array<z.infer<typeof groupRow>>, label: (key: stri
 
 const projectDeptRow = z.object({ project: z.string(), dept: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })
 
-/** Paid per project × department: the project and the department panels share this one query. */
-function selectPaidByProjectDept(db: Db, params: BreakdownParams) {
+/** The project × department rollup also follows the review page's project and department filters. */
+const projectDeptParams = breakdownParams.extend({ project: paymentFilterShape.project, dept: paymentFilterShape.dept }).strict()
+type ProjectDeptParams = z.infer<typeof projectDeptParams>
+
+/**
+ * Paid per project × department: the project and the department panels share this one query. The
+ * filters are applied to its rows, so a filtered panel and the live panels still share the query.
+ */
+async function selectPaidByProjectDept(db: Db, params: ProjectDeptParams) {
+  const rows = await selectPaidByProjectDeptOfRegion(db, params)
+  return rows.filter((row) => (params.project === undefined || row.project === params.project) && (params.dept === undefined || row.dept === params.dept))
+}
+
+function selectPaidByProjectDeptOfRegion(db: Db, params: BreakdownParams) {
   const { where, queryParams } = regionWhere(params)
   const one = () =>
     selectRows(
@@ -95,7 +108,7 @@ function totalsBy(rows: Array<z.infer<typeof projectDeptRow>>, key: 'project' | 
 export const paymentsByProject = defineMetric({
   name: 'payments.byProject',
   title: '补贴项目发放',
-  params: breakdownParams.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
+  params: projectDeptParams.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }).strict(),
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => amountAndCount(totalsBy(await selectPaidByProjectDept(db, params), 'project').slice(0, params.limit), projectName),
@@ -104,7 +117,7 @@ export const paymentsByProject = defineMetric({
 export const paymentsByDept = defineMetric({
   name: 'payments.byDept',
   title: '主管部门发放',
-  params: breakdownParams,
+  params: projectDeptParams,
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => amountAndCount(totalsBy(await selectPaidByProjectDept(db, params), 'dept')),

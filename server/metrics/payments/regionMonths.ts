@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
-import { regionCondition } from '../sql/region'
+import { monthRollupQuery } from './filters'
 import { byRegion, perRegion, selectRows } from '../sql/query'
 
 /**
  * One region's payments by pay month and status: ≤ 12 × years × 4 rows from agg_region_month
  * (keyed by region first). Totals, counts, success rate, status split, monthly and yearly trends,
  * open failures and freshness are all sums over these rows, so on the live wall they share one
- * query per region and tick (the hub's query cache). A project filter reads the town-level
- * rollup, which has the project column, with the same row shape.
+ * query per region and tick (the hub's query cache). A project or department filter reads the
+ * town-level rollup, which has both columns, with the same row shape.
  */
 export const STATUSES = ['成功', '失败', '退回', '在途'] as const
 export type PaymentStatus = (typeof STATUSES)[number]
@@ -25,8 +25,8 @@ export type MonthStatusRow = z.infer<typeof monthStatusRow>
 const MONTH_STATUS_COLUMNS = `toYYYYMM(month) AS ym, toString(status) AS status, sum(payments) AS payments,
                    toFloat64(sum(amount_paid)) AS amount, toUnixTimestamp(max(newest_time)) AS newest`
 
-export function selectRegionMonths(db: Db, filter: { region: string; project?: string }): Promise<MonthStatusRow[]> {
-  if (filter.project === undefined)
+export function selectRegionMonths(db: Db, filter: { region: string; project?: string; dept?: string }): Promise<MonthStatusRow[]> {
+  if (filter.project === undefined && filter.dept === undefined)
     return perRegion(db, 'regionMonths', filter.region, {
       all: async (regions) =>
         byRegion(
@@ -47,13 +47,9 @@ export function selectRegionMonths(db: Db, filter: { region: string; project?: s
         ),
       empty: [],
     })
-  return selectRows(
-    db,
-    `SELECT ${MONTH_STATUS_COLUMNS} FROM agg_payment_month WHERE ${regionCondition(filter.region)} AND project_code = {project:String}
-     GROUP BY ym, status ORDER BY ym, status`,
-    { region: filter.region, project: filter.project },
-    monthStatusRow,
-  )
+  // Project or department: the town-level rollup has both columns (month bounds are applied by the caller).
+  const { where, params } = monthRollupQuery({ region: filter.region, project: filter.project, dept: filter.dept })
+  return selectRows(db, `SELECT ${MONTH_STATUS_COLUMNS} FROM agg_payment_month WHERE ${where} GROUP BY ym, status ORDER BY ym, status`, params, monthStatusRow)
 }
 
 /** Rows within the pay months `from`…`to` (YYYYMM, either open). */

@@ -5,14 +5,33 @@ import { perRegion, roundMoney, selectOne, selectRows } from '../sql/query'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
 import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
 
+interface PaidTotals {
+  amount: number
+  payments: number
+  /** the same months a year earlier, when a month range is given (同比) */
+  lastYear?: { amount: number; payments: number }
+}
+
 /** Successful payments only: a failed or returned payment never reached a card. */
-async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<{ amount: number; payments: number }> {
-  return sumOf(withinMonths(await selectRegionMonths(db, filter), filter), '成功')
+async function selectPaidTotals(db: Db, filter: PaymentFilter): Promise<PaidTotals> {
+  const rows = await selectRegionMonths(db, filter)
+  const totals: PaidTotals = sumOf(withinMonths(rows, filter), '成功')
+  if (filter.from !== undefined && filter.to !== undefined)
+    totals.lastYear = sumOf(withinMonths(rows, { from: filter.from - 100, to: filter.to - 100 }), '成功')
+  return totals
+}
+
+/** 同比 as a note under the figure: growth over the same months a year earlier. */
+export function yearOnYearNote(now: number, lastYear: number | undefined): string | undefined {
+  if (lastYear === undefined) return undefined
+  if (lastYear === 0) return now === 0 ? '同比 持平' : '同比 上年同期无发放'
+  const change = ((now - lastYear) / lastYear) * 100
+  return `同比 ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`
 }
 
 /** All-time persons: one state per region (agg_region_persons); filtered ones merge the monthly states. */
 async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
-  const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined
+  const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined && filter.dept === undefined
   const { table, where, params } = monthRollupQuery(filter)
   const personsRow = z.object({ persons: z.coerce.number() })
   if (unfiltered)
@@ -40,7 +59,11 @@ export const paymentsTotal = defineMetric({
   title: '累计发放金额',
   params: paymentFilterParams,
   reads: ['payments'],
-  run: async (db, params) => ({ kind: 'value', value: roundMoney((await selectPaidTotals(db, params)).amount) }),
+  run: async (db, params) => {
+    const totals = await selectPaidTotals(db, params)
+    const note = yearOnYearNote(totals.amount, totals.lastYear?.amount)
+    return { kind: 'value', value: roundMoney(totals.amount), ...(note ? { note } : {}) }
+  },
 })
 
 export const paymentsCount = defineMetric({
@@ -48,7 +71,11 @@ export const paymentsCount = defineMetric({
   title: '累计发放人次',
   params: paymentFilterParams,
   reads: ['payments'],
-  run: async (db, params) => ({ kind: 'value', value: (await selectPaidTotals(db, params)).payments }),
+  run: async (db, params) => {
+    const totals = await selectPaidTotals(db, params)
+    const note = yearOnYearNote(totals.payments, totals.lastYear?.payments)
+    return { kind: 'value', value: totals.payments, ...(note ? { note } : {}) }
+  },
 })
 
 export const paymentsPersons = defineMetric({

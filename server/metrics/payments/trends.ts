@@ -18,6 +18,9 @@ function paidBy(rows: MonthStatusRow[], key: (ym: number) => number): Map<number
   return totals
 }
 
+/** The amounts of the same months a year earlier, drawn as a dashed line on the amounts' axis. */
+export const LAST_YEAR_SERIES = '上年同期金额'
+
 /** The last `months` pay months ending at `to` (default: this month), empty months as 0. */
 export const paymentsByMonth = defineMetric({
   name: 'payments.byMonth',
@@ -26,6 +29,7 @@ export const paymentsByMonth = defineMetric({
     .object({
       region: paymentFilterShape.region,
       project: paymentFilterShape.project,
+      dept: paymentFilterShape.dept,
       to: yearMonthParam.optional(),
       months: z.coerce.number().int().min(1).max(120).default(24),
     })
@@ -36,22 +40,22 @@ export const paymentsByMonth = defineMetric({
   run: async (db, params) => {
     const months = monthsEndingAt(params.to ?? shanghaiMonth(), params.months)
     const byMonth = paidBy(await selectRegionMonths(db, params), (ym) => ym)
-    return {
-      kind: 'series',
-      categories: months.map(monthLabel),
-      series: [
-        { name: '金额', values: months.map((month) => roundMoney(byMonth.get(month)?.amount ?? 0)) },
-        { name: '人次', values: months.map((month) => byMonth.get(month)?.payments ?? 0) },
-      ],
-    }
+    const series = [
+      { name: '金额', values: months.map((month) => roundMoney(byMonth.get(month)?.amount ?? 0)) },
+      { name: '人次', values: months.map((month) => byMonth.get(month)?.payments ?? 0) },
+    ]
+    // A year or less is read against the same months a year earlier (a 24-month wall trend already shows them).
+    if (params.months <= 12)
+      series.push({ name: LAST_YEAR_SERIES, values: months.map((month) => roundMoney(byMonth.get(month - 100)?.amount ?? 0)) })
+    return { kind: 'series', categories: months.map(monthLabel), series }
   },
 })
 
 const yearPersonsRow = z.object({ year: z.coerce.number(), persons: z.coerce.number() })
 
-/** Distinct persons per pay year: one state per year and region, or the monthly states under a project filter. */
-function selectPersonsByYear(db: Db, filter: { region: string; project?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
-  if (filter.project === undefined)
+/** Distinct persons per pay year: one state per year and region, or the monthly states under a project or department filter. */
+function selectPersonsByYear(db: Db, filter: { region: string; project?: string; dept?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
+  if (filter.project === undefined && filter.dept === undefined)
     return perRegion(db, 'personsByYear', filter.region, {
       all: async (regions) =>
         byRegion(
@@ -85,7 +89,10 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string 
 export const paymentsByYear = defineMetric({
   name: 'payments.byYear',
   title: '年度发放',
-  params: z.object({ region: paymentFilterShape.region, project: paymentFilterShape.project }).strict().superRefine(refuseVillageProject),
+  params: z
+    .object({ region: paymentFilterShape.region, project: paymentFilterShape.project, dept: paymentFilterShape.dept })
+    .strict()
+    .superRefine(refuseVillageProject),
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {

@@ -56,11 +56,13 @@ export const flagsByRule = defineMetric({
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
     const counts = openAndAll(await flagSummary(db, region), 'rule')
-    // Ranked by open flags, the rules with none left out so the bars stay readable.
+    // Ranked by severity first (死亡后仍发放 must not sit under a pile of 一般 flags), then open
+    // flags; rules with none are left out so the bars stay readable.
+    const weight = { critical: 0, warn: 1, info: 2 } as const
     const ranked = rules
       .map((rule) => ({ rule, ...(counts.get(rule.id) ?? { total: 0, open: 0 }) }))
       .filter((entry) => entry.total > 0)
-      .sort((a, b) => b.open - a.open || b.total - a.total)
+      .sort((a, b) => weight[a.rule.severity] - weight[b.rule.severity] || b.open - a.open || b.total - a.total)
     return {
       kind: 'series',
       categories: ranked.map((entry) => entry.rule.name),

@@ -28,7 +28,8 @@ export const ledgerClosureRate = defineMetric({
     const rows = await ledgerSummary(db, region, shanghaiToday())
     const total = rows.reduce((sum, row) => sum + row.n, 0)
     const closed = rows.reduce((sum, row) => (CLOSED.has(row.status) ? sum + row.n : sum), 0)
-    return { kind: 'value', value: total === 0 ? 0 : Math.round((10000 * closed) / total) / 100 }
+    // The numerator and denominator go with the rate: it is of ledger items, not of all warnings.
+    return { kind: 'value', value: total === 0 ? 0 : Math.round((10000 * closed) / total) / 100, note: `已销号 ${closed} / 入台账 ${total} 条` }
   },
 })
 

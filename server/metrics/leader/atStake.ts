@@ -1,0 +1,60 @@
+import { z } from 'zod'
+import { getRegion } from '../../../geo/regions'
+import { FLAGS_WITH_STATUS } from '../../rules/queries/listFlags'
+import { defineMetric } from '../define'
+import { regionCondition, regionParam } from '../sql/region'
+import { roundMoney, selectOne, selectRows } from '../sql/query'
+
+/**
+ * What a leader asks first about open problems: how much money they concern, and where. "Open"
+ * is the same as on every flag panel: no ledger item yet, or an item still 待核实 / 整改中.
+ */
+const OPEN = "status IN ('未建账', '待核实', '整改中')"
+
+export const flagsCriticalAmount = defineMetric({
+  name: 'flags.criticalAmount',
+  title: '未处置重大预警涉及金额',
+  params: z.object({ region: regionParam }).strict(),
+  reads: ['flags', 'ledger'],
+  run: async (db, { region }) => {
+    const row = await selectOne(
+      db,
+      `SELECT toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
+       FROM (${FLAGS_WITH_STATUS}) WHERE severity = 'critical' AND ${OPEN} AND ${regionCondition(region)}`,
+      { region },
+      z.object({ amount: z.coerce.number(), n: z.coerce.number() }),
+    )
+    return { kind: 'value', value: roundMoney(row.amount), note: `共 ${row.n} 条重大预警未处置` }
+  },
+})
+
+/** Villages by the money their open flags concern (flags without a village are left out). */
+export const flagsTopVillages = defineMetric({
+  name: 'flags.topVillages',
+  title: '问题村（社区）排名（涉及金额）',
+  params: z.object({ region: regionParam, limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),
+  reads: ['flags', 'ledger'],
+  run: async (db, { region, limit }) => {
+    const rows = await selectRows(
+      db,
+      `SELECT village_code AS village, toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
+       FROM (${FLAGS_WITH_STATUS}) WHERE ${OPEN} AND village_code != '' AND ${regionCondition(region)}
+       GROUP BY village ORDER BY amount DESC, n DESC, village LIMIT {limit:UInt32}`,
+      { region, limit },
+      z.object({ village: z.string(), amount: z.coerce.number(), n: z.coerce.number() }),
+    )
+    const label = (code: string) => {
+      const village = getRegion(code)
+      const town = village?.parent ? getRegion(village.parent) : undefined
+      return village ? `${town ? `${town.name}·` : ''}${village.name}` : code
+    }
+    return {
+      kind: 'series',
+      categories: rows.map((row) => label(row.village)),
+      series: [
+        { name: '涉及金额', values: rows.map((row) => roundMoney(row.amount)) },
+        { name: '未处置预警', values: rows.map((row) => row.n) },
+      ],
+    }
+  },
+})

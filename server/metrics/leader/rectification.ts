@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { defineMetric } from '../define'
+import { regionCondition, regionParam } from '../sql/region'
+import { selectRows } from '../sql/query'
+import { dayParam, monthLabel, monthsEndingAt, shanghaiDate, shanghaiMonth } from '../sql/time'
+
+/**
+ * 平均整改用时: days from a ledger item's creation to its closure (已销号 or 核实无问题), by the
+ * month it closed, over the last 12 months. The trend says whether rectification is speeding up.
+ */
+export const ledgerTimeToClose = defineMetric({
+  name: 'ledger.timeToClose',
+  title: '平均整改用时',
+  params: z.object({ region: regionParam, months: z.coerce.number().int().min(3).max(36).default(12) }).strict(),
+  reads: ['ledger'],
+  run: async (db, { region, months }) => {
+    const window = monthsEndingAt(shanghaiMonth(), months)
+    const rows = await selectRows(
+      db,
+      `SELECT toYYYYMM(closed_at) AS ym, avg(dateDiff('second', created_at, closed_at)) / 86400 AS days, count() AS n
+       FROM ledger_item FINAL
+       WHERE status IN ('已销号', '核实无问题') AND closed_at IS NOT NULL AND toYYYYMM(closed_at) >= {first:UInt32}
+         AND ${regionCondition(region)}
+       GROUP BY ym`,
+      { region, first: window[0] },
+      z.object({ ym: z.coerce.number(), days: z.coerce.number(), n: z.coerce.number() }),
+    )
+    const byMonth = new Map(rows.map((row) => [row.ym, row]))
+    return {
+      kind: 'series',
+      categories: window.map(monthLabel),
+      series: [
+        { name: '平均用时', values: window.map((ym) => Math.round((byMonth.get(ym)?.days ?? 0) * 10) / 10) },
+        { name: '销号条数', values: window.map((ym) => byMonth.get(ym)?.n ?? 0) },
+      ],
+    }
+  },
+})
+
+/** 逾期部门: open ledger items past their deadline, by the department that owns them. */
+export const ledgerOverdueByDept = defineMetric({
+  name: 'ledger.overdueByDept',
+  title: '逾期未整改（按责任部门）',
+  params: z.object({ region: regionParam, day: dayParam.optional() }).strict(),
+  reads: ['ledger'],
+  run: async (db, { region, day }) => {
+    const rows = await selectRows(
+      db,
+      `SELECT owner_dept AS dept, count() AS n, max(dateDiff('day', deadline, {day:Date})) AS worst
+       FROM ledger_item FINAL
+       WHERE status IN ('待核实', '整改中') AND deadline < {day:Date} AND ${regionCondition(region)}
+       GROUP BY dept ORDER BY n DESC, worst DESC, dept`,
+      { region, day: day ?? shanghaiDate() },
+      z.object({ dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() }),
+    )
+    return {
+      kind: 'series',
+      categories: rows.map((row) => row.dept || '未指定'),
+      series: [
+        { name: '逾期条数', values: rows.map((row) => row.n) },
+        { name: '最长逾期天数', values: rows.map((row) => row.worst) },
+      ],
+    }
+  },
+})

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { dashboards } from '../../dashboards'
+import { createUser } from '../../server/access/userStore'
+import { projectByCode } from '../../server/catalogue'
+import { makeTempDir } from '../../server/testing/tempDb'
+import { browserAvailable, launchBrowser, requireProductionBuild, screenshot, seedDemo, startServer, watchErrors, type Running } from './harness'
+
+/**
+ * The review page's filters as a finance leader uses them: every project offered by name and sent
+ * as its code, numbers that follow the filter, panels that do not follow it saying so, a period on
+ * every panel, and a staff member landing on their own county.
+ */
+describe.skipIf(!browserAvailable)('review filters in the browser', () => {
+  const dataDir = makeTempDir('ykt-review-')
+  let server: Running
+  let browser: Browser
+
+  beforeAll(async () => {
+    requireProductionBuild()
+    server = await startServer(dataDir)
+    await seedDemo(server.app)
+    browser = await launchBrowser()
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function open(path: string, cookie: { name: string; value: string }): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 })
+    const errors = watchErrors(page)
+    await page.context().addCookies([{ ...cookie, url: server.app.url }])
+    await page.goto(new URL(path, server.app.url).toString(), { waitUntil: 'domcontentloaded' })
+    return { page, errors }
+  }
+
+  const api = async (path: string) =>
+    (await (await fetch(`${server.app.url}${path}`, { headers: { cookie: `${server.leaderCookie.name}=${server.leaderCookie.value}` } })).json()) as {
+      data: { kind: string; value: number }
+    }
+
+  it('offers every project by name, filters by its code and marks the panels that do not follow it', async () => {
+    const project = 'P26'
+    const name = projectByCode(project)!.name
+    const { page, errors } = await open(`/review/payments?project=${project}`, server.leaderCookie)
+    const select = page.locator('label', { hasText: '项目' }).locator('select')
+    await expect.poll(() => select.locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(80)
+    expect(await select.locator('option:checked').textContent()).toBe(name)
+
+    // The KPI follows the project: the page shows what the API answers for the code, not 0.
+    const expected = (await api(`/api/metrics/payments.total?region=511000&project=${project}`)).data.value
+    expect(expected).toBeGreaterThan(0)
+    const total = page.locator('[data-panel="total"]')
+    await expect.poll(() => total.locator('.kpi-digits').getAttribute('data-value'), { timeout: 30_000 }).toBe(String(expected))
+    expect(await total.getAttribute('data-not-followed')).toBeNull()
+
+    // Every panel that does not declare the project filter says so on screen.
+    for (const panel of dashboards.payments.panels) {
+      const element = page.locator(`[data-panel="${panel.id}"]`)
+      if (panel.filters.includes('project')) expect(await element.getAttribute('data-not-followed'), panel.id).toBeNull()
+      else {
+        expect(await element.getAttribute('data-not-followed'), panel.id).toBe('project')
+        expect(await element.locator('.unfiltered-tag').textContent(), panel.id).toBe('不随项目筛选')
+      }
+      // and every panel names its period
+      expect(await element.getAttribute('data-period'), panel.id).toBeTruthy()
+    }
+    await screenshot(page, 'review-payments-project')
+    expect(errors).toEqual([])
+    await page.close()
+  }, 90_000)
+
+  it('follows the year on the panels that declare it, with the year as their period', async () => {
+    const year = String(new Date().getFullYear() - 1)
+    const { page, errors } = await open(`/review/budget?year=${year}&dept=${encodeURIComponent('民政')}`, server.leaderCookie)
+    await page.waitForFunction(() => document.querySelector('[data-panel="chain"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 })
+    expect(await page.locator('[data-panel="chain"]').getAttribute('data-period')).toBe(`${year}年`)
+    expect(await page.locator('[data-panel="idle-funds"]').getAttribute('data-not-followed')).toBe('year,dept')
+    await screenshot(page, 'review-budget-year-dept')
+    expect(errors).toEqual([])
+    await page.close()
+  }, 90_000)
+
+  it('shows every theme under a year, a project and a department, each panel with its definition and period', async () => {
+    const year = String(new Date().getFullYear() - 1)
+    const filters = `year=${year}&project=P02&dept=${encodeURIComponent('民政')}`
+    for (const [theme, dashboard] of Object.entries(dashboards)) {
+      const { page, errors } = await open(`/review/${theme}?${filters}`, server.leaderCookie)
+      await page.waitForFunction(() => document.querySelectorAll('[data-state="ready"]').length > 0, null, { timeout: 30_000 })
+      for (const panel of dashboard.panels) {
+        const element = page.locator(`[data-panel="${panel.id}"]`)
+        // 口径 on hover: the panel title carries its metric's definition
+        expect(await element.locator('.panel-title > span').first().getAttribute('title'), `${theme}/${panel.id}`).toMatch(/^口径：.{8,}/)
+        const notFollowed = (['year', 'project', 'dept'] as const).filter((kind) => !panel.filters.includes(kind))
+        expect(await element.getAttribute('data-not-followed'), `${theme}/${panel.id}`).toBe(notFollowed.length ? notFollowed.join(',') : null)
+      }
+      await screenshot(page, `review-${theme}-year-project-dept`)
+      expect(errors, theme).toEqual([])
+      await page.close()
+    }
+  }, 180_000)
+
+  it('sends a staff member without a region to their own county', async () => {
+    await createUser(server.app.ctx.db, { username: 'review-staff', role: 'staff', scope: '511025', password: 'review-staff-pw' })
+    const response = await fetch(`${server.app.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'review-staff', password: 'review-staff-pw' }),
+    })
+    const [name, value] = response.headers.get('set-cookie')!.split(';')[0].split('=')
+    const { page } = await open('/review/overview', { name, value })
+    await page.waitForURL(/region=511025/, { timeout: 30_000 })
+    await page.waitForFunction(() => document.querySelector('[data-panel="total"]')?.getAttribute('data-state') === 'ready', null, { timeout: 30_000 })
+    expect(await page.locator('.notice[role="alert"]').count()).toBe(0)
+    await page.close()
+  }, 90_000)
+})
