@@ -25,7 +25,18 @@ export function rememberPrincipal(key: string, principal: Principal | null): voi
   entries.set(key, { principal, at: Date.now() })
 }
 
-/** Called after any logout, revocation, disabling or role change. */
+const revocationListeners = new Set<() => void>()
+
+/** Called after any logout, revocation, disabling, password or role change. */
 export function forgetCachedPrincipals(): void {
   entries.clear()
+  for (const listener of revocationListeners) listener()
+}
+
+/** Runs `listener` after every revocation made in this process (open sockets re-check at once). */
+export function onRevocation(listener: () => void): () => void {
+  revocationListeners.add(listener)
+  return () => {
+    revocationListeners.delete(listener)
+  }
 }

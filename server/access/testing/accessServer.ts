@@ -21,7 +21,7 @@ export interface AccessServer {
 
 export async function startAccessServer(
   db: Db & { dataDir: string },
-  options: { register?: (router: Router) => void; loginLimits?: RateLimitOptions; env?: Record<string, string> } = {},
+  options: { register?: (router: Router) => void; loginLimits?: Partial<RateLimitOptions>; env?: Record<string, string> } = {},
 ): Promise<AccessServer> {
   const logs: string[] = []
   const log: Logger = { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) }
