@@ -86,10 +86,6 @@ describe('a first demo start', () => {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
     const url = `http://127.0.0.1:${/wall on http:\/\/localhost:(\d+)/.exec(output)![1]}`
-    const health = await (await fetch(`${url}/api/health`)).json()
-    expect(health.engine).toBe('chdb')
-    expect(health.rows.payment_detail).toBeGreaterThan(0)
-
     const admin = /first run: created user admin, one-time password: (\S+)/.exec(output)
     expect(admin, 'the first admin and its one-time password are printed').not.toBeNull()
     for (const name of ['leader', 'staff-zizhong', 'staff-town', 'supervisor']) expect(output).toContain(`demo user ${name} `)
@@ -100,5 +96,9 @@ describe('a first demo start', () => {
       body: JSON.stringify({ username: 'admin', password: admin![1] }),
     })
     expect(login.status).toBe(200)
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]
+    const health = await (await fetch(`${url}/api/health`, { headers: { cookie } })).json()
+    expect(health.engine).toBe('chdb')
+    expect(health.rows.payment_detail).toBeGreaterThan(0)
   }, 120_000)
 })

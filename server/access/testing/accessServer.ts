@@ -6,6 +6,7 @@ import { Router, sendJson } from '../../http/router'
 import { testConfig } from '../../testing/tempDb'
 import { createAuth } from '../createAuth'
 import { registerAccessRoutes } from '../index'
+import { createUser } from '../userStore'
 import type { RateLimitOptions } from '../loginRateLimit'
 
 /**
@@ -70,4 +71,11 @@ export async function signIn(url: string, username: string, password: string): P
   })
   if (response.status !== 200) throw new Error(`sign-in of ${username} answered ${response.status}`)
   return response.headers.get('set-cookie')!.split(';')[0]
+}
+
+/** A session cookie of a fresh administrator (for routes whose details only admins see). */
+export async function adminCookie(url: string, db: Db): Promise<string> {
+  const username = `ops-${Math.random().toString(36).slice(2, 8)}`
+  await createUser(db, { username, role: 'admin', scope: '511000', password: 'ops-password-123' })
+  return signIn(url, username, 'ops-password-123')
 }

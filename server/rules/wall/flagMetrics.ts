@@ -4,6 +4,7 @@ import { childColumn, childRegions, regionCondition, regionParam } from '../../m
 import { rules } from '../catalog/index'
 import { FLAGS_WITH_STATUS, toListItem, type FlagRow } from '../queries/listFlags'
 import { select } from '../sql'
+import { regionWithChildrenParam } from '../../metrics/sql/region'
 import { PROBLEM_CLASSES } from '../types'
 import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
@@ -37,7 +38,7 @@ export const flagsCritical = defineMetric({
 export const flagsByRegion = defineMetric({
   name: 'flags.byRegion',
   title: '各地区未处置预警',
-  params: regionOnly,
+  params: z.object({ region: regionWithChildrenParam }).strict(),
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
     childColumn(region) // a village has no children: the same error as before the summary

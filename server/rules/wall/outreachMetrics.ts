@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineMetric } from '../../metrics/define'
 import { childColumn, childRegions, regionCondition, regionParam } from '../../metrics/sql/region'
 import { select } from '../sql'
+import { regionWithChildrenParam } from '../../metrics/sql/region'
 
 /** 政策找人 counted live from the follow-up list (server/rules/ledger/followups.ts). */
 const regionOnly = z.object({ region: regionParam }).strict()
@@ -75,7 +76,7 @@ export const outreachEnrolled = defineMetric({
 export const outreachByRegion = defineMetric({
   name: 'outreach.byRegion',
   title: '各地区政策找人线索',
-  params: regionOnly,
+  params: z.object({ region: regionWithChildrenParam }).strict(),
   reads: ['outreach'],
   run: async (db, { region }) => {
     const column = childColumn(region) // whitelisted column of the level below the region
