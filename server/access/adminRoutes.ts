@@ -6,7 +6,6 @@ import { listAudit, recordAudit } from './auditLog'
 import { clientIp } from './cookies'
 import { issueDisplayToken, listDisplayTokens, revokeDisplayToken } from './displayTokenStore'
 import { passwordProblem } from './password'
-import { forgetCachedPrincipals } from './principalCache'
 import { readJsonBody } from './requestJson'
 import { newPassword } from './secrets'
 import { USER_ROLES, UserInputError, createUser, listUsers, setUserDisabled, setUserGrant, setUserPassword, type UserRole } from './userStore'
@@ -59,7 +58,6 @@ export function registerAdminRoutes(router: Router): void {
       const who = await ctx.auth.require(req, ADMIN)
       if (params.name === who.name) throw new HttpError(400, verb === 'disable' ? '不能停用自己的账号' : '不能启用自己的账号')
       const found = await setUserDisabled(ctx.db, params.name, verb === 'disable')
-      forgetCachedPrincipals()
       await recordAudit(ctx.db, { actor: who.name, role: who.role, action, target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
       if (!found) throw new HttpError(404, '没有这个用户')
       sendJson(res, 200, { ok: true })
@@ -73,7 +71,6 @@ export function registerAdminRoutes(router: Router): void {
     if (problem) throw new HttpError(400, problem)
     const password = body.password ?? newPassword()
     const found = await setUserPassword(ctx.db, params.name, password)
-    forgetCachedPrincipals()
     await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.user.password', target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
     if (!found) throw new HttpError(404, '没有这个用户')
     sendJson(res, 200, { ok: true, ...(body.password === undefined ? { password } : {}) })
@@ -90,7 +87,6 @@ export function registerAdminRoutes(router: Router): void {
       if (error instanceof UserInputError) throw new HttpError(400, error.message)
       throw error
     }
-    forgetCachedPrincipals()
     await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.user.grant', target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req), detail: body })
     if (!found) throw new HttpError(404, '没有这个用户')
     sendJson(res, 200, { ok: true })
@@ -114,7 +110,6 @@ export function registerAdminRoutes(router: Router): void {
   router.on('POST', '/api/admin/tokens/:id/revoke', async (req, res, ctx, params) => {
     const who = await ctx.auth.require(req, ADMIN)
     const found = await revokeDisplayToken(ctx.db, params.id)
-    forgetCachedPrincipals()
     await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.token.revoke', target: params.id, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
     if (!found) throw new HttpError(404, '没有这个令牌')
     sendJson(res, 200, { ok: true })

@@ -5,7 +5,6 @@ import { recordAudit } from './auditLog'
 import { SESSION_COOKIE, clearedSessionCookie, clientIp, isHttps, readCookie, sessionCookie } from './cookies'
 import { LoginRateLimit } from './loginRateLimit'
 import { passwordProblem, spendPasswordCheckTime, verifyPassword } from './password'
-import { forgetCachedPrincipals } from './principalCache'
 import { SESSION_HOURS, createSession, lookupSession, revokeSession } from './sessionStore'
 import { findUser, setUserPassword } from './userStore'
 import { readJsonBody } from './requestJson'
@@ -60,7 +59,6 @@ export function registerAuthRoutes(router: Router, limits = new LoginRateLimit()
       checkCookieStateChange(req, ctx.config.PUBLIC_ORIGIN)
       const session = await lookupSession(ctx.db, token)
       await revokeSession(ctx.db, token)
-      forgetCachedPrincipals()
       if (session) {
         await recordAudit(ctx.db, { actor: session.username, role: session.role, action: 'auth.logout', outcome: 'ok', ip: clientIp(req) })
       }
@@ -96,7 +94,6 @@ export function registerAuthRoutes(router: Router, limits = new LoginRateLimit()
     if (problem) throw new HttpError(400, problem)
     limits.recordSuccess(who.name, ip)
     await setUserPassword(ctx.db, who.name, body.newPassword)
-    forgetCachedPrincipals()
     const changed = await findUser(ctx.db, who.name)
     const session = await createSession(ctx.db, changed!)
     await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'auth.password', outcome: 'ok', ip })

@@ -5,9 +5,10 @@ import { onRevocation } from './principalCache'
 /**
  * Ends open sockets whose credential no longer holds as soon as a revocation is made in this
  * process (logout, token revoke, disable, password or grant change): the live hub's own sweep runs
- * only every heartbeat (5 s), and a revoked screen kept streaming until then. Each revocation
- * re-identifies every open socket once (the principal cache was just cleared, so the answer is
- * fresh) and disconnects those that no longer identify; their reconnect is refused at handshake.
+ * only every heartbeat (5 s), and a revoked screen kept streaming until then. The principal a
+ * revocation names (the live hub keeps it as `socket.data.principal`) is disconnected at once;
+ * then every open socket is re-identified (the principal cache was just cleared, so the answer is
+ * fresh) and those that no longer identify are dropped. Their reconnect is refused at handshake.
  * Returns the function that stops watching.
  */
 export function dropSocketsOnRevocation(io: Pick<Server, 'sockets'>, auth: Auth): () => void {
@@ -24,7 +25,14 @@ export function dropSocketsOnRevocation(io: Pick<Server, 'sockets'>, auth: Auth)
     } while (again)
   }
 
-  return onRevocation(() => {
+  return onRevocation((principalId) => {
+    // The principal named by the revocation goes at once, without waiting for the database
+    // (chDB answers one query at a time, and a tick may be computing); the sweep catches the rest.
+    if (principalId) {
+      for (const socket of io.sockets.sockets.values()) {
+        if ((socket.data as { principal?: { id?: string } }).principal?.id === principalId) socket.disconnect(true)
+      }
+    }
     // A revocation during a sweep starts one more pass, so none is missed.
     if (running) {
       again = true

@@ -127,7 +127,7 @@ async function rewriteUser(db: Db, username: string, changes: { role?: UserRole;
     },
   })
   // Refused from this moment in this process, whoever called (admin route, CLI, tests).
-  forgetCachedPrincipals()
+  forgetCachedPrincipals(`user:${username}`)
   return true
 }
 
