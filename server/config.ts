@@ -11,7 +11,8 @@ export const DEMO_INGEST_TOKEN = 'demo-ingest-token'
 function isOrigin(text: string): boolean {
   try {
     const url = new URL(text)
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text.replace(/\/$/, '')
+    // Only scheme, host and port: a path would mean the operator meant something else.
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text.replace(/\/$/, '').toLowerCase()
   } catch {
     return false
   }
@@ -40,6 +41,7 @@ const envSchema = z.object({
     .string()
     .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
     .refine((origins) => origins.every(isOrigin), 'comma-separated origins such as https://wall.example.gov.cn')
+    .transform((origins) => origins.map((origin) => new URL(origin).origin))
     .optional(),
 })
 
