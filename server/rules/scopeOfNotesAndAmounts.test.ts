@@ -5,6 +5,7 @@ import { openTempDb } from '../testing/tempDb'
 import { insert, payment, person, PLACES } from './test/fixture'
 import { listFlags } from './queries/listFlags'
 import { getFlag } from './queries/getFlag'
+import { runMetric } from '../metrics/registry'
 import { recordWatch, watchTrail } from './ledger/watchMarks'
 import { createLedgerItem, getLedgerItem } from './ledger/ledgerItems'
 
@@ -42,6 +43,10 @@ describe('flag amounts', () => {
     expect((await listFlags(db, '511011', { page: 1, pageSize: 10 })).items[0].amount).toBe(200)
     expect((await getFlag(db, '511011', FLAG)).amount).toBe(200)
     expect((await getFlag(db, '511000', FLAG)).amount).toBe(350)
+    // The wall's ticker of a county room too.
+    const ticker = await runMetric(db, 'flags.ticker', { region: '511011' })
+    if (ticker.kind !== 'table') throw new Error('table expected')
+    expect(ticker.rows.find((row) => row.id === FLAG)?.amount).toBe(200)
   })
 })
 

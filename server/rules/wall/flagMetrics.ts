@@ -5,6 +5,7 @@ import { rules } from '../catalog/index'
 import { FLAGS_WITH_STATUS, toListItem, type FlagRow } from '../queries/listFlags'
 import { select } from '../sql'
 import { regionWithChildrenParam } from '../../metrics/sql/region'
+import { amountsWithinScope } from '../queries/scopedAmounts'
 import { PROBLEM_CLASSES } from '../types'
 import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
@@ -114,11 +115,16 @@ export const flagsTicker = defineMetric({
   reads: ['flags'],
   personColumns: ['subject'],
   run: async (db, { region, limit }) => {
-    const rows = await select<FlagRow>(
+    // A county's ticker counts only the money paid in that county (a case can span two).
+    const rows = await amountsWithinScope(
       db,
-      `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
-       ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,
-      { region, limit },
+      region,
+      await select<FlagRow & { detail_ids: string[] }>(
+        db,
+        `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
+         ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,
+        { region, limit },
+      ),
     )
     return {
       kind: 'table',
