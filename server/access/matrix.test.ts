@@ -255,6 +255,9 @@ describe('socket matrix', () => {
     expect(problems).toEqual([])
     // Inside their scope, callers do get their themes (so the refusals above are not blanket ones).
     expect(accepted).toBeGreaterThan(THEME_IDS.length * 4)
+    // Refused subscriptions are audited like refused requests.
+    const denied = await listAudit(app.ctx.db, { action: 'access.denied', actor: 'staff-town', limit: 1000 })
+    expect(denied.map((row) => row.target)).toContain(`socket subscribe alerts:${OTHER_COUNTY}`)
   })
 })
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { AppContext } from '../context'
 import { recordAudit } from './auditLog'
 import { clientIp } from './cookies'
+import type { Principal } from './principal'
 
 /**
  * Every refused request leaves a trace (等保 2.0: failed access attempts are audited): who, which
@@ -30,6 +31,16 @@ export async function auditRefusal(req: IncomingMessage, ctx: Pick<AppContext, '
   if (!AUDITED_STATUSES.has(status)) return
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   if (SELF_AUDITED.has(path)) return
+  const who = await ctx.auth.identify(req).catch(() => null)
+  await auditRefused(ctx, { who, ip: clientIp(req), target: `${req.method} ${path}`, status, message })
+}
+
+/** One refusal (an HTTP request, a socket subscription), rate-limited as described above. */
+export async function auditRefused(
+  ctx: Pick<AppContext, 'db' | 'log'>,
+  refusal: { who: Pick<Principal, 'id' | 'name' | 'role'> | null; ip: string; target: string; status: number; message: string },
+): Promise<void> {
+  const { who, ip, target, status, message } = refusal
   const now = Date.now()
   if (now - windowStart >= WINDOW_MS) {
     if (droppedInWindow > 0) ctx.log.warn(`audit: ${droppedInWindow} refused requests in the last minute beyond ${MAX_ROWS_PER_WINDOW} rows were counted, not written`)
@@ -37,9 +48,6 @@ export async function auditRefusal(req: IncomingMessage, ctx: Pick<AppContext, '
     rowsInWindow = 0
     droppedInWindow = 0
   }
-  const who = await ctx.auth.identify(req).catch(() => null)
-  const ip = clientIp(req)
-  const target = `${req.method} ${path}`
   const key = `${who?.id ?? 'anonymous'}|${ip}|${status}|${target}`
   const bucket = buckets.get(key)
   if (bucket && now - bucket.since < WINDOW_MS) {
