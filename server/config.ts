@@ -5,6 +5,19 @@ import { z } from 'zod'
  * Process configuration, read once from the environment. A bad value stops start-up with one line
  * naming the variable (see `ConfigError`), never a stack trace.
  */
+/** The ingest token a demo prints in its README; never accepted outside demo mode. */
+export const DEMO_INGEST_TOKEN = 'demo-ingest-token'
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text)
+    // Only scheme, host and port: a path would mean the operator meant something else.
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text.replace(/\/$/, '').toLowerCase()
+  } catch {
+    return false
+  }
+}
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0, '0 (any free port) to 65535').max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -13,13 +26,23 @@ const envSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').default('ykt'),
-  INGEST_TOKEN: z.string().min(8, 'at least 8 characters').default('demo-ingest-token'),
+  INGEST_TOKEN: z.string().min(8, 'at least 8 characters').default(DEMO_INGEST_TOKEN),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
   DEMO_SCALE: z.string().default('demo'),
   DEMO_FEED: z.enum(['on', 'off']).default('on'),
   DEMO_FEED_RATE: z.coerce.number().min(0).max(100000).default(10),
   TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   NODE_ENV: z.string().default('development'),
+  /**
+   * Origins (scheme://host[:port], comma-separated) whose pages may change state with the session
+   * cookie and open sockets with it. Unset: the origin the request itself addressed (its Host).
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .refine((origins) => origins.every(isOrigin), 'comma-separated origins such as https://wall.example.gov.cn')
+    .transform((origins) => origins.map((origin) => new URL(origin).origin))
+    .optional(),
 })
 
 export type AppConfig = z.infer<typeof envSchema> & { dataDir: string }
@@ -33,4 +56,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid environment variable ${issue.path.join('.')}: ${issue.message}`)
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) }
+}
+
+/**
+ * Outside demo mode (DEMO_SEED=off, as deployments run) the ingest feeds must carry a token of the
+ * operator's own: a missing INGEST_TOKEN would otherwise fall back to the published demo token.
+ */
+export function checkDeploymentSecrets(config: AppConfig): void {
+  if (config.DEMO_SEED === 'off' && config.INGEST_TOKEN === DEMO_INGEST_TOKEN) {
+    throw new ConfigError('INGEST_TOKEN must be set to a secret of your own when DEMO_SEED=off (the demo token is public)')
+  }
 }

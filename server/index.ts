@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from './config'
+import { checkDeploymentSecrets, loadConfig, ConfigError } from './config'
 import { DbStartError } from './db/client'
 import { MigrationError } from './db/migrate'
 import { startApp } from './app'
@@ -10,6 +10,7 @@ import { prepareDemo, startDemoFeed } from './demo'
  */
 async function main(): Promise<void> {
   const config = loadConfig()
+  checkDeploymentSecrets(config)
   const dev = process.argv.includes('--dev')
   const app = await startApp(config, { withPages: !process.argv.includes('--api-only'), dev, prepare: prepareDemo })
   const stopFeed = startDemoFeed(app)

@@ -3,6 +3,8 @@ import type { AppContext } from './context'
 import type { Router } from './http/router'
 import type { Auth } from './access/principal'
 import { createAuth, registerAccessRoutes } from './access'
+import { dropSocketsOnRevocation } from './access/socketRevocation'
+import { auditSocketRefusals } from './access/socketAudit'
 import { registerIngestRoutes } from './ingest'
 import { registerRecordRoutes } from './records'
 import { registerRuleRoutes } from './rules/routes'
@@ -41,7 +43,8 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
 
   const hub = startLiveHub(ctx, server, themes)
   ctx.dataChanged = (kind) => hub.markChanged(kind)
-  const closers: Closer[] = []
+  auditSocketRefusals(hub.io, ctx)
+  const closers: Closer[] = [dropSocketsOnRevocation(hub.io, ctx.auth)]
   if (options.rules !== false) {
     const engine = startRuleEngine(ctx, {
       onFlags: (events) => {

@@ -8,7 +8,7 @@ import { migrate, MigrationError } from './db/migrate'
 /** Bad configuration stops start-up with one line saying what is wrong, not a stack trace. */
 function start(env: Record<string, string>) {
   const result = spawnSync('npx', ['tsx', 'server/index.ts', '--api-only'], {
-    env: { ...process.env, DEMO_SEED: 'off', DEMO_FEED: 'off', PORT: '0', ...env },
+    env: { ...process.env, DEMO_SEED: 'off', DEMO_FEED: 'off', PORT: '0', INGEST_TOKEN: 'startup-test-ingest-token', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   })
@@ -32,6 +32,14 @@ describe('start-up errors', () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/cannot open ClickHouse at http:\/\/127\.0\.0\.1:9\/: connect ECONNREFUSED/)
     expect(lines[0]).not.toContain('secret-pw')
+  })
+
+  it('refuses a missing or demo INGEST_TOKEN outside demo mode', () => {
+    for (const token of ['', 'demo-ingest-token']) {
+      const { status, lines } = start({ INGEST_TOKEN: token })
+      expect(status).toBe(1)
+      expect(lines).toEqual(['[ykt] cannot start: INGEST_TOKEN must be set to a secret of your own when DEMO_SEED=off (the demo token is public)'])
+    }
   })
 
   it('names a bad environment variable', () => {
@@ -78,10 +86,6 @@ describe('a first demo start', () => {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
     const url = `http://127.0.0.1:${/wall on http:\/\/localhost:(\d+)/.exec(output)![1]}`
-    const health = await (await fetch(`${url}/api/health`)).json()
-    expect(health.engine).toBe('chdb')
-    expect(health.rows.payment_detail).toBeGreaterThan(0)
-
     const admin = /first run: created user admin, one-time password: (\S+)/.exec(output)
     expect(admin, 'the first admin and its one-time password are printed').not.toBeNull()
     for (const name of ['leader', 'staff-zizhong', 'staff-town', 'supervisor']) expect(output).toContain(`demo user ${name} `)
@@ -92,5 +96,9 @@ describe('a first demo start', () => {
       body: JSON.stringify({ username: 'admin', password: admin![1] }),
     })
     expect(login.status).toBe(200)
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]
+    const health = await (await fetch(`${url}/api/health`, { headers: { cookie } })).json()
+    expect(health.engine).toBe('chdb')
+    expect(health.rows.payment_detail).toBeGreaterThan(0)
   }, 120_000)
 })

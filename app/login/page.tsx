@@ -2,6 +2,7 @@
 
 import { useEffect, useState, type FormEvent } from 'react'
 import styles from './login.module.css'
+import { safeNext } from './safeNext'
 
 /**
  * 登录页. The session cookie is HttpOnly and set by the server; this page only posts the form and
@@ -33,7 +34,7 @@ export default function LoginPage() {
         body: JSON.stringify({ username: username.trim(), password }),
       })
       if (response.ok) {
-        window.location.assign(safeNext(new URLSearchParams(window.location.search).get('next')))
+        window.location.assign(safeNext(new URLSearchParams(window.location.search).get('next'), window.location.origin))
         return
       }
       const body = (await response.json().catch(() => ({}))) as { error?: string }
@@ -80,10 +81,4 @@ export default function LoginPage() {
       </form>
     </main>
   )
-}
-
-/** Only a path on this site (not `//evil.example` or `https://…`), defaulting to the home page. */
-function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
-  return next
 }

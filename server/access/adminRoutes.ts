@@ -6,10 +6,9 @@ import { listAudit, recordAudit } from './auditLog'
 import { clientIp } from './cookies'
 import { issueDisplayToken, listDisplayTokens, revokeDisplayToken } from './displayTokenStore'
 import { passwordProblem } from './password'
-import { forgetCachedPrincipals } from './principalCache'
 import { readJsonBody } from './requestJson'
 import { newPassword } from './secrets'
-import { USER_ROLES, UserInputError, createUser, listUsers, setUserDisabled, type UserRole } from './userStore'
+import { USER_ROLES, UserInputError, createUser, listUsers, setUserDisabled, setUserGrant, setUserPassword, type UserRole } from './userStore'
 
 const ADMIN = ['admin'] as const
 
@@ -19,6 +18,9 @@ const newUserBody = z.object({
   scope: z.string(),
   password: z.string().optional(),
 })
+
+const resetPasswordBody = z.object({ password: z.string().optional() })
+const grantBody = z.object({ role: z.enum(USER_ROLES as [UserRole, ...UserRole[]]), scope: z.string() })
 
 const newTokenBody = z.object({
   label: z.string().min(1).max(64),
@@ -49,12 +51,43 @@ export function registerAdminRoutes(router: Router): void {
     }
   })
 
-  router.on('POST', '/api/admin/users/:name/disable', async (req, res, ctx, params) => {
+  // Disabling, enabling, a password reset and a new grant each end every session of the user for
+  // good (their credential generation goes up): re-enabling never revives an old session.
+  for (const [verb, action] of [['disable', 'admin.user.disable'], ['enable', 'admin.user.enable']] as const) {
+    router.on('POST', `/api/admin/users/:name/${verb}`, async (req, res, ctx, params) => {
+      const who = await ctx.auth.require(req, ADMIN)
+      if (params.name === who.name) throw new HttpError(400, verb === 'disable' ? '不能停用自己的账号' : '不能启用自己的账号')
+      const found = await setUserDisabled(ctx.db, params.name, verb === 'disable')
+      await recordAudit(ctx.db, { actor: who.name, role: who.role, action, target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
+      if (!found) throw new HttpError(404, '没有这个用户')
+      sendJson(res, 200, { ok: true })
+    })
+  }
+
+  router.on('POST', '/api/admin/users/:name/password', async (req, res, ctx, params) => {
     const who = await ctx.auth.require(req, ADMIN)
-    if (params.name === who.name) throw new HttpError(400, '不能停用自己的账号')
-    const found = await setUserDisabled(ctx.db, params.name, true)
-    forgetCachedPrincipals()
-    await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.user.disable', target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
+    const body = await readJsonBody(req, resetPasswordBody)
+    const problem = body.password !== undefined ? passwordProblem(body.password) : null
+    if (problem) throw new HttpError(400, problem)
+    const password = body.password ?? newPassword()
+    const found = await setUserPassword(ctx.db, params.name, password)
+    await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.user.password', target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
+    if (!found) throw new HttpError(404, '没有这个用户')
+    sendJson(res, 200, { ok: true, ...(body.password === undefined ? { password } : {}) })
+  })
+
+  router.on('POST', '/api/admin/users/:name/grant', async (req, res, ctx, params) => {
+    const who = await ctx.auth.require(req, ADMIN)
+    const body = await readJsonBody(req, grantBody)
+    if (params.name === who.name) throw new HttpError(400, '不能更改自己的角色或范围')
+    let found: boolean
+    try {
+      found = await setUserGrant(ctx.db, params.name, body)
+    } catch (error) {
+      if (error instanceof UserInputError) throw new HttpError(400, error.message)
+      throw error
+    }
+    await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.user.grant', target: params.name, outcome: found ? 'ok' : 'failed', ip: clientIp(req), detail: body })
     if (!found) throw new HttpError(404, '没有这个用户')
     sendJson(res, 200, { ok: true })
   })
@@ -77,7 +110,6 @@ export function registerAdminRoutes(router: Router): void {
   router.on('POST', '/api/admin/tokens/:id/revoke', async (req, res, ctx, params) => {
     const who = await ctx.auth.require(req, ADMIN)
     const found = await revokeDisplayToken(ctx.db, params.id)
-    forgetCachedPrincipals()
     await recordAudit(ctx.db, { actor: who.name, role: who.role, action: 'admin.token.revoke', target: params.id, outcome: found ? 'ok' : 'failed', ip: clientIp(req) })
     if (!found) throw new HttpError(404, '没有这个令牌')
     sendJson(res, 200, { ok: true })

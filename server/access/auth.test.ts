@@ -18,7 +18,7 @@ const STAFF = { username: 'staff-zz', password: 'staff-pass-0001' }
 beforeAll(async () => {
   db = await openTempDb()
   // Tight limits so the rate-limit test needs few requests; the IP limit stays above the other tests' failures.
-  app = await startAccessServer(db, { env: { ADMIN_PASSWORD }, loginLimits: { windowMs: 60_000, maxPerName: 3, maxPerIp: 50 } })
+  app = await startAccessServer(db, { env: { ADMIN_PASSWORD }, loginLimits: { freePerPair: 3, baseBackoffMs: 30_000, sprayUsers: 50 } })
   await createUser(db, { username: STAFF.username, role: 'staff', scope: '511025', password: STAFF.password })
 })
 afterAll(async () => {
@@ -29,7 +29,8 @@ afterAll(async () => {
 const post = (path: string, body: unknown, cookie?: string) =>
   fetch(`${app.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    // A browser sends its page's Origin with every POST; cookie-authorised changes require ours.
+    headers: { 'content-type': 'application/json', origin: app.url, ...(cookie ? { cookie } : {}) },
     body: JSON.stringify(body),
   })
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers })
@@ -77,7 +78,7 @@ describe('login', () => {
     expect(rows.every((row) => row.ip === '127.0.0.1' || row.ip === '::ffff:127.0.0.1')).toBe(true)
   })
 
-  it('locks a name after repeated failures with 429, even for the right password', async () => {
+  it('slows a name guessed from one address with 429, even for the right password from there', async () => {
     await createUser(db, { username: 'victim', role: 'leader', scope: '511000', password: 'victim-pass-123' })
     for (let i = 0; i < 3; i++) expect((await post('/api/auth/login', { username: 'victim', password: `guess-${i}-xxxx` })).status).toBe(401)
     const locked = await post('/api/auth/login', { username: 'victim', password: 'victim-pass-123' })
@@ -99,11 +100,12 @@ describe('revocation', () => {
     const token = cookie.split('=')[1]
     expect((await get('/api/auth/me', { cookie })).status).toBe(200)
     expect(await app.ctx.auth.identifySocket({ auth: { token }, headers: {} })).toMatchObject({ role: 'staff' })
-    expect(await app.ctx.auth.identifySocket({ headers: { cookie } })).toMatchObject({ role: 'staff' })
+    const page = { host: new URL(app.url).host, origin: app.url }
+    expect(await app.ctx.auth.identifySocket({ headers: { cookie, ...page } })).toMatchObject({ role: 'staff' })
     expect((await post('/api/auth/logout', {}, cookie)).status).toBe(200)
     expect((await get('/api/auth/me', { cookie })).status).toBe(401)
     expect(await app.ctx.auth.identifySocket({ auth: { token }, headers: {} })).toBeNull()
-    expect(await app.ctx.auth.identifySocket({ headers: { cookie } })).toBeNull()
+    expect(await app.ctx.auth.identifySocket({ headers: { cookie, ...page } })).toBeNull()
     expect((await listAudit(db, { action: 'auth.logout', actor: STAFF.username })).length).toBeGreaterThan(0)
   })
 

@@ -3,6 +3,7 @@ import { CITY_CODE, childrenOf } from '../../geo/regions'
 import { recordAudit } from './auditLog'
 import { issueDisplayToken, listDisplayTokens, revokeDisplayToken } from './displayTokenStore'
 import { newPassword } from './secrets'
+import { passwordProblem } from './password'
 import { countUsers, createUser, findUser, type UserRole } from './userStore'
 
 type Env = Record<string, string | undefined>
@@ -14,8 +15,9 @@ type Env = Record<string, string | undefined>
 export async function ensureFirstAdmin(ctx: Pick<AppContext, 'db' | 'log'>, env: Env = process.env): Promise<void> {
   if ((await countUsers(ctx.db)) > 0) return
   const given = env.ADMIN_PASSWORD
-  const password = given && given.length >= 10 ? given : newPassword()
-  if (given && given.length < 10) ctx.log.warn('ADMIN_PASSWORD is shorter than 10 characters; a random password is used instead')
+  const problem = given ? passwordProblem(given) : null
+  const password = given && !problem ? given : newPassword()
+  if (given && problem) ctx.log.warn(`ADMIN_PASSWORD is refused (${problem}); a random password is used instead`)
   await createUser(ctx.db, { username: 'admin', role: 'admin', scope: CITY_CODE, password })
   await recordAudit(ctx.db, { actor: 'system', role: 'system', action: 'admin.user.create', target: 'admin', outcome: 'ok', detail: { firstRun: true } })
   if (given === password) ctx.log.info('first run: created user admin with the password from ADMIN_PASSWORD')
@@ -45,7 +47,7 @@ export async function seedDemoUsers(ctx: Pick<AppContext, 'db' | 'log' | 'config
   // The administrator comes first: once demo users exist, the first-run check would see users and
   // never create one (a demo start then had no admin at all).
   await ensureFirstAdmin(ctx, env)
-  const shared = env.DEMO_PASSWORD && env.DEMO_PASSWORD.length >= 10 ? env.DEMO_PASSWORD : undefined
+  const shared = env.DEMO_PASSWORD && !passwordProblem(env.DEMO_PASSWORD) ? env.DEMO_PASSWORD : undefined
   for (const user of demoUsers()) {
     if (await findUser(ctx.db, user.username)) continue
     const password = shared ?? newPassword()

@@ -7,14 +7,16 @@ import { cachedPrincipal, forgetCachedPrincipals, rememberPrincipal } from './pr
 import { lookupSession } from './sessionStore'
 import { lookupDisplayToken } from './displayTokenStore'
 import { hashToken } from './secrets'
-import { recordAudit } from './auditLog'
+import { checkCookieStateChange, originProblem } from './originCheck'
 
 /**
  * The sign-in layer every handler and socket goes through. A request is identified by its session
  * cookie, or by `Authorization: Bearer <display token>` (wall screens). Nothing is trusted from
  * the request except those secrets; role and scope always come from the tables.
  */
-export function createAuth(ctx: Pick<AppContext, 'db' | 'log'>): Auth {
+export function createAuth(ctx: Pick<AppContext, 'db' | 'log'> & { config?: Pick<AppContext['config'], 'PUBLIC_ORIGIN'> }): Auth {
+  const publicOrigins = ctx.config?.PUBLIC_ORIGIN
+
   async function fromSessionToken(token: string): Promise<Principal | null> {
     const session = await lookupSession(ctx.db, token)
     if (!session?.valid) return null
@@ -41,11 +43,20 @@ export function createAuth(ctx: Pick<AppContext, 'db' | 'log'>): Auth {
     return principal
   }
 
-  async function identify(req: IncomingMessage): Promise<Principal | null> {
+  /** The principal and whether the browser sent its credential by itself (the session cookie). */
+  async function identifyRequest(req: IncomingMessage): Promise<{ principal: Principal; byCookie: boolean } | null> {
     const authorization = req.headers.authorization
-    if (authorization?.startsWith('Bearer ')) return resolve('display', authorization.slice(7).trim())
+    if (authorization?.startsWith('Bearer ')) {
+      const principal = await resolve('display', authorization.slice(7).trim())
+      return principal && { principal, byCookie: false }
+    }
     const session = readCookie(req.headers.cookie, SESSION_COOKIE)
-    return session ? resolve('session', session) : null
+    const principal = session ? await resolve('session', session) : null
+    return principal && { principal, byCookie: true }
+  }
+
+  async function identify(req: IncomingMessage): Promise<Principal | null> {
+    return (await identifyRequest(req))?.principal ?? null
   }
 
   return {
@@ -55,26 +66,20 @@ export function createAuth(ctx: Pick<AppContext, 'db' | 'log'>): Auth {
       const token = handshake.auth?.token
       if (typeof token === 'string' && token !== '') return resolve('any', token)
       const session = readCookie(handshake.headers.cookie, SESSION_COOKIE)
-      return session ? resolve('session', session) : null
+      if (!session) return null
+      // The browser sends the cookie with any page's socket, even another port's: only pages of
+      // our own origin may stream with it.
+      if (originProblem(handshake.headers, publicOrigins)) return null
+      return resolve('session', session)
     },
 
+    // Refusals are audited where every refused request passes: server/access/refusalAudit.ts.
     async require(req: IncomingMessage, roles: readonly Role[]): Promise<Principal> {
-      const principal = await identify(req)
-      if (!principal) throw new HttpError(401, '请先登录')
-      if (!roles.includes(principal.role)) {
-        // A signed-in user reaching for something their role does not allow is worth a trace.
-        const path = new URL(req.url ?? '/', 'http://localhost').pathname
-        await recordAudit(ctx.db, {
-          actor: principal.name,
-          role: principal.role,
-          action: 'access.denied',
-          target: `${req.method} ${path}`,
-          outcome: 'denied',
-          ip: req.socket.remoteAddress ?? '',
-        }).catch((error) => ctx.log.warn(`audit write failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`))
-        throw new HttpError(403, '当前角色无权访问')
-      }
-      return principal
+      const identified = await identifyRequest(req)
+      if (!identified) throw new HttpError(401, '请先登录')
+      if (identified.byCookie) checkCookieStateChange(req, publicOrigins)
+      if (!roles.includes(identified.principal.role)) throw new HttpError(403, '当前角色无权访问')
+      return identified.principal
     },
   }
 }

@@ -77,6 +77,6 @@ export async function revokeDisplayToken(db: Db, id: string): Promise<boolean> {
     query_params: { id, version: nextVersion() },
   })
   // Refused from this moment in this process, whoever called (admin route, demo start, tests).
-  forgetCachedPrincipals()
+  forgetCachedPrincipals(`display:${id}`)
   return true
 }

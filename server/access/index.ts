@@ -11,7 +11,7 @@ export { maskName, maskIdNumber, maskPhone, maskCard, maskRecord, findUnmaskedPe
 export { recordAudit } from './auditLog'
 
 /** Sign-in and administration routes; creates the first admin when there is no user yet. */
-export async function registerAccessRoutes(router: Router, ctx: AppContext, options: { loginLimits?: RateLimitOptions } = {}): Promise<void> {
+export async function registerAccessRoutes(router: Router, ctx: AppContext, options: { loginLimits?: Partial<RateLimitOptions> } = {}): Promise<void> {
   await ensureFirstAdmin(ctx)
   registerAuthRoutes(router, new LoginRateLimit(options.loginLimits))
   registerAdminRoutes(router)

@@ -11,9 +11,12 @@ import { makeTempDir, testConfig } from '../testing/tempDb'
 import { createUser } from './userStore'
 import { issueDisplayToken } from './displayTokenStore'
 import { findUnmaskedPersonalData } from './mask'
+import { listAudit } from './auditLog'
 import type { Role } from './principal'
 import { fixtureRows, insertFixtureRows, type FixtureRow } from '../records/testing/paymentFixtures'
 import { RECORD_ROLES, REVEAL_ROLES } from '../records/routes'
+import { metricRegistry } from '../metrics/registry'
+import { safeNext } from '../../app/login/safeNext'
 
 /**
  * Every role × every registered route and every live theme, on the fully wired server: who gets
@@ -44,6 +47,9 @@ const POLICY: Record<string, readonly Role[]> = {
   'GET /api/admin/users': ['admin'],
   'POST /api/admin/users': ['admin'],
   'POST /api/admin/users/:name/disable': ['admin'],
+  'POST /api/admin/users/:name/enable': ['admin'],
+  'POST /api/admin/users/:name/password': ['admin'],
+  'POST /api/admin/users/:name/grant': ['admin'],
   'GET /api/admin/tokens': ['admin'],
   'POST /api/admin/tokens': ['admin'],
   'POST /api/admin/tokens/:id/revoke': ['admin'],
@@ -124,16 +130,21 @@ afterAll(async () => {
   delete process.env.ADMIN_PASSWORD
 })
 
+/** As a page of ours would ask: JSON bodies, and the Origin a browser sends with every POST. */
 async function call(caller: Caller, method: string, path: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`${app.url}${path}`, {
     method,
-    headers: { ...caller.headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...caller.headers, ...(method === 'GET' ? {} : { 'content-type': 'application/json', origin: app.url }) },
     body: method === 'GET' ? undefined : '{}',
   })
   const text = await response.text()
-  seen.push({ where: `${caller.name} ${method} ${path} → ${response.status}`, text })
+  const where = `${caller.name} ${method} ${path} → ${response.status}`
+  seen.push({ where, text })
+  // API answers are data: never sniffed into a page, never framed.
+  if (response.headers.get('x-content-type-options') !== 'nosniff' || response.headers.get('x-frame-options') !== 'DENY') missingHeaders.push(where)
   return { status: response.status, text }
 }
+const missingHeaders: string[] = []
 
 describe('HTTP matrix', () => {
   it('answers every role on every route as the policy says, and never with a server fault', async () => {
@@ -160,6 +171,7 @@ describe('HTTP matrix', () => {
       }
     }
     expect(problems).toEqual([])
+    expect(missingHeaders).toEqual([])
   })
 
   it('keeps county and town users inside their scope on every GET route', async () => {
@@ -176,6 +188,11 @@ describe('HTTP matrix', () => {
       }
     }
     expect(problems).toEqual([])
+    // The outside test's 462 out-of-scope attempts left no trace: every refusal is audited (a row
+    // per caller, route and minute, counting the rest).
+    const denied = await listAudit(app.ctx.db, { action: 'access.denied', actor: 'staff-zz', limit: 1000 })
+    expect(denied.length).toBeGreaterThan(0)
+    expect(denied.some((row) => row.outcome === 'denied' && /^GET \/api\/records/.test(row.target))).toBe(true)
   })
 
   it('returns records to reviewers (so the scan below has data to look at)', async () => {
@@ -186,7 +203,7 @@ describe('HTTP matrix', () => {
     const supervisor = callers.find((c) => c.name === 'supervisor')!
     const reveal = await fetch(`${app.url}/api/reveal`, {
       method: 'POST',
-      headers: { ...supervisor.headers, 'content-type': 'application/json' },
+      headers: { ...supervisor.headers, 'content-type': 'application/json', origin: app.url },
       body: JSON.stringify({ detailId: rows[0].detail_id, field: 'phone', reason: '矩阵测试核查' }),
     })
     expect(await reveal.json()).toMatchObject({ value: rows[0].phone })
@@ -200,7 +217,8 @@ describe('socket matrix', () => {
         transports: ['websocket'],
         reconnection: false,
         auth: caller.socketAuth ?? {},
-        extraHeaders: caller.headers.cookie ? { cookie: caller.headers.cookie } : {},
+        // A browser sends its page's Origin with the WebSocket handshake.
+        extraHeaders: caller.headers.cookie ? { cookie: caller.headers.cookie, origin: app.url } : {},
       })
       socket.onAny((event: string, payload: unknown) => seen.push({ where: `${caller.name} socket ${event}`, text: JSON.stringify(payload) }))
       socket.on('connect', () => resolve(socket))
@@ -237,6 +255,9 @@ describe('socket matrix', () => {
     expect(problems).toEqual([])
     // Inside their scope, callers do get their themes (so the refusals above are not blanket ones).
     expect(accepted).toBeGreaterThan(THEME_IDS.length * 4)
+    // Refused subscriptions are audited like refused requests.
+    const denied = await listAudit(app.ctx.db, { action: 'access.denied', actor: 'staff-town', limit: 1000 })
+    expect(denied.map((row) => row.target)).toContain(`socket subscribe alerts:${OTHER_COUNTY}`)
   })
 })
 
@@ -247,5 +268,196 @@ describe('personal data', () => {
       .filter((entry) => !entry.where.includes(REVEALS))
       .flatMap((entry) => findUnmaskedPersonalData(entry.text).map((hit) => `${entry.where}: ${hit.kind} ${hit.sample}`))
     expect(leaks).toEqual([])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The holes an outside test found (issue 14), each checked on the fully wired server.
+
+const byName = (name: string) => callers.find((c) => c.name === name)!
+const ANOTHER_PORT = 'http://127.0.0.1:1' // a page of the same host on another port: same-site, not same-origin
+
+async function post(path: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; json: any; response: Response }> {
+  const response = await fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: app.url, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  return { status: response.status, json: await response.json().catch(() => null), response }
+}
+
+async function signInAs(username: string, password: string): Promise<string> {
+  const { status, response } = await post('/api/auth/login', { username, password }, {})
+  expect(status, `sign-in of ${username}`).toBe(200)
+  return response.headers.get('set-cookie')!.split(';')[0]
+}
+
+const meStatus = async (cookie: string) => (await fetch(`${app.url}/api/auth/me`, { headers: { cookie } })).status
+
+function openSocket(headers: Record<string, string>): Promise<Socket | string> {
+  return new Promise((resolve) => {
+    const socket = io(app.url, { transports: ['websocket'], reconnection: false, extraHeaders: headers })
+    socket.on('connect', () => resolve(socket))
+    socket.on('connect_error', (error) => (socket.close(), resolve(error.message)))
+  })
+}
+
+describe('audit names what was revealed', () => {
+  it('writes each revealed detail id exactly, even ids that look like card numbers', async () => {
+    // Two ids that a card pattern masks alike (`2026 **** **** 0007`): they must stay apart.
+    const lookAlikes = ['L2026000000000007', 'L2026100000000007'].map((id) => ({ ...rows[0], detail_id: id }))
+    await insertFixtureRows(app.ctx.db, lookAlikes)
+    const supervisor = byName('supervisor')
+    for (const row of lookAlikes) {
+      const { status } = await post('/api/reveal', { detailId: row.detail_id, field: 'phone', reason: '核查重复领取线索' }, supervisor.headers)
+      expect(status).toBe(200)
+    }
+    const targets = (await listAudit(app.ctx.db, { action: 'records.reveal', actor: 'supervisor' })).filter((r) => r.outcome === 'ok').map((r) => r.target)
+    expect(targets).toEqual(expect.arrayContaining(lookAlikes.map((row) => row.detail_id)))
+  })
+})
+
+describe('cookie-authorised changes and sockets are bound to our origin', () => {
+  it('refuses text/plain, forms, a foreign Origin and a missing one, and writes nothing', async () => {
+    const staff = byName('staff-zz')
+    const mark = { kind: 'region', id: '511025', action: 'mark', note: 'csrf' }
+    const forged: Array<Record<string, string>> = [
+      { 'content-type': 'text/plain' }, // a no-cors fetch
+      { 'content-type': 'application/x-www-form-urlencoded' }, // a form post
+      { origin: ANOTHER_PORT },
+      { origin: 'null' },
+    ]
+    for (const headers of forged) {
+      const { status } = await post('/api/watch', JSON.stringify(mark), { ...staff.headers, ...headers })
+      expect([403, 415], JSON.stringify(headers)).toContain(status)
+    }
+    const noOrigin = await fetch(`${app.url}/api/watch`, { method: 'POST', headers: { ...staff.headers, 'content-type': 'application/json' }, body: JSON.stringify(mark) })
+    expect(noOrigin.status).toBe(403)
+    for (const path of ['/api/ledger/TZ-x/transition', '/api/followups/x/transition', '/api/ledger/TZ-x/evidence']) {
+      expect((await post(path, JSON.stringify({ to: '已核实', note: 'csrf' }), { ...staff.headers, 'content-type': 'text/plain' })).status).toBe(415)
+      expect((await post(path, { to: '已核实', note: 'csrf' }, { ...staff.headers, origin: ANOTHER_PORT })).status).toBe(403)
+    }
+    const written = await app.ctx.db.client.query({ query: "SELECT count() AS n FROM watch_mark WHERE note = 'csrf'", format: 'JSONEachRow' })
+    expect(Number((await written.json<{ n: string }>())[0].n)).toBe(0)
+    // The same change from our own page goes through.
+    expect((await post('/api/watch', mark, staff.headers)).status).toBe(201)
+    // Refusals of this kind are audited too.
+    const denied = await listAudit(app.ctx.db, { action: 'access.denied', actor: 'staff-zz', limit: 1000 })
+    expect(denied.some((row) => row.target === 'POST /api/watch')).toBe(true)
+  })
+
+  it('refuses a socket opened with the session cookie from another origin', async () => {
+    const staff = byName('staff-zz')
+    for (const origin of [ANOTHER_PORT, undefined]) {
+      const refused = await openSocket({ cookie: staff.headers.cookie, ...(origin ? { origin } : {}) })
+      if (typeof refused !== 'string') refused.close()
+      expect(refused, `origin ${origin}`).toBe('unauthorized')
+    }
+    const ours = await openSocket({ cookie: staff.headers.cookie, origin: app.url })
+    expect(typeof ours).not.toBe('string')
+    const ack = (await (ours as Socket).timeout(30_000).emitWithAck(socketEvents.subscribe, { dashboard: 'alerts', region: '511025' })) as { ok: boolean }
+    expect(ack.ok).toBe(true)
+    ;(ours as Socket).close()
+  })
+})
+
+describe('redirect after sign-in', () => {
+  it('goes only to a path on this site, as the URL parser reads it', () => {
+    const origin = 'http://wall.example:3000'
+    for (const next of ['/\t/evil.example/', '/\n/evil.example/', '/\r/evil.example/', '//evil.example', '/\\evil.example', '/.//evil.example', 'https://evil.example/', 'javascript:alert(1)', ' //evil.example', '']) {
+      expect(safeNext(next, origin), JSON.stringify(next)).toBe('/')
+    }
+    expect(safeNext('/region/511025?from=wall#map', origin)).toBe('/region/511025?from=wall#map')
+    expect(safeNext('/%2F%2Fevil.example', origin)).toBe('/%2F%2Fevil.example') // a path on this site, not a host
+  })
+})
+
+describe('sessions end for good when their grounds change', () => {
+  const admin = () => byName('admin').headers
+  const name = 'matrix-changer'
+
+  it('after a password reset, a disable (also once re-enabled) and a new grant; open sockets drop within 1 s', async () => {
+    await createUser(app.ctx.db, { username: name, role: 'staff', scope: '511025', password: PASSWORD })
+    const first = await signInAs(name, PASSWORD)
+    const socket = await openSocket({ cookie: first, origin: app.url })
+    if (typeof socket === 'string') throw new Error(`socket refused: ${socket}`)
+    expect(((await socket.timeout(30_000).emitWithAck(socketEvents.subscribe, { dashboard: 'alerts', region: '511025' })) as { ok: boolean }).ok).toBe(true)
+    const dropped = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(Date.now())))
+
+    const resetAt = Date.now()
+    const reset = await post(`/api/admin/users/${name}/password`, {}, admin())
+    expect(reset.status).toBe(200)
+    expect(await meStatus(first)).toBe(401)
+    expect((await dropped) - resetAt).toBeLessThan(1000)
+    socket.close()
+
+    const second = await signInAs(name, reset.json.password)
+    expect(await meStatus(second)).toBe(200)
+    expect((await post(`/api/admin/users/${name}/disable`, {}, admin())).status).toBe(200)
+    expect(await meStatus(second)).toBe(401)
+    expect((await post(`/api/admin/users/${name}/enable`, {}, admin())).status).toBe(200)
+    expect(await meStatus(second), 'a session refused while disabled stays refused after enable').toBe(401)
+
+    const third = await signInAs(name, reset.json.password)
+    expect((await fetch(`${app.url}/api/records?pageSize=1`, { headers: { cookie: third } })).status).toBe(200)
+    expect((await post(`/api/admin/users/${name}/grant`, { role: 'staff', scope: townA.code }, admin())).status).toBe(200)
+    expect(await meStatus(third)).toBe(401)
+    expect((await fetch(`${app.url}/api/records?pageSize=1`, { headers: { cookie: third } })).status).toBe(401)
+  })
+})
+
+describe('what people type counts in visible characters', () => {
+  it('refuses reveal reasons of zero-width spaces, dots or filler, and audits the attempt', async () => {
+    const supervisor = byName('supervisor')
+    for (const reason of ['\u200b\u200b\u200b\u200b\u200b\u200b', '....', 'abcd', '  看看  ', '核查\u200b线索原因', '啊啊啊啊']) {
+      const { status } = await post('/api/reveal', { detailId: rows[0].detail_id, field: 'phone', reason }, supervisor.headers)
+      expect(status, JSON.stringify(reason)).toBe(400)
+    }
+    const refused = (await listAudit(app.ctx.db, { action: 'records.reveal', actor: 'supervisor' })).filter((row) => row.outcome === 'denied')
+    expect(refused.length).toBeGreaterThanOrEqual(6)
+  })
+
+  it('refuses passwords of spaces or invisible characters', async () => {
+    for (const password of [' '.repeat(10), '\u200b'.repeat(12), 'abc\u200bdefghijk', ' padded-password ', 'aaaaaaaaaaaa']) {
+      const created = await post('/api/admin/users', { username: 'spaces-user', role: 'staff', scope: '511025', password }, byName('admin').headers)
+      expect(created.status, JSON.stringify(password)).toBe(400)
+    }
+  })
+})
+
+describe('figures follow the scope asked for', () => {
+  it('refuses budget figures below county level instead of showing the county\'s', async () => {
+    const town = byName('staff-town')
+    for (const name of ['budget.executionRate', 'budget.executionByRegion', 'budget.executionByDept', 'budget.chain', 'budget.idleFunds']) {
+      const response = await fetch(`${app.url}/api/metrics/${name}`, { headers: town.headers })
+      expect(response.status, name).toBe(400)
+    }
+    const county = await fetch(`${app.url}/api/metrics/budget.executionRate`, { headers: byName('staff-zz').headers })
+    expect(county.status).toBe(200)
+  })
+
+  it('answers every metric at a town and a village with data or a 400, never a server fault', async () => {
+    const leader = byName('leader')
+    const village = rows[0].village_code
+    const faults: string[] = []
+    for (const name of metricRegistry.keys()) {
+      for (const region of [townA.code, village]) {
+        const response = await fetch(`${app.url}/api/metrics/${name}?region=${region}`, { headers: leader.headers })
+        if (response.status >= 500 || ![200, 400].includes(response.status)) faults.push(`${name} ${region} → ${response.status}`)
+      }
+    }
+    expect(faults).toEqual([])
+  })
+})
+
+describe('/api/health', () => {
+  it('tells anyone only whether the server is up and how fresh its data is; details are for admins', async () => {
+    for (const caller of callers.filter((c) => c.role !== 'admin')) {
+      const body = await (await fetch(`${app.url}/api/health`, { headers: caller.headers })).json()
+      expect(Object.keys(body).sort(), caller.name).toEqual(['newestDataTime', 'status'])
+    }
+    const details = await (await fetch(`${app.url}/api/health`, { headers: byName('admin').headers })).json()
+    expect(details).toHaveProperty('live.rooms')
+    expect(details).toHaveProperty('rows.payment_detail')
   })
 })

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto'
 import { promisify } from 'node:util'
+import { hasInvisible, visibleCount } from './visibleText'
 
 /**
  * Password hashing with Node's scrypt and a per-user random salt. The parameters are stored with
@@ -34,9 +35,16 @@ export async function spendPasswordCheckTime(password: string): Promise<void> {
   await verifyPassword(password, await dummyHash)
 }
 
-/** Minimum a person-chosen password must meet. */
+/**
+ * Minimum a person-chosen password must meet, counted in characters one can see: ten spaces or
+ * zero-width characters are not a password (server/access/visibleText.ts). Spaces inside a
+ * passphrase are fine; leading or trailing ones are refused, as they are lost on typing.
+ */
 export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return '密码至少 10 个字符'
   if (password.length > 200) return '密码过长'
+  if (hasInvisible(password)) return '密码不能含有不可见字符'
+  if (password !== password.trim()) return '密码首尾不能是空格'
+  if (visibleCount(password) < 10) return '密码至少 10 个可见字符'
+  if (new Set(password).size < 4) return '密码至少含 4 个不同的字符'
   return null
 }

@@ -23,7 +23,10 @@ export interface Principal {
 export interface Auth {
   /** The principal behind a request (session cookie, display token or bearer), or null. */
   identify(req: IncomingMessage): Promise<Principal | null>
-  /** Same, from a Socket.IO handshake's `auth.token` or its cookie header. */
+  /**
+   * Same, from a Socket.IO handshake's `auth.token` or its cookie header; the cookie counts only
+   * when the handshake's Origin is ours (server/access/originCheck.ts).
+   */
   identifySocket(handshake: { auth?: Record<string, unknown>; headers: IncomingMessage['headers'] }): Promise<Principal | null>
   /** identify() or throw HttpError 401/403 when absent or not one of `roles`. */
   require(req: IncomingMessage, roles: readonly Role[]): Promise<Principal>

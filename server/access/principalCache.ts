@@ -25,7 +25,22 @@ export function rememberPrincipal(key: string, principal: Principal | null): voi
   entries.set(key, { principal, at: Date.now() })
 }
 
-/** Called after any logout, revocation, disabling or role change. */
-export function forgetCachedPrincipals(): void {
+type RevocationListener = (principalId: string | undefined) => void
+const revocationListeners = new Set<RevocationListener>()
+
+/**
+ * Called by the stores after any logout, revocation, disabling, password or grant change, with the
+ * principal id concerned when there is one (`user:<name>`, `display:<id>`).
+ */
+export function forgetCachedPrincipals(principalId?: string): void {
   entries.clear()
+  for (const listener of revocationListeners) listener(principalId)
+}
+
+/** Runs `listener` after every revocation made in this process (open sockets re-check at once). */
+export function onRevocation(listener: RevocationListener): () => void {
+  revocationListeners.add(listener)
+  return () => {
+    revocationListeners.delete(listener)
+  }
 }

@@ -4,8 +4,8 @@ import { HttpError, readBody } from '../http/router'
 
 /** Reads a small JSON body and validates it; 400 with the first problem otherwise. */
 export async function readJsonBody<T>(req: IncomingMessage, schema: z.ZodType<T>, limit = 8 * 1024): Promise<T> {
-  const type = req.headers['content-type'] ?? ''
-  if (!type.startsWith('application/json')) throw new HttpError(415, '请求体须为 application/json')
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if (type !== 'application/json') throw new HttpError(415, '请求体须为 application/json')
   let value: unknown
   try {
     value = JSON.parse((await readBody(req, limit)).toString('utf8'))

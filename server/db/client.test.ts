@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { startApp, type RunningApp } from '../app'
+import { adminCookie } from '../access/testing/accessServer'
 
 describe('the embedded engine behind one client', () => {
   let app: RunningApp
@@ -10,8 +11,8 @@ describe('the embedded engine behind one client', () => {
   })
   afterAll(() => app?.close())
 
-  it('answers /api/health with engine, version, row counts and newest data time', async () => {
-    const response = await fetch(`${app.url}/api/health`)
+  it('answers /api/health with engine, version, row counts and newest data time (to admins)', async () => {
+    const response = await fetch(`${app.url}/api/health`, { headers: { cookie: await adminCookie(app.url, app.ctx.db) } })
     expect(response.status).toBe(200)
     const health = await response.json()
     expect(health.engine).toBe('chdb')

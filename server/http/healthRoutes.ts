@@ -1,9 +1,11 @@
 import type { Router } from './router'
 import { sendJson } from './router'
+import { sendPublicHealth, showsHealthDetails } from '../access/healthView'
 
-/** GET /api/health: engine, version, row counts and the newest data time, for operators and tests. */
+/** GET /api/health: up and data freshness for anyone; engine, version, row counts and live figures for admins. */
 export function registerHealthRoutes(router: Router): void {
-  router.on('GET', '/api/health', async (_req, res, ctx) => {
+  router.on('GET', '/api/health', async (req, res, ctx) => {
+    if (!(await showsHealthDetails(req, ctx))) return sendPublicHealth(res, ctx)
     const result = await ctx.db.client.query({
       query: `SELECT version() AS version,
                      (SELECT count() FROM payment_detail) AS payment_rows,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AppContext } from '../context'
+import { auditRefusal } from '../access/refusalAudit'
 
 /**
  * A small router for the JSON API under /api. Route modules register handlers; anything the router
@@ -24,6 +25,12 @@ export class HttpError extends Error {
   }
 }
 
+export const API_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const
+
 export class Router {
   private routes: Route[] = []
 
@@ -42,6 +49,8 @@ export class Router {
     const candidates = this.routes.filter((route) => route.pattern.test(url.pathname))
     if (candidates.length === 0) return false
     const route = candidates.find((candidate) => candidate.method === req.method)
+    // API answers are data, never pages: not to be sniffed into HTML nor shown inside a frame.
+    for (const [name, value] of Object.entries(API_HEADERS)) res.setHeader(name, value)
     try {
       if (!route) throw new HttpError(405, `method ${req.method} not allowed on ${url.pathname}`)
       const match = route.pattern.exec(url.pathname)!
@@ -49,6 +58,7 @@ export class Router {
       await route.handler(req, res, ctx, params, url)
     } catch (error) {
       if (error instanceof HttpError) {
+        await auditRefusal(req, ctx, error.status, error.message)
         sendJson(res, error.status, { error: error.message, ...(error.details ? { details: error.details } : {}) })
       } else {
         // Server faults are logged without request bodies (they may hold personal data).

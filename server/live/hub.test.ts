@@ -64,6 +64,7 @@ const auth = tokenAuth({
   'leader-token': { id: 'u1', name: '市领导', role: 'leader', scope: CITY },
   'county-token': { id: 'u2', name: '市中区财政局', role: 'staff', scope: C1 },
   'wall-token': { id: 'display:1', name: '指挥中心大屏', role: 'wall', scope: CITY },
+  'admin-token': { id: 'u9', name: '运维', role: 'admin', scope: CITY },
 })
 
 let app: RunningApp
@@ -285,7 +286,7 @@ describe('wall screens and flags', () => {
   it('reports its figures on /api/health', async () => {
     const socket = await client()
     await snapshot(socket, 'overview', CITY)
-    const health = await (await fetch(`${app.url}/api/health`)).json()
+    const health = await (await fetch(`${app.url}/api/health`, { headers: { authorization: 'Bearer admin-token' } })).json()
     const live = hub.stats()
     expect(live.computations).toBeGreaterThan(0)
     expect(live.warming).toBe(false)

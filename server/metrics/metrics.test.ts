@@ -171,11 +171,15 @@ describe('budget', () => {
       value: 2.73,
       compare: { label: '序时进度', value: 50 },
     })
-    expect(await runMetric(db, 'budget.executionRate', { region: A1, day: '2024-12-31' })).toEqual({
+    expect(await runMetric(db, 'budget.executionRate', { region: C1, day: '2024-12-31' })).toEqual({
       kind: 'value',
       value: 1.7,
       compare: { label: '序时进度', value: 100 },
     })
+    // Budget is held per county: a town or village has none of its own, and never shows its county's.
+    for (const name of ['budget.executionRate', 'budget.executionByRegion', 'budget.executionByDept', 'budget.chain', 'budget.idleFunds']) {
+      for (const region of [T1, A1]) await expect(runMetric(db, name, { region }), `${name} ${region}`).rejects.toThrow(/没有自己的预算数/)
+    }
     const byRegion = await runMetric(db, 'budget.executionByRegion', { region: CITY })
     if (byRegion.kind !== 'regions') throw new Error('regions expected')
     expect(byRegion.rows.slice(0, 2)).toEqual([
@@ -199,7 +203,7 @@ describe('budget', () => {
   it('counts idle money on cleared vouchers past the grace days', async () => {
     // V1 2000 − 1700 and V2 2600 − 2400; V3 is not cleared
     expect(await runMetric(db, 'budget.idleFunds', { region: CITY, day: FIXTURE_DAY })).toEqual({ kind: 'value', value: 500 })
-    expect(await runMetric(db, 'budget.idleFunds', { region: T1, day: FIXTURE_DAY })).toEqual({ kind: 'value', value: 300 })
+    expect(await runMetric(db, 'budget.idleFunds', { region: C1, day: FIXTURE_DAY })).toEqual({ kind: 'value', value: 300 })
     // V2 was paid to the bank on 2024-04-01: not idle yet two days later
     expect(await runMetric(db, 'budget.idleFunds', { region: C2, day: '2024-04-03' })).toEqual({ kind: 'value', value: 0 })
   })

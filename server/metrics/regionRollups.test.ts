@@ -108,9 +108,10 @@ describe('project, department and bank rollups', () => {
 })
 
 describe('budget chain of a county', () => {
-  it('sums the county indicators, issued or not', async () => {
+  it('sums the county indicators, issued or not (a town has no budget of its own: refused)', async () => {
+    await expect(runMetric(db, 'budget.chain', { region: T1 })).rejects.toThrow(/没有自己的预算数/)
     // 市中区: I1 100000 issued, I3 20000 allocated only; PL1 5000; V1 2000; paid on V1 1700
-    expect(await runMetric(db, 'budget.chain', { region: T1 })).toEqual({
+    expect(await runMetric(db, 'budget.chain', { region: C1 })).toEqual({
       kind: 'funnel',
       stages: [
         { name: '指标分配', value: 120000 },

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 const get = (path: string, who: string) => fetch(`${app.url}${path}`, { headers: { cookie: cookies[who] } })
 const reveal = (who: string, body: unknown) =>
-  fetch(`${app.url}/api/reveal`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookies[who] }, body: JSON.stringify(body) })
+  fetch(`${app.url}/api/reveal`, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url, cookie: cookies[who] }, body: JSON.stringify(body) })
 interface Page { rows: Array<Record<string, string>>; total: number }
 
 describe('GET /api/records', () => {

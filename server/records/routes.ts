@@ -6,6 +6,7 @@ import { clientIp } from '../access/cookies'
 import { PERSONAL_FIELDS, maskRecord, type PersonalField } from '../access/mask'
 import type { Role } from '../access/principal'
 import { readJsonBody } from '../access/requestJson'
+import { normalizeTyped, reasonProblem } from '../access/visibleText'
 import { RECORD_COLUMNS, listRecords, queryRows } from './listRecords'
 import { describeFilter, parseRecordFilter, recordWhere } from './recordFilters'
 import { revealField } from './revealField'
@@ -21,7 +22,15 @@ export const MAX_EXPORT_ROWS = 50_000
 const revealBody = z.object({
   detailId: z.string().regex(/^[\w.:/()\-\u4e00-\u9fff]{1,64}$/),
   field: z.enum(Object.keys(PERSONAL_FIELDS) as [PersonalField, ...PersonalField[]]),
-  reason: z.string().trim().min(4, '须说明查看理由（至少 4 个字）').max(200),
+  // Counted in characters one can see: zero-width spaces, `....` or `abcd` are no reason.
+  reason: z
+    .string()
+    .max(200)
+    .superRefine((text, issue) => {
+      const problem = reasonProblem(text)
+      if (problem) issue.addIssue({ code: 'custom', message: problem })
+    })
+    .transform(normalizeTyped),
 })
 
 /** GET /api/records, GET /api/records/export.csv, POST /api/reveal. */

@@ -6,6 +6,7 @@ import { Router, sendJson } from '../../http/router'
 import { testConfig } from '../../testing/tempDb'
 import { createAuth } from '../createAuth'
 import { registerAccessRoutes } from '../index'
+import { createUser } from '../userStore'
 import type { RateLimitOptions } from '../loginRateLimit'
 
 /**
@@ -21,7 +22,7 @@ export interface AccessServer {
 
 export async function startAccessServer(
   db: Db & { dataDir: string },
-  options: { register?: (router: Router) => void; loginLimits?: RateLimitOptions; env?: Record<string, string> } = {},
+  options: { register?: (router: Router) => void; loginLimits?: Partial<RateLimitOptions>; env?: Record<string, string> } = {},
 ): Promise<AccessServer> {
   const logs: string[] = []
   const log: Logger = { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) }
@@ -70,4 +71,11 @@ export async function signIn(url: string, username: string, password: string): P
   })
   if (response.status !== 200) throw new Error(`sign-in of ${username} answered ${response.status}`)
   return response.headers.get('set-cookie')!.split(';')[0]
+}
+
+/** A session cookie of a fresh administrator (for routes whose details only admins see). */
+export async function adminCookie(url: string, db: Db): Promise<string> {
+  const username = `ops-${Math.random().toString(36).slice(2, 8)}`
+  await createUser(db, { username, role: 'admin', scope: '511000', password: 'ops-password-123' })
+  return signIn(url, username, 'ops-password-123')
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { departments, isKnownProject } from '../../catalogue'
 import type { Db } from '../../db/client'
 import { countyOf } from '../../../geo/regions'
-import { budgetCondition, levelOf, regionParam } from '../sql/region'
+import { budgetCondition, budgetRegionParam, levelOf } from '../sql/region'
 import { selectOne, type QueryParams } from '../sql/query'
 import { dayParam, shanghaiDate } from '../sql/time'
 
@@ -14,7 +14,7 @@ import { dayParam, shanghaiDate } from '../sql/time'
  */
 export const budgetParams = z
   .object({
-    region: regionParam,
+    region: budgetRegionParam,
     year: z.coerce.number().int().min(2000).max(2099).optional().describe('fiscal year; default the latest with indicators'),
     day: dayParam.optional().describe('as-of day for 序时进度; default today in Shanghai'),
     project: z.string().refine(isKnownProject, 'unknown project code (expected a catalogue code such as P26)').optional(),

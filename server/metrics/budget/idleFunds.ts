@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMetric } from '../define'
-import { budgetCondition, regionParam } from '../sql/region'
+import { budgetCondition, budgetRegionParam } from '../sql/region'
 import { roundMoney, selectOne } from '../sql/query'
 import { dayParam, shanghaiDate } from '../sql/time'
 import { ruleThresholds } from '../../rules/thresholds'
@@ -15,7 +15,7 @@ import { countyOf } from '../../../geo/regions'
 export const budgetIdleFunds = defineMetric({
   name: 'budget.idleFunds',
   title: '沉淀资金',
-  params: z.object({ region: regionParam, day: dayParam.optional() }).strict(),
+  params: z.object({ region: budgetRegionParam, day: dayParam.optional() }).strict(),
   reads: ['budget', 'payments'],
   run: async (db, params) => {
     const row = await selectOne(

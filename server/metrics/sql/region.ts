@@ -11,6 +11,11 @@ export const regionParam = z
   .refine(isKnownRegion, { message: '未知的地区代码' })
   .describe('region code: 511000 (city), a county, town or village')
 
+/** Region parameter for metrics broken down by the region's children: a village has none (400, not 500). */
+export const regionWithChildrenParam = regionParam.refine((code) => getRegion(code)?.level !== 'village', {
+  message: '村（社区）没有下级地区',
+})
+
 /** Region parameter for metrics whose rollup stops at town level (no village column). */
 export const regionUpToTownParam = regionParam.refine((code) => getRegion(code)?.level !== 'village', {
   message: '该指标只统计到乡镇（街道）一级',
@@ -45,7 +50,14 @@ export function childRegions(code: string): Array<{ code: string; name: string }
   return childrenOf(code).map(({ code: childCode, name }) => ({ code: childCode, name }))
 }
 
-/** Budget is held per county (mof_div_code): a town or village reads its county's budget. */
+/**
+ * Budget is held per county (mof_div_code): a town or village has no budget figures of its own.
+ * Budget metrics refuse them (400) rather than show the county's figures under a town's name.
+ */
+export const budgetRegionParam = regionParam.refine((code) => getRegion(code)?.level === 'city' || getRegion(code)?.level === 'county', {
+  message: '预算按区县管理：乡镇（街道）和村没有自己的预算数，请查看所属区县',
+})
+
 export function budgetCondition(code: string): string {
   return levelOf(code) === 'city' ? '1' : 'county_code = {county:String}'
 }

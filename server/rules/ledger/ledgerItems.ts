@@ -8,6 +8,7 @@ import { shanghaiDateTime } from '../time'
 import { checkTransition, isEscalated, isLedgerStatus, LedgerError, type LedgerStatus } from './stateMachine'
 import { serialized } from './serialized'
 import { select } from '../sql'
+import { redactPersonalData } from '../../access/personalDataScan'
 
 export interface LedgerItem {
   item_id: string
@@ -155,7 +156,9 @@ export async function listLedgerItems(db: Db, scope: string, query: LedgerQuery)
 export async function getLedgerItem(db: Db, who: Principal, itemId: string): Promise<{ item: LedgerItem & { escalated: boolean }; history: LedgerEvent[] }> {
   const item = await requireItemInScope(db, who, itemId)
   const history = await select<LedgerEvent>(db, 'SELECT * FROM ledger_event WHERE item_id = {itemId:String} ORDER BY at', { itemId })
-  return { item: { ...item, escalated: isEscalated(item.status, item.deadline, shanghaiToday()) }, history }
+  // Notes are free text: an ID, phone or card number typed into one leaves masked, like any record.
+  const masked = history.map((event) => ({ ...event, note: redactPersonalData(event.note) }))
+  return { item: { ...item, escalated: isEscalated(item.status, item.deadline, shanghaiToday()) }, history: masked }
 }
 
 async function requireItemInScope(db: Db, who: Principal, itemId: string): Promise<LedgerItem> {

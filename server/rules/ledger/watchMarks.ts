@@ -5,6 +5,7 @@ import { HttpError } from '../../http/router'
 import { rowRegion, scopeCondition } from '../scope'
 import { insertRows, select } from '../sql'
 import { shanghaiDateTime } from '../time'
+import { redactPersonalData } from '../../access/personalDataScan'
 
 /**
  * 监督关注留痕: a supervisor marks a record, flag or region as watched, and every look is traced
@@ -52,15 +53,22 @@ export async function listWatched(db: Db, who: Principal): Promise<Array<{ targe
   )
 }
 
-/** The trail of one target: every mark, unmark and view, newest first. */
+/**
+ * The trail of one target: every mark, unmark and view, newest first. Watching is the
+ * supervisors' tool: they see the whole trail; anyone else sees only their own entries, so the
+ * staff being watched cannot read who watches them or why. Notes leave masked (free text).
+ */
 export async function watchTrail(db: Db, who: Principal, kind: WatchTarget, id: string) {
   await regionOfTarget(db, who, kind, id)
-  return select<{ at: string; who: string; who_name: string; role: string; action: WatchAction; note: string }>(
+  const rows = await select<{ at: string; who: string; who_name: string; role: string; action: WatchAction; note: string }>(
     db,
     `SELECT at, who, who_name, role, action, note FROM watch_mark
-     WHERE target_kind = {kind:String} AND target_id = {id:String} ORDER BY at DESC LIMIT 500`,
-    { kind, id },
+     WHERE target_kind = {kind:String} AND target_id = {id:String}
+       AND ({everyone:UInt8} OR who = {viewer:String})
+     ORDER BY at DESC LIMIT 500`,
+    { kind, id, everyone: who.role === 'supervisor' ? 1 : 0, viewer: who.id },
   )
+  return rows.map((row) => ({ ...row, note: redactPersonalData(row.note) }))
 }
 
 /** The target's region, checked against the principal's scope (404 when outside or unknown). */

@@ -5,6 +5,7 @@ import { getRule } from '../catalog/index'
 import { projectName } from '../projectFacts'
 import { scopeCondition } from '../scope'
 import { select } from '../sql'
+import { amountsWithinScope } from './scopedAmounts'
 import { FLAGS_WITH_STATUS, toListItem, type FlagListItem, type FlagRow } from './listFlags'
 
 /** The payment fields a supervisor sees behind a flag; personal ones are masked before they leave. */
@@ -21,10 +22,14 @@ export interface FlagDetail extends FlagListItem {
 
 export async function getFlag(db: Db, scope: string, flagId: string): Promise<FlagDetail> {
   const inScope = scopeCondition(scope)
-  const [row] = await select<FlagRow & { detail_ids: string[] }>(
+  const [row] = await amountsWithinScope(
     db,
-    `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE flag_id = {flagId:String} AND ${inScope.sql} LIMIT 1`,
-    { flagId, ...inScope.params },
+    scope,
+    await select<FlagRow & { detail_ids: string[] }>(
+      db,
+      `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE flag_id = {flagId:String} AND ${inScope.sql} LIMIT 1`,
+      { flagId, ...inScope.params },
+    ),
   )
   if (!row) throw new HttpError(404, `预警 ${flagId} 不存在或不在您的管辖范围内`)
   const records = row.detail_ids.length

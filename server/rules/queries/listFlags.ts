@@ -5,6 +5,7 @@ import { getRule } from '../catalog/index'
 import { rowRegion, scopeCondition } from '../scope'
 import { select } from '../sql'
 import { isoFromShanghai } from '../time'
+import { amountsWithinScope } from './scopedAmounts'
 
 /** Flag status as people see it: no ledger item yet (未建账), or the item's state. */
 export const FLAG_STATUSES = ['open', '未建账', '待核实', '整改中', '已销号', '核实无问题'] as const
@@ -66,14 +67,14 @@ export async function listFlags(db: Db, scope: string, query: FlagQuery): Promis
   }
   const filter = conditions.join(' AND ')
   const [counted] = await select<{ total: string }>(db, `SELECT count() AS total FROM (${FLAGS_WITH_STATUS}) WHERE ${filter}`, params)
-  const rows = await select<FlagRow>(
+  const rows = await select<FlagRow & { detail_ids: string[] }>(
     db,
-    `SELECT flag_id, rule_id, severity, class, county_code, town_code, village_code, amount, subject, detected_at, status, ledger_item_id
+    `SELECT flag_id, rule_id, severity, class, county_code, town_code, village_code, amount, subject, detected_at, status, ledger_item_id, detail_ids
      FROM (${FLAGS_WITH_STATUS}) WHERE ${filter}
      ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params,
   )
-  return { total: Number(counted.total), items: rows.map(toListItem) }
+  return { total: Number(counted.total), items: (await amountsWithinScope(db, scope, rows)).map(toListItem) }
 }
 
 export interface FlagRow {

@@ -4,8 +4,14 @@ import { HttpError, readBody } from '../../http/router'
 import { LedgerError } from '../ledger/stateMachine'
 import { FollowupError } from '../ledger/followups'
 
-/** A JSON body parsed by `schema`; 400 naming the first bad field. */
+/**
+ * A JSON body parsed by `schema`; 400 naming the first bad field. Only `application/json` is read:
+ * a form post or a no-cors fetch can send JSON-looking text/plain without a preflight, and once
+ * wrote watch marks and ledger transitions in a signed-in victim's name.
+ */
 export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  if (type !== 'application/json') throw new HttpError(415, '请求体须为 application/json')
   let value: unknown
   try {
     value = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}')

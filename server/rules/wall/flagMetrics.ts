@@ -6,6 +6,8 @@ import { FLAGS_WITH_STATUS, toListItem, type FlagRow } from '../queries/listFlag
 import { select } from '../sql'
 import type { Db } from '../../db/client'
 import { byRegion, perRegion } from '../../metrics/sql/query'
+import { regionWithChildrenParam } from '../../metrics/sql/region'
+import { amountsWithinScope } from '../queries/scopedAmounts'
 import { PROBLEM_CLASSES } from '../types'
 import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
@@ -39,7 +41,7 @@ export const flagsCritical = defineMetric({
 export const flagsByRegion = defineMetric({
   name: 'flags.byRegion',
   title: '各地区未处置预警',
-  params: regionOnly,
+  params: z.object({ region: regionWithChildrenParam }).strict(),
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
     childColumn(region) // a village has no children: the same error as before the summary
@@ -117,7 +119,8 @@ export const flagsTicker = defineMetric({
   reads: ['flags'],
   personColumns: ['subject'],
   run: async (db, { region, limit }) => {
-    const rows = await latestFlags(db, region, limit)
+    // A county's ticker counts only the money paid in that county (a case can span two).
+    const rows = await amountsWithinScope(db, region, await latestFlags(db, region, limit))
     return {
       kind: 'table',
       columns: [
@@ -143,10 +146,10 @@ export const flagsTicker = defineMetric({
 })
 
 /** The region's newest flags; in a warm pass the newest `limit` of every region in one read (LIMIT … BY). */
-function latestFlags(db: Db, region: string, limit: number): Promise<FlagRow[]> {
+function latestFlags(db: Db, region: string, limit: number): Promise<Array<FlagRow & { detail_ids: string[] }>> {
   return perRegion(db, `latestFlags|${limit}`, region, {
     all: async (regions) => {
-      const rows = await select<FlagRow & { region: string }>(
+      const rows = await select<FlagRow & { detail_ids: string[]; region: string }>(
         db,
         `SELECT * FROM (SELECT *, arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region FROM (${FLAGS_WITH_STATUS}))
          WHERE region IN {regions:Array(String)}
@@ -156,7 +159,7 @@ function latestFlags(db: Db, region: string, limit: number): Promise<FlagRow[]> 
       return byRegion(rows)
     },
     one: () =>
-      select<FlagRow>(
+      select<FlagRow & { detail_ids: string[] }>(
         db,
         `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
          ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMetric } from '../../metrics/define'
-import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../../metrics/sql/region'
+import { childColumn, childRegions, levelOf, regionCondition, regionParam, regionWithChildrenParam } from '../../metrics/sql/region'
 import type { Db } from '../../db/client'
 import { byRegion, perRegion, selectRows } from '../../metrics/sql/query'
 
@@ -119,7 +119,7 @@ export const outreachEnrolled = defineMetric({
 export const outreachByRegion = defineMetric({
   name: 'outreach.byRegion',
   title: '各地区政策找人线索',
-  params: regionOnly,
+  params: z.object({ region: regionWithChildrenParam }).strict(),
   reads: ['outreach'],
   run: async (db, { region }) => {
     childColumn(region) // a village has no children: the same error as before the summary
