@@ -36,6 +36,8 @@ export interface IngestEvent {
   rows: number
   /** Time the batch was acknowledged to its sender (ms since epoch): start of ingest→screen latency. */
   acknowledgedAt: number
+  /** The rows had been stored by a delivery interrupted before its ledger entry (and perhaps before its rollups). */
+  recovered?: boolean
 }
 
 export const consoleLogger: Logger = {

@@ -13,6 +13,7 @@ import { startLiveHub, validateDashboards } from './live'
 import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
+import { startRollupHealer } from './rollups/healer'
 
 export type Closer = () => Promise<void> | void
 
@@ -42,6 +43,9 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   const hub = startLiveHub(ctx, server, themes)
   ctx.dataChanged = (kind) => hub.markChanged(kind)
   const closers: Closer[] = []
+  // After the hub, so a repair's change event reaches it; stopped before the database closes.
+  const healer = startRollupHealer(ctx, { intervalMs: ctx.config.ROLLUP_CHECK_MS })
+  closers.push(() => healer.stop())
   if (options.rules !== false) {
     const engine = startRuleEngine(ctx, {
       onFlags: (events) => {

@@ -29,7 +29,8 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
     sendJson(res, 200, outcome)
     if (outcome.status === 'stored') {
       if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
-      announce(ctx, { feed: spec.feed, batchId: batch.batchId, rows: outcome.rows, acknowledgedAt: Date.now() })
+      // A recovered batch may have missed its rollups: the rollup healer listens for `recovered`.
+      announce(ctx, { feed: spec.feed, batchId: batch.batchId, rows: outcome.rows, acknowledgedAt: Date.now(), ...(outcome.recovered ? { recovered: true } : {}) })
     }
   })
 }

@@ -4,6 +4,7 @@ import { findLedgerEntry, recordLedgerEntry, storedRowsOfBatch, yuanText } from 
 import { contentHash } from './contentHash'
 import { centsOf } from './fields'
 import type { FeedSpec } from './feeds'
+import { ingestGate } from './ingestGate'
 import { insertBatch } from './insertBatch'
 import { KeyedMutex } from './keyedMutex'
 
@@ -28,7 +29,8 @@ export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, record
   const amountCents = spec.amountColumn ? records.reduce((sum, record) => sum + centsOf(record[spec.amountColumn!] as string), 0) : 0
   const entry = { feed: spec.feed, batchId, contentHash: hash, rows: records.length, amountCents, newestTime: newestTimeOf(spec, records) }
 
-  return batchLocks.run(`${spec.feed}\u0000${batchId}`, async () => {
+  // Shared gate: a rollup repair (server/rollups) waits for this batch, and this batch for a repair.
+  return ingestGate.shared(() => batchLocks.run(`${spec.feed}\u0000${batchId}`, async () => {
     const ledger = await findLedgerEntry(db, spec.feed, batchId)
     if (ledger) {
       if (ledger.contentHash !== hash) throw conflict(spec, batchId)
@@ -46,7 +48,7 @@ export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, record
     await insertBatch(db, spec, batchId, records)
     await recordLedgerEntry(db, entry)
     return stored
-  })
+  }))
 }
 
 function conflict(spec: FeedSpec, batchId: string): HttpError {
