@@ -1,6 +1,6 @@
 import type { Db } from '../db/client'
 import { HttpError } from '../http/router'
-import { findLedgerEntry, recordLedgerEntry, storedRowsOfBatch, yuanText } from './batchLedger'
+import { findLedgerEntry, recordLedgerEntry, storedContentOfBatch, yuanText } from './batchLedger'
 import { contentHash } from './contentHash'
 import { centsOf } from './fields'
 import type { FeedSpec } from './feeds'
@@ -20,7 +20,8 @@ const batchLocks = new KeyedMutex()
  * - already in the ledger with the same content → duplicate, nothing written;
  *   with other content → 409;
  * - rows of the batch present but no ledger entry (the process stopped between the INSERT and the
- *   ledger write) → the earlier INSERT completed; record the ledger entry, never insert again;
+ *   ledger write) → the earlier INSERT completed; if those rows are this content, record the ledger
+ *   entry (never insert again), otherwise 409;
  * - otherwise one INSERT of all rows, then the ledger entry.
  * The ledger is written after the rows, so a ledger entry always means the rows are in.
  */
@@ -37,10 +38,10 @@ export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, record
       return { status: 'duplicate', feed: spec.feed, batchId, rows: ledger.rows }
     }
     const stored = { status: 'stored', feed: spec.feed, batchId, rows: entry.rows, amount: Number(yuanText(amountCents)) } as const
-    const already = await storedRowsOfBatch(db, spec, batchId)
-    if (already.rows > 0) {
-      // Content of an interrupted delivery can only be compared by size and sum; both must agree.
-      if (already.rows !== entry.rows || already.amountCents !== entry.amountCents) throw conflict(spec, batchId)
+    const already = await storedContentOfBatch(db, spec, batchId)
+    if (already) {
+      // Same batch id, other records (even with equal count and sum): the sender changed the batch.
+      if (already.contentHash !== hash) throw conflict(spec, batchId)
       await recordLedgerEntry(db, entry)
       // This is the sender's first acknowledgment of the batch, so it is answered as stored.
       return { ...stored, recovered: true }
