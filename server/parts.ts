@@ -8,7 +8,7 @@ import { registerRecordRoutes } from './records'
 import { registerRuleRoutes } from './rules/routes'
 import { startRuleEngine } from './rules/engine'
 import { seedDemoLedger } from './rules/ledger/demoLedger'
-import type { FlagEvent } from '../dashboards/types'
+import { SERVER_RESTARTING, socketEvents, type FlagEvent } from '../dashboards/types'
 import { startLiveHub, validateDashboards } from './live'
 import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
@@ -62,7 +62,12 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
     }
   }
-  closers.push(() => hub.close())
+  closers.push(() => {
+    // Walls show why they lost the connection (and that it is coming back), not a bare drop.
+    // (The hub's typed event map is the live part's own; this one event is sent from here.)
+    ;(hub.io as unknown as { emit(event: string, notice: { reason: string }): void }).emit(socketEvents.closing, { reason: SERVER_RESTARTING })
+    return hub.close()
+  })
   return closers
 }
 

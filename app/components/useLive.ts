@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
-import { roomName, socketEvents, type FlagEvent, type Heartbeat, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
+import { roomName, SERVER_RESTARTING, socketEvents, type FlagEvent, type Heartbeat, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
 import { applyHeartbeat, applyUpdate, fromSnapshot, type RoomState } from '../lib/roomState'
 
 /**
@@ -83,8 +83,10 @@ export function useLiveRoom(socket: Socket | null, dashboard: ThemeId, region: s
       else store(next)
     }
     const onDisconnect = () => setConnection('disconnected')
+    // A planned stop names itself; the wall keeps showing that reason until it is live again.
+    const onClosing = (notice: { reason?: string }) => setError(notice?.reason ?? SERVER_RESTARTING)
     const onConnectError = (err: Error) => {
-      setError(err.message)
+      setError((shown) => (shown === SERVER_RESTARTING ? shown : err.message))
       setConnection((c) => (c === 'connecting' && /auth|unauthori|token|401|403|sign/i.test(err.message) ? 'refused' : c === 'live' ? 'disconnected' : c))
     }
 
@@ -93,6 +95,7 @@ export function useLiveRoom(socket: Socket | null, dashboard: ThemeId, region: s
     socket.on(socketEvents.heartbeat, onHeartbeat)
     socket.on('disconnect', onDisconnect)
     socket.on('connect_error', onConnectError)
+    socket.on(socketEvents.closing, onClosing)
     if (socket.connected) subscribe()
     return () => {
       active = false
@@ -101,6 +104,7 @@ export function useLiveRoom(socket: Socket | null, dashboard: ThemeId, region: s
       socket.off(socketEvents.heartbeat, onHeartbeat)
       socket.off('disconnect', onDisconnect)
       socket.off('connect_error', onConnectError)
+      socket.off(socketEvents.closing, onClosing)
       if (socket.connected) socket.emit(socketEvents.unsubscribe, { dashboard, region })
     }
   }, [socket, dashboard, region, name, store])

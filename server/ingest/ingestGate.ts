@@ -6,12 +6,39 @@
  */
 export class IngestGate {
   private running = 0
+  private requests = 0
+  private accepting = true
   private exclusiveTail: Promise<void> | null = null
   private idleWaiters: Array<() => void> = []
 
   /** Ingests in flight (the back-pressure cap and shutdown read this). */
   get active(): number {
     return this.running
+  }
+
+  /** Ingest requests being read, checked or stored (the back-pressure cap and shutdown read this). */
+  get requestsInFlight(): number {
+    return this.requests
+  }
+
+  get isAccepting(): boolean {
+    return this.accepting
+  }
+
+  /** Shutdown: new ingest requests are refused from now on; those in flight finish (see drain). */
+  stopAccepting(): void {
+    this.accepting = false
+  }
+
+  /** Counts one ingest request from its first byte to its answer. */
+  async request<T>(work: () => Promise<T>): Promise<T> {
+    this.requests++
+    try {
+      return await work()
+    } finally {
+      this.requests--
+      this.wakeIdle()
+    }
   }
 
   async shared<T>(work: () => Promise<T>): Promise<T> {
@@ -21,7 +48,7 @@ export class IngestGate {
       return await work()
     } finally {
       this.running--
-      if (this.running === 0) this.wakeIdle()
+      this.wakeIdle()
     }
   }
 
@@ -38,20 +65,25 @@ export class IngestGate {
     }
   }
 
-  /** Resolves when no ingest is in flight, or false after `timeoutMs`. */
+  /** True once no ingest request or store is in flight; false if that took longer than `timeoutMs`. */
   async drain(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
-    try {
-      return await Promise.race([this.idle().then(() => true), timedOut])
-    } finally {
+    const deadline = Date.now() + timeoutMs
+    while (this.requests > 0 || this.running > 0) {
+      const left = deadline - Date.now()
+      if (left <= 0) return false
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, left))),
+      ])
       clearTimeout(timer)
     }
+    return true
   }
 
-  private idle(): Promise<void> {
-    if (this.running === 0) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  /** No store running (requests still reading or validating do not touch the tables). */
+  private async idle(): Promise<void> {
+    while (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
   }
 
   private wakeIdle(): void {

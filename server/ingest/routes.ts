@@ -1,6 +1,7 @@
 import type { AppContext, IngestEvent } from '../context'
 import { HttpError, sendJson, type Router } from '../http/router'
 import { requireIngestToken } from './bearer'
+import { ingestGate } from './ingestGate'
 import { feedByName, FEED_NAMES } from './feeds'
 import { ingestLimits } from './limits'
 import { readBatch } from './readBatch'
@@ -20,13 +21,24 @@ export interface IngestRouteOptions {
 export function registerIngestRoutes(router: Router, options: IngestRouteOptions = {}): void {
   const maxBodyBytes = options.maxBodyBytes ?? ingestLimits.maxBodyBytes
   router.on('POST', '/api/ingest/:feed', async (req, res, ctx, params, url) => {
-    requireIngestToken(req, ctx.config.INGEST_TOKEN)
-    const spec = feedByName(params.feed)
-    if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
-    const batch = await readBatch(req, url, maxBodyBytes)
-    const records = validateBatch(spec, batch)
-    const outcome = await storeBatch(ctx.db, spec, batch.batchId, records)
-    sendJson(res, 200, outcome)
+    if (!ingestGate.isAccepting) {
+      res.setHeader('retry-after', '5')
+      res.setHeader('connection', 'close')
+      throw new HttpError(503, 'server is restarting; send the batch again in a few seconds')
+    }
+    // Counted until the answer is handed to the socket, so a shutdown waits for the 200 too.
+    const { spec, batch, outcome } = await ingestGate.request(async () => {
+      requireIngestToken(req, ctx.config.INGEST_TOKEN)
+      const spec = feedByName(params.feed)
+      if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
+      const batch = await readBatch(req, url, maxBodyBytes)
+      const records = validateBatch(spec, batch)
+      const outcome = await storeBatch(ctx.db, spec, batch.batchId, records)
+      const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
+      sendJson(res, 200, outcome)
+      await sent
+      return { spec, batch, outcome }
+    })
     if (outcome.status === 'stored') {
       if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
       // A recovered batch may have missed its rollups: the rollup healer listens for `recovered`.
