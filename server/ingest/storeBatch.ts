@@ -1,11 +1,10 @@
 import type { Db } from '../db/client'
 import { HttpError } from '../http/router'
 import { findLedgerEntry, recordLedgerEntry, storedContentOfBatch, yuanText } from './batchLedger'
-import { contentHash } from './contentHash'
-import { centsOf } from './fields'
 import type { FeedSpec } from './feeds'
 import { ingestGate } from './ingestGate'
-import { insertBatch } from './insertBatch'
+import { insertLines } from './insertBatch'
+import { prepareRecords, type PreparedBatch } from './preparedBatch'
 import { KeyedMutex } from './keyedMutex'
 
 export type StoreOutcome =
@@ -26,9 +25,12 @@ const batchLocks = new KeyedMutex()
  * The ledger is written after the rows, so a ledger entry always means the rows are in.
  */
 export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): Promise<StoreOutcome> {
-  const hash = contentHash(records)
-  const amountCents = spec.amountColumn ? records.reduce((sum, record) => sum + centsOf(record[spec.amountColumn!] as string), 0) : 0
-  const entry = { feed: spec.feed, batchId, contentHash: hash, rows: records.length, amountCents, newestTime: newestTimeOf(spec, records) }
+  return storePrepared(db, spec, batchId, prepareRecords(spec, records))
+}
+
+export async function storePrepared(db: Db, spec: FeedSpec, batchId: string, batch: PreparedBatch): Promise<StoreOutcome> {
+  const { contentHash: hash, amountCents } = batch
+  const entry = { feed: spec.feed, batchId, contentHash: hash, rows: batch.rows, amountCents, newestTime: batch.newestTime }
 
   // Shared gate: a rollup repair (server/rollups) waits for this batch, and this batch for a repair.
   return ingestGate.shared(() => batchLocks.run(`${spec.feed}\u0000${batchId}`, async () => {
@@ -46,7 +48,7 @@ export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, record
       // This is the sender's first acknowledgment of the batch, so it is answered as stored.
       return { ...stored, recovered: true }
     }
-    await insertBatch(db, spec, batchId, records)
+    await insertLines(db, spec, batchId, batch.lines)
     await recordLedgerEntry(db, entry)
     return stored
   }))
@@ -54,13 +56,4 @@ export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, record
 
 function conflict(spec: FeedSpec, batchId: string): HttpError {
   return new HttpError(409, `batch ${batchId} of feed ${spec.feed} was already stored with different content; send changes under a new batchId`)
-}
-
-function newestTimeOf(spec: FeedSpec, records: readonly Record<string, unknown>[]): string {
-  let newest = ''
-  for (const record of records) {
-    const time = spec.timeOf(record)
-    if (time > newest) newest = time
-  }
-  return newest
 }

@@ -150,7 +150,7 @@ describe('invalid records', () => {
     expect(answer.status).toBe(400)
     expect(answer.json.details).toEqual([
       { index: 0, field: 'card_number', message: 'is required' },
-      { index: 1, field: '', message: 'line is not valid JSON' },
+      { index: 1, field: '', message: 'record is not valid JSON' },
     ])
   })
 })
