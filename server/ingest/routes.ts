@@ -16,8 +16,8 @@ export interface IngestRouteOptions {
 
 /**
  * POST /api/ingest/:feed (payments, indicators, plans, vouchers, workflow): the HTTP feeds into
- * ClickHouse. Order of refusals: restarting (503) or too many batches at once (429, both with
- * Retry-After), token (401), feed (404), content type or charset (415), size (413), records (400),
+ * ClickHouse. Order of refusals: restarting (503, Retry-After), token (401), feed (404), too many
+ * batches at once (429, Retry-After), content type or charset (415), size (413), records (400),
  * batch id reused for other content (409). A 200 means the rows are in the database.
  */
 export function registerIngestRoutes(router: Router, options: IngestRouteOptions = {}): void {
@@ -28,16 +28,16 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
       res.setHeader('connection', 'close')
       throw new HttpError(503, 'server is restarting; send the batch again in a few seconds')
     }
+    requireIngestToken(req, ctx.config.INGEST_TOKEN)
+    const spec = feedByName(params.feed)
+    if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
     if (ingestGate.requestsInFlight >= ingestLimits.maxConcurrentRequests) {
       res.setHeader('retry-after', String(ingestLimits.retryAfterSeconds))
       res.setHeader('connection', 'close') // the body is not read
       throw new HttpError(429, `${ingestGate.requestsInFlight} batches are being stored; retry in ${ingestLimits.retryAfterSeconds} s`)
     }
     // Counted until the answer is handed to the socket, so a shutdown waits for the 200 too.
-    const { spec, batch, outcome } = await ingestGate.request(async () => {
-      requireIngestToken(req, ctx.config.INGEST_TOKEN)
-      const spec = feedByName(params.feed)
-      if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
+    const { batch, outcome } = await ingestGate.request(async () => {
       const pause = pacer()
       const batch = await readBatch(req, url, maxBodyBytes, pause).catch((error: unknown) => {
         if (error instanceof BodyTooLarge) res.setHeader('connection', 'close') // the rest is not read
@@ -48,7 +48,7 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
       const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
       sendJson(res, 200, outcome)
       await sent
-      return { spec, batch, outcome }
+      return { batch, outcome }
     })
     if (outcome.status === 'stored') {
       if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
