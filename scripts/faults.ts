@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     ['batches lost / doubled / partial', `${verdict.lost} / ${verdict.doubled} / ${verdict.partial}`, '0 / 0 / 0'],
     ['batches without ledger entry', verdict.ledgerMissing, '0'],
     ['re-posts answered duplicate / recovered deliveries', `${kills.duplicatesOnRepost} / ${kills.recovered}`, ''],
-    ['rollup partitions rebuilt at the last start', kills.repairs, ''],
+    ['rollup partitions rebuilt (during the cycles / at the last start)', `${kills.repairsInCycles} / ${kills.repairs}`, ''],
     ['rollup mismatches (partitions, over all rollups)', `${verdict.rollupMismatches} (${verdict.rollupsChecked} rollups)`, '0'],
     ['fuzz cases / refused / stored / 5xx / reset', `${fuzzed.cases} / ${fuzzed.refused} / ${fuzzed.stored} / ${fuzzed.serverErrors} / ${fuzzed.resets}`, 'stored 0, 5xx 0'],
     ['SIGTERM trials: exit 0 / answered / consistent', `${terms.trials}: ${terms.exitZero} / ${terms.answered} / ${terms.consistent}`, 'all'],

@@ -13,6 +13,8 @@ export interface KillLoopResult {
   duplicatesOnRepost: number
   conflicts: number
   repairs: number
+  /** Rollup partitions the servers killed later had rebuilt (from their logs). */
+  repairsInCycles: number
   rollupChecks: number
 }
 
@@ -24,7 +26,7 @@ export interface KillLoopResult {
  */
 export async function killLoop(dataDir: string, cycles: number, log: (line: string) => void): Promise<KillLoopResult> {
   const result: KillLoopResult = {
-    kills: 0, starts: 0, startFailures: 0, batches: new Map(), acked: new Set(), recovered: 0, duplicatesOnRepost: 0, conflicts: 0, repairs: 0, rollupChecks: 0,
+    kills: 0, starts: 0, startFailures: 0, batches: new Map(), acked: new Set(), recovered: 0, duplicatesOnRepost: 0, conflicts: 0, repairs: 0, repairsInCycles: 0, rollupChecks: 0,
   }
   let nextBatch = 0
   const pending: string[] = []
@@ -35,6 +37,9 @@ export async function killLoop(dataDir: string, cycles: number, log: (line: stri
   }
   const bodyOf = (id: string) => JSON.stringify({ batchId: id, records: paymentBatch(result.batches.get(id)! * BATCH_ROWS, BATCH_ROWS) })
   const usual: number[] = []
+  // How long after the start a kill may come. Grows while cycles end before any answer (a slow,
+  // loaded machine), then follows the typical batch time, so kills land before, in and after batches.
+  let window = 3000
 
   for (let cycle = 0; cycle < cycles; cycle++) {
     let server: ServerProcess
@@ -46,10 +51,8 @@ export async function killLoop(dataDir: string, cycles: number, log: (line: stri
       log(`cycle ${cycle}: start failed: ${String(error).slice(0, 200)}`)
       continue
     }
-    // Kill somewhere in the next few batches; the typical batch time sets the scale.
-    const typical = usual.length ? usual.slice(-20).reduce((a, b) => a + b, 0) / Math.min(usual.length, 20) : 400
-    const killAt = Date.now() + Math.random() * typical * 3
-    const killer = setTimeout(() => kill(server, 'SIGKILL'), Math.max(0, killAt - Date.now()))
+    const killer = setTimeout(() => kill(server, 'SIGKILL'), Math.random() * window)
+    const ackedBefore = result.acked.size + result.duplicatesOnRepost
     for (;;) {
       const repost = result.acked.size > 0 && Math.random() < 0.1
       const id = pending[0] ?? (repost ? [...result.acked][Math.floor(Math.random() * result.acked.size)] : newBatch())
@@ -73,6 +76,9 @@ export async function killLoop(dataDir: string, cycles: number, log: (line: stri
     clearTimeout(killer)
     await server.exited
     result.kills++
+    result.repairsInCycles += [...server.output().matchAll(/rollups \([^)]*\): rebuilt (.*) from the facts/g)].reduce((n, m) => n + m[1].split(', ').length, 0)
+    const typical = usual.length ? usual.slice(-20).reduce((a, b) => a + b, 0) / Math.min(usual.length, 20) : 0
+    window = result.acked.size + result.duplicatesOnRepost > ackedBefore ? Math.max(1000, typical * 4) : Math.min(window * 1.5, 60_000)
     if ((cycle + 1) % 10 === 0) log(`kill cycle ${cycle + 1}/${cycles}: ${result.acked.size} batches acknowledged, ${result.recovered} recovered`)
   }
 
