@@ -7,4 +7,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx next build
 EXPOSE 3000
-CMD ["npx", "tsx", "server/index.ts"]
+# Plain node as PID 1 (tsx only as a loader): SIGTERM from `docker stop` reaches the server's own
+# handler, which finishes ingests in flight and exits 0. The tsx CLI would relay it and then kill.
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "server/index.ts"]

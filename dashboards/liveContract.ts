@@ -32,4 +32,6 @@ export interface ServerToClientEvents {
   update: (update: RoomUpdate) => void
   heartbeat: (heartbeat: Heartbeat) => void
   flag: (event: FlagEvent) => void
+  /** A planned stop (SIGTERM): the wall shows the reason (服务重启中) until it is live again. */
+  closing: (notice: { reason: string }) => void
 }

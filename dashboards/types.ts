@@ -196,7 +196,12 @@ export const socketEvents = {
   update: 'update',
   heartbeat: 'heartbeat',
   flag: 'flag',
+  /** Sent to every socket just before the server disconnects it on a planned stop: `{ reason }`. */
+  closing: 'closing',
 } as const
+
+/** The reason a wall shows while the server restarts (deploy, update): reconnecting follows. */
+export const SERVER_RESTARTING = '服务重启中'
 
 export function roomName(dashboard: ThemeId, region: string): string {
   return `${dashboard}:${region}`

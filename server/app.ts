@@ -7,6 +7,7 @@ import { Router, sendJson } from './http/router'
 import { registerHealthRoutes } from './http/healthRoutes'
 import { registerParts } from './parts'
 import { HttpError } from './http/router'
+import { ingestGate } from './ingest/ingestGate'
 import type { Auth } from './access/principal'
 
 export interface StartOptions {
@@ -28,6 +29,11 @@ export interface RunningApp {
   server: http.Server
   url: string
   close(): Promise<void>
+  /**
+   * A stop for deploys and restarts: refuse new ingests (503 + Retry-After), stop accepting
+   * connections, let ingests in flight finish within `graceMs`, then close as `close()` does.
+   */
+  shutdown(options: { graceMs: number }): Promise<{ drained: boolean; inFlight: number }>
 }
 
 /**
@@ -82,12 +88,21 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       server.close(() => resolve())
       server.closeAllConnections() // idle keep-alive connections would hold close() too
     }))
+    const close = async () => {
+      for (const closer of closers) await closer()
+    }
     return {
       ctx,
       server,
       url: `http://127.0.0.1:${port}`,
-      close: async () => {
-        for (const close of closers) await close()
+      close,
+      shutdown: async ({ graceMs }) => {
+        ingestGate.stopAccepting()
+        server.close() // the listening socket: no new connections; open ones finish their requests
+        const inFlight = ingestGate.requestsInFlight
+        const drained = await ingestGate.drain(graceMs)
+        await close()
+        return { drained, inFlight }
       },
     }
   } catch (error) {

@@ -32,6 +32,8 @@ const envSchema = z.object({
   DEMO_FEED: z.enum(['on', 'off']).default('on'),
   DEMO_FEED_RATE: z.coerce.number().min(0).max(100000).default(10),
   TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  /** Rollups compared with the facts (and rebuilt where they differ) this often; 0 = only after a crash recovery. */
+  ROLLUP_CHECK_MS: z.coerce.number().int().min(0).default(600_000),
   NODE_ENV: z.string().default('development'),
   /**
    * Origins (scheme://host[:port], comma-separated) whose pages may change state with the session

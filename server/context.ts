@@ -41,6 +41,8 @@ export interface IngestEvent {
    * interrupted delivery): the live hub adds them to its additive figures.
    */
   records?: ReadonlyArray<Record<string, unknown>>
+  /** The rows had been stored by a delivery interrupted before its ledger entry (and perhaps before its rollups). */
+  recovered?: boolean
 }
 
 export const consoleLogger: Logger = {

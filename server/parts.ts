@@ -10,11 +10,12 @@ import { registerRecordRoutes } from './records'
 import { registerRuleRoutes } from './rules/routes'
 import { startRuleEngine } from './rules/engine'
 import { seedDemoLedger } from './rules/ledger/demoLedger'
-import type { FlagEvent } from '../dashboards/types'
+import { SERVER_RESTARTING, socketEvents, type FlagEvent } from '../dashboards/types'
 import { startLiveHub, validateDashboards } from './live'
 import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
+import { startRollupHealer } from './rollups/healer'
 
 export type Closer = () => Promise<void> | void
 
@@ -45,6 +46,9 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   ctx.dataChanged = (kind) => hub.markChanged(kind)
   auditSocketRefusals(hub.io, ctx)
   const closers: Closer[] = [dropSocketsOnRevocation(hub.io, ctx.auth)]
+  // After the hub, so a repair's change event reaches it; stopped before the database closes.
+  const healer = startRollupHealer(ctx, { intervalMs: ctx.config.ROLLUP_CHECK_MS })
+  closers.push(() => healer.stop())
   if (options.rules !== false) {
     const engine = startRuleEngine(ctx, {
       onFlags: (events) => {
@@ -61,7 +65,11 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
     }
   }
-  closers.push(() => hub.close())
+  closers.push(() => {
+    // Walls show why they lost the connection (and that it is coming back), not a bare drop.
+    hub.io.emit(socketEvents.closing, { reason: SERVER_RESTARTING })
+    return hub.close()
+  })
   return closers
 }
 

@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
 import { computeFit, type Fit, type FitMode } from '../lib/fit'
 import { formatClock, formatDateTime, formatDateWithWeekday } from '../lib/format'
+import { SERVER_RESTARTING } from '../../dashboards/types'
 import type { Connection } from './useLive'
 import { useViewport } from './useViewport'
 
@@ -59,7 +60,7 @@ export function WallFrame({ title, place, asOf, connection, error, kiosk, fit: m
         </header>
         {connection === 'disconnected' && (
           <div className="wall-banner" role="alert" data-banner="disconnected">
-            连接中断，正在重新连接… 以下数据可能已过期（数据截至 {formatDateTime(asOf)}）
+            {error === SERVER_RESTARTING ? SERVER_RESTARTING : '连接中断'}，正在重新连接… 以下数据可能已过期（数据截至 {formatDateTime(asOf)}）
           </div>
         )}
         {connection === 'refused' && (

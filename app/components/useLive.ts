@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
-import { roomName, socketEvents, type FlagEvent, type Heartbeat, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
+import { roomName, SERVER_RESTARTING, socketEvents, type FlagEvent, type Heartbeat, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
 import type { ClientToServerEvents, RoomRequest, ServerToClientEvents } from '../../dashboards/liveContract'
 import { applyHeartbeat, applyUpdate, fromSnapshot, type RoomState } from '../lib/roomState'
 
@@ -122,8 +122,10 @@ export function useLiveRooms(socket: LiveSocket | null, wanted: RoomRequest[]): 
       fresh.current.clear()
       setLink('down')
     }
+    // A planned stop names itself; the wall keeps showing that reason until it is live again.
+    const onClosing = (notice: { reason?: string }) => setLinkError(notice?.reason ?? SERVER_RESTARTING)
     const onConnectError = (err: Error) => {
-      setLinkError(err.message)
+      setLinkError((shown) => (shown === SERVER_RESTARTING ? shown : err.message))
       setLink((l) => (l === 'connecting' && /auth|unauthori|token|401|403|sign/i.test(err.message) ? 'refused' : l === 'up' ? 'down' : l))
     }
     socket.on('connect', onConnect)
@@ -131,6 +133,7 @@ export function useLiveRooms(socket: LiveSocket | null, wanted: RoomRequest[]): 
     socket.on(socketEvents.heartbeat, onHeartbeat)
     socket.on('disconnect', onDisconnect)
     socket.on('connect_error', onConnectError)
+    socket.on(socketEvents.closing, onClosing)
     if (socket.connected) setLink('up')
     return () => {
       socket.off('connect', onConnect)
@@ -138,6 +141,7 @@ export function useLiveRooms(socket: LiveSocket | null, wanted: RoomRequest[]): 
       socket.off(socketEvents.heartbeat, onHeartbeat)
       socket.off('disconnect', onDisconnect)
       socket.off('connect_error', onConnectError)
+      socket.off(socketEvents.closing, onClosing)
       subscribed.current.clear()
     }
   }, [socket, subscribeOne, changed])

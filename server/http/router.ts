@@ -77,20 +77,27 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text)
 }
 
-/** Reads a request body up to `limit` bytes; larger bodies are refused with 413 before any parsing. */
+/**
+ * Reads a request body up to `limit` bytes; larger bodies are refused with 413 before any parsing,
+ * chunked ones too. The rest of such a body is left unread (not reset), so the sender reads the 413.
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > limit) throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${limit} bytes`)
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limit) {
-      req.destroy()
-      throw new HttpError(413, `body exceeds the limit of ${limit} bytes`)
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) return void chunks.push(chunk)
+      req.off('data', onData)
+      req.pause()
+      reject(new HttpError(413, `body exceeds the limit of ${limit} bytes`))
     }
-    chunks.push(chunk as Buffer)
-  }
+    req.on('data', onData)
+    req.once('end', () => resolve())
+    req.once('error', reject)
+  })
   return Buffer.concat(chunks)
 }
 

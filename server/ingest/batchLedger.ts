@@ -1,5 +1,6 @@
 import type { Db } from '../db/client'
 import { quoteIdentifier } from '../db/client'
+import { contentHash } from './contentHash'
 import type { FeedSpec } from './feeds'
 
 /** A row of ingest_batch: proof that a batch of one feed was stored, and what it contained. */
@@ -43,19 +44,30 @@ export async function recordLedgerEntry(db: Db, entry: LedgerEntry): Promise<voi
 }
 
 /**
- * Rows of this batch already in the feed's table. Non-zero while the ledger has no entry means an
- * earlier delivery's INSERT completed but the process stopped before writing the ledger row.
+ * The content hash of the rows of this batch already in the feed's table, or null when there are
+ * none. Rows while the ledger has no entry mean an earlier delivery's INSERT completed but the
+ * process stopped before writing the ledger row. The rows are read back through the feed schema,
+ * which gives them the exact normalized form that was hashed when they were sent, so a re-post
+ * is compared with them record by record (same people, same amounts), not by count and sum.
+ * A stored row the schema no longer accepts counts as different content.
  */
-export async function storedRowsOfBatch(db: Db, spec: FeedSpec, batchId: string): Promise<{ rows: number; amountCents: number }> {
-  const table = quoteIdentifier(spec.table)
-  const cents = spec.amountColumn ? `sum(toInt64(${quoteIdentifier(spec.amountColumn)} * 100))` : '0'
+export async function storedContentOfBatch(db: Db, spec: FeedSpec, batchId: string): Promise<{ rows: number; contentHash: string | null } | null> {
   const result = await db.client.query({
-    query: `SELECT count() AS rows, ${cents} AS cents FROM ${table} WHERE batch_id = {batchId:String}`,
+    // Decimals as text: a JSON number would pass through a float on its way to the schema.
+    query: `SELECT * EXCEPT (batch_id, ingested_at) FROM ${quoteIdentifier(spec.table)} WHERE batch_id = {batchId:String}
+            SETTINGS output_format_json_quote_decimals = 1, output_format_json_quote_64bit_integers = 0`,
     query_params: { batchId },
     format: 'JSONEachRow',
   })
-  const [row] = await result.json<{ rows: number | string; cents: number | string }>()
-  return { rows: Number(row.rows), amountCents: Number(row.cents) }
+  const rows = await result.json<Record<string, unknown>>()
+  if (rows.length === 0) return null
+  const records: Record<string, unknown>[] = []
+  for (const row of rows) {
+    const parsed = spec.record.safeParse(row)
+    if (!parsed.success) return { rows: rows.length, contentHash: null }
+    records.push(parsed.data)
+  }
+  return { rows: rows.length, contentHash: contentHash(records) }
 }
 
 export function yuanText(cents: number): string {

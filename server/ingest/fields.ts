@@ -11,13 +11,49 @@ import { ingestLimits } from './limits'
  * Messages describe the problem and never repeat the value: some values are personal data.
  */
 
-/** Identifiers of records in other systems (detail, plan, voucher, document numbers). */
-export const recordId = () => z.string().regex(/^[^\s\p{C}]{1,64}$/u, 'must be 1–64 characters without spaces or control characters')
+/**
+ * Identifiers of records in other systems (detail, plan, voucher, document numbers): printable
+ * ASCII, Chinese characters and CJK punctuation (内财社〔2024〕1号). Nothing invisible, and nothing
+ * that looks like another character: a full-width Ｄ, a Cyrillic А or a compatibility ideograph
+ * would make two ids that read the same compare different.
+ */
+const ID_CHARACTERS = /^[\x21-\x7E\p{Script=Han}\u3001-\u303F]{1,64}$/u
+export const recordId = () =>
+  z
+    .string()
+    .regex(ID_CHARACTERS, 'must be 1–64 ASCII letters, digits, signs or Chinese characters, without spaces, invisible or look-alike characters')
+    .refine((value) => value === value.normalize('NFKC'), 'must not contain look-alike characters (full-width forms, compatibility ideographs)')
+
+/**
+ * Control and format characters (zero-width space, BOM, direction marks), private-use and
+ * unassigned code points, and unpaired UTF-16 halves (lone surrogates, which the database
+ * refuses). Line breaks and tabs are allowed in free text.
+ */
+const HIDDEN = /[^\P{C}\n\t]/u
 
 /** Identifier that may be empty where the relation is absent (e.g. `reissue_of`). */
 export const optionalRecordId = () => z.union([z.literal(''), recordId()])
 
-export const text = (max: number) => z.string().max(max, `must be at most ${max} characters`)
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !HIDDEN.test(value), 'must not contain control, invisible or unpaired (lone surrogate) characters')
+
+/**
+ * A person's name as on the 身份证: Chinese characters with the middle dot of minority names
+ * (阿依古丽·买买提), or Latin letters. Nothing invisible, no digits, no look-alikes from other
+ * scripts, so one person is not two in per-person rules.
+ */
+const PERSON_NAME = /^(?:[\p{Script=Han}〇]+(?:·[\p{Script=Han}〇]+)*|[A-Za-z]+(?:[ .'-][A-Za-z]+)*)$/u
+export const personName = (options: { mayBeEmpty?: boolean } = {}) =>
+  z
+    .string()
+    .max(50, 'must be at most 50 characters')
+    .refine(
+      (value) => (options.mayBeEmpty && value === '') || (PERSON_NAME.test(value) && value === value.normalize('NFKC')),
+      options.mayBeEmpty ? 'must be empty or a name in Chinese characters (· between parts) or Latin letters' : 'must be a name in Chinese characters (· between parts) or Latin letters',
+    )
 
 export const nonEmptyText = (max: number) => text(max).min(1, 'must not be empty')
 
@@ -66,12 +102,24 @@ export const date = (range: { from: string; to: string } = { from: '2000-01-01',
     .refine(isRealDate, 'must be a real date YYYY-MM-DD')
     .refine((value) => value >= range.from && value <= range.to, `must lie between ${range.from} and ${range.to}`)
 
-export const dateTime = () => z.string().refine(isRealDateTime, 'must be a real time YYYY-MM-DD HH:mm:ss (Asia/Shanghai)')
+/**
+ * A moment in the business records (approval steps, workflow events): a real time, not before
+ * 2000 and not after now plus the clock slack. Without the range, 1900 or 9999 would be stored as
+ * 1970 or 2106 (the column's limits) without a word.
+ */
+export const dateTime = () =>
+  z
+    .string()
+    .refine(isRealDateTime, 'must be a real time YYYY-MM-DD HH:mm:ss (Asia/Shanghai)')
+    .refine(
+      (value) => !isRealDateTime(value) || (value >= ingestLimits.earliestApprovalTime && value <= clock().latestEventTime),
+      `must lie between ${ingestLimits.earliestApprovalTime.slice(0, 10)} and one day from now`,
+    )
 
 /** When a payment or approval happened: not before 一卡通 payments began, not (much) in the future. */
 export const eventTime = () =>
-  dateTime().refine(
-    (value) => value >= ingestLimits.earliestPayTime && value <= clock().latestEventTime,
+  z.string().refine(isRealDateTime, 'must be a real time YYYY-MM-DD HH:mm:ss (Asia/Shanghai)').refine(
+    (value) => !isRealDateTime(value) || (value >= ingestLimits.earliestPayTime && value <= clock().latestEventTime),
     `must lie between ${ingestLimits.earliestPayTime} and one day from now`,
   )
 

@@ -22,10 +22,19 @@ const ONE_BLOCK_SETTINGS = [
  * so one block is one part: the batch becomes visible all at once or not at all.
  */
 export async function insertBatch(db: Db, spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): Promise<void> {
-  const body = records.map((record) => JSON.stringify({ ...record, batch_id: batchId })).join('\n')
+  await insertLines(db, spec, batchId, records.map((record) => JSON.stringify(record)))
+}
+
+/** The same from the records' normalized JSON lines (objects), each given the batch id on the way out. */
+export async function insertLines(db: Db, spec: FeedSpec, batchId: string, lines: readonly string[]): Promise<void> {
+  const prefix = `{"batch_id":${JSON.stringify(batchId)},`
+  // Streamed line by line: no second copy of the whole batch as one string.
+  function* body() {
+    for (const line of lines) yield `${prefix}${line.slice(1)}\n`
+  }
   const result = await db.client.exec({
     query: `INSERT INTO ${quoteIdentifier(spec.table)} SETTINGS ${ONE_BLOCK_SETTINGS} FORMAT JSONEachRow`,
-    values: Readable.from([body]),
+    values: Readable.from(body()),
   })
   // The INSERT has no output, but the response stream must be consumed to free the connection.
   await finished(result.stream.resume())

@@ -1,38 +1,67 @@
 import type { IncomingMessage } from 'node:http'
-import { HttpError, readBody } from '../http/router'
+import { HttpError } from '../http/router'
+import { scanJson, type Span } from './jsonScan'
 
-/** A batch as sent, before its records are validated. */
+/** A batch as sent, records already parsed (tests and the throughput bench build these). */
 export interface RawBatch {
   batchId: string
   records: unknown[]
   /** Lines of an NDJSON body that were not JSON, by record index. */
   unreadable: number[]
+  /** Keys given twice in one record, by record index. */
+  duplicates?: Array<{ index: number; key: string }>
 }
+
+/**
+ * A batch as read from a request: its text and where each record lies in it. Records are parsed
+ * one at a time while they are validated, so a body is never held as one big tree of objects.
+ */
+export interface SentBatch {
+  batchId: string
+  count: number
+  /** The record's value, or UNREADABLE when its text is not JSON. */
+  record(index: number): unknown
+  duplicates: Array<{ index: number; key: string }>
+}
+
+export const UNREADABLE = Symbol('unreadable')
 
 /** Batch ids name a delivery in the sender's system; kept to characters safe in logs and URLs. */
 const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
 
 /**
  * Reads `{ batchId, records }` (application/json) or one record per line (application/x-ndjson,
- * batch id from X-Batch-Id or ?batchId=). The content type is checked before the body is read and
- * the size limit before it is parsed.
+ * batch id from X-Batch-Id or ?batchId=). Content type and charset are checked before the body is
+ * read, the size while it arrives; the text must be valid UTF-8 (GBK and other legacy encodings
+ * are refused, not guessed: a wrong guess would store garbled names).
  */
-export async function readBatch(req: IncomingMessage, url: URL, maxBytes: number): Promise<RawBatch> {
-  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-  if (mediaType === 'application/json') return readJsonBatch(await bodyText(req, maxBytes))
-  if (mediaType === 'application/x-ndjson' || mediaType === 'application/ndjson') {
+export async function readBatch(req: IncomingMessage, url: URL, maxBytes: number, pause: () => Promise<void>): Promise<SentBatch> {
+  const [mediaPart, ...parameters] = (req.headers['content-type'] ?? '').split(';')
+  const mediaType = mediaPart.trim().toLowerCase()
+  const isJson = mediaType === 'application/json'
+  const isNdjson = mediaType === 'application/x-ndjson' || mediaType === 'application/ndjson'
+  if (!isJson && !isNdjson) throw new HttpError(415, 'send application/json ({ batchId, records }) or application/x-ndjson (one record per line)')
+  const charset = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '')
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new HttpError(415, `only UTF-8 bodies are accepted (charset=${charset.slice(0, 20)} declared); convert the export to UTF-8`)
+  }
+  if (isNdjson) {
     const header = req.headers['x-batch-id']
     const batchId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('batchId') ?? ''
     requireBatchId(batchId)
-    return { batchId, ...readNdjsonRecords(await bodyText(req, maxBytes)) }
+    return readNdjson(batchId, await readUtf8Body(req, maxBytes), pause)
   }
-  throw new HttpError(415, 'send application/json ({ batchId, records }) or application/x-ndjson (one record per line)')
+  return readJsonBatch(await readUtf8Body(req, maxBytes), pause)
 }
 
-function readJsonBatch(text: string): RawBatch {
+async function readJsonBatch(text: string, pause: () => Promise<void>): Promise<SentBatch> {
+  const scan = await scanJson(text, 'records', pause, 1 << 16)
+  const doubled = scan.duplicates.find((d) => d.record === null)
+  if (doubled) throw new HttpError(400, `body field ${doubled.key} is given twice`)
+  const array = scan.recordsArray
   let body: unknown
   try {
-    body = JSON.parse(text)
+    body = JSON.parse(array ? text.slice(0, array.start) + '[]' + text.slice(array.end) : text)
   } catch {
     throw new HttpError(400, 'body is not valid JSON')
   }
@@ -41,30 +70,99 @@ function readJsonBatch(text: string): RawBatch {
   if (Object.keys(rest).length) throw new HttpError(400, `unknown body fields: ${Object.keys(rest).slice(0, 5).join(', ')}`)
   if (typeof batchId !== 'string') throw new HttpError(400, 'batchId must be a string')
   requireBatchId(batchId)
-  if (!Array.isArray(records)) throw new HttpError(400, 'records must be an array')
-  return { batchId, records, unreadable: [] }
+  if (!Array.isArray(records) || !array) throw new HttpError(400, 'records must be an array')
+  return lazyBatch(batchId, text, scan.records, scan.duplicates.map((d) => ({ index: d.record!, key: d.key })))
 }
 
-function readNdjsonRecords(text: string): Omit<RawBatch, 'batchId'> {
-  const records: unknown[] = []
-  const unreadable: number[] = []
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue
-    try {
-      records.push(JSON.parse(line))
-    } catch {
-      unreadable.push(records.length)
-      records.push(undefined)
+async function readNdjson(batchId: string, text: string, pause: () => Promise<void>): Promise<SentBatch> {
+  const spans: Span[] = []
+  const duplicates: SentBatch['duplicates'] = []
+  let start = 0
+  while (start < text.length) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    if (text.slice(start, end).trim() !== '') {
+      const scan = await scanJson(text.slice(start, end), null)
+      for (const d of scan.duplicates) duplicates.push({ index: spans.length, key: d.key })
+      spans.push({ start, end })
+      if (spans.length % 256 === 0) await pause()
     }
+    start = end + 1
   }
-  return { records, unreadable }
+  return lazyBatch(batchId, text, spans, duplicates)
+}
+
+function lazyBatch(batchId: string, text: string, spans: Span[], duplicates: SentBatch['duplicates']): SentBatch {
+  return {
+    batchId,
+    count: spans.length,
+    duplicates,
+    record(index) {
+      try {
+        return JSON.parse(text.slice(spans[index].start, spans[index].end))
+      } catch {
+        return UNREADABLE
+      }
+    },
+  }
+}
+
+/** The records of a parsed batch behind the same interface (tests and benches). */
+export function sentBatchOf(batch: RawBatch): SentBatch {
+  const unreadable = new Set(batch.unreadable)
+  return {
+    batchId: batch.batchId,
+    count: batch.records.length,
+    duplicates: batch.duplicates ?? [],
+    record: (index) => (unreadable.has(index) ? UNREADABLE : batch.records[index]),
+  }
 }
 
 function requireBatchId(batchId: string): void {
   if (!BATCH_ID.test(batchId)) throw new HttpError(400, 'batchId must be 1–128 letters, digits or . _ : - (starting with a letter or digit)')
 }
 
-async function bodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
+/**
+ * The body as text, decoded while it arrives (no second copy of the bytes), refused as soon as it
+ * passes `maxBytes` (declared or streamed, chunked too) with a 413 the sender can read: the rest
+ * of the body is left unread and the connection closed after the answer, never reset before it.
+ */
+async function readUtf8Body(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > maxBytes) throw tooLarge(`body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`)
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  const pieces: string[] = []
+  let size = 0
+  await new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => {
+      req.off('data', onData)
+      req.pause()
+      reject(error)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) return fail(tooLarge(`body exceeds the limit of ${maxBytes} bytes`))
+      try {
+        pieces.push(decoder.decode(chunk, { stream: true }))
+      } catch {
+        fail(new HttpError(400, 'body is not valid UTF-8 (legacy encodings such as GBK are not accepted)'))
+      }
+    }
+    req.on('data', onData)
+    req.once('end', () => resolve())
+    req.once('error', reject)
+  })
+  try {
+    pieces.push(decoder.decode())
+  } catch {
+    throw new HttpError(400, 'body is not valid UTF-8 (it ends inside a character)')
+  }
   // A UTF-8 byte-order mark some exporters write is not part of the JSON.
-  return (await readBody(req, maxBytes)).toString('utf8').replace(/^\uFEFF/, '')
+  return pieces.join('').replace(/^\uFEFF/, '')
+}
+
+export class BodyTooLarge extends HttpError {}
+
+function tooLarge(message: string): HttpError {
+  return new BodyTooLarge(413, message)
 }

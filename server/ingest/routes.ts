@@ -1,11 +1,13 @@
 import type { AppContext, IngestEvent } from '../context'
 import { HttpError, sendJson, type Router } from '../http/router'
 import { requireIngestToken } from './bearer'
+import { ingestGate } from './ingestGate'
 import { feedByName, FEED_NAMES } from './feeds'
 import { ingestLimits } from './limits'
-import { readBatch } from './readBatch'
-import { storeBatch } from './storeBatch'
-import { validateBatch } from './validateBatch'
+import { pacer } from './pacer'
+import { BodyTooLarge, readBatch } from './readBatch'
+import { storePrepared } from './storeBatch'
+import { prepareBatch } from './validateBatch'
 
 export interface IngestRouteOptions {
   /** Largest accepted body in bytes (default 64 MB). */
@@ -14,22 +16,51 @@ export interface IngestRouteOptions {
 
 /**
  * POST /api/ingest/:feed (payments, indicators, plans, vouchers, workflow): the HTTP feeds into
- * ClickHouse. Order of refusals: token (401), feed (404), content type (415), size (413), records
- * (400), batch id reused for other content (409). A 200 means the rows are in the database.
+ * ClickHouse. Order of refusals: restarting (503, Retry-After), token (401), feed (404), too many
+ * batches at once (429, Retry-After), content type or charset (415), size (413), records (400),
+ * batch id reused for other content (409). A 200 means the rows are in the database.
  */
 export function registerIngestRoutes(router: Router, options: IngestRouteOptions = {}): void {
   const maxBodyBytes = options.maxBodyBytes ?? ingestLimits.maxBodyBytes
   router.on('POST', '/api/ingest/:feed', async (req, res, ctx, params, url) => {
+    if (!ingestGate.isAccepting) {
+      res.setHeader('retry-after', '5')
+      res.setHeader('connection', 'close')
+      throw new HttpError(503, 'server is restarting; send the batch again in a few seconds')
+    }
     requireIngestToken(req, ctx.config.INGEST_TOKEN)
     const spec = feedByName(params.feed)
     if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
-    const batch = await readBatch(req, url, maxBodyBytes)
-    const records = validateBatch(spec, batch)
-    const outcome = await storeBatch(ctx.db, spec, batch.batchId, records)
-    sendJson(res, 200, outcome)
+    if (ingestGate.requestsInFlight >= ingestLimits.maxConcurrentRequests) {
+      res.setHeader('retry-after', String(ingestLimits.retryAfterSeconds))
+      res.setHeader('connection', 'close') // the body is not read
+      throw new HttpError(429, `${ingestGate.requestsInFlight} batches are being stored; retry in ${ingestLimits.retryAfterSeconds} s`)
+    }
+    // Counted until the answer is handed to the socket, so a shutdown waits for the 200 too.
+    const { batch, outcome, prepared } = await ingestGate.request(async () => {
+      const pause = pacer()
+      const batch = await readBatch(req, url, maxBodyBytes, pause).catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) res.setHeader('connection', 'close') // the rest is not read
+        throw error
+      })
+      const prepared = await prepareBatch(spec, batch, pause)
+      const outcome = await storePrepared(ctx.db, spec, batch.batchId, prepared)
+      const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
+      sendJson(res, 200, outcome)
+      await sent
+      return { batch, outcome, prepared }
+    })
     if (outcome.status === 'stored') {
       if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
-      announce(ctx, { feed: spec.feed, batchId: batch.batchId, rows: outcome.rows, acknowledgedAt: Date.now(), records: outcome.recovered ? undefined : records })
+      // The records as stored move the live hub's additive figures; a recovered batch may have
+      // missed its rollups: the rollup healer listens for `recovered` (and the hub recomputes).
+      announce(ctx, {
+        feed: spec.feed,
+        batchId: batch.batchId,
+        rows: outcome.rows,
+        acknowledgedAt: Date.now(),
+        ...(outcome.recovered ? { recovered: true } : { records: prepared.lines.map((line) => JSON.parse(line) as Record<string, unknown>) }),
+      })
     }
   })
 }

@@ -30,6 +30,7 @@ export function testConfig(dataDir: string, overrides: Record<string, string> = 
     DEMO_SEED: 'off',
     DEMO_FEED: 'off',
     TICK_MS: '200',
+    ROLLUP_CHECK_MS: '0',
     ...overrides,
   })
 }

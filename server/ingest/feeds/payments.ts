@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import {
   checkRegionChain, department, date, dateTime, eventTime, flag, fundLevel, gender, idNumber, money, nonEmptyText,
-  optionalIdNumber, optionalRecordId, period, projectCode, recordId, text,
+  optionalIdNumber, optionalRecordId, period, personName, projectCode, recordId, text,
 } from '../fields'
 import { ingestLimits } from '../limits'
 import { defineFeed } from './feedSpec'
@@ -21,13 +21,13 @@ export const paymentRecord = z
     town_code: z.string(),
     village_code: z.string(),
     household_id: recordId(),
-    person_name: nonEmptyText(50),
+    person_name: personName(),
     id_number: idNumber(),
     gender: gender(),
     // Not cross-checked with the 身份证号 here: a disagreement is a data-quality finding (R24), not a reason to refuse.
     birth_date: date({ from: '1900-01-01', to: '2099-12-31' }),
     card_number: z.string().regex(/^\d{12,19}$/, 'must be 12–19 digits'),
-    account_holder: nonEmptyText(50),
+    account_holder: personName(),
     holder_id_number: optionalIdNumber(),
     bank: nonEmptyText(50),
     phone: z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})?$/, 'must be empty, a mobile number or a landline'),
@@ -46,7 +46,7 @@ export const paymentRecord = z
     fund_level: fundLevel(),
     proxy_held: flag(),
     proxy_holder_id: optionalIdNumber(),
-    proxy_holder_name: text(50),
+    proxy_holder_name: personName({ mayBeEmpty: true }),
     applied_at: dateTime().nullable().default(null),
     village_reviewed_at: dateTime().nullable().default(null),
     town_reviewed_at: dateTime().nullable().default(null),
@@ -57,7 +57,24 @@ export const paymentRecord = z
     prereview_hits: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be rule ids such as R05')).max(124).default([]),
   })
   .strict()
-  .superRefine((record, ctx) => checkRegionChain(record, ctx))
+  .superRefine((record, ctx) => {
+    checkRegionChain(record, ctx)
+    checkPaymentDates(record, ctx)
+  })
+
+/**
+ * Dates that contradict each other: paid before being born, publicity ending before it starts.
+ * (Approval steps out of order are a finding for the rules, not a reason to refuse the record.)
+ */
+function checkPaymentDates(
+  record: { birth_date: string; pay_time: string; publicity_start: string | null; publicity_end: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  if (record.birth_date > record.pay_time.slice(0, 10)) ctx.addIssue({ code: 'custom', path: ['birth_date'], message: 'must not be after pay_time' })
+  if (record.publicity_start && record.publicity_end && record.publicity_end < record.publicity_start) {
+    ctx.addIssue({ code: 'custom', path: ['publicity_end'], message: 'must not be before publicity_start' })
+  }
+}
 
 export type PaymentRecord = z.output<typeof paymentRecord>
 

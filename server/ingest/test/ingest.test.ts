@@ -150,7 +150,7 @@ describe('invalid records', () => {
     expect(answer.status).toBe(400)
     expect(answer.json.details).toEqual([
       { index: 0, field: 'card_number', message: 'is required' },
-      { index: 1, field: '', message: 'line is not valid JSON' },
+      { index: 1, field: '', message: 'record is not valid JSON' },
     ])
   })
 })
@@ -249,6 +249,33 @@ describe('crash between INSERT and ledger', () => {
     expect(answer.json).toMatchObject({ status: 'stored', rows: 7, recovered: true })
     expect(await paymentTotals('pay-interrupted')).toEqual({ rows: 7, cents: centsOfFixtures(900, 7) })
     expect((await postBatch(app, 'payments', { batchId: 'pay-interrupted', records })).json.status).toBe('duplicate')
+  })
+
+  it('refuses other content with the same row count and amount (409), record by record', async () => {
+    const records = paymentBatch(950, 5)
+    const parsed = records.map((r) => feedByName('payments')!.record.parse(r))
+    await insertBatch(app.ctx.db, feedByName('payments')!, 'pay-interrupted-2', parsed)
+    // Other people, same amounts: count and sum agree, content does not.
+    const otherPeople = records.map((r, i) => ({ ...r, id_number: makeIdNumber(5000 + i), person_name: '另一人' }))
+    expect((await postBatch(app, 'payments', { batchId: 'pay-interrupted-2', records: otherPeople })).status).toBe(409)
+    expect((await postBatch(app, 'payments', { batchId: 'pay-interrupted-2', records: [...records].reverse() })).json).toMatchObject({ status: 'stored', recovered: true })
+    expect((await paymentTotals('pay-interrupted-2')).rows).toBe(5)
+  })
+
+  it.each([
+    ['indicators', indicatorFixture, 'doc_no'],
+    ['plans', planFixture, 'plan_id'],
+    ['vouchers', voucherFixture, 'voucher_id'],
+    ['workflow', workflowFixture, 'actor'],
+  ] as const)('reads %s rows back in the form they were hashed in', async (feed, fixture, field) => {
+    const spec = feedByName(feed)!
+    const records = [fixture(7001), fixture(7002)]
+    const parsed = records.map((r) => spec.record.parse(r))
+    await insertBatch(app.ctx.db, spec, `${feed}-interrupted`, parsed)
+    const changed = records.map((r, i) => (i === 0 ? { ...r, [field]: `${String(r[field])}X` } : r))
+    expect((await postBatch(app, feed, { batchId: `${feed}-interrupted`, records: changed })).status).toBe(409)
+    const answer = await postBatch(app, feed, { batchId: `${feed}-interrupted`, records })
+    expect(answer.json).toMatchObject({ status: 'stored', recovered: true, rows: 2 })
   })
 })
 

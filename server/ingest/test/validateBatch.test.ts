@@ -26,12 +26,14 @@ describe('validateBatch', () => {
     expect(record.prereview_hits).toEqual([])
   })
 
-  it('lists at most the cap of problems but counts them all', () => {
+  it('lists problems up to the cap and stops checking there', () => {
     const records = Array.from({ length: 150 }, (_, n) => paymentFixture(n, { id_number: withWrongCheckCharacter(makeIdNumber(n)) }))
     const error = rejection(records)
     expect(error.status).toBe(400)
     expect(error.details).toHaveLength(ingestLimits.maxReportedErrors)
-    expect(error.message).toContain('150 problems')
+    expect(error.message).toContain(`at least ${ingestLimits.maxReportedErrors} problems`)
+    // The last record checked is the one that reached the cap; later ones were never looked at.
+    expect((error.details as Array<{ index: number }>).at(-1)!.index).toBe(ingestLimits.maxReportedErrors - 1)
   })
 
   it('refuses an empty batch and records that are not objects', () => {

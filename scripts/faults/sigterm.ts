@@ -1,0 +1,48 @@
+import { paymentBatch } from '../../server/ingest/test/fixtures'
+import { getJson, post, startServer } from './server'
+
+export interface SigtermResult {
+  trials: number
+  exitZero: number
+  answered: number
+  consistent: number
+}
+
+const ROWS = 3000
+
+/**
+ * `npm start` (its real process tree: npm → sh → node), a batch sent, SIGTERM to npm the moment
+ * the body is on the wire. Then a restart: the batch is either whole and acknowledged, or absent
+ * and unacknowledged, and a re-post settles it.
+ */
+export async function sigtermTrials(dataDir: string, trials: number, log: (line: string) => void): Promise<SigtermResult> {
+  const result: SigtermResult = { trials: 0, exitZero: 0, answered: 0, consistent: 0 }
+  let expectedRows = 0
+  for (let trial = 0; trial < trials; trial++) {
+    const server = await startServer(dataDir, { viaNpm: true })
+    const batchId = `term-${trial}`
+    const body = JSON.stringify({ batchId, records: paymentBatch(200_000 + trial * ROWS, ROWS) })
+    const answer = await post(server.url, '/api/ingest/payments', body, {}, () => process.kill(server.child.pid!, 'SIGTERM'))
+    const exit = await server.exited
+    result.trials++
+    if (exit.code === 0) result.exitZero++
+    const acked = !('error' in answer) && answer.status === 200
+    if (acked) result.answered++
+    // After a restart the batch must be whole if acknowledged; a re-post answers duplicate (stored before) or stored.
+    const again = await startServer(dataDir)
+    try {
+      const before = (await getJson(again.url, '/api/health')).rows.payment_detail as number
+      const repost = await post(again.url, '/api/ingest/payments', body)
+      const status = 'error' in repost ? repost.error : JSON.parse(repost.body).status
+      expectedRows += ROWS
+      const after = (await getJson(again.url, '/api/health')).rows.payment_detail as number
+      const whole = acked ? status === 'duplicate' && before === expectedRows : (status === 'stored' || status === 'duplicate') && after === expectedRows
+      if (whole && after === expectedRows) result.consistent++
+      else log(`sigterm trial ${trial}: exit ${JSON.stringify(exit)}, acked ${acked}, re-post ${status}, rows ${before} → ${after} (expected ${expectedRows})`)
+    } finally {
+      process.kill(again.child.pid!, 'SIGTERM')
+      await again.exited
+    }
+  }
+  return result
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunningApp } from '../app'
+import type { IngestEvent } from '../context'
+import { ingestGate } from '../ingest/ingestGate'
+import { feedByName } from '../ingest/feeds'
+import { paymentBatch } from '../ingest/test/fixtures'
+import { postBatch, queryRow, startIngestApp } from '../ingest/test/harness'
+import { validateBatch } from '../ingest/validateBatch'
+import { makeTempDir } from '../testing/tempDb'
+import { discoverRollups } from './discover'
+import { checkRollup } from './heal'
+import { insertFactsPastViews } from './testing/crashPoint'
+
+const dataDir = makeTempDir('ykt-heal-')
+let app: RunningApp
+const events: IngestEvent[] = []
+const payments = feedByName('payments')!
+
+beforeAll(async () => {
+  app = await startIngestApp(dataDir)
+  app.ctx.onIngest.push((event) => events.push(event))
+})
+afterAll(() => app?.close())
+
+/** Rollups disagreeing with the facts, by the generic comparison, without repairing. */
+async function disagreeingRollups(): Promise<string[]> {
+  const rollups = await discoverRollups(app.ctx.db)
+  const verdicts = []
+  for (const rollup of rollups) verdicts.push(await checkRollup(app.ctx.db, ingestGate, rollup, { repair: false }))
+  return verdicts.filter((v) => v.mismatched.length > 0).map((v) => v.table)
+}
+
+/** An independent look at the rollups the wall reads most: payments and amount, written out by hand. */
+async function countsAndSums(): Promise<Record<string, string>> {
+  return queryRow<Record<string, string>>(
+    app,
+    `SELECT (SELECT toString((count(), sum(amount_paid))) FROM payment_detail) AS facts,
+            (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_payment_month) AS month,
+            (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_village_month) AS village,
+            (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_payment_hour) AS hour,
+            (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_age_month) AS age`,
+  )
+}
+
+describe('rollups that heal', () => {
+  it('finds every rollup and its views in the catalogue', async () => {
+    const rollups = await discoverRollups(app.ctx.db)
+    expect(rollups.map((r) => r.table)).toContain('agg_payment_month')
+    expect(rollups.every((r) => r.views.length > 0 && r.sources.length > 0)).toBe(true)
+    expect(rollups.filter((r) => r.sources.includes('payment_detail')).length).toBeGreaterThanOrEqual(4)
+    expect(rollups.filter((r) => r.views.some((v) => v.name === 'mv_village_month')).map((r) => r.table)).toEqual(['agg_village_month'])
+  })
+
+  it('rebuilds the rollups a crash between the fact INSERT and the views left short, once the batch is re-posted', async () => {
+    expect((await postBatch(app, 'payments', { batchId: 'ok-1', records: paymentBatch(0, 30) })).status).toBe(200)
+    expect(await disagreeingRollups()).toEqual([])
+
+    // The crash point: the facts hold batch crash-1, two of the views never saw it.
+    const records = paymentBatch(100, 25)
+    const normalized = validateBatch(payments, { batchId: 'crash-1', records, unreadable: [] })
+    await insertFactsPastViews(app.ctx.db, payments, 'crash-1', normalized, ['mv_payment_month', 'mv_village_month'])
+
+    // Restart on the same data, as after the kill.
+    await app.close()
+    app = await startIngestApp(dataDir)
+    app.ctx.onIngest.push((event) => events.push(event))
+    const short = await countsAndSums()
+    expect(short.month).not.toBe(short.facts)
+    expect(short.village).not.toBe(short.facts)
+    expect(short.hour).toBe(short.facts) // that view did run: the rollups disagree with each other too
+    expect((await disagreeingRollups()).sort()).toEqual(['agg_payment_month', 'agg_village_month'])
+
+    // The sender retries the unacknowledged batch: recovered (ledger completed), and the check runs.
+    const before = events.length
+    const answer = await postBatch(app, 'payments', { batchId: 'crash-1', records })
+    expect(answer.json).toMatchObject({ status: 'stored', recovered: true, rows: 25 })
+    await expect.poll(async () => (await health()).repairs, { timeout: 20_000, interval: 200 }).toBeGreaterThanOrEqual(2)
+
+    const healed = await countsAndSums()
+    for (const rollup of ['month', 'village', 'hour', 'age']) expect(healed[rollup], rollup).toBe(healed.facts)
+    expect(await disagreeingRollups()).toEqual([])
+    const report = await health()
+    expect(report.lastMismatches.map((m: { table: string }) => m.table).sort()).toEqual(['agg_payment_month', 'agg_village_month'])
+    expect(report.lastCheckAt).not.toBeNull()
+    // The repair was announced as a change of the fact table's data, so rooms recompute.
+    expect(events.slice(before).some((e) => e.feed === 'payment_detail' && e.batchId === 'rollup-repair')).toBe(true)
+  })
+
+  it('rebuilds a rollup that counts too much, and leaves agreeing ones untouched', async () => {
+    // A stray block in one rollup (e.g. a view written twice): the figures exceed the facts.
+    await app.ctx.db.client.command({ query: 'INSERT INTO agg_payment_hour SELECT * FROM agg_payment_hour' })
+    expect(await disagreeingRollups()).toEqual(['agg_payment_hour'])
+    const parts = await queryRow<{ n: string }>(app, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'agg_region_month' AND active")
+    const verdicts = await healerCheck()
+    expect(verdicts.filter((v) => v.repaired.length).map((v) => v.table)).toEqual(['agg_payment_hour'])
+    const healed = await countsAndSums()
+    expect(healed.hour).toBe(healed.facts)
+    const after = await queryRow<{ n: string }>(app, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'agg_region_month' AND active")
+    expect(after.n).toBe(parts.n)
+  })
+
+  it('holds an ingest back while it swaps partitions, so no batch is lost from a rollup', async () => {
+    await app.ctx.db.client.command({ query: 'INSERT INTO agg_payment_month SELECT * FROM agg_payment_month' })
+    const check = healerCheck()
+    const post = postBatch(app, 'payments', { batchId: 'during-repair', records: paymentBatch(300, 20) })
+    const [, answer] = await Promise.all([check, post])
+    expect(answer.status).toBe(200)
+    expect(await disagreeingRollups()).toEqual([])
+  })
+})
+
+async function health(): Promise<any> {
+  const response = await fetch(`${app.url}/api/health`)
+  return (await response.json()).rollups
+}
+
+async function healerCheck() {
+  const rollups = await discoverRollups(app.ctx.db)
+  const verdicts = []
+  for (const rollup of rollups) verdicts.push(await checkRollup(app.ctx.db, ingestGate, rollup, { repair: true }))
+  return verdicts
+}

@@ -1,0 +1,149 @@
+import type { AppContext } from '../context'
+import { ingestGate } from '../ingest/ingestGate'
+import { discoverRollups } from './discover'
+import { checkRollup, type RollupVerdict } from './heal'
+
+/** What /api/health shows under `rollups`. */
+export interface RollupHealth {
+  /** Rollups found in the catalogue at the last check. */
+  rollups: number
+  checks: number
+  lastCheckAt: string | null
+  lastCheckMs: number | null
+  /** Partitions that disagreed with the facts at the last check (before repair). */
+  lastMismatches: Array<{ table: string; partition: string }>
+  repairs: number
+  lastRepairAt: string | null
+  unchecked: string[]
+  lastError: string | null
+  running: boolean
+}
+
+export interface RollupHealer {
+  /** Schedules a check soon (coalesced with one already waiting or running). */
+  checkSoon(reason: string): void
+  /** Runs a check now (or joins the running one) and returns its verdicts. */
+  checkNow(reason: string): Promise<RollupVerdict[]>
+  health(): RollupHealth
+  stop(): Promise<void>
+}
+
+export interface HealerOptions {
+  /** Periodic checks, and one at start-up; 0 = only after a crash-recovered batch. */
+  intervalMs: number
+}
+
+/**
+ * Keeps the rollups equal to the facts. A kill between a fact INSERT and its materialized views
+ * leaves facts without their rollup rows (each view commits on its own); the ingest ledger then
+ * sees the batch as "rows present" and completes it. So: check after every such recovery, at
+ * start-up and periodically; rebuild what disagrees; tell the live hub which data changed.
+ */
+export function startRollupHealer(ctx: AppContext, options: HealerOptions): RollupHealer {
+  const state: RollupHealth = {
+    rollups: 0, checks: 0, lastCheckAt: null, lastCheckMs: null, lastMismatches: [], repairs: 0,
+    lastRepairAt: null, unchecked: [], lastError: null, running: false,
+  }
+  let running: Promise<RollupVerdict[]> | null = null
+  let again = false
+  let stopped = false
+  let soonTimer: NodeJS.Timeout | undefined
+
+  async function runOnce(reason: string): Promise<RollupVerdict[]> {
+    const startedAt = Date.now()
+    state.running = true
+    try {
+      const rollups = await discoverRollups(ctx.db)
+      const verdicts: RollupVerdict[] = []
+      const changedSources = new Set<string>()
+      for (const rollup of rollups) {
+        if (stopped) break
+        const verdict = await checkRollup(ctx.db, ingestGate, rollup, { repair: true })
+        verdicts.push(verdict)
+        if (verdict.repaired.length) rollup.sources.forEach((source) => changedSources.add(source))
+      }
+      const mismatches = verdicts.flatMap((v) => v.mismatched.map((partition) => ({ table: v.table, partition })))
+      const repaired = verdicts.reduce((n, v) => n + v.repaired.length, 0)
+      Object.assign(state, {
+        rollups: rollups.length, checks: state.checks + 1, lastCheckAt: new Date().toISOString(), lastCheckMs: Date.now() - startedAt,
+        lastMismatches: mismatches, unchecked: verdicts.filter((v) => v.unchecked).map((v) => v.table), lastError: null,
+      })
+      if (repaired > 0) {
+        state.repairs += repaired
+        state.lastRepairAt = new Date().toISOString()
+        ctx.log.warn(`rollups (${reason}): rebuilt ${mismatches.map((m) => `${m.table}[${m.partition}]`).join(', ')} from the facts`)
+        for (const source of changedSources) announceRepair(ctx, source)
+      }
+      return verdicts
+    } catch (error) {
+      state.lastError = error instanceof Error ? error.message.split('\n')[0] : String(error)
+      ctx.log.error(`rollup check (${reason}) failed: ${state.lastError}`)
+      return []
+    } finally {
+      state.running = false
+    }
+  }
+
+  function checkNow(reason: string): Promise<RollupVerdict[]> {
+    if (running) {
+      // A check already under way may have read the facts before the event that asked for this one.
+      again = true
+      return running
+    }
+    running = runOnce(reason).finally(() => {
+      running = null
+      if (again && !stopped) {
+        again = false
+        void checkNow(`${reason}, again`)
+      }
+    })
+    return running
+  }
+
+  function checkSoon(reason: string): void {
+    if (stopped || soonTimer) return
+    soonTimer = setTimeout(() => {
+      soonTimer = undefined
+      void checkNow(reason)
+    }, 200)
+    soonTimer.unref()
+  }
+
+  const onIngest = (event: { recovered?: boolean; feed: string; batchId: string }) => {
+    if (event.recovered) checkSoon(`recovered batch ${event.feed}/${event.batchId}`)
+  }
+  ctx.onIngest.push(onIngest)
+  const healthExtra = (): [string, unknown] => ['rollups', { ...state }]
+  ctx.healthExtras.push(healthExtra)
+  const periodic = options.intervalMs > 0 ? setInterval(() => void checkNow('periodic'), options.intervalMs) : undefined
+  periodic?.unref()
+  if (options.intervalMs > 0) checkSoon('start-up')
+
+  return {
+    checkSoon,
+    checkNow,
+    health: () => ({ ...state }),
+    stop: async () => {
+      stopped = true
+      clearTimeout(soonTimer)
+      clearInterval(periodic)
+      ctx.onIngest.splice(ctx.onIngest.indexOf(onIngest), 1)
+      ctx.healthExtras.splice(ctx.healthExtras.indexOf(healthExtra), 1)
+      await running
+    },
+  }
+}
+
+/**
+ * The hub's own ingest event, named after the fact table: rooms reading data of that kind
+ * recompute. Not a batch: rows 0, and no listener treats it as a delivery.
+ */
+function announceRepair(ctx: AppContext, source: string): void {
+  for (const listener of ctx.onIngest) {
+    try {
+      listener({ feed: source, batchId: 'rollup-repair', rows: 0, acknowledgedAt: Date.now() })
+    } catch (error) {
+      ctx.log.error(`listener failed on rollup repair: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import http from 'node:http'
+import { afterAll, describe, expect, it } from 'vitest'
+import { paymentBatch } from './ingest/test/fixtures'
+import { ingestGate } from './ingest/ingestGate'
+import { discoverRollups } from './rollups/discover'
+import { checkRollup } from './rollups/heal'
+import { makeTempDir, openTempDb } from './testing/tempDb'
+
+/**
+ * A deploy stops the server with SIGTERM while a sender's batch is in flight. Under `npm start`'s
+ * real process tree (npm → sh → node) the signal must reach the server's own handler: the batch
+ * is answered and stored whole, sockets are told why, and the process exits 0. The tsx CLI, which
+ * used to sit in between, relayed the signal and killed the server ~30 ms later (exit 143).
+ */
+const TOKEN = 'shutdown-test-token-0123'
+const dataDir = makeTempDir('ykt-sigterm-')
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL')
+})
+
+function npmStart(): { child: ChildProcess; output: () => string; url: Promise<string> } {
+  // detached: its own process group, as a service manager runs it; `--api-only` leaves the pages out.
+  const child = spawn('npm', ['start', '--', '--api-only'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'off', DEMO_FEED: 'off', INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  children.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  const url = (async () => {
+    const until = Date.now() + 300_000 // a first `npm start` may build the pages
+    while (!/wall on http:\/\/localhost:(\d+)/.test(output)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`server did not come up:\n${output.slice(-2000)}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    return `http://127.0.0.1:${/wall on http:\/\/localhost:(\d+)/.exec(output)![1]}`
+  })()
+  return { child, output: () => output, url }
+}
+
+/** POSTs a batch and calls `sent` once the whole body is on the wire (the server is then working on it). */
+function postBatch(url: string, batchId: string, records: unknown[], sent: () => void): Promise<{ status: number; body: string } | { error: string }> {
+  const body = JSON.stringify({ batchId, records })
+  return new Promise((resolve) => {
+    const req = http.request(`${url}/api/ingest/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'content-length': Buffer.byteLength(body) },
+    })
+    req.on('response', (res) => {
+      let text = ''
+      res.on('data', (chunk) => (text += chunk))
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
+    })
+    req.on('error', (error) => resolve({ error: error.message }))
+    req.end(body, sent)
+  })
+}
+
+const exitOf = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    if (child.exitCode !== null) resolve({ code: child.exitCode, signal: child.signalCode })
+    else child.once('exit', (code, signal) => resolve({ code, signal }))
+  })
+
+describe('SIGTERM during a batch, under npm start', () => {
+  const trials = [
+    { name: 'to npm, as a supervisor signals its main process', batchId: 'term-npm', from: 0, target: (child: ChildProcess) => child.pid! },
+    { name: 'to the whole process group, as systemd or a terminal does', batchId: 'term-group', from: 10_000, target: (child: ChildProcess) => -child.pid! },
+  ]
+  for (const trial of trials) {
+    it(`answers the batch, stores it whole and exits 0 (${trial.name})`, async () => {
+      const server = npmStart()
+      const url = await server.url
+      const records = paymentBatch(trial.from, 3000)
+      const answer = await postBatch(url, trial.batchId, records, () => process.kill(trial.target(server.child), 'SIGTERM'))
+      const exit = await exitOf(server.child)
+      expect(exit, server.output().slice(-1500)).toEqual({ code: 0, signal: null })
+      expect(answer).toMatchObject({ status: 200 })
+      expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ status: 'stored', rows: 3000 })
+      expect(server.output()).toMatch(/SIGTERM: stopping/)
+      expect(server.output()).toMatch(/stopped: 1 ingest request\(s\) were in flight, all answered/)
+    }, 400_000)
+  }
+
+  it('left every batch whole, in the ledger, and the rollups equal to the facts', async () => {
+    const db = await openTempDb(dataDir)
+    try {
+      const result = await db.client.query({
+        query: `SELECT batch_id, count() AS rows, (SELECT row_count FROM ingest_batch FINAL WHERE batch_id = p.batch_id) AS ledger
+                FROM payment_detail AS p GROUP BY batch_id ORDER BY batch_id`,
+        format: 'JSONEachRow',
+      })
+      const rows = (await result.json<{ batch_id: string; rows: string; ledger: string }>()).map((r) => [r.batch_id, Number(r.rows), Number(r.ledger)])
+      expect(rows).toEqual([['term-group', 3000, 3000], ['term-npm', 3000, 3000]])
+      for (const rollup of await discoverRollups(db)) {
+        expect((await checkRollup(db, ingestGate, rollup, { repair: false })).mismatched, rollup.table).toEqual([])
+      }
+    } finally {
+      await db.close()
+    }
+  }, 120_000)
+})
