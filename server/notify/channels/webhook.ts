@@ -13,13 +13,17 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return `sha256=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }
 
+/** A digest of a storm lists this many events in full; `total` counts them all. */
+const MAX_EVENTS_IN_BODY = 200
+
 export function webhookBody(message: OutgoingMessage, publicUrl: string): string {
   return JSON.stringify({
     key: message.key,
     digest: message.digest,
     title: message.title,
     text: message.text,
-    events: message.events.map((event) => ({ ...event, link: publicUrl + event.link })),
+    total: message.events.length,
+    events: message.events.slice(0, MAX_EVENTS_IN_BODY).map((event) => ({ ...event, link: publicUrl + event.link })),
   })
 }
 
