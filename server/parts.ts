@@ -10,6 +10,7 @@ import { startRuleEngine } from './rules/engine'
 import { seedDemoLedger } from './rules/ledger/demoLedger'
 import type { FlagEvent } from '../dashboards/types'
 import { startLiveHub, validateDashboards } from './live'
+import { registerNotifyRoutes, startNotify } from './notify'
 import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
@@ -39,6 +40,9 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   registerRuleRoutes(router)
   registerMetricRoutes(router)
 
+  // Before the hub: a bad channel configuration stops start-up with nothing else running yet.
+  const notify = await startNotify(ctx, { demo: ctx.config.DEMO_SEED === 'auto' })
+  registerNotifyRoutes(router, notify)
   const hub = startLiveHub(ctx, server, themes)
   ctx.dataChanged = (kind) => hub.markChanged(kind)
   const closers: Closer[] = []
@@ -48,6 +52,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         ctx.dataChanged('flags')
         ctx.dataChanged('outreach') // R25 flags open follow-ups
         hub.broadcastFlags(newsworthy(events))
+        notify.flagsStored()
       },
     })
     closers.push(() => engine.stop())
@@ -58,6 +63,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
     }
   }
+  closers.push(() => notify.close())
   closers.push(() => hub.close())
   return closers
 }

@@ -6,6 +6,7 @@ import { ingestLimits } from './limits'
 import { readBatch } from './readBatch'
 import { storeBatch } from './storeBatch'
 import { validateBatch } from './validateBatch'
+import { reportFault } from '../notify/sources/faults'
 
 export interface IngestRouteOptions {
   /** Largest accepted body in bytes (default 64 MB). */
@@ -25,7 +26,10 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
     if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
     const batch = await readBatch(req, url, maxBodyBytes)
     const records = validateBatch(spec, batch)
-    const outcome = await storeBatch(ctx.db, spec, batch.batchId, records)
+    const outcome = await storeBatch(ctx.db, spec, batch.batchId, records).catch((error: unknown) => {
+      reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batch.batchId} 未能入库（${records.length} 条），详见服务器日志` })
+      throw error
+    })
     sendJson(res, 200, outcome)
     if (outcome.status === 'stored') {
       if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)

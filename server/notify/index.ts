@@ -9,11 +9,12 @@ import { readCursor, writeCursor } from './cursor'
 import { faultEvent, onFault, type Fault } from './sources/faults'
 import { newestFlagStoredAt, readNewFlags } from './sources/flags'
 import { overdueApprovals, overdueLedgerItems } from './sources/watchers'
-import { channelsFor, listSubscriptions } from './subscriptions'
-import type { NotifyEvent } from './types'
+import { addSubscription, channelsFor, listSubscriptions } from './subscriptions'
+import { EVENT_KINDS, type NotifyEvent } from './types'
 import { startDeliveryWorker, type DeliveryWorker } from './worker'
 
 export { reportFault } from './sources/faults'
+export { registerNotifyRoutes } from './routes'
 
 export interface NotifyPart {
   channels: Map<string, Channel>
@@ -37,6 +38,11 @@ export interface NotifyOptions {
   channels?: ChannelConfig[]
   /** Evaluation date for ledger and approvals (default: the rule engine's). */
   today?: () => string
+  /**
+   * Demo: with no channel configured, the log sink subscribes to the whole city (较大 and 重大, all
+   * kinds) so a first `npm start` shows messages arriving in the log and at /api/admin/notify/sink.
+   */
+  demo?: boolean
 }
 
 /**
@@ -53,6 +59,10 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
   const worker = startDeliveryWorker({ db: ctx.db, channels, settings, log: ctx.log, redact })
   const today = options.today ?? evaluationDay
 
+  if (options.demo && configs.length === 0 && (await listSubscriptions(ctx.db)).length === 0) {
+    await addSubscription(ctx.db, channels, { channel: DEMO_SINK.id, scope: DEMO_SINK.scope, minSeverity: 'warn', kinds: [...EVENT_KINDS] }, 'demo')
+    ctx.log.info(`notify: demo sink subscribed to ${DEMO_SINK.scope} (set NOTIFY_CHANNELS_FILE for real channels); messages print here and at /api/admin/notify/sink`)
+  }
   if (!(await readCursor(ctx.db, 'flags'))) await writeCursor(ctx.db, 'flags', await newestFlagStoredAt(ctx.db))
 
   let chain: Promise<unknown> = Promise.resolve()

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context'
 import { CITY_CODE } from '../../../geo/regions'
+import { redactPersonalData } from '../../access/personalDataScan'
 import type { NotifyEvent } from '../types'
 
 /**
@@ -45,7 +46,8 @@ export function faultEvent(fault: Fault, now = Date.now()): NotifyEvent {
     regionCode: CITY_CODE,
     regionName: '内江市',
     title: what,
-    text: fault.message.slice(0, 300),
+    // Error texts can quote a value from a batch: anything that looks like an ID, phone or card is masked.
+    text: redactPersonalData(fault.message.slice(0, 300)),
     link: '/api/health',
     occurredAt: new Date(now).toISOString(),
   }
