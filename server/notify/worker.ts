@@ -14,6 +14,8 @@ interface Unit {
   channel: Channel
   rows: OutboxRow[]
   digest: boolean
+  /** Claimed by a process that died: it may have arrived already, so it says so. */
+  resent?: boolean
 }
 
 interface ChannelWindow {
@@ -46,7 +48,13 @@ export interface DeliveryWorker {
   stop(): Promise<void>
 }
 
-const BATCH_LIMIT = 5000
+const BATCH_LIMIT = 20_000
+const RESENT_NOTE = '（重发：服务重启前可能已送达，编号相同即同一条）'
+
+/** Robots cannot drop a repeat by key; a person reading it can, if the message says so. */
+function markResent(message: OutgoingMessage): OutgoingMessage {
+  return { ...message, text: `${message.text}\n${RESENT_NOTE}`, markdown: `${message.markdown}\n\n${RESENT_NOTE}`, html: `${message.html}<p>${RESENT_NOTE}</p>` }
+}
 const MAX_BACKOFF_MS = 3600_000
 const IDLE_CHECK_MS = 30_000
 
@@ -63,6 +71,7 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
   const windows = new Map<string, ChannelWindow>()
   const stats: WorkerStats = { delivered: 0, digests: 0, failedAttempts: 0, gaveUp: 0, rateLimited: 0, resentAfterRestart: 0, lastError: null, lastErrorAt: null, lastPassAt: null }
   let recovered = false
+  const resentKeys = new Set<string>()
   let stopped = false
   let chain: Promise<void> = Promise.resolve()
   let queued: Promise<void> | null = null
@@ -113,7 +122,10 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
 
   function messageOf(unit: Unit): OutgoingMessage {
     const events = unit.rows.map((row) => JSON.parse(row.payload) as NotifyEvent)
-    return unit.digest ? digestMessage(unit.key, events, settings.publicUrl) : singleMessage(unit.key, events[0], settings.publicUrl)
+    const message = unit.digest ? digestMessage(unit.key, events, settings.publicUrl) : singleMessage(unit.key, events[0], settings.publicUrl)
+    // A resend pushed back by a rate limit is still a resend when it finally goes.
+    if (unit.resent) resentKeys.add(unit.key)
+    return resentKeys.has(unit.key) ? markResent(message) : message
   }
 
   async function deliver(unit: Unit): Promise<void> {
@@ -183,7 +195,7 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
         if (!channel) continue
         const batches = new Map<string, OutboxRow[]>()
         for (const row of rows) batches.set(row.batch_key, [...(batches.get(row.batch_key) ?? []), row])
-        for (const [key, batch] of batches) units.push({ key, channel, rows: batch, digest: key.startsWith('digest:') })
+        for (const [key, batch] of batches) units.push({ key, channel, rows: batch, digest: key.startsWith('digest:'), resent: true })
       }
       stats.resentAfterRestart += left.length
       if (left.length) log.warn(`notify: ${left.length} message row(s) were being sent when the server stopped; sending them again with their keys`)
