@@ -37,6 +37,8 @@ export async function overdueLedgerItems(db: Db, today: string): Promise<NotifyE
   })
 }
 
+const NODE_NUMBER: Record<string, number> = { 户报: 1, 村评: 2, 镇审: 3, 县定: 4, 市管: 5 }
+
 export async function overdueApprovals(db: Db, today: string): Promise<NotifyEvent[]> {
   const result = await db.client.query({
     query: `SELECT application_id, next_node, waited_days, sla, county_code, town_code, village_code, ${maskIdSql('id_number')} AS who
@@ -50,7 +52,8 @@ export async function overdueApprovals(db: Db, today: string): Promise<NotifyEve
     const region = eventRegion(row)
     const escalated = Number(row.waited_days) > 2 * Number(row.sla)
     return {
-      eventId: `r17:${escalated ? 'escalate' : 'remind'}:${row.application_id}|${row.next_node}`,
+      // ASCII ids (node by its number): the key travels in mail headers and robot texts.
+      eventId: `r17:${escalated ? 'escalate' : 'remind'}:${row.application_id}:node${NODE_NUMBER[row.next_node] ?? 0}`,
       kind: escalated ? 'r17_escalation' : 'r17_reminder',
       severity: escalated ? 'critical' : 'warn',
       regionCode: region.code,
