@@ -131,7 +131,9 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
   const flagTimer = setInterval(() => void serial(scanFlags), Math.max(settings.pollMs * 5, 1000))
   const watchTimer = setInterval(() => void serial(watch), settings.watchEveryMs)
   const briefingTimer = setInterval(briefingTick, 30_000)
-  for (const timer of [flagTimer, watchTimer, briefingTimer]) timer.unref()
+  // A first look soon after start, not a whole watch interval later.
+  const firstWatch = setTimeout(() => void serial(watch), Math.min(settings.watchEveryMs, 10_000))
+  for (const timer of [flagTimer, watchTimer, briefingTimer, firstWatch]) timer.unref()
 
   const counts = () => worker.counts()
   ctx.healthExtras.push(() => ['notify', {
@@ -153,6 +155,7 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
     async close() {
       stopped = true
       for (const timer of [flagTimer, watchTimer, briefingTimer]) clearInterval(timer)
+      clearTimeout(firstWatch)
       onFault(ctx, null)
       const index = ctx.onIngest.indexOf(onIngest)
       if (index >= 0) ctx.onIngest.splice(index, 1)
