@@ -12,6 +12,7 @@ import { startRuleEngine } from './rules/engine'
 import { seedDemoLedger } from './rules/ledger/demoLedger'
 import { SERVER_RESTARTING, socketEvents, type FlagEvent } from '../dashboards/types'
 import { startLiveHub, validateDashboards } from './live'
+import { registerNotifyRoutes, startNotify } from './notify'
 import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
@@ -42,6 +43,9 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   registerRuleRoutes(router)
   registerMetricRoutes(router)
 
+  // Before the hub: a bad channel configuration stops start-up with nothing else running yet.
+  const notify = await startNotify(ctx, { demo: ctx.config.DEMO_SEED === 'auto' })
+  registerNotifyRoutes(router, notify)
   const hub = startLiveHub(ctx, server, themes)
   ctx.dataChanged = (kind) => hub.markChanged(kind)
   auditSocketRefusals(hub.io, ctx)
@@ -55,6 +59,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         ctx.dataChanged('flags')
         ctx.dataChanged('outreach') // R25 flags open follow-ups
         hub.broadcastFlags(newsworthy(events))
+        notify.flagsStored()
       },
     })
     closers.push(() => engine.stop())
@@ -65,6 +70,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
     }
   }
+  closers.push(() => notify.close())
   closers.push(() => {
     // Walls show why they lost the connection (and that it is coming back), not a bare drop.
     hub.io.emit(socketEvents.closing, { reason: SERVER_RESTARTING })

@@ -8,6 +8,7 @@ import { pacer } from './pacer'
 import { BodyTooLarge, readBatch } from './readBatch'
 import { storePrepared } from './storeBatch'
 import { prepareBatch } from './validateBatch'
+import { reportFault } from '../notify/sources/faults'
 
 export interface IngestRouteOptions {
   /** Largest accepted body in bytes (default 64 MB). */
@@ -44,7 +45,10 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
         throw error
       })
       const prepared = await prepareBatch(spec, batch, pause)
-      const outcome = await storePrepared(ctx.db, spec, batch.batchId, prepared)
+      const outcome = await storePrepared(ctx.db, spec, batch.batchId, prepared).catch((error: unknown) => {
+        reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batch.batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
+        throw error
+      })
       const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
       sendJson(res, 200, outcome)
       await sent

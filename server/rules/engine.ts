@@ -7,6 +7,7 @@ import { setEvaluationDay, shanghaiToday } from './params'
 import { dataToday } from './backtest'
 import { inputsKey, readTableVersions } from './tableVersions'
 import type { RuleDefinition } from './types'
+import { reportFault } from '../notify/sources/faults'
 
 export interface RuleEngineOptions {
   /** Called with the NEW flags of each run only (the live hub broadcasts them). */
@@ -126,6 +127,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
         summary.failed.push(rule.id)
         stats.lastError = `${rule.id}: ${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : error}`
         ctx.log.error(`rule ${stats.lastError}`)
+        reportFault(ctx, { source: 'rules', key: rule.id, message: stats.lastError })
       }
     }
     watermark = started
