@@ -15,8 +15,8 @@ async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number>
   const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined
   const { table, where, params } = monthRollupQuery(filter)
   const sql = unfiltered
-    ? 'SELECT uniqMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}'
-    : `SELECT uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`
+    ? 'SELECT uniqExactMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}'
+    : `SELECT uniqExactMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`
   return (await selectOne(db, sql, params, z.object({ persons: z.coerce.number() }))).persons
 }
 

@@ -54,14 +54,14 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string 
   if (filter.project === undefined)
     return selectRows(
       db,
-      'SELECT year, uniqMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
+      'SELECT year, uniqExactMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
       { region: filter.region },
       yearPersonsRow,
     )
   const { table, where, params } = monthRollupQuery(filter)
   return selectRows(
     db,
-    `SELECT toYear(month) AS year, uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where} GROUP BY year`,
+    `SELECT toYear(month) AS year, uniqExactMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where} GROUP BY year`,
     params,
     yearPersonsRow,
   )
