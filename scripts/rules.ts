@@ -7,7 +7,9 @@
  *   npx tsx scripts/rules.ts --bench
  *       engine timings: full pass, full pass again (nothing changed), incremental with nothing new,
  *       incremental after a batch of 500 payments. WRITES flags and those payments: use a copy.
- * --today defaults to the newest payment day in the data.
+ * --today: the back-test judges a seeded history as of its own end (the newest payment day: the
+ * generator planted its cases relative to it); --run and --bench judge by the clock (Beijing), as
+ * the server's engine does. Both days are printed when they differ.
  */
 import { loadConfig } from '../server/config'
 import { openDb } from '../server/db/client'
@@ -28,11 +30,16 @@ const config = loadConfig()
 const db = await openDb({ url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE, dataDir: config.dataDir })
 try {
   await migrate(db)
-  const today = option('--today') ?? (await dataToday(db)) ?? shanghaiToday()
+  const clockDay = shanghaiToday()
+  const dataDay = await dataToday(db)
+  const today = option('--today') ?? (args.includes('--backtest') ? (dataDay ?? clockDay) : clockDay)
+  const days = [today === dataDay ? 'the data’s newest day' : '', today === clockDay ? 'today by the clock' : ''].filter(Boolean).join(', ')
+  const beside = [dataDay && dataDay !== today ? `newest data ${dataDay}` : '', today !== clockDay ? `clock ${clockDay}` : ''].filter(Boolean).join(', ')
+  const asOf = `${today}${days ? ` (${days})` : ''}${beside ? `; ${beside}` : ''}`
   const only = option('--rule')
   const selected = only ? rules.filter((rule) => rule.id === only) : rules
   if (args.includes('--backtest')) {
-    console.log(`back-test as of ${today} on ${config.CLICKHOUSE_URL ? 'ClickHouse' : config.dataDir}`)
+    console.log(`back-test as of ${asOf} on ${config.CLICKHOUSE_URL ? 'ClickHouse' : config.dataDir}`)
     const rows = await backtest(db, today, selected)
     const pct = (value: number | null) => (value === null ? '   -  ' : `${(value * 100).toFixed(1).padStart(5)}%`)
     console.log('rule  found  truth  recall  precision   ms   name')
@@ -48,7 +55,7 @@ try {
     const engine = startRuleEngine(ctx, { today: () => today, rules: selected, initialPass: false })
     const summary = await engine.runNow()
     await engine.stop()
-    console.log(`stored ${summary.newFlags} new flags as of ${today} in ${summary.ms} ms`, summary.byRule, summary.failed.length ? `failed: ${summary.failed.join(', ')}` : '')
+    console.log(`stored ${summary.newFlags} new flags as of ${asOf} in ${summary.ms} ms`, summary.byRule, summary.failed.length ? `failed: ${summary.failed.join(', ')}` : '')
   } else if (args.includes('--bench')) {
     const ctx: AppContext = { config, db, log: consoleLogger, startedAt: new Date(), auth: undefined as never, onIngest: [], dataChanged: () => {}, healthExtras: [] }
     const engine = startRuleEngine(ctx, { today: () => today, rules: selected, initialPass: false })
