@@ -42,12 +42,19 @@ try {
     console.log(`back-test as of ${asOf} on ${config.CLICKHOUSE_URL ? 'ClickHouse' : config.dataDir}`)
     const rows = await backtest(db, today, selected)
     const pct = (value: number | null) => (value === null ? '   -  ' : `${(value * 100).toFixed(1).padStart(5)}%`)
-    console.log('rule  found  truth  recall  precision   ms   name')
+    console.log('rule  found  truth  recall  precision  decoys flagged  verdict    ms   name')
     for (const row of rows) {
-      console.log(`${row.ruleId.padEnd(4)} ${String(row.found).padStart(6)} ${String(row.truth).padStart(6)} ${pct(row.recall)}  ${pct(row.precision)}  ${String(row.ms).padStart(6)}  ${row.name}`)
+      const verdict = row.passed ? 'pass' : row.truth === 0 ? 'untested' : 'FAIL'
+      console.log(`${row.ruleId.padEnd(4)} ${String(row.found).padStart(6)} ${String(row.truth).padStart(6)} ${pct(row.recall)}  ${pct(row.precision)}   ${String(row.decoys).padStart(6)} ${String(row.decoysFlagged).padStart(7)}  ${verdict.padEnd(8)} ${String(row.ms).padStart(6)}  ${row.name}`)
+      if (row.branches.length > 1)
+        for (const branch of row.branches)
+          console.log(`       branch ${branch.branch}: planted ${branch.truth}, found ${branch.truePositives}, recall ${branch.truth ? pct(branch.recall) : 'untested (no planted case)'}, precision ${pct(branch.precision)}, decoys flagged ${branch.decoysFlagged}/${branch.decoys}`)
       if (row.missed.length) console.log(`       missed e.g. ${row.missed.join(', ')}`)
       if (row.extra.length) console.log(`       extra  e.g. ${row.extra.join(', ')}`)
+      if (row.flaggedDecoys.length) console.log(`       decoys flagged e.g. ${row.flaggedDecoys.join(', ')}`)
     }
+    const sum = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((total, row) => total + pick(row), 0)
+    console.log(`all rules: ${sum((row) => row.truePositives)} of ${sum((row) => row.truth)} planted cases found, ${sum((row) => row.found - row.truePositives)} extra, ${sum((row) => row.decoysFlagged)} of ${sum((row) => row.decoys)} decoys flagged; ${rows.filter((row) => row.passed).length}/${rows.length} rules pass`)
     const total = rows.reduce((sum, row) => sum + row.ms, 0)
     console.log(`total ${total} ms`)
   } else if (args.includes('--run')) {

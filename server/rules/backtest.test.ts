@@ -33,7 +33,7 @@ beforeAll(async () => {
   today = (await dataToday(db))!
   rows = await backtest(db, today)
   for (const row of rows) {
-    console.log(`${row.ruleId} found ${row.found} truth ${row.truth} recall ${row.recall} precision ${row.precision} ${row.ms} ms`)
+    console.log(`${row.ruleId} found ${row.found} truth ${row.truth} recall ${row.recall} precision ${row.precision} decoys ${row.decoysFlagged}/${row.decoys} flagged ${row.ms} ms`)
   }
 })
 
@@ -58,13 +58,39 @@ describe('rules against the generator ground truth', () => {
   })
 
   for (const rule of rules.filter((candidate) => !generatorGaps.has(candidate.id))) {
-    it(`${rule.id} ${rule.name}: recall 1 and precision 1`, () => {
+    it(`${rule.id} ${rule.name}: recall 1, precision 1, no decoy flagged`, () => {
       const row = byRule(rule.id)
-      expect({ rule: row.ruleId, recall: row.recall, precision: row.precision, missed: row.missed, extra: row.extra }).toEqual({
-        rule: rule.id, recall: 1, precision: 1, missed: [], extra: [],
+      expect({ rule: row.ruleId, recall: row.recall, precision: row.precision, missed: row.missed, extra: row.extra, decoysFlagged: row.flaggedDecoys, passed: row.passed }).toEqual({
+        rule: rule.id, recall: 1, precision: 1, missed: [], extra: [], decoysFlagged: [], passed: true,
       })
     })
   }
+
+  it('plants near misses (decoys) for the rules with a threshold or a legitimate look-alike', () => {
+    for (const id of ['R01', 'R02', 'R05', 'R06', 'R07', 'R10', 'R15', 'R17', 'R18', 'R22', 'R23', 'R25']) expect(byRule(id).decoys, id).toBeGreaterThan(0)
+  })
+
+  it('reports recall per branch, and a branch without planted cases as untested', () => {
+    const r20 = byRule('R20').branches
+    expect(r20.map((branch) => branch.branch).sort()).toEqual(['凭证超出计划余额', '凭证金额与明细不符', '明细无凭证无计划'].sort())
+    expect(r20.find((branch) => branch.branch === '明细无凭证无计划')).toMatchObject({ recall: 1 })
+    expect(r20.find((branch) => branch.branch === '凭证超出计划余额')).toMatchObject({ truth: 0, recall: null })
+  })
+
+  it('fails a rule made too strict (misses planted cases) and one made too loose (flags near misses)', async () => {
+    const R05 = rules.find((rule) => rule.id === 'R05')!
+    const strictSql = (mode: Parameters<typeof R05.sql>[0]) => R05.sql(mode).replace('(1 + toDecimal64({tolerance:Float64}, 4))', '1.2')
+    expect(strictSql('full')).not.toBe(R05.sql('full'))
+    const R15 = rules.find((rule) => rule.id === 'R15')!
+    const looseSql = (mode: Parameters<typeof R15.sql>[0]) => R15.sql(mode).replace('r.reissued_at > f.pay_time', 'r.reissued_at >= f.pay_time')
+    expect(looseSql('full')).not.toBe(R15.sql('full'))
+    const [strict, loose] = await backtest(db, today, [{ ...R05, sql: strictSql }, { ...R15, sql: looseSql }])
+    expect(strict!.passed).toBe(false)
+    expect(strict!.recall).toBeLessThan(1)
+    expect(loose!.passed).toBe(false)
+    expect(loose!.recall).toBe(1)
+    expect(loose!.decoysFlagged).toBeGreaterThan(0)
+  })
 
   it('finds the same cases with the incremental SQL when every row is new', async () => {
     for (const rule of rules.filter((candidate) => candidate.incremental)) {
