@@ -101,6 +101,11 @@ export async function backtest(db: Db, today: string, rules: readonly RuleDefini
 }
 
 function branchRows(ruleId: string, truth: Planted[], decoys: Planted[], found: Set<string>, truthKeys: Set<string>): BranchRow[] {
+  // A rule with one branch: its notes are wording, not branches.
+  if (!RULE_BRANCHES[ruleId]) {
+    truth = truth.map((row) => ({ ...row, branch: '' }))
+    decoys = decoys.map((row) => ({ ...row, branch: '' }))
+  }
   const names = new Set([...(RULE_BRANCHES[ruleId] ?? []), ...truth.map((row) => row.branch)])
   return [...names].map((branch) => {
     const planted = truth.filter((row) => row.branch === branch)

@@ -5,7 +5,7 @@ import { ruleThresholds } from '../rules/thresholds'
 import { atLeast, type Plan } from './params'
 import { countyShares } from './population'
 import { enrollmentParams, scalar } from './enrollments'
-import { chainParams, idCheck, indicatorDoc, monthStart, quantity, standardAt } from './sqlCommon'
+import { chainParams, idCheck, indicatorDoc, monthStart, payDate, quantity, standardAt } from './sqlCommon'
 
 /**
  * Expands `sim_enroll` into payment_detail (one row per payment month) in one INSERT … SELECT, and
@@ -28,6 +28,10 @@ export const rowAnomalyRates = {
   R20: 0.00015,
   /** R10 holder mismatch: share of enrollments whose card the bank reports under another holder. */
   R10: 0.001,
+  /** R16 refunds: returned by the bank (退回) and never re-issued. */
+  R16: 0.00005,
+  /** Share of clean failures that are returns (退回) rather than failures (失败); both re-issued. */
+  returned: 0.3,
 }
 
 /**
@@ -38,6 +42,9 @@ export const rowAnomalyRates = {
  */
 export const rowDecoyRates = { D05: 0.0001, D23: 0.0001, D15: 0.00005, D18: 0.0001 }
 
+/** Records stopped by the pre-review checks: 28 万 of 3985 万 (DOMAIN.md). */
+export const PREREVIEW_RATE = 280_000 / 39_850_000
+
 const failureReasons = ['账户已销户', '户名与账号不符', '卡片挂失', '账户冻结', '非正常状态账户']
 
 export function paymentParams(plan: Plan, p: number) {
@@ -45,13 +52,13 @@ export function paymentParams(plan: Plan, p: number) {
   const r = rowAnomalyRates
   // R23 and R18 only apply to some rows (≥ 5 payments; ageMax 120, alive), so small runs get more.
   const d = rowDecoyRates
-  const slices = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20, d.D05, d.D23, d.D15, d.D18]
-    .map((rate, i) => atLeast(rate, i === 1 || i === 4 || i === 7 || i === 9 ? 12 : 5, plan.payments))
+  const slices = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20, d.D05, d.D23, d.D15, d.D18, r.R16]
+    .map((rate, i) => atLeast(rate, i === 1 || i === 4 ? 12 : i === 7 || i === 9 || i === 10 ? 8 : 5, plan.payments))
   const edges = slices.reduce<number[]>((acc, v) => [...acc, (acc.at(-1) ?? 0) + v * 1e6], [])
   return {
     ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
-    edges, r10: atLeast(r.R10, 4, plan.persons * 1.5), lateDays: ruleThresholds.latePaymentDays, reissueDays: ruleThresholds.reissueWithinDays,
+    edges, r10: atLeast(r.R10, 4, plan.persons * 1.5), prereview: PREREVIEW_RATE, returned: r.returned, lateDays: ruleThresholds.latePaymentDays, reissueDays: ruleThresholds.reissueWithinDays,
     // A late payment lands up to lateDays + 61 days after its month's last day: only months whose
     // latest such day has passed may carry one (a demo window ends now; none may lie in the future).
     lateLatest: new Date(Date.now() - (ruleThresholds.latePaymentDays + 61 + 31 + 1) * 86_400_000).toISOString().slice(0, 10),
@@ -75,7 +82,8 @@ export const expansionSql = `
                         rule = 'D05', due - 1, due), 2) AS amount_due,
     multiIf(variant = 0 AND failed, toDecimal64(0, 2), rule = 'R23', toDecimal64(floor(toFloat64(due) * (0.3 + 0.15 * u), 2), 2),
             rule = 'D23', toDecimal64(ceil(toFloat64(due) * 0.52, 2), 2), amount_due) AS amount_paid,
-    if(variant = 0 AND failed, '失败', '成功') AS status,
+    if(variant = 0 AND failed,
+       if(rowRule = 'R16' OR rowRule = '' AND intDiv(hr, 1000000000) % 1000 < {returned:Float64} * 1000, '退回', '失败'), '成功') AS status,
     if(variant = 0 AND failed, {reasons:Array(String)}[hr % 5 + 1], '') AS failure_reason,
     if(variant = 1, concat('D', toString(period), leftPad(toString(eid), 10, '0')), '') AS reissue_of,
     if(rule = 'R20', '', concat('PL', county, code, toString(period))) AS plan_id,
@@ -84,13 +92,17 @@ export const expansionSql = `
     fund AS fund_level, proxy AS proxy_held, proxy_id AS proxy_holder_id, proxy_name AS proxy_holder_name,
     t0 AS applied_at, t1 AS village_reviewed_at, t2 AS town_reviewed_at, t3 AS county_decided_at, t4 AS city_managed_at,
     if(village_reviewed = 1, toDate(t1), NULL) AS publicity_start, if(village_reviewed = 1, toDate(t1) + 7, NULL) AS publicity_end,
-    CAST([], 'Array(LowCardinality(String))') AS prereview_hits
+    -- A record one of the 124 pre-review checks stopped before payment (then corrected and paid):
+    -- the article's 28 万 intercepted in 3985 万. Only clean rows, so no rule sees a hit as a case.
+    CAST(if(rule = '' AND variant = 0 AND intDiv(hr, 1000) % 1000000 < {prereview:Float64} * 1e6,
+            arrayMap(i -> concat('QZ', leftPad(toString(1 + cityHash64({seed:UInt64}, 'qz', eid, mi, i) % 124), 3, '0')), range(1 + intDiv(hr, 7) % 2)),
+            []), 'Array(LowCardinality(String))') AS prereview_hits
   FROM (
-  SELECT *, arrayJoin(if(failed AND rowRule != 'R15', [0, 1], [0])) AS variant,
+  SELECT *, arrayJoin(if(failed AND rowRule NOT IN ('R15', 'R16'), [0, 1], [0])) AS variant,
        if(variant = 1, '', rowRule) AS rule,
        multiIf(rule = 'R18', addDays(toLastDayOfMonth(${monthStart('mi')}), {lateDays:UInt16} + 1 + hr % 60),
           rule = 'D18', addDays(toLastDayOfMonth(${monthStart('mi')}), {lateDays:UInt16}),
-          addDays(${monthStart('mi')}, 7 + cityHash64({seed:UInt64}, 'payday', county, j, mi) % 18)) AS payDay,
+          ${payDate('county', 'j', 'mi')}) AS payDay,
        addSeconds(toDateTime(payDay, 'Asia/Shanghai'), 9 * 3600 + intDiv(hr, 1000000000) % 28800
                   + if(variant = 1, 86400 * if(rowRule = 'D15', {reissueDays:UInt16}, 1 + hr % 6), 0)) AS pay_time
   FROM (
@@ -105,8 +117,9 @@ export const expansionSql = `
                rr >= {edges:Array(Float64)}[7] AND rr < {edges:Array(Float64)}[8] AND n >= 5, 'D23',
                rr >= {edges:Array(Float64)}[8] AND rr < {edges:Array(Float64)}[9], 'D15',
                rr >= {edges:Array(Float64)}[9] AND rr < {edges:Array(Float64)}[10] AND hi >= 120 AND dead = 0 AND ${monthStart('m')} <= {lateLatest:Date}, 'D18',
+               rr >= {edges:Array(Float64)}[10] AND rr < {edges:Array(Float64)}[11] AND ${monthStart('m')} <= {lateLatest:Date}, 'R16',
                '') AS rowRule,
-       NOT isR10 AND (rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[4] OR rowRule = 'D15') AS failed,
+       NOT isR10 AND (rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[4] OR rowRule IN ('D15', 'R16')) AS failed,
        toYYYYMM(${monthStart('m')}) AS period
   FROM (
     SELECT e.eid AS eid, e.pid AS pid, e.j AS j, e.n AS n, e.months AS months, e.ustd AS ustd,
@@ -118,7 +131,7 @@ export const expansionSql = `
            ${standardAt('{p:Float64}')} AS std, ${quantity} AS qty, std * qty AS due,
            cityHash64({seed:UInt64}, 'r10', e.eid) % 1000000 < {r10:Float64} * 1e6 AS isR10,
            concat(county, toString(toYYYYMMDD(addDays(p.birth, 3000 + cityHash64({seed:UInt64}, 'r10b', e.eid) % 6000))), toString(800 + e.eid % 200)) AS holder17,
-           addDays(${monthStart('e.months[1]')}, 7 + cityHash64({seed:UInt64}, 'payday', county, e.j, e.months[1]) % 18) AS firstPay,
+           ${payDate('county', 'e.j', 'e.months[1]')} AS firstPay,
            cityHash64({seed:UInt64}, 'wf', e.eid) AS hw,
            addSeconds(toDateTime(subtractDays(firstPay, 32 + hw % 25), 'Asia/Shanghai'), 8 * 3600 + hw % 36000) AS t0,
            addSeconds(addDays(t0, 1 + intDiv(hw, 7) % 6), intDiv(hw, 11) % 7200) AS t1,
@@ -191,13 +204,13 @@ export async function dropMarkerColumn(db: Db, table: string): Promise<void> {
  */
 export async function insertRowGroundTruth(db: Db, table: string): Promise<void> {
   const staged = quoteIdentifier(table)
-  const notes = `transform(${MARKER_COLUMN}, ['R10', 'R05', 'R23', 'R15', 'R18', 'R20', 'D05', 'D23', 'D15', 'D18'],
-      ['银行返回户名/证件与对象不符', '超标准发放', '金额较本人中位数突变', '发放失败未重发', '超期发放', '明细无凭证无计划',
+  const notes = `transform(${MARKER_COLUMN}, ['R10', 'R05', 'R23', 'R15', 'R18', 'R20', 'R16', 'D05', 'D23', 'D15', 'D18'],
+      ['银行返回户名/证件与对象不符', '超标准发放', '金额较本人中位数突变', '发放失败未重发', '超期发放', '明细无凭证无计划', '退回资金闲置',
        '比标准×基数少 1 元', '低于中位数 48%（比例以内）', '第 7 天重发成功', '期末后恰好第 45 天发放'], '')`
   await db.client.command({
     query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)
-            SELECT ${MARKER_COLUMN}, if(${MARKER_COLUMN} = 'R20', concat('detail:', detail_id), detail_id), detail_id, ${notes} AS note,
-                   if(${MARKER_COLUMN} = 'R20', note, '')
+            SELECT ${MARKER_COLUMN}, multiIf(${MARKER_COLUMN} = 'R20', concat('detail:', detail_id), ${MARKER_COLUMN} = 'R16', voucher_id, detail_id),
+                   detail_id, ${notes} AS note, if(${MARKER_COLUMN} IN ('R20', 'R16'), note, '')
             FROM ${staged} WHERE ${MARKER_COLUMN} LIKE 'R%'`,
   })
   await db.client.command({

@@ -12,9 +12,12 @@ export const monthIndexOf = (date: string) =>
 /** First day of month index `m`. */
 export const monthStart = (m: string) => `addMonths({startDate:Date}, ${m})`
 
-/** Pay day (8th–25th) of one project's batch in one county and month: one batch, one day. */
+/** A Saturday moved to the Friday before, a Sunday to the Monday after: banks pay on weekdays. */
+export const onWeekday = (day: string) => `addDays(${day}, multiIf(toDayOfWeek(${day}) = 6, -1, toDayOfWeek(${day}) = 7, 1, 0))`
+
+/** Pay day (a weekday, 7th–26th) of one project's batch in one county and month: one batch, one day. */
 export const payDate = (county: string, j: string, m: string) =>
-  `addDays(${monthStart(m)}, 7 + cityHash64({seed:UInt64}, 'payday', ${county}, ${j}, ${m}) % 18)`
+  onWeekday(`addDays(${monthStart(m)}, 7 + cityHash64({seed:UInt64}, 'payday', ${county}, ${j}, ${m}) % 18)`)
 
 /** Whether month index `m` is a payment month for project `j` (frequency, season). */
 export const isPayMonth = (j: string, m: string) => `multiIf(
