@@ -31,9 +31,10 @@ export async function plantDecoys(db: Db, plan: Plan): Promise<void> {
       AND id_number NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R24')
     GROUP BY id_number HAVING toYYYYMM(max(pay_time)) = toYYYYMM(${last}) AND max(period) = toYYYYMM(${last})
     ${byHash('d01', 'id_number')}`)
-  await run(`${decoy} SELECT 'R01', '', detail_id, detail_id, '死亡登记在最后一次发放之后'
-    FROM payment_detail WHERE status = '成功' AND period = toYYYYMM(${last})
-      AND id_number IN (SELECT id_number FROM ref_death WHERE source = '民政殡葬')`)
+  await run(`${decoy} SELECT 'R01', '', d.detail_id, d.detail_id, '死亡登记在最后一次发放之后'
+    FROM payment_detail AS d INNER JOIN (SELECT id_number, min(death_date) AS death_date FROM ref_death GROUP BY id_number) AS x ON x.id_number = d.id_number
+    WHERE d.status = '成功' AND d.period = toYYYYMM(${last}) AND x.death_date BETWEEN toDate(d.pay_time) + 1 AND toDate(d.pay_time) + 5
+      AND d.detail_id NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R01')`)
 
   // R02: a failed payment and its successful re-issue: one payment, not two.
   await run(`${decoy} SELECT 'R02', '', concat(id_number, '|', project_code, '|', toString(period)), detail_id, '失败后重发（一次发放）'

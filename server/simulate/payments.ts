@@ -30,6 +30,8 @@ export const rowAnomalyRates = {
   R10: 0.001,
   /** R16 refunds: returned by the bank (退回) and never re-issued. */
   R16: 0.00005,
+  /** R24 age over the limit: a birth date typed as 1903-01-01 on one record of an all-ages item. */
+  R24: 0.000002,
   /** Share of clean failures that are returns (退回) rather than failures (失败); both re-issued. */
   returned: 0.3,
 }
@@ -52,8 +54,8 @@ export function paymentParams(plan: Plan, p: number) {
   const r = rowAnomalyRates
   // R23 and R18 only apply to some rows (≥ 5 payments; ageMax 120, alive), so small runs get more.
   const d = rowDecoyRates
-  const slices = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20, d.D05, d.D23, d.D15, d.D18, r.R16]
-    .map((rate, i) => atLeast(rate, i === 1 || i === 4 ? 12 : i === 7 || i === 9 || i === 10 ? 8 : 5, plan.payments))
+  const slices = [r.R05, r.R23, r.R15, r.failReissued, r.R18, r.R20, d.D05, d.D23, d.D15, d.D18, r.R16, r.R24]
+    .map((rate, i) => atLeast(rate, i === 1 || i === 4 ? 12 : i === 7 || i === 9 || i === 10 ? 8 : i === 11 ? 3 : 5, plan.payments))
   const edges = slices.reduce<number[]>((acc, v) => [...acc, (acc.at(-1) ?? 0) + v * 1e6], [])
   return {
     ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
@@ -74,7 +76,7 @@ export const expansionSql = `
     concat(transform(county, {countyCodes:Array(String)}, {countyNames:Array(String)}, ''), unit) AS paying_unit,
     county AS county_code, town AS town_code, village AS village_code,
     concat('H', county, leftPad(toString(hh), 8, '0')) AS household_id,
-    if(gender_code = 1, '男', '女') AS gender, birth AS birth_date,
+    if(gender_code = 1, '男', '女') AS gender, if(rule = 'R24', toDate32('1903-01-01'), birth) AS birth_date,
     if(isR10, concat({fam:Array(String)}[cityHash64({seed:UInt64}, 'r10n', eid) % length({fam:Array(String)}) + 1], '某某'), person_name) AS account_holder,
     if(isR10, concat(holder17, ${idCheck('holder17')}), id_number) AS holder_id_number,
     qty AS base_quantity, toDecimal64(std, 2) AS standard,
@@ -118,6 +120,8 @@ export const expansionSql = `
                rr >= {edges:Array(Float64)}[8] AND rr < {edges:Array(Float64)}[9], 'D15',
                rr >= {edges:Array(Float64)}[9] AND rr < {edges:Array(Float64)}[10] AND hi >= 120 AND dead = 0 AND ${monthStart('m')} <= {lateLatest:Date}, 'D18',
                rr >= {edges:Array(Float64)}[10] AND rr < {edges:Array(Float64)}[11] AND ${monthStart('m')} <= {lateLatest:Date}, 'R16',
+               -- at most 120 on the 1st of any period up to 2023-12 (no R06 case), over 120 from 2024
+               rr >= {edges:Array(Float64)}[11] AND rr < {edges:Array(Float64)}[12] AND hi >= 120 AND ${monthStart('m')} < toDate('2024-01-01'), 'R24',
                '') AS rowRule,
        NOT isR10 AND (rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[4] OR rowRule IN ('D15', 'R16')) AS failed,
        toYYYYMM(${monthStart('m')}) AS period
@@ -204,13 +208,14 @@ export async function dropMarkerColumn(db: Db, table: string): Promise<void> {
  */
 export async function insertRowGroundTruth(db: Db, table: string): Promise<void> {
   const staged = quoteIdentifier(table)
-  const notes = `transform(${MARKER_COLUMN}, ['R10', 'R05', 'R23', 'R15', 'R18', 'R20', 'R16', 'D05', 'D23', 'D15', 'D18'],
-      ['银行返回户名/证件与对象不符', '超标准发放', '金额较本人中位数突变', '发放失败未重发', '超期发放', '明细无凭证无计划', '退回资金闲置',
+  const notes = `transform(${MARKER_COLUMN}, ['R10', 'R05', 'R23', 'R15', 'R18', 'R20', 'R16', 'R24', 'D05', 'D23', 'D15', 'D18'],
+      ['银行返回户名/证件与对象不符', '超标准发放', '金额较本人中位数突变', '发放失败未重发', '超期发放', '明细无凭证无计划', '退回资金闲置', '年龄超过上限',
        '比标准×基数少 1 元', '低于中位数 48%（比例以内）', '第 7 天重发成功', '期末后恰好第 45 天发放'], '')`
   await db.client.command({
     query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)
-            SELECT ${MARKER_COLUMN}, multiIf(${MARKER_COLUMN} = 'R20', concat('detail:', detail_id), ${MARKER_COLUMN} = 'R16', voucher_id, detail_id),
-                   detail_id, ${notes} AS note, if(${MARKER_COLUMN} IN ('R20', 'R16'), note, '')
+            SELECT ${MARKER_COLUMN}, multiIf(${MARKER_COLUMN} = 'R20', concat('detail:', detail_id), ${MARKER_COLUMN} = 'R16', voucher_id,
+                                             ${MARKER_COLUMN} = 'R24', id_number, detail_id),
+                   detail_id, ${notes} AS note, if(${MARKER_COLUMN} IN ('R20', 'R16', 'R24'), note, '')
             FROM ${staged} WHERE ${MARKER_COLUMN} LIKE 'R%'`,
   })
   await db.client.command({

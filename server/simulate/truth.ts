@@ -19,7 +19,7 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
   const params = {
     seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS,
     R01: atLeast(truthRates.R01, 4, plan.persons * 0.3), R17: atLeast(truthRates.R17, 3, plan.persons), grace: t.afterDeathGraceDays, phoneMin: t.sharedPhoneMinPeople,
-    dormant: t.dormantMonths, proxyMax: t.proxyMaxCards, sla: Object.values(t.approvalSlaDays), slaNodes: Object.keys(t.approvalSlaDays),
+    dormant: t.dormantMonths, proxyMax: t.proxyMaxCards, R22cadre: Math.max(3, Math.round(30 * plan.fraction)), sla: Object.values(t.approvalSlaDays), slaNodes: Object.keys(t.approvalSlaDays),
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
   const truth = 'INSERT INTO ground_truth (rule_id, case_key, detail_id, note)'
@@ -65,6 +65,11 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     INNER JOIN card_activity AS c ON c.card_number = d.card_number
     WHERE d.status = '成功' AND (c.last_withdrawal IS NULL OR toDate(d.pay_time) > c.last_withdrawal)
     GROUP BY d.card_number HAVING uniqExact(toYYYYMM(d.pay_time)) >= {dormant:UInt8}`)
+  // R22's third branch: a few approved relatives who hold one card are (also) village cadres.
+  await run(`INSERT INTO ref_official (id_number, kind, related_cadre, village_code, since)
+    SELECT proxy_holder_id, '村干部', '', any(village_code), toDate('2018-01-01') FROM payment_detail
+    WHERE proxy_held = 1 AND proxy_holder_id != '' GROUP BY proxy_holder_id HAVING uniqExact(card_number) = 1
+    ORDER BY cityHash64({seed:UInt64}, 'r22c', proxy_holder_id) LIMIT {R22cadre:UInt32}`)
   // R22: a proxy holder without approval, holding ≥ N cards, or a village cadre.
   await run(`${truth.replace('note)', 'note, branch)')} SELECT 'R22', proxy_holder_id, '', '代管代持异常',
            multiIf(proxy_holder_id IN (SELECT id_number FROM ref_official WHERE kind = '村干部'), '村干部代管',
