@@ -3,9 +3,10 @@ import { banks } from '../catalogue'
 import { getRegion } from '../../geo/regions'
 import { ruleThresholds } from '../rules/thresholds'
 import { atLeast, type Plan } from './params'
+import { periodDates } from './sqlDates'
 import { countyShares } from './population'
 import { enrollmentParams, scalar } from './enrollments'
-import { chainParams, idCheck, indicatorDoc, monthStart, payDate, quantity, standardAt } from './sqlCommon'
+import { chainParams, idCheck, indicatorDoc, monthStart, payDate, PENSION_CODE, pensionStandard, quantity, standardAt } from './sqlCommon'
 
 /**
  * Expands `sim_enroll` into payment_detail (one row per payment month) in one INSERT … SELECT, and
@@ -109,6 +110,7 @@ export const expansionSql = `
                   + if(variant = 1, 86400 * if(rowRule = 'D15', {reissueDays:UInt16}, 1 + hr % 6), 0)) AS pay_time
   FROM (
   SELECT *, m AS mi, cityHash64({seed:UInt64}, 'row', eid, m) AS hr, hr % 1000000 AS rr, intDiv(hr, 1000000) % 1000 / 1000 AS u,
+       if(code = '${PENSION_CODE}', ${pensionStandard('m')}, std0) AS std, std * qty AS due,
        multiIf(isR10, 'R10',
                rr < {edges:Array(Float64)}[1], 'R05',
                rr < {edges:Array(Float64)}[2] AND n >= 5, 'R23',
@@ -132,7 +134,7 @@ export const expansionSql = `
            p.dead AS dead, p.proxy AS proxy, p.proxy_id AS proxy_id, p.proxy_name AS proxy_name,
            pr.code AS code, pr.dept AS dept, pr.unit AS unit, pr.fund AS fund, pr.basis AS basis, pr.pop AS pop, pr.amin AS amin, pr.amax AS amax,
            pr.hi AS hi, pr.village_reviewed AS village_reviewed,
-           ${standardAt('{p:Float64}')} AS std, ${quantity} AS qty, std * qty AS due,
+           ${standardAt('{p:Float64}')} AS std0, ${quantity} AS qty,
            cityHash64({seed:UInt64}, 'r10', e.eid) % 1000000 < {r10:Float64} * 1e6 AS isR10,
            concat(county, toString(toYYYYMMDD(addDays(p.birth, 3000 + cityHash64({seed:UInt64}, 'r10b', e.eid) % 6000))), toString(800 + e.eid % 200)) AS holder17,
            ${payDate('county', 'e.j', 'e.months[1]')} AS firstPay,
@@ -161,7 +163,7 @@ export async function solveBandPosition(db: Db, plan: Plan): Promise<number> {
             FROM (SELECT e.n AS n, e.ustd AS ustd, e.pid AS pid, e.j AS j, p.land AS land, pr.amin AS amin, pr.amax AS amax, pr.basis AS basis, pr.pop AS pop,
                          ${quantity} AS qty
                   FROM sim_enroll AS e INNER JOIN sim_person AS p ON p.pid = e.pid INNER JOIN sim_proj AS pr ON pr.j = e.j)`,
-    query_params: { seed: plan.seed, grid },
+    query_params: { seed: plan.seed, grid, ...periodDates(plan) },
     format: 'JSONCompactEachRow',
   })
   const totals = ((await result.json<[number[]][]>())[0][0]).map(Number)

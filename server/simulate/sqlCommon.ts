@@ -54,6 +54,19 @@ export function chainParams() {
 export const idCheck = (id17: string) =>
   `['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][arraySum(arrayMap((i, w) -> toUInt8(substring(${id17}, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 + 1]`
 
+/**
+ * 城乡居民基础养老金 (P26) per person·month in the year of month index `m`: one standard for
+ * everyone, raised year by year from 143 (DOMAIN.md's floor), as the provincial notices do.
+ */
+export const PENSION_CODE = 'P26'
+export const pensionStandards: Record<number, number> = { 2018: 143, 2019: 143, 2020: 148, 2021: 153, 2022: 158, 2023: 163, 2024: 183 }
+export const pensionStandard = (m: string) => {
+  const years = Object.keys(pensionStandards).map(Number)
+  const last = Math.max(...years)
+  return `toUInt32(transform(toYear(${monthStart(m)}), [${years.join(', ')}], [${years.map((y) => pensionStandards[y]).join(', ')}],
+    ${pensionStandards[last]} + 5 * greatest(0, toInt32(toYear(${monthStart(m)})) - ${last})))`
+}
+
 /** Standard (yuan, whole) of an enrollment at band position `p`: spread ±0.3 around p, inside the band. */
 export const standardAt = (p: string) =>
   `toUInt32(if(amax = amin, amin, round(amin + (amax - amin) * least(1, greatest(0, ${p} + (ustd - 0.5) * 0.6)))))`
