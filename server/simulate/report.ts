@@ -14,8 +14,9 @@ interface ArticleFigure {
   unit: string
   /** scales with the size of the run (payments, people, cases) */
   scales: boolean
-  /** the generated value; null: not modelled by the generator */
+  /** the generated value; null: not made by the generator (see `note`) */
   sql: string | null
+  note?: string
   /** value shown ÷ this (1e8 for 亿, 1e4 for 万) */
   divisor?: number
 }
@@ -32,8 +33,8 @@ const figures: ArticleFigure[] = [
   { name: '跨地区重复金额', article: 135_200, unit: '万元', divisor: 1e4, scales: true,
     sql: "SELECT toFloat64(sum(amount_paid)) FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ground_truth WHERE rule_id = 'R03')" },
   { name: '政策找人疑似', article: article.policySuspects, unit: '人', scales: true, sql: "SELECT count() FROM ground_truth WHERE rule_id = 'R25'" },
-  { name: '政策找人纳入', article: 179, unit: '人', scales: true, sql: null },
-  { name: '监督岗位', article: 160, unit: '个', scales: false, sql: null },
+  { name: '政策找人纳入', article: 179, unit: '人', scales: true, sql: null, note: 'at first start: the demo ledger enrolls 179/1441 of the leads' },
+  { name: '监督岗位', article: 160, unit: '个', scales: false, sql: null, note: 'not modelled' },
 ]
 
 /** Row counts, on-disk size and each article figure beside its generated value. */
@@ -52,7 +53,7 @@ export async function seedReport(db: Db): Promise<string[]> {
     const target = figure.scales ? figure.article * fraction : figure.article
     const show = (value: number) => `${(value / divisor).toLocaleString('en', { maximumFractionDigits: 2 })} ${figure.unit}`
     const value = figure.sql === null ? null : await scalar(db, figure.sql)
-    const difference = value === null ? 'not modelled' : target === 0 ? '' : `${value >= target ? '+' : ''}${(((value - target) / target) * 100).toFixed(2)} %`
+    const difference = value === null ? (figure.note ?? 'not modelled') : target === 0 ? '' : `${value >= target ? '+' : ''}${(((value - target) / target) * 100).toFixed(2)} %`
     lines.push(`  ${figure.name.padEnd(10, '　')} ${show(figure.article).padStart(16)} ${show(target).padStart(22)} ${(value === null ? '—' : show(value)).padStart(16)}   ${difference}`)
   }
   return lines
