@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
 import { computeFit, type Fit, type FitMode } from '../lib/fit'
-import { formatClock, formatDateTime, formatDateWithWeekday } from '../lib/format'
+import { formatClock, formatDateTime, formatDateWithWeekday, isDataBehindToday } from '../lib/format'
 import { SERVER_RESTARTING } from '../../dashboards/types'
 import type { Connection } from './useLive'
 import { useViewport } from './useViewport'
@@ -55,7 +55,10 @@ export function WallFrame({ title, place, asOf, connection, error, kiosk, fit: m
           </h1>
           <div className="wall-title-side right">
             <span className="clock">{now ? formatClock(now) : ''}</span>
-            <span className="as-of">数据截至 {formatDateTime(asOf)}</span>
+            <span className="as-of" data-behind={now && isDataBehindToday(asOf, now) ? 'true' : undefined}>
+              数据截至 {formatDateTime(asOf)}
+              {now && isDataBehindToday(asOf, now) ? '（非今日，时限按今日计）' : ''}
+            </span>
           </div>
         </header>
         {connection === 'disconnected' && (

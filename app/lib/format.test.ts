@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   formatAge, formatAmount, formatAxis, formatClock, formatCount, formatDateTime, formatDateWithWeekday, formatPercent, formatPeriod, formatValue,
+  isDataBehindToday,
 } from './format'
 
 describe('amounts', () => {
@@ -44,6 +45,12 @@ describe('dates in Chinese, Beijing time', () => {
     expect(formatDateWithWeekday(new Date('2024-10-22T06:00:00Z'))).toBe('2024年10月22日 星期二')
     expect(formatDateTime(null)).toBe('—')
     expect(formatDateTime('not a date')).toBe('—')
+  })
+  it('tells when the newest data is from an earlier Beijing day than the clock', () => {
+    const now = new Date('2024-10-22T16:30:00Z') // 10月23日 00:30 in Beijing
+    expect(isDataBehindToday('2024-10-22T15:59:00Z', now)).toBe(true) // 10月22日 23:59
+    expect(isDataBehindToday('2024-10-22T16:01:00Z', now)).toBe(false)
+    expect(isDataBehindToday(null, now)).toBe(false)
   })
   it('formats periods and ages', () => {
     expect(formatPeriod('202407')).toBe('2024年7月')

@@ -105,6 +105,17 @@ function parts(date: Date): Record<string, string> {
   return Object.fromEntries(formatter.formatToParts(date).map((part) => [part.type, part.value]))
 }
 
+/**
+ * Whether the data's newest time falls on an earlier Beijing day than `now` (a seeded history, a
+ * weekend, a resting feed): deadlines run on the clock, so the wall says so beside the date.
+ */
+export function isDataBehindToday(asOf: string | number | Date | null | undefined, now: Date): boolean {
+  const date = toDate(asOf)
+  if (!date) return false
+  const day = (d: Date) => { const p = parts(d); return `${p.year}${p.month}${p.day}` }
+  return day(date) < day(now)
+}
+
 /** '2024年10月22日 14:05:09' in Beijing time; '—' for missing or invalid input. */
 export function formatDateTime(input: string | number | Date | null | undefined): string {
   const date = toDate(input)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../db/client'
 import { seedDatabase } from '../simulate/seed'
 import { openTempDb } from '../testing/tempDb'
-import { backtest, dataToday, type BacktestRow } from './backtest'
+import { backtest, dataToday, RULE_BRANCHES, type BacktestRow } from './backtest'
 import { rules } from './catalog/index'
 import { findCases } from './evaluate'
 import { ruleParams } from './params'
@@ -33,7 +33,7 @@ beforeAll(async () => {
   today = (await dataToday(db))!
   rows = await backtest(db, today)
   for (const row of rows) {
-    console.log(`${row.ruleId} found ${row.found} truth ${row.truth} recall ${row.recall} precision ${row.precision} ${row.ms} ms`)
+    console.log(`${row.ruleId} found ${row.found} truth ${row.truth} recall ${row.recall} precision ${row.precision} decoys ${row.decoysFlagged}/${row.decoys} flagged ${row.ms} ms`)
   }
 })
 
@@ -58,13 +58,48 @@ describe('rules against the generator ground truth', () => {
   })
 
   for (const rule of rules.filter((candidate) => !generatorGaps.has(candidate.id))) {
-    it(`${rule.id} ${rule.name}: recall 1 and precision 1`, () => {
+    it(`${rule.id} ${rule.name}: recall 1, precision 1, no decoy flagged`, () => {
       const row = byRule(rule.id)
-      expect({ rule: row.ruleId, recall: row.recall, precision: row.precision, missed: row.missed, extra: row.extra }).toEqual({
-        rule: rule.id, recall: 1, precision: 1, missed: [], extra: [],
+      expect({ rule: row.ruleId, recall: row.recall, precision: row.precision, missed: row.missed, extra: row.extra, decoysFlagged: row.flaggedDecoys, passed: row.passed }).toEqual({
+        rule: rule.id, recall: 1, precision: 1, missed: [], extra: [], decoysFlagged: [], passed: true,
       })
     })
   }
+
+  it('plants near misses (decoys) for the rules with a threshold or a legitimate look-alike', () => {
+    for (const id of ['R01', 'R02', 'R05', 'R06', 'R07', 'R10', 'R15', 'R17', 'R18', 'R20', 'R22', 'R23', 'R25']) expect(byRule(id).decoys, id).toBeGreaterThan(0)
+  })
+
+  // Small city: R01's second branch arises only when a planted death precedes a yearly or per-term
+  // payment (13 cases at demo scale), and R25's kinds come from a 0.55 % people slice; both may be
+  // empty here. The other branches are planted one by one and must have cases.
+  const mayBeEmpty = new Set(['R01', 'R25'])
+
+  it('plants cases in every branch of every multi-branch rule, and finds them all', () => {
+    for (const [ruleId, branches] of Object.entries(RULE_BRANCHES)) {
+      const row = byRule(ruleId)
+      expect(row.branches.map((branch) => branch.branch).sort(), ruleId).toEqual([...branches].sort())
+      for (const branch of row.branches) {
+        if (mayBeEmpty.has(ruleId) && branch.truth === 0) continue
+        expect({ ruleId, branch: branch.branch, planted: branch.truth > 0, recall: branch.recall }).toEqual({ ruleId, branch: branch.branch, planted: true, recall: 1 })
+      }
+    }
+  })
+
+  it('fails a rule made too strict (misses planted cases) and one made too loose (flags near misses)', async () => {
+    const R05 = rules.find((rule) => rule.id === 'R05')!
+    const strictSql = (mode: Parameters<typeof R05.sql>[0]) => R05.sql(mode).replace('(1 + toDecimal64({tolerance:Float64}, 4))', '1.2')
+    expect(strictSql('full')).not.toBe(R05.sql('full'))
+    const R15 = rules.find((rule) => rule.id === 'R15')!
+    const looseSql = (mode: Parameters<typeof R15.sql>[0]) => R15.sql(mode).replace('r.reissued_at > f.pay_time', 'r.reissued_at >= f.pay_time')
+    expect(looseSql('full')).not.toBe(R15.sql('full'))
+    const [strict, loose] = await backtest(db, today, [{ ...R05, sql: strictSql }, { ...R15, sql: looseSql }])
+    expect(strict!.passed).toBe(false)
+    expect(strict!.recall).toBeLessThan(1)
+    expect(loose!.passed).toBe(false)
+    expect(loose!.recall).toBe(1)
+    expect(loose!.decoysFlagged).toBeGreaterThan(0)
+  })
 
   it('finds the same cases with the incremental SQL when every row is new', async () => {
     for (const rule of rules.filter((candidate) => candidate.incremental)) {

@@ -4,7 +4,6 @@ import { rules as allRules } from './catalog/index'
 import { storeNewFlags, toFlagEvent, type StoredFlag } from './evaluate'
 import { createFollowupsFromFlags } from './ledger/followups'
 import { setEvaluationDay, shanghaiToday } from './params'
-import { dataToday } from './backtest'
 import { inputsKey, readTableVersions } from './tableVersions'
 import type { RuleDefinition } from './types'
 import { reportFault } from '../notify/sources/faults'
@@ -24,8 +23,10 @@ export interface RuleEngineOptions {
   /** Full pass over all history (time-driven rules, late reference data): how often. */
   fullPassEveryMs?: number
   /**
-   * The evaluation date, 'YYYY-MM-DD'. Default: the newest payment day in the data (today when the
-   * feed is live; the end of a seeded history otherwise), or today in Shanghai with no data.
+   * The evaluation date, 'YYYY-MM-DD'. Default: today by the clock in Beijing. Deadlines pass on
+   * the calendar, not when payments arrive: judged by the newest payment day, an application
+   * waiting over a weekend or a resting feed stopped ageing (a 15-day wait showed as a reminder).
+   * Scripts pass a fixed day (the back-test judges a seeded history as of its own end).
    */
   today?: () => string
   rules?: readonly RuleDefinition[]
@@ -106,7 +107,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
       return summary
     }
     paymentsVersion = paymentsNow
-    const day = options.today ? options.today() : ((await dataToday(ctx.db).catch(() => null)) ?? shanghaiToday())
+    const day = options.today ? options.today() : shanghaiToday()
     setEvaluationDay(day)
     for (const rule of selected) {
       if (stopped) break

@@ -56,9 +56,9 @@ export function shanghaiToday(now: Date = new Date()): string {
 }
 
 /**
- * The date the rules were last evaluated as of (set by the engine). A seeded history that ends
- * before the calendar date is judged as of its own end, and the wall's live counts of the same
- * rules (approvals.overdue) use the same date so the two agree.
+ * The date the rules were last evaluated as of (set by the engine: today in Beijing unless a script
+ * fixed another day). The wall's live counts of the same rules (approvals.overdue) use the same date
+ * so the two agree.
  */
 let lastEvaluationDay: string | undefined
 

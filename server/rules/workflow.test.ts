@@ -190,7 +190,8 @@ describe('政策找人 follow-ups and wall metrics', () => {
       }
     }
     const byRegion = (await metric('flags.byRegion').run(db, { region: '511000' })) as any
-    expect(byRegion.rows.find((row: { code: string }) => row.code === '511002').value).toBe(3)
+    // 3 flags in 市中区, one of them the 政策找人 lead enrolled above: no longer 未处置.
+    expect(byRegion.rows.find((row: { code: string }) => row.code === '511002').value).toBe(2)
     const ticker = (await metric('flags.ticker').run(db, { region: '511000', limit: 2 })) as any
     expect(ticker.rows).toHaveLength(2)
   })

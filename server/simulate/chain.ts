@@ -12,7 +12,7 @@ import { chainParams, indicatorDoc } from './sqlCommon'
  * before. Injected: R16 vouchers paid to the bank days before
  * the cards were credited, R20 vouchers that disagree with their details, R19 indicators paid ≤ 40 %.
  */
-export const chainRates = { R16: 0.003, R20: 0.002, R19: 0.01 }
+export const chainRates = { R16: 0.003, R20: 0.002, R19: 0.01, R20plan: 0.002, D20plan: 0.002 }
 
 export async function insertChain(db: Db, plan: Plan, now = Date.now()): Promise<void> {
   const params = { seed: plan.seed, ...projectParams(), ...chainParams(), ...chainRates, idleDays: ruleThresholds.idleVoucherDays, ...openYear(plan, now) }
@@ -36,8 +36,21 @@ export async function insertChain(db: Db, plan: Plan, now = Date.now()): Promise
 
   await run(`INSERT INTO spending_plan (plan_id, indicator_id, month, county_code, dept, project_code, amount, approved_date, batch_id)
     SELECT plan_id, concat('ZB', county_code, project_code, substring(plan_id, 12, 4)), toUInt32(substring(plan_id, 12, 6)), county_code, any(dept), project_code,
-           toDecimal64(ceil(toFloat64(sum(v.amount))), 2), subtractDays(min(v.pay_date), 3), 'SEED-CHAIN'
-    FROM payment_voucher AS v WHERE batch_id = 'SEED-CHAIN' GROUP BY plan_id, county_code, project_code`)
+           -- R20 (voucher over plan): a plan approved 10 % short of what its vouchers drew; its near
+           -- miss: a plan drawn to the cent (the vouchers exactly use it up). Otherwise rounded up.
+           toDecimal64(multiIf(ph < {R20plan:Float64} * 1e6, floor(toFloat64(sum(v.amount)) * 0.9),
+                               ph < ({R20plan:Float64} + {D20plan:Float64}) * 1e6, toFloat64(sum(v.amount)),
+                               ceil(toFloat64(sum(v.amount)))), 2),
+           subtractDays(min(v.pay_date), 3), 'SEED-CHAIN'
+    FROM (SELECT *, cityHash64({seed:UInt64}, 'plan', plan_id) % 1000000 AS ph FROM payment_voucher WHERE batch_id = 'SEED-CHAIN') AS v
+    GROUP BY plan_id, county_code, project_code, ph`)
+  await run(`INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)
+    SELECT 'R20', concat('voucher:', voucher_id), '', '凭证超出计划余额', '凭证超出计划余额' FROM payment_voucher
+    WHERE batch_id = 'SEED-CHAIN' AND cityHash64({seed:UInt64}, 'plan', plan_id) % 1000000 < {R20plan:Float64} * 1e6`)
+  await run(`INSERT INTO decoy (rule_id, branch, case_key, detail_id, note)
+    SELECT 'R20', '凭证超出计划余额', concat('voucher:', voucher_id), '', '凭证恰好用完计划' FROM payment_voucher
+    WHERE batch_id = 'SEED-CHAIN' AND cityHash64({seed:UInt64}, 'plan', plan_id) % 1000000 >= {R20plan:Float64} * 1e6
+      AND cityHash64({seed:UInt64}, 'plan', plan_id) % 1000000 < ({R20plan:Float64} + {D20plan:Float64}) * 1e6`)
 
   await run(`INSERT INTO budget_indicator (indicator_id, doc_no, fiscal_year, county_code, dept, project_code, fund_level, amount, allocated_date, issued_date, batch_id)
     SELECT indicator_id, ${indicatorDoc('county_code', 'j', 'year')}, year, county_code, any(dept), project_code, {pFund:Array(String)}[j],

@@ -14,7 +14,10 @@ export const copyRates = {
   /** R02: same person, project, period paid twice in one county (share of clean rows). */
   R02: 0.0003,
   /** R03: paid again in another county; the article found 127 records in 3985 万. */
-  R03: (article.crossRegionCases / article.payments) * 0.8, // one per person: measured 160 at ×1.0, 127 wanted
+  // one per person: measured 160 at ×1.0 over all clean rows, 127 wanted; now only rows of 800–3000
+  // yuan (≈ 5 % of paid rows, average ≈ 1250) are copied, so that the 127 records come to about the
+  // article's 13.52 万元 (all clean rows averaged 300 yuan: 3.76 万元)
+  R03: ((article.crossRegionCases / article.payments) * 0.8) / 0.05,
   /** R04: the sibling project of an exclusion group in the same period (share of eligible rows). */
   R04: 0.002,
   /** R06: 高龄津贴 (80–89) paid to a 70–78-year-old pensioner (share of such rows). */
@@ -51,7 +54,7 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
   const counties = Object.keys(countyShares)
   const params = {
     seed: plan.seed, ...projectParams(), ...chainParams(), ...villageParams(), ...copyRates,
-    R02: atLeast(copyRates.R02, 3, plan.payments), R03: atLeast(copyRates.R03, 3, plan.payments),
+    R02: atLeast(copyRates.R02, 3, plan.payments), R03: atLeast(copyRates.R03, 3, plan.payments * 0.05),
     R04: atLeast(copyRates.R04, 3, plan.payments * 0.05), R06: atLeast(copyRates.R06, 3, plan.payments * 0.05),
     R07: atLeast(copyRates.R07, 3, plan.persons * 0.004), R08: atLeast(copyRates.R08, 3, plan.persons * 0.005),
     R12: atLeast(copyRates.R12, 3, plan.persons * 0.05),
@@ -75,7 +78,7 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
       concat('PL', nc, substring(plan_id, 9)) AS plan_id, concat('V', nc, substring(voucher_id, 8)) AS voucher_id)
     FROM (SELECT *, indexOf({countyCodes:Array(String)}, county_code) % 5 + 1 AS ci, {countyCodes:Array(String)}[ci] AS nc,
                  {villages:Array(String)}[{vOff:Array(UInt32)}[ci] + cityHash64({seed:UInt64}, 'r03v', detail_id) % {vCnt:Array(UInt32)}[ci] + 1] AS nv
-          FROM ${table} WHERE ${clean} AND ${pick('r03', 'R03')} LIMIT 1 BY id_number)`)
+          FROM ${table} WHERE ${clean} AND amount_paid BETWEEN 800 AND 3000 AND ${pick('r03', 'R03')} LIMIT 1 BY id_number)`)
 
   const moved = (rule: string, key: string, note: string, source: string, code: string, qty?: string) =>
     run(`${into} SELECT '${rule}', ${key}, '${note}', ${asProject(qty).replace('rule_tag', `'${rule}'`)}

@@ -61,7 +61,8 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
   await run('DROP TABLE IF EXISTS sim_p1')
   await run(`CREATE TABLE sim_p1 ENGINE = Memory AS
     SELECT number AS pid, toUInt64(sum(is_head) OVER (ORDER BY number ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - 1) AS hh
-    FROM (SELECT number, toUInt8(number = 0 OR cityHash64({seed:UInt64}, 'head', number) % 100 < 45) AS is_head
+    -- every 7th person heads a new household: households of at most 7 (the real maximum is a handful)
+    FROM (SELECT number, toUInt8(number % 7 = 0 OR cityHash64({seed:UInt64}, 'head', number) % 100 < 45) AS is_head
           FROM numbers({n:UInt64}))`)
   await run('DROP TABLE IF EXISTS sim_p2')
   await run(`CREATE TABLE sim_p2 ENGINE = Memory AS
@@ -76,13 +77,15 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          NOT isDibao AND NOT isTekun AND NOT isCadreHh AND intDiv(hh2, 10000000) % 1000 < {officialRate:Float64} * 1000 AS isOfficialHh,
          cityHash64({seed:UInt64}, 'ha', hh) % 1000 AS ra,
          multiIf(ra < 170, 28 + ra % 22, ra < 480, 50 + ra % 15, ra < 915, 65 + ra % 15, ra < 995, 80 + ra % 12, 92 + ra % 9) AS headAge,
-         cityHash64({seed:UInt64}, 'hg', hh) % 100 < 70 AS headMale,
+         -- Men head most households, less so with age: widows head most of the oldest ones.
+         cityHash64({seed:UInt64}, 'hg', hh) % 100 < multiIf(headAge >= 90, 30, headAge >= 80, 42, headAge >= 70, 58, 70) AS headMale,
          row_number() OVER (PARTITION BY hh ORDER BY pid) - 1 AS posInHh,
          cityHash64({seed:UInt64}, 'p', pid) AS p1,
-         multiIf(posInHh = 0, 0, posInHh = 1 AND p1 % 100 < 60, 1, p1 % 100 < 85 OR headAge > 62, 2, 3) AS relCode,
+         -- a spouse is rarer past 80 (widowhood)
+         multiIf(posInHh = 0, 0, posInHh = 1 AND p1 % 100 < if(headAge >= 80, 35, 60), 1, p1 % 100 < 85 OR headAge > 62, 2, 3) AS relCode,
          toUInt8(multiIf(relCode = 0, headAge, relCode = 1, greatest(20, headAge + p1 % 11 - 6),
                  relCode = 2, 1 + intDiv(p1, 100) % least(23, greatest(headAge - 19, 1)), headAge + 22 + intDiv(p1, 100) % 12)) AS ageEnd,
-         multiIf(relCode = 0, headMale, relCode = 1, NOT headMale, intDiv(p1, 10000) % 2 = 0) AS isMale,
+         multiIf(relCode = 0, headMale, relCode = 1, NOT headMale, relCode = 3, intDiv(p1, 10000) % 100 < 38, intDiv(p1, 10000) % 2 = 0) AS isMale,
          subtractDays(subtractYears(toDate32({endDate:Date}), ageEnd), intDiv(p1, 100000) % 365) AS birthDay,
          cityHash64({seed:UInt64}, 'd', pid) AS p2,
          addDays({startDate:Date}, intDiv(p2, 1000) % dateDiff('day', {startDate:Date}, {endDate:Date})) AS deathDay,

@@ -5,7 +5,7 @@ import { planFor, type Plan, type SeedOptions, type Scale } from './params'
 import { buildProjectTable } from './projectTable'
 import { buildPopulation } from './population'
 import { buildEnrollments, scalar } from './enrollments'
-import { insertPayments, insertRowGroundTruth, solveBandPosition } from './payments'
+import { addMarkerColumn, dropMarkerColumn, insertPayments, insertRowGroundTruth, solveBandPosition } from './payments'
 import { attachAndRebuild, createStaging, rollupViewsOf } from './rollups'
 import { insertPeople } from './people'
 import { injectCopies } from './copies'
@@ -18,7 +18,7 @@ import { injectAndRecordTruth } from './truth'
  */
 export const seededTables = [
   'payment_detail', 'budget_indicator', 'spending_plan', 'payment_voucher', 'workflow_event', 'beneficiary', 'household',
-  'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth',
+  'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth', 'decoy',
 ] as const
 
 const workTables = ['sim_proj', 'sim_person', 'sim_enroll', 'sim_payment', 'sim_cand', 'sim_pick', 'sim_flags', 'sim_keep', 'sim_inject', 'sim_voucher', 'sim_p1', 'sim_p2']
@@ -49,12 +49,16 @@ export async function seedDatabase(db: Db, options: SeedOptions, log?: Logger): 
     const bandPosition = await step('calibration', () => solveBandPosition(db, plan))
     await step('payments', async () => {
       await createStaging(db, 'sim_payment')
-      await insertPayments(db, plan, bandPosition, { fam: familyNames }, 'sim_payment')
+      await addMarkerColumn(db, 'sim_payment')
+      await insertPayments(db, plan, bandPosition, { fam: familyNames }, 'sim_payment', true)
     })
     await step('row anomalies', () => insertRowGroundTruth(db, 'sim_payment'))
     await step('registers', () => insertPeople(db, plan, 'sim_payment'))
     await step('copied anomalies', () => injectCopies(db, plan, 'sim_payment'))
-    await step('rollups', () => attachAndRebuild(db, 'sim_payment'))
+    await step('rollups', async () => {
+      await dropMarkerColumn(db, 'sim_payment')
+      return attachAndRebuild(db, 'sim_payment')
+    })
     await step('budget chain', () => insertChain(db, plan))
     await step('ground truth', () => injectAndRecordTruth(db, plan))
     return { plan, bandPosition, uncovered, steps }

@@ -12,9 +12,12 @@ export const monthIndexOf = (date: string) =>
 /** First day of month index `m`. */
 export const monthStart = (m: string) => `addMonths({startDate:Date}, ${m})`
 
-/** Pay day (8th–25th) of one project's batch in one county and month: one batch, one day. */
+/** A Saturday moved to the Friday before, a Sunday to the Monday after: banks pay on weekdays. */
+export const onWeekday = (day: string) => `addDays(${day}, multiIf(toDayOfWeek(${day}) = 6, -1, toDayOfWeek(${day}) = 7, 1, 0))`
+
+/** Pay day (a weekday, 7th–26th) of one project's batch in one county and month: one batch, one day. */
 export const payDate = (county: string, j: string, m: string) =>
-  `addDays(${monthStart(m)}, 7 + cityHash64({seed:UInt64}, 'payday', ${county}, ${j}, ${m}) % 18)`
+  onWeekday(`addDays(${monthStart(m)}, 7 + cityHash64({seed:UInt64}, 'payday', ${county}, ${j}, ${m}) % 18)`)
 
 /** Whether month index `m` is a payment month for project `j` (frequency, season). */
 export const isPayMonth = (j: string, m: string) => `multiIf(
@@ -50,6 +53,19 @@ export function chainParams() {
 /** GB 11643 check character of a 17-digit string expression. */
 export const idCheck = (id17: string) =>
   `['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][arraySum(arrayMap((i, w) -> toUInt8(substring(${id17}, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 + 1]`
+
+/**
+ * 城乡居民基础养老金 (P26) per person·month in the year of month index `m`: one standard for
+ * everyone, raised year by year from 143 (DOMAIN.md's floor), as the provincial notices do.
+ */
+export const PENSION_CODE = 'P26'
+export const pensionStandards: Record<number, number> = { 2018: 143, 2019: 143, 2020: 148, 2021: 153, 2022: 158, 2023: 163, 2024: 183 }
+export const pensionStandard = (m: string) => {
+  const years = Object.keys(pensionStandards).map(Number)
+  const last = Math.max(...years)
+  return `toUInt32(transform(toYear(${monthStart(m)}), [${years.join(', ')}], [${years.map((y) => pensionStandards[y]).join(', ')}],
+    ${pensionStandards[last]} + 5 * greatest(0, toInt32(toYear(${monthStart(m)})) - ${last})))`
+}
 
 /** Standard (yuan, whole) of an enrollment at band position `p`: spread ±0.3 around p, inside the band. */
 export const standardAt = (p: string) =>

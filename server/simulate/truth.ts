@@ -3,12 +3,14 @@ import { ruleThresholds } from '../rules/thresholds'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { syntheticId } from './people'
+import { plantDecoys } from './decoys'
 
 /**
  * The remaining injections and their ground truth. Deaths (R01) and stalled applications (R17) are
- * injected here; for R09, R11, R21, R22, R24 and R25 the anomaly was planted while building people
- * and cards, and the ground truth is the rule's definition (ANOMALIES.md) evaluated on the final
- * tables — clean data never meets it, so it selects exactly what was planted.
+ * injected here; for R09, R11, R21, R22 and R25 the anomaly was planted while building people
+ * and cards, and the ground truth is still the rule's definition (ANOMALIES.md) evaluated on the
+ * final tables; R24 comes from the planted marker (sim_person.dq). The near misses of decoys.ts are
+ * planted here too, before R25's suspects are read.
  */
 export const truthRates = { R01: 0.0015, R17: 0.0004 }
 
@@ -17,7 +19,7 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
   const params = {
     seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS,
     R01: atLeast(truthRates.R01, 4, plan.persons * 0.3), R17: atLeast(truthRates.R17, 3, plan.persons), grace: t.afterDeathGraceDays, phoneMin: t.sharedPhoneMinPeople,
-    dormant: t.dormantMonths, proxyMax: t.proxyMaxCards, sla: Object.values(t.approvalSlaDays), slaNodes: Object.keys(t.approvalSlaDays),
+    dormant: t.dormantMonths, proxyMax: t.proxyMaxCards, R22cadre: Math.max(3, Math.round(30 * plan.fraction)), sla: Object.values(t.approvalSlaDays), slaNodes: Object.keys(t.approvalSlaDays),
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
   const truth = 'INSERT INTO ground_truth (rule_id, case_key, detail_id, note)'
@@ -29,7 +31,8 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     WHERE NOT p.dead AND e.n >= 6 AND e.j IN (SELECT j FROM sim_proj WHERE freq = 'monthly')
       AND cityHash64({seed:UInt64}, 'r01', e.pid) % 1000000 < {R01:Float64} * 1e6
     LIMIT 1 BY e.pid`)
-  await run(`${truth} SELECT 'R01', detail_id, detail_id, '死亡后仍发放'
+  await run(`${truth.replace('note)', 'note, branch)')} SELECT 'R01', detail_id, detail_id, '死亡后仍发放',
+           if(d.project_code IN (SELECT code FROM sim_proj WHERE freq = 'monthly'), '按月项目死亡次月后发放', '其他项目死亡30天后发放')
     FROM payment_detail AS d INNER JOIN ref_death AS x ON x.id_number = d.id_number
     WHERE d.status = '成功' AND if(d.project_code IN (SELECT code FROM sim_proj WHERE freq = 'monthly'),
                                    d.period > toYYYYMM(x.death_date), toDate(d.pay_time) > x.death_date + {grace:UInt16})`)
@@ -62,8 +65,16 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     INNER JOIN card_activity AS c ON c.card_number = d.card_number
     WHERE d.status = '成功' AND (c.last_withdrawal IS NULL OR toDate(d.pay_time) > c.last_withdrawal)
     GROUP BY d.card_number HAVING uniqExact(toYYYYMM(d.pay_time)) >= {dormant:UInt8}`)
+  // R22's third branch: a few approved relatives who hold one card are (also) village cadres.
+  await run(`INSERT INTO ref_official (id_number, kind, related_cadre, village_code, since)
+    SELECT proxy_holder_id, '村干部', '', any(village_code), toDate('2018-01-01') FROM payment_detail
+    WHERE proxy_held = 1 AND proxy_holder_id != '' GROUP BY proxy_holder_id HAVING uniqExact(card_number) = 1
+    ORDER BY cityHash64({seed:UInt64}, 'r22c', proxy_holder_id) LIMIT {R22cadre:UInt32}`)
   // R22: a proxy holder without approval, holding ≥ N cards, or a village cadre.
-  await run(`${truth} SELECT 'R22', proxy_holder_id, '', '代管代持异常' FROM payment_detail AS d
+  await run(`${truth.replace('note)', 'note, branch)')} SELECT 'R22', proxy_holder_id, '', '代管代持异常',
+           multiIf(proxy_holder_id IN (SELECT id_number FROM ref_official WHERE kind = '村干部'), '村干部代管',
+                   min(c.proxy_approved) = 0, '未备案代管', '一人代管多卡')
+    FROM payment_detail AS d
     LEFT JOIN card_activity AS c ON c.card_number = d.card_number
     WHERE d.proxy_held = 1 GROUP BY proxy_holder_id
     HAVING min(c.proxy_approved) = 0 OR uniqExact(d.card_number) >= {proxyMax:UInt8}
@@ -76,6 +87,7 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
       AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
       AND concat(id_number, '|', project_code) NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R08')
     GROUP BY id_number, project_code`)
+  await plantDecoys(db, plan)
   await insertPolicySuspects(db, params)
 }
 
@@ -91,8 +103,8 @@ async function insertPolicySuspects(db: Db, params: Record<string, unknown>): Pr
   const recent = `toYYYYMM(pay_time) >= toYYYYMM(addMonths(${last}, -1)) AND status = '成功'`
   const schoolStart = `makeDate(if(toMonth(${last}) >= 9, toYear(${last}), toYear(${last}) - 1), 9, 1)`
   await db.client.command({
-    query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note)
-      SELECT 'R25', concat(id_number, '|', kind), '', '符合条件未享受' FROM (
+    query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)
+      SELECT 'R25', concat(id_number, '|', kind), '', '符合条件未享受', kind FROM (
         SELECT b.id_number, '高龄津贴' AS kind FROM beneficiary AS b
         WHERE age('year', b.birth_date, ${last}) >= 80
           AND b.id_number NOT IN (SELECT id_number FROM payment_detail WHERE project_code IN ('P11', 'P12', 'P13') AND ${recent})

@@ -161,7 +161,7 @@ function selectPaidByBank(db: Db, params: BreakdownParams): Promise<Array<z.infe
 
 const AGE_BANDS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90] as const
 const GENDERS = ['男', '女'] as const
-const MEASURES = { count: 'sum(payments)', persons: 'uniqMerge(persons)', amount: 'toFloat64(sum(amount_paid))' } as const
+const MEASURES = { count: 'sum(payments)', persons: 'uniqExactMerge(persons)', amount: 'toFloat64(sum(amount_paid))' } as const
 
 /** The population pyramid: 10-year age bands (at pay time) × gender; 人次 by default. */
 export const paymentsByAgeBand = defineMetric({

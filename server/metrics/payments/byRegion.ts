@@ -119,7 +119,7 @@ function selectChildPersons(db: Db, params: { region: string; from?: number; to?
   if (params.from === undefined && params.to === undefined)
     return selectRows(
       db,
-      `SELECT region_code AS code, uniqMerge(persons) AS persons FROM agg_region_persons
+      `SELECT region_code AS code, uniqExactMerge(persons) AS persons FROM agg_region_persons
        WHERE region_code IN {children:Array(String)} GROUP BY code`,
       { children: codes },
       personsRow,
@@ -127,7 +127,7 @@ function selectChildPersons(db: Db, params: { region: string; from?: number; to?
   const { where, queryParams } = villageRollupWhere(params)
   return selectRows(
     db,
-    `SELECT ${childColumn(params.region)} AS code, uniqMerge(persons) AS persons FROM agg_village_month WHERE ${where} GROUP BY code`,
+    `SELECT ${childColumn(params.region)} AS code, uniqExactMerge(persons) AS persons FROM agg_village_month WHERE ${where} GROUP BY code`,
     queryParams,
     personsRow,
   )
@@ -143,7 +143,7 @@ export const paymentsTopVillages = defineMetric({
     const { where, queryParams } = villageRollupWhere(params)
     const rows = await selectRows(
       db,
-      `SELECT village_code AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqMerge(persons) AS persons
+      `SELECT village_code AS code, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments, uniqExactMerge(persons) AS persons
        FROM agg_village_month WHERE ${where}
        GROUP BY code ORDER BY amount DESC, code LIMIT {limit:UInt32}`,
       { ...queryParams, limit: params.limit },

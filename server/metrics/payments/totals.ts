@@ -39,7 +39,7 @@ async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number>
       all: async (regions) => {
         const rows = await selectRows(
           db,
-          `SELECT toString(region_code) AS region, uniqMerge(persons) AS persons FROM agg_region_persons
+          `SELECT toString(region_code) AS region, uniqExactMerge(persons) AS persons FROM agg_region_persons
            WHERE region_code IN {regions:Array(String)} GROUP BY region`,
           { regions },
           personsRow.extend({ region: z.string() }),
@@ -47,11 +47,11 @@ async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number>
         return new Map(rows.map((row) => [row.region, row.persons]))
       },
       one: async () =>
-        (await selectOne(db, 'SELECT uniqMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}', params, personsRow))
+        (await selectOne(db, 'SELECT uniqExactMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}', params, personsRow))
           .persons,
       empty: 0,
     })
-  return (await selectOne(db, `SELECT uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`, params, personsRow)).persons
+  return (await selectOne(db, `SELECT uniqExactMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`, params, personsRow)).persons
 }
 
 export const paymentsTotal = defineMetric({

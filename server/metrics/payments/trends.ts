@@ -61,7 +61,7 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string;
         byRegion(
           await selectRows(
             db,
-            `SELECT toString(region_code) AS region, year, uniqMerge(persons) AS persons FROM agg_region_persons_year
+            `SELECT toString(region_code) AS region, year, uniqExactMerge(persons) AS persons FROM agg_region_persons_year
              WHERE region_code IN {regions:Array(String)} GROUP BY region, year`,
             { regions },
             yearPersonsRow.extend({ region: z.string() }),
@@ -70,7 +70,7 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string;
       one: () =>
         selectRows(
           db,
-          'SELECT year, uniqMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
+          'SELECT year, uniqExactMerge(persons) AS persons FROM agg_region_persons_year WHERE region_code = {region:String} GROUP BY year',
           { region: filter.region },
           yearPersonsRow,
         ),
@@ -79,7 +79,7 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string;
   const { table, where, params } = monthRollupQuery(filter)
   return selectRows(
     db,
-    `SELECT toYear(month) AS year, uniqMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where} GROUP BY year`,
+    `SELECT toYear(month) AS year, uniqExactMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where} GROUP BY year`,
     params,
     yearPersonsRow,
   )

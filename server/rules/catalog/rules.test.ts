@@ -167,6 +167,13 @@ beforeAll(async () => {
       pay(who, { project_code: 'P41', dept: '农业农村', period: 202004 + i * 100, pay_time: `${2020 + i}-04-20 10:00:00`, base_quantity: mu, standard: 100, amount_due: mu * 100, amount_paid: mu * 100 }))
     if (last === 10) expect_('R23', rows[4].detail_id)
   }
+  // R23 with a pension raised by year (143 → 183): the raise is no jump, a 40 % payment in an early
+  // year is one (the median row is of another year and standard).
+  const pensioner = person('1950-03-01')
+  const standards = [143, 143, 148, 153, 158, 163, 183]
+  const pension = standards.map((standard, i) =>
+    pay(pensioner, { period: 201806 + i * 100, pay_time: `${2018 + i}-06-15 10:00:00`, standard, amount_due: standard, amount_paid: i === 1 ? 57 : standard }))
+  expect_('R23', pension[1].detail_id)
 
   // R24: a wrong check digit; near miss: every other (valid) number.
   const good = person()

@@ -17,7 +17,7 @@ import { addLedgerEvidence, createLedgerItem, transitionLedgerItem } from './led
 export interface DemoLedgerOptions {
   /** ledger items to open (default 160: about 2 % of the demo's flags) */
   items?: number
-  /** 政策找人 leads to move on (default 60) */
+  /** 政策找人 leads to enroll (default: the article's share, 179 of 1441 suspects, of the leads there are) */
   followups?: number
   /** 'YYYY-MM-DD' the deadlines are spread around (default today in Shanghai, as 督办 is judged) */
   today?: string
@@ -130,30 +130,40 @@ export async function seedDemoLedger(ctx: AppContext, options: DemoLedgerOptions
   }
   if (result.items > 0) ctx.dataChanged('ledger')
 
-  result.followupsMoved = await moveFollowups(ctx, options.followups ?? 60)
+  result.followupsMoved = await moveFollowups(ctx, options.followups)
   if (result.followupsMoved > 0) ctx.dataChanged('outreach')
   ctx.log.info(`demo ledger: ${result.items} items (${result.closed} 已销号, ${result.cleared} 核实无问题), ${result.followupsMoved} 政策找人 leads moved`)
   return result
 }
 
-/** 政策找人: of the leads, some verified, half of those enrolled, a few found not eligible. */
-async function moveFollowups(ctx: AppContext, count: number): Promise<number> {
+/** The article's 政策找人 outcome: 1441 suspects, 179 confirmed and enrolled. */
+const ENROLLED_SHARE = 179 / 1441
+
+/**
+ * 政策找人: the article's share of the leads enrolled (verified first), half as many again verified
+ * and waiting, and a fifth as many found not eligible.
+ */
+async function moveFollowups(ctx: AppContext, enrollCount?: number): Promise<number> {
+  const [{ n }] = await select<{ n: string }>(ctx.db, "SELECT count() AS n FROM followup FINAL WHERE status = '疑似'")
+  const enroll = enrollCount ?? Math.max(Number(n) > 0 ? 1 : 0, Math.round(Number(n) * ENROLLED_SHARE))
+  const verifyOnly = Math.round(enroll / 2)
+  const reject = Math.round(enroll / 5)
   const leads = await select<{ followup_id: string; kind: string; county_code: string }>(
     ctx.db,
     `SELECT followup_id, kind, toString(county_code) AS county_code FROM followup FINAL
      WHERE status = '疑似' ORDER BY cityHash64(followup_id) LIMIT {count:UInt32}`,
-    { count },
+    { count: enroll + verifyOnly + reject },
   )
   for (const [index, lead] of leads.entries()) {
     const dept = lead.kind === '教育资助' ? '教育' : lead.kind === '护理补贴' ? '残联' : '民政'
     const scope = getRegion(lead.county_code) ? lead.county_code : CITY_CODE
     const who: Principal = { id: `demo:${lead.county_code}:${dept}`, name: `${OFFICE[dept] ?? `${dept}局`}-经办人`, role: 'staff', scope }
-    if (index % 10 === 9) {
+    if (index >= enroll + verifyOnly) {
       await transitionFollowup(ctx.db, who, lead.followup_id, '不符合', '入户核实：已在外地享受同类补贴')
       continue
     }
     await transitionFollowup(ctx.db, who, lead.followup_id, '已核实', '入户核实，符合条件')
-    if (index % 2 === 0) await transitionFollowup(ctx.db, who, lead.followup_id, '已纳入', '已办理申请，下月起发放')
+    if (index < enroll) await transitionFollowup(ctx.db, who, lead.followup_id, '已纳入', '已办理申请，下月起发放')
   }
   return leads.length
 }

@@ -7,8 +7,17 @@ import { select } from '../sql'
 import { isoFromShanghai } from '../time'
 import { amountsWithinScope } from './scopedAmounts'
 
-/** Flag status as people see it: no ledger item yet (未建账), or the item's state. */
-export const FLAG_STATUSES = ['open', '未建账', '待核实', '整改中', '已销号', '核实无问题'] as const
+/**
+ * Flag status as people see it: the ledger item's state; for a 政策找人 lead (R25) without one, the
+ * follow-up's end (已纳入 / 不符合) once it has one; otherwise no ledger item yet (未建账).
+ */
+export const FLAG_STATUSES = ['open', '未建账', '待核实', '整改中', '已销号', '核实无问题', '已纳入', '不符合'] as const
+
+/**
+ * 未处置: the one definition every panel and list uses. A finished 政策找人 lead (enrolled or
+ * rejected) is handled, though it never had a ledger item.
+ */
+export const OPEN_FLAG_STATUSES = ['未建账', '待核实', '整改中'] as const
 
 export interface FlagQuery {
   rule?: string
@@ -37,7 +46,11 @@ export interface FlagListItem {
 
 /** The ledger state joined to each flag; '' when no item exists. Shared with the wall metrics. */
 export const FLAGS_WITH_STATUS = `
-SELECT f.*, if(l.item_id = '', '未建账', toString(l.status)) AS status, l.item_id AS ledger_item_id
+SELECT f.*, multiIf(l.item_id != '', toString(l.status),
+                    f.flag_id IN (SELECT followup_id FROM followup FINAL WHERE status = '已纳入'), '已纳入',
+                    f.flag_id IN (SELECT followup_id FROM followup FINAL WHERE status = '不符合'), '不符合',
+                    '未建账') AS status,
+       l.item_id AS ledger_item_id
 FROM (SELECT * FROM flag FINAL) AS f
 LEFT JOIN (SELECT flag_id, item_id, status FROM ledger_item FINAL) AS l ON l.flag_id = f.flag_id`
 
@@ -62,8 +75,9 @@ export async function listFlags(db: Db, scope: string, query: FlagQuery): Promis
   }
   if (query.status) {
     if (!(FLAG_STATUSES as readonly string[]).includes(query.status)) throw new HttpError(400, `未知状态 ${query.status}`)
-    conditions.push(query.status === 'open' ? `status IN ('未建账', '待核实', '整改中')` : 'status = {status:String}')
+    conditions.push(query.status === 'open' ? 'status IN {openStatuses:Array(String)}' : 'status = {status:String}')
     params.status = query.status
+    params.openStatuses = [...OPEN_FLAG_STATUSES]
   }
   const filter = conditions.join(' AND ')
   const [counted] = await select<{ total: string }>(db, `SELECT count() AS total FROM (${FLAGS_WITH_STATUS}) WHERE ${filter}`, params)

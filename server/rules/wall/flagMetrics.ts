@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMetric } from '../../metrics/define'
-import { childColumn, childRegions, regionCondition, regionParam } from '../../metrics/sql/region'
+import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../../metrics/sql/region'
 import { rules } from '../catalog/index'
 import { FLAGS_WITH_STATUS, toListItem, type FlagRow } from '../queries/listFlags'
 import { select } from '../sql'
@@ -12,7 +12,8 @@ import { PROBLEM_CLASSES } from '../types'
 import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
 /**
- * Wall metrics over flags. "Open" (未处置) = no ledger item yet, or an item still 待核实 / 整改中.
+ * Wall metrics over flags. "Open" (未处置) = no ledger item yet, or an item still 待核实 / 整改中;
+ * a 政策找人 lead that was enrolled or rejected is not open (OPEN_FLAG_STATUSES, listFlags.ts).
  * The count panels all derive from one summary query per region (flagSummary), shared in a tick.
  */
 const regionOnly = z.object({ region: regionParam }).strict()
@@ -47,7 +48,14 @@ export const flagsByRegion = defineMetric({
     childColumn(region) // a village has no children: the same error as before the summary
     const byCode = new Map<string, number>()
     for (const row of await flagSummary(db, region)) if (row.open) byCode.set(row.child, (byCode.get(row.child) ?? 0) + row.n)
-    return { kind: 'regions', rows: childRegions(region).map((child) => ({ ...child, value: byCode.get(child.code) ?? 0 })) }
+    const rows = childRegions(region).map((child) => ({ ...child, value: byCode.get(child.code) ?? 0 }))
+    // Flags of the region itself, with no child (R16 and R19 per county, R20 per voucher): listed as
+    // 区县本级 / 乡镇本级 under the region's own code, so the map adds up to 未处置. Every flag has a
+    // county, so the city map's rows stay counties.
+    const own = byCode.get('') ?? 0
+    const level = levelOf(region)
+    if (own > 0 && level !== 'city') rows.push({ code: region, name: level === 'county' ? '区县本级' : '乡镇本级', value: own })
+    return { kind: 'regions', rows }
   },
 })
 

@@ -11,8 +11,8 @@ import { select } from '../sql'
 import { ledgerSummary } from './ledgerSummary'
 
 /**
- * `day` (YYYY-MM-DD) is the date deadlines are measured against: today in Shanghai for ledger items
- * (people's deadlines), the rules' evaluation day for approvals (the data's own clock).
+ * `day` (YYYY-MM-DD) is the date deadlines are measured against: today in Beijing for ledger items
+ * and approvals alike (the rules' evaluation day, which is the clock's unless a script fixed one).
  */
 const regionAndDay = z.object({ region: regionParam, day: dayParam.optional() }).strict()
 const CLOSED: ReadonlySet<string> = new Set(['已销号', '核实无问题'])
