@@ -232,12 +232,14 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     if (reason !== 'subscribe') ringFor(tickComputeMs, room.dashboard.id).add(finishedAt - startedAt)
     room.computedAtMs = finishedAt
     room.computedAt = new Date(finishedAt).toISOString()
-    if (Object.keys(changed).length === 0) return
-    room.seq += 1
-    const update: RoomUpdate = { room: room.name, seq: room.seq, asOf: room.asOf, computedAt: room.computedAt, panels: changed }
-    io.to(room.name).emit(socketEvents.update, update)
-    io.to(wallRoom(room.name)).emit(socketEvents.update, { ...update, panels: wallPanels(room, changed) })
-    latency.emitted(startedAt)
+    const emitted = Object.keys(changed).length > 0
+    if (emitted) {
+      room.seq += 1
+      const update: RoomUpdate = { room: room.name, seq: room.seq, asOf: room.asOf, computedAt: room.computedAt, panels: changed }
+      io.to(room.name).emit(socketEvents.update, update)
+      io.to(wallRoom(room.name)).emit(socketEvents.update, { ...update, panels: wallPanels(room, changed) })
+    }
+    latency.computed(room.name, startedAt, emitted)
   }
 
   function logOnce(room: Room, what: string, error: unknown): void {
@@ -351,7 +353,9 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   const onIngest = (event: IngestEvent) => {
     const kinds = kindsForFeed(event.feed)
     if (kinds.length === 0) return
-    latency.received(event.acknowledgedAt)
+    // Latency is measured on the rooms screens were watching when the batch arrived, and that read it.
+    const watched = [...rooms.values()].filter((room) => subscribers(room) > 0 && kinds.some((kind) => room.reads.has(kind)))
+    latency.received(event.acknowledgedAt, watched.map((room) => room.name))
     kinds.forEach(markChanged)
   }
   ctx.onIngest.push(onIngest)
