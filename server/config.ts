@@ -19,6 +19,8 @@ const envSchema = z.object({
   DEMO_FEED: z.enum(['on', 'off']).default('on'),
   DEMO_FEED_RATE: z.coerce.number().min(0).max(100000).default(10),
   TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  /** `npm run bench` only: GET /api/bench/event-loop reports the event-loop delay per phase. */
+  BENCH_PROBE: z.enum(['on', 'off']).default('off'),
   NODE_ENV: z.string().default('development'),
 })
 
