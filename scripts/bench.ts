@@ -9,12 +9,14 @@
  *   npm run bench -- --sections full-refresh,ingest-to-screen --screens 200
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import { parseOptions } from './bench/options'
 import { sampleLoad, startEnvironment, comparable } from './bench/environment'
 import { startBenchServer } from './bench/server'
 import { sections } from './bench/sections'
 import type { BenchSection, SectionResult } from './bench/sections/types'
 import { printReport } from './bench/report'
+import { describeData } from './bench/dataShape'
 
 const options = parseOptions(process.argv.slice(2))
 const environment = startEnvironment()
@@ -34,11 +36,11 @@ const ran: Array<{ section: BenchSection; result: SectionResult | Error }> = []
 const results = new Map<string, SectionResult>()
 let batchNumbers = 0
 try {
-  const health = await server.health()
-  log(`data: ${JSON.stringify(health.rows)}`)
+  environment.data = await describeData(server)
+  log(`data: ${environment.data}`)
   for (const section of chosen) {
     sampleLoad(environment)
-    log(`section ${section.id} (load average ${(await import('node:os')).loadavg()[0].toFixed(2)})`)
+    log(`section ${section.id} (load average ${os.loadavg()[0].toFixed(2)})`)
     try {
       const result = await section.run({
         options,

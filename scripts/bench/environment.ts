@@ -11,6 +11,8 @@ export interface Environment {
   loadAtStart: number
   loadAtEnd: number | null
   loadMax: number
+  /** what the database holds (payments, flags, ledger, follow-ups) */
+  data?: string
 }
 
 export function startEnvironment(): Environment {
@@ -34,5 +36,6 @@ export function describeEnvironment(environment: Environment): string[] {
   return [
     `cores ${environment.cores}, memory ${environment.memoryGb} GB, node ${environment.node}, ${os.platform()} ${os.release()}`,
     `load average (1 min): start ${f(environment.loadAtStart)}, end ${f(environment.loadAtEnd)}, highest seen ${f(environment.loadMax)}`,
+    ...(environment.data ? [`data: ${environment.data}`] : []),
   ]
 }

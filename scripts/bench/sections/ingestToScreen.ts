@@ -1,8 +1,8 @@
-import { THEME_IDS, type ThemeId } from '../../../dashboards/types'
-import { CITY_CODE } from '../../../geo/regions'
+import { THEME_IDS } from '../../../dashboards/types'
 import { Worker } from '../children'
 import { sleep, type BenchServer, type EventLoopReading, type Health } from '../server'
-import { formatMs, round, summarize, type Summary } from '../stats'
+import { formatMs, round, type Summary } from '../stats'
+import { matchMarkers } from '../matchMarkers'
 import type { Sent } from '../workers/sender'
 import { PAYMENT_THEMES, SCREEN_ROOMS, split } from './rooms'
 import { loopFigure, phase, ratio, type BenchContext, type BenchSection, type Figure } from './types'
@@ -29,6 +29,8 @@ interface Run {
   loop: EventLoopReading
   clientLoopP99Ms: number
   failedBatches: number
+  /** the server's own view at the end (JSON only): room compute times by theme, rule runs */
+  serverView: { tickComputeMs: unknown; rules: unknown }
 }
 
 /**
@@ -56,7 +58,7 @@ export const ingestToScreen: BenchSection = {
       for (const theme of THEME_IDS.filter((t) => PAYMENT_THEMES.has(t))) absolute.push({ label: `  ${theme}`, value: formatMs(run.byTheme[theme]) })
       absolute.push({ label: `${who}: (batch, screen) pairs never shown within ${options.settleMs / 1000} s of the last batch`, value: `${run.missed} of ${run.expected}${run.failedBatches ? `; ${run.failedBatches} batches refused` : ''}` })
       absolute.push({ label: `${who}: /api/health live.ingestToScreenMs (server, ack → emit per room, since start) p50 / p95`, value: `${run.serverHealth.p50} / ${run.serverHealth.p95} ms (n=${run.serverHealth.count}, unshown ${run.serverHealth.unshown})` })
-      absolute.push({ label: `${who}: hub database queries/s`, value: String(run.hubQueriesPerSec) })
+      absolute.push({ label: `${who}: hub database queries/s; rule runs so far (last took)`, value: `${run.hubQueriesPerSec}; ${(run.serverView.rules as Health['rules'])?.runs ?? '—'} (${(run.serverView.rules as Health['rules'])?.lastRunMs ?? '—'} ms)` })
       absolute.push(loopFigure(`${who} and batches`, run.loop))
       absolute.push({ label: `${who}: client processes' own event-loop delay p99 (their stamps are this late at most)`, value: `${run.clientLoopP99Ms} ms` })
     }
@@ -100,12 +102,13 @@ async function measure(context: BenchContext, screens: number, batches: number):
     return {
       screens,
       batches,
-      ...latencies(sent.filter((batch) => batch.status === 200), seen.flatMap((s) => s.screens)),
+      ...matchMarkers(sent.filter((batch) => batch.status === 200), seen.flatMap((s) => s.screens), PAYMENT_THEMES),
       serverHealth: after.live!.ingestToScreenMs,
       hubQueriesPerSec: queriesPerSec(before, after, startedAt),
       loop,
       clientLoopP99Ms: Math.max(...seen.map((s) => s.clientLoopP99Ms)),
       failedBatches: sent.filter((batch) => batch.status !== 200).length,
+      serverView: { tickComputeMs: (after.live as { tickComputeMs?: unknown } | undefined)?.tickComputeMs, rules: after.rules },
     }
   } finally {
     await Promise.all(workers.map(async ({ worker }) => {
@@ -114,30 +117,6 @@ async function measure(context: BenchContext, screens: number, batches: number):
     }))
     await sender.stop()
   }
-}
-
-/** Matches the batches' markers with what each screen saw: the first asOf at or past the marker. */
-function latencies(sent: Sent[], screens: ScreenRecord[]): Pick<Run, 'all' | 'byTheme' | 'missed' | 'expected'> {
-  const all: number[] = []
-  const byTheme = new Map<string, number[]>()
-  let missed = 0
-  let expected = 0
-  for (const batch of sent) {
-    for (const screen of screens) {
-      const [theme, region] = screen.room.split(':') as [ThemeId, string]
-      if (!PAYMENT_THEMES.has(theme) || (region !== CITY_CODE && region !== batch.county)) continue
-      expected += 1
-      const shown = screen.advances.find(([, asOf]) => asOf >= batch.markerMs)
-      if (!shown) {
-        missed += 1
-        continue
-      }
-      const ms = shown[0] - batch.ackAt
-      all.push(ms)
-      byTheme.set(theme, [...(byTheme.get(theme) ?? []), ms])
-    }
-  }
-  return { all: summarize(all), byTheme: Object.fromEntries(THEME_IDS.map((theme) => [theme, summarize(byTheme.get(theme) ?? [])])), missed, expected }
 }
 
 function queriesPerSec(before: Health, after: Health, startedAt: number): number {

@@ -6,6 +6,7 @@
  */
 import { serveRequests } from '../children'
 import { sleep } from '../server'
+import { signIn } from '../signIn'
 
 interface PollerParams {
   url: string
@@ -15,14 +16,6 @@ interface PollerParams {
   walls: string[][]
   tickMs: number
   durationMs: number
-}
-
-async function signIn(url: string, username: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
-  if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`)
-  const cookie = response.headers.get('set-cookie')
-  if (!cookie) throw new Error('sign-in set no cookie')
-  return cookie.split(';')[0]
 }
 
 async function poll(params: PollerParams) {
