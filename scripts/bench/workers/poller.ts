@@ -8,6 +8,8 @@ import { serveRequests } from '../children'
 import { sleep } from '../server'
 import { signIn } from '../signIn'
 
+const GRACE_MS = 10_000
+
 interface PollerParams {
   url: string
   username: string
@@ -24,10 +26,15 @@ async function poll(params: PollerParams) {
   let issued = 0
   let answered = 0
   let failed = 0
+  let abandoned = 0
   let lateTicks = 0
   let ticks = 0
   const started = Date.now()
   const until = started + params.durationMs
+  // Requests still unanswered GRACE_MS after the last tick are given up (counted, not timed): a
+  // saturated server would otherwise hold the phase for minutes.
+  const giveUp = new AbortController()
+  const giveUpTimer = setTimeout(() => giveUp.abort(), params.durationMs + GRACE_MS)
   await Promise.all(
     params.walls.map(async (paths, wall) => {
       await sleep((wall * params.tickMs) / params.walls.length) // walls do not start in step
@@ -39,24 +46,27 @@ async function poll(params: PollerParams) {
             issued += 1
             const sentAt = Date.now()
             try {
-              const response = await fetch(`${params.url}${path}`, { headers: { cookie } })
+              const response = await fetch(`${params.url}${path}`, { headers: { cookie }, signal: giveUp.signal })
               await response.arrayBuffer()
               if (response.status === 200) {
                 answered += 1
                 responseMs.push(Date.now() - sentAt)
               } else failed += 1
             } catch {
-              failed += 1
+              if (giveUp.signal.aborted) abandoned += 1
+              else failed += 1
             }
           }),
         )
+        if (giveUp.signal.aborted) break
         const took = Date.now() - tickStarted
         if (took > params.tickMs) lateTicks += 1
         await sleep(Math.max(0, params.tickMs - took))
       }
     }),
   )
-  return { issued, answered, failed, ticks, lateTicks, responseMs, seconds: (Date.now() - started) / 1000 }
+  clearTimeout(giveUpTimer)
+  return { issued, answered, failed, abandoned, ticks, lateTicks, responseMs, seconds: (Date.now() - started) / 1000 }
 }
 
 serveRequests({ poll })
