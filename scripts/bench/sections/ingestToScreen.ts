@@ -1,6 +1,6 @@
 import { THEME_IDS } from '../../../dashboards/types'
 import { Worker } from '../children'
-import { sleep, type BenchServer, type EventLoopReading, type Health } from '../server'
+import { sleep, type EventLoopReading, type Health } from '../server'
 import { formatMs, round, type Summary } from '../stats'
 import { matchMarkers } from '../matchMarkers'
 import type { Sent } from '../workers/sender'
@@ -29,6 +29,8 @@ interface Run {
   loop: EventLoopReading
   clientLoopP99Ms: number
   failedBatches: number
+  /** screens whose socket was closed by the end (a wall showing stale numbers) */
+  disconnected: number
   /** the server's own view at the end (JSON only): room compute times by theme, rule runs */
   serverView: { tickComputeMs: unknown; rules: unknown }
 }
@@ -56,7 +58,7 @@ export const ingestToScreen: BenchSection = {
       const who = `${run.screens} screens`
       absolute.push({ label: `${who}, ${run.batches} batches of ${options.batchRows} rows every ${options.batchIntervalMs} ms: ack → screen p50 / p95 / p99`, value: formatMs(run.all) })
       for (const theme of THEME_IDS.filter((t) => PAYMENT_THEMES.has(t))) absolute.push({ label: `  ${theme}`, value: formatMs(run.byTheme[theme]) })
-      absolute.push({ label: `${who}: (batch, screen) pairs never shown within ${options.settleMs / 1000} s of the last batch`, value: `${run.missed} of ${run.expected}${run.failedBatches ? `; ${run.failedBatches} batches refused` : ''}` })
+      absolute.push({ label: `${who}: (batch, screen) pairs never shown within ${options.settleMs / 1000} s of the last batch`, value: `${run.missed} of ${run.expected}${run.failedBatches ? `; ${run.failedBatches} batches refused` : ''}${run.disconnected ? `; ${run.disconnected} screens disconnected` : ''}` })
       absolute.push({ label: `${who}: /api/health live.ingestToScreenMs (server, ack → emit per room, since start) p50 / p95`, value: `${run.serverHealth.p50} / ${run.serverHealth.p95} ms (n=${run.serverHealth.count}, unshown ${run.serverHealth.unshown})` })
       absolute.push({ label: `${who}: hub database queries/s; rule runs so far (last took)`, value: `${run.hubQueriesPerSec}; ${(run.serverView.rules as Health['rules'])?.runs ?? '—'} (${(run.serverView.rules as Health['rules'])?.lastRunMs ?? '—'} ms)` })
       absolute.push(loopFigure(`${who} and batches`, run.loop))
@@ -108,6 +110,7 @@ async function measure(context: BenchContext, screens: number, batches: number):
       loop,
       clientLoopP99Ms: Math.max(...seen.map((s) => s.clientLoopP99Ms)),
       failedBatches: sent.filter((batch) => batch.status !== 200).length,
+      disconnected: seen.flatMap((s) => s.screens).filter((screen) => !screen.connected).length,
       serverView: { tickComputeMs: (after.live as { tickComputeMs?: unknown } | undefined)?.tickComputeMs, rules: after.rules },
     }
   } finally {
