@@ -1,55 +1,66 @@
 /**
- * `npm run bench`: live-wall figures at the demo scale and at 10M payment rows. Each scale runs in
- * its own process (chDB binds one data directory per process) on its own data directory, which
- * is seeded once and reused. Not part of the tests: it takes minutes and both CPU cores.
- *   npm run bench                       both scales
- *   npm run bench -- 300000             one scale (rows), data in /tmp/ykt-bench-300000
+ * `npm run bench`: what screens see, measured from outside the server. The server runs as
+ * `npm start` runs it (its own process, rule engine on, demo data of the chosen scale from the demo
+ * generator, simulated feed off); screens, pollers and senders run in client processes of their
+ * own and reach it only through the admin CLI, HTTP, Socket.IO and /api/health (plus the
+ * event-loop probe BENCH_PROBE=on adds). Not part of the tests: it takes minutes and every core.
+ *   npm run bench                          small scale (quick; a fresh 100 000-payment city)
+ *   npm run bench -- --scale 10m           10 M payments (seeded once into /tmp/ykt-bench-10m)
+ *   npm run bench -- --sections full-refresh,ingest-to-screen --screens 200
  */
-import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import { parseOptions } from './bench/options'
+import { sampleLoad, startEnvironment, comparable } from './bench/environment'
+import { startBenchServer } from './bench/server'
+import { sections } from './bench/sections'
+import type { BenchSection, SectionResult } from './bench/sections/types'
+import { printReport } from './bench/report'
+import { describeData } from './bench/dataShape'
 
-const scales = process.argv.slice(2).length ? process.argv.slice(2).map(Number) : [300_000, 10_000_000]
-const dirFor = (rows: number) => (rows === 10_000_000 ? '/tmp/ykt-bench' : `/tmp/ykt-bench-${rows}`)
+const options = parseOptions(process.argv.slice(2))
+const environment = startEnvironment()
+const runId = Math.floor(Date.now() / 1000) % 100_000
+const log = (line: string) => console.error(`[bench ${options.scale}] ${line}`)
+const jsonPath = `${options.dataDir}.results.json`
+const chosen = options.sections ? sections.filter((section) => options.sections!.includes(section.id)) : sections
+if (options.sections && chosen.length !== options.sections.length) {
+  console.error(`unknown section; sections: ${sections.map((section) => section.id).join(', ')}`)
+  process.exit(2)
+}
 
-type Figures = Record<string, any>
-const results: Figures[] = []
-for (const rows of scales) {
-  const run = spawnSync('npx', ['tsx', 'scripts/bench/runScale.ts', String(rows), dirFor(rows)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  })
-  const line = run.stdout.trim().split('\n').pop() ?? ''
-  if (run.status !== 0 || !line.startsWith('{')) {
-    console.error(`scale ${rows}: failed (exit ${run.status})`)
-    process.exitCode = 1
-    continue
+log(`cores ${environment.cores}, load average ${environment.loadAtStart.toFixed(2)} at start`)
+if (options.fresh) fs.rmSync(options.dataDir, { recursive: true, force: true })
+const server = await startBenchServer({ dataDir: options.dataDir, demoScale: options.demoScale, apiOnly: options.apiOnly, runId, log })
+const ran: Array<{ section: BenchSection; result: SectionResult | Error }> = []
+const results = new Map<string, SectionResult>()
+let batchNumbers = 0
+try {
+  environment.data = await describeData(server)
+  log(`data: ${environment.data}`)
+  for (const section of chosen) {
+    sampleLoad(environment)
+    log(`section ${section.id} (load average ${os.loadavg()[0].toFixed(2)})`)
+    try {
+      const result = await section.run({
+        options,
+        server,
+        runId,
+        results,
+        log,
+        takeBatchNumbers: (count) => ((batchNumbers += count), batchNumbers - count),
+      })
+      results.set(section.id, result)
+      ran.push({ section, result })
+    } catch (error) {
+      log(`section ${section.id} failed: ${error instanceof Error ? error.stack : error}`)
+      ran.push({ section, result: error instanceof Error ? error : new Error(String(error)) })
+      process.exitCode = 1
+    }
   }
-  results.push(JSON.parse(line))
+} finally {
+  sampleLoad(environment, true)
+  await server.stop()
 }
-
-const ms = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${Math.round(value)} ms`)
-const rowsOut: Array<[string, ...string[]]> = [['figure', ...results.map((r) => `${(r.rows as number).toLocaleString()} rows`)], ['target', ...results.map(() => '')]]
-rowsOut.pop()
-const add = (label: string, cell: (r: Figures) => string) => rowsOut.push([label, ...results.map(cell)])
-add('ingest (HTTP, 10k-row batches)', (r) => `${r.ingestRowsPerSec.toLocaleString()} rows/s`)
-for (const theme of Object.keys(results[0]?.tickMs ?? {})) add(`tick, one ${theme} room p50 / p95 (≤150)`, (r) => `${ms(r.tickMs[theme].p50)} / ${ms(r.tickMs[theme].p95)}`)
-add('full wall tick, 36 rooms p50 / p95', (r) => `${ms(r.fullWallTickMs.p50)} / ${ms(r.fullWallTickMs.p95)}`)
-add('ingest→screen, 1 client p50 / p95 (server)', (r) => `${ms(r.latency1.server.p50)} / ${ms(r.latency1.server.p95)}`)
-add('ingest→screen, 1 client p50 / p95 (client)', (r) => `${ms(r.latency1.client.p50)} / ${ms(r.latency1.client.p95)}`)
-add('ingest→screen, 500 clients p50 / p95 (server, ≤2 s)', (r) => `${ms(r.latency500.server.p50)} / ${ms(r.latency500.server.p95)}`)
-add('ingest→screen, 500 clients p50 / p95 (client, live panels)', (r) => `${ms(r.latency500.client.p50)} / ${ms(r.latency500.client.p95)}`)
-add('DB queries/s, hub with 500 clients', (r) => `${r.latency500.hubQueriesPerSec}`)
-add('DB queries/s, 500 pollers demanded / achieved', (r) => `${r.baseline.demandedQueriesPerSec} / ${r.baseline.achievedQueriesPerSec}`)
-add('ratio demanded ÷ hub (≥100)', (r) => `${Math.round(r.baseline.demandedQueriesPerSec / Math.max(r.latency500.hubQueriesPerSec, 0.1))}`)
-add('ratio achieved ÷ hub', (r) => `${Math.round(r.baseline.achievedQueriesPerSec / Math.max(r.latency500.hubQueriesPerSec, 0.1))}`)
-
-const widths = rowsOut[0].map((_, column) => Math.max(...rowsOut.map((row) => row[column].length)))
-for (const row of rowsOut) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '))
-
-// The live core (warm rooms, one pass per theme for all regions, additive figures): its own table
-// per scale, from scripts/bench/liveCore.ts (own data directory, /tmp/ykt-livecore-<rows>).
-for (const rows of scales) {
-  console.log(`\nlive core, ${rows.toLocaleString()} rows`)
-  const run = spawnSync('npx', ['tsx', 'scripts/bench/liveCore.ts', String(rows)], { stdio: ['ignore', 'inherit', 'inherit'] })
-  if (run.status !== 0) process.exitCode = 1
-}
+fs.writeFileSync(jsonPath, JSON.stringify({ options, environment, comparable: comparable(environment), results: Object.fromEntries(results) }, null, 2))
+printReport(environment, ran, jsonPath)

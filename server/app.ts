@@ -5,6 +5,7 @@ import { migrate } from './db/migrate'
 import { consoleLogger, type AppContext, type Logger } from './context'
 import { Router, sendJson } from './http/router'
 import { registerHealthRoutes } from './http/healthRoutes'
+import { registerBenchProbe } from './http/benchProbe'
 import { registerParts } from './parts'
 import { HttpError } from './http/router'
 import { ingestGate } from './ingest/ingestGate'
@@ -58,6 +59,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     await options.prepare?.(ctx)
     const router = new Router()
     registerHealthRoutes(router)
+    if (config.BENCH_PROBE === 'on') closers.push(registerBenchProbe(router))
 
     const pages = options.withPages ? await preparePages(options.dev ?? false) : undefined
     const server = http.createServer((req, res) => {

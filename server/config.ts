@@ -34,6 +34,8 @@ const envSchema = z.object({
   TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   /** Rollups compared with the facts (and rebuilt where they differ) this often; 0 = only after a crash recovery. */
   ROLLUP_CHECK_MS: z.coerce.number().int().min(0).default(600_000),
+  /** `npm run bench` only: GET /api/bench/event-loop reports the event-loop delay per phase. */
+  BENCH_PROBE: z.enum(['on', 'off']).default('off'),
   NODE_ENV: z.string().default('development'),
   /**
    * Origins (scheme://host[:port], comma-separated) whose pages may change state with the session

@@ -98,7 +98,11 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   const onIngest = (event: IngestEvent) => {
     const kinds = kindsForFeed(event.feed)
     if (kinds.length === 0) return
-    latency.received(event.acknowledgedAt)
+    // Latency is measured on the rooms screens were watching when the batch arrived, and that read it.
+    const watched = [...scheduler.rooms.values()].filter(
+      (room) => gateway.subscribers(room) > 0 && room.livePanels.some(({ metric }) => kinds.some((kind) => metric.reads.includes(kind))),
+    )
+    latency.received(event.acknowledgedAt, watched.map((room) => room.name))
     // A payments batch moves the additive figures by its own rows: no re-read of the table.
     const facts = event.feed === 'payments' && event.records ? paymentFacts(event.records) : undefined
     if (facts) scheduler.additive.apply(facts)

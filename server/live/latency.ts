@@ -27,35 +27,42 @@ export class LatencyRing {
 }
 
 /**
- * Ingest → screen latency: each ingest event waits for the first update emitted by a computation
- * that started after the event arrived; then acknowledgedAt → emit is one sample. Events no room
- * ever shows (nobody watches that data) expire unmeasured.
+ * Ingest → screen latency, per room the ingest changed: an ingest event waits on the rooms that
+ * were watched and read its data when it arrived. Each such room's first computation started
+ * after the event settles it: if that computation emitted an update (the batch changed what the
+ * room shows), acknowledgedAt → emit is one sample; if it emitted nothing, the batch did not
+ * change that room. Rooms subscribed later (a rotating wall's next theme) are not waited on, and
+ * rule runs cannot stand in for the room's own push. Rooms still waiting after expireAfterMs count
+ * as unshown.
  */
 export class IngestLatency {
   readonly ring = new LatencyRing()
-  private pending: Array<{ acknowledgedAt: number; receivedAt: number }> = []
+  private pending: Array<{ acknowledgedAt: number; receivedAt: number; waiting: Set<string> }> = []
+  /** (event, room) pairs a watched room never showed within expireAfterMs. */
   expired = 0
 
   constructor(private readonly expireAfterMs = 60_000) {}
 
-  received(acknowledgedAt: number, receivedAt = Date.now()): void {
-    this.pending.push({ acknowledgedAt, receivedAt })
+  received(acknowledgedAt: number, watchedRooms: Iterable<string>, receivedAt = Date.now()): void {
+    const waiting = new Set(watchedRooms)
+    if (waiting.size > 0) this.pending.push({ acknowledgedAt, receivedAt, waiting })
   }
 
-  /** Called when a computation that started at `computationStartedAt` emitted an update. */
-  emitted(computationStartedAt: number, emittedAt = Date.now()): void {
-    const still: typeof this.pending = []
+  /** Room `room` finished a computation that started at `startedAt`; `emitted`: it pushed an update. */
+  computed(room: string, startedAt: number, emitted: boolean, at = Date.now()): void {
     for (const event of this.pending) {
-      if (event.receivedAt <= computationStartedAt) this.ring.add(emittedAt - event.acknowledgedAt)
-      else if (emittedAt - event.receivedAt > this.expireAfterMs) this.expired += 1
-      else still.push(event)
+      if (event.receivedAt > startedAt || !event.waiting.delete(room)) continue
+      if (emitted) this.ring.add(at - event.acknowledgedAt)
     }
-    this.pending = still
+    this.pending = this.pending.filter((event) => event.waiting.size > 0)
   }
 
   expire(now = Date.now()): void {
-    const before = this.pending.length
-    this.pending = this.pending.filter((event) => now - event.receivedAt <= this.expireAfterMs)
-    this.expired += before - this.pending.length
+    const still: typeof this.pending = []
+    for (const event of this.pending) {
+      if (now - event.receivedAt <= this.expireAfterMs) still.push(event)
+      else this.expired += event.waiting.size
+    }
+    this.pending = still
   }
 }

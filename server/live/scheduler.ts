@@ -314,10 +314,13 @@ export class LiveScheduler {
     room.computeMs.add(finishedAt - startedAt)
     room.computedAtMs = finishedAt
     room.computedAt = new Date(finishedAt).toISOString()
-    if (Object.keys(changed).length === 0) return
-    room.seq += 1
-    this.deps.emit(room, changed)
-    this.deps.latency.emitted(startedAt)
+    const emitted = Object.keys(changed).length > 0
+    if (emitted) {
+      room.seq += 1
+      this.deps.emit(room, changed)
+    }
+    // ingest→screen per room the batch changed: settled by this room's first computation after it
+    this.deps.latency.computed(room.name, startedAt, emitted)
   }
 
   private logOnce(room: Room, what: string, error: unknown): void {

@@ -1,0 +1,14 @@
+import { fullRefresh } from './fullRefresh'
+import { ingest } from './ingest'
+import { ingestToScreen } from './ingestToScreen'
+import { liveCore } from './liveCore'
+import { polling } from './polling'
+import type { BenchSection } from './types'
+
+/**
+ * The bench's sections, in the order they run (`--sections id,id` picks some). Full refreshes go
+ * first: they time rooms no screen has watched yet. Ingest goes last: its large batches would
+ * otherwise sit in every later figure. The live core's room-refresh figures (scripts/bench/liveCore.ts)
+ * run last, in a process and data of their own.
+ */
+export const sections: BenchSection[] = [fullRefresh, ingestToScreen, polling, ingest, liveCore]

@@ -1,0 +1,143 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import { randomBytes } from 'node:crypto'
+
+/**
+ * The server under test, started as `npm start` starts it (server/index.ts in a process of its own:
+ * rule engine on, demo seeding on an empty database at the bench's scale, the pages unless
+ * --api-only) with the simulated feed off, because the bench sends its own data. The bench
+ * reaches it only from outside: the admin CLI (display token, a leader for the pollers) before it
+ * starts, then HTTP, Socket.IO and /api/health; BENCH_PROBE=on adds /api/bench/event-loop.
+ */
+export interface BenchServer {
+  url: string
+  /** Display token, as a wall screen holds it. */
+  displayToken: string
+  ingestToken: string
+  leader: { username: string; password: string }
+  health(): Promise<Health>
+  /** Event-loop delay since the previous reading (each reading starts a window). */
+  eventLoop(): Promise<EventLoopReading>
+  stop(): Promise<void>
+}
+
+export interface EventLoopReading {
+  windowMs: number
+  samples: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+  meanMs: number
+}
+
+export interface Health {
+  rows: Record<string, number>
+  live?: { clients: number; dbQueries: number; computations: number; ingestToScreenMs: { count: number; p50: number | null; p95: number | null; unshown: number } }
+  rules?: { runs: number; lastRunMs: number; flagsStored: number }
+  [key: string]: unknown
+}
+
+export interface ServerOptions {
+  dataDir: string
+  /** DEMO_SCALE: demo, full or a payment count; seeds an empty data directory with the demo generator. */
+  demoScale: string
+  apiOnly: boolean
+  runId: number
+  log: (line: string) => void
+}
+
+const LEADER = 'bench-leader'
+
+export async function startBenchServer(options: ServerOptions): Promise<BenchServer> {
+  const { dataDir, log } = options
+  fs.mkdirSync(dataDir, { recursive: true })
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production' }
+  const admin = (...args: string[]) => {
+    const run = spawnSync('node', ['--import', 'tsx', 'scripts/admin.ts', ...args], { env, encoding: 'utf8' })
+    return { ok: run.status === 0, out: `${run.stdout}${run.stderr}` }
+  }
+  log('admin CLI: display token and a leader for the pollers')
+  const issued = admin('token:issue', `bench-${options.runId}`, '--scope', '511000')
+  const tokenMatch = /token (\S+) .*shown once:\n\s+(\S+)/.exec(issued.out)
+  if (!issued.ok || !tokenMatch) throw new Error(`admin token:issue failed: ${issued.out.slice(0, 400)}`)
+  const [, tokenId, displayToken] = tokenMatch
+  const password = `bench-${randomBytes(9).toString('base64url')}`
+  const added = admin('user:add', LEADER, '--role', 'leader', '--scope', '511000', '--password', password)
+  if (!added.ok && !admin('user:password', LEADER, '--password', password).ok) throw new Error(`admin user:add failed: ${added.out.slice(0, 400)}`)
+
+  if (!options.apiOnly) {
+    log('page build (as npm start: rebuilds only when out of date)')
+    const build = spawnSync('node', ['--import', 'tsx', 'scripts/ensureBuild.ts'], { stdio: ['ignore', 'ignore', 'inherit'] })
+    if (build.status !== 0) throw new Error('page build failed')
+  }
+  const ingestToken = `bench-ingest-${randomBytes(9).toString('base64url')}`
+  const logFile = `${dataDir}.server.log`
+  const child = spawn('node', ['--import', 'tsx', 'server/index.ts', ...(options.apiOnly ? ['--api-only'] : [])], {
+    env: { ...env, PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'auto', DEMO_SCALE: options.demoScale, DEMO_FEED: 'off', BENCH_PROBE: 'on', INGEST_TOKEN: ingestToken },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const out = fs.createWriteStream(logFile)
+  child.stdout!.pipe(out)
+  child.stderr!.pipe(out)
+  let ledgerSeeded = false
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (chunk.toString().includes('demo ledger:')) ledgerSeeded = true
+  })
+  log(`server starting (DEMO_SCALE=${options.demoScale}, rules on, feed off); its log: ${logFile}`)
+  const url = await listening(child)
+  const server: BenchServer = {
+    url,
+    displayToken,
+    ingestToken,
+    leader: { username: LEADER, password },
+    health: async () => (await fetch(`${url}/api/health`)).json() as Promise<Health>,
+    eventLoop: async () => (await fetch(`${url}/api/bench/event-loop`)).json() as Promise<EventLoopReading>,
+    stop: async () => {
+      await stopProcess(child)
+      out.end()
+      admin('token:revoke', tokenId)
+    },
+  }
+  await rulesSettled(server, log, () => ledgerSeeded)
+  return server
+}
+
+function listening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-20_000)
+      const match = /wall on (http:\/\/localhost:\d+)/.exec(seen)
+      if (match) {
+        child.stdout!.off('data', onData)
+        resolve(match[1].replace('localhost', '127.0.0.1'))
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening; see its log`)))
+  })
+}
+
+/**
+ * The start-up full rule pass and the demo ledger after it (the server logs "demo ledger: …" when
+ * done, also when a reused database has one already) must not run inside a measured phase.
+ */
+async function rulesSettled(server: BenchServer, log: (line: string) => void, ledgerSeeded: () => boolean): Promise<void> {
+  const started = Date.now()
+  while (((await server.health()).rules?.runs ?? 0) < 1 || !ledgerSeeded()) {
+    if (Date.now() - started > 60 * 60_000) throw new Error('the rule engine and demo ledger were not done within an hour')
+    await sleep(2000)
+  }
+  log(`rule engine's first pass and the demo ledger done after ${Math.round((Date.now() - started) / 1000)} s`)
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  await exited
+  clearTimeout(timer)
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,0 +1,34 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { startApp, type RunningApp } from '../app'
+import { makeTempDir, testConfig } from '../testing/tempDb'
+
+const quiet = { info() {}, warn() {}, error() {} }
+const dataDir = makeTempDir('ykt-bench-probe-')
+let app: RunningApp | undefined
+
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+})
+
+describe('GET /api/bench/event-loop', () => {
+  it('is not served unless BENCH_PROBE=on', async () => {
+    app = await startApp(testConfig(dataDir), { log: quiet, rules: false })
+    expect((await fetch(`${app.url}/api/bench/event-loop`)).status).toBe(404)
+  })
+
+  it('reports the event-loop delay since the previous reading, a block of the loop included', async () => {
+    app = await startApp(testConfig(dataDir, { BENCH_PROBE: 'on' }), { log: quiet, rules: false })
+    await fetch(`${app.url}/api/bench/event-loop`) // starts a fresh window
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const blockedUntil = Date.now() + 120
+    while (Date.now() < blockedUntil); // the server's loop is blocked for 120 ms
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const reading = await (await fetch(`${app.url}/api/bench/event-loop`)).json()
+    expect(reading.windowMs).toBeGreaterThanOrEqual(300)
+    expect(reading.samples).toBeGreaterThan(0)
+    expect(reading.maxMs).toBeGreaterThanOrEqual(100)
+    const next = await (await fetch(`${app.url}/api/bench/event-loop`)).json()
+    expect(next.maxMs).toBeLessThan(100) // a new window: the block is not in it
+  })
+})
