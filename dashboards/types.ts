@@ -136,6 +136,8 @@ export type PanelData =
   | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }>; reference?: Reference }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
+  /** The figure does not exist at this region's level (e.g. budget below county): said, not left blank. */
+  | { kind: 'notApplicable'; reason: string }
 
 // ---- Socket.IO protocol ----------------------------------------------------------------------
 

@@ -100,6 +100,7 @@ function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chart
     svgRef.current = s
   }
 
+  if (data.kind === 'notApplicable') return <div className="empty not-applicable">{data.reason}</div>
   if (data.kind === 'value' && panel.kind !== 'gauge') return <KpiValue panel={panel} data={data} />
   if (data.kind === 'table') {
     if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} />
@@ -161,5 +162,7 @@ function textLines(panel: Panel, data: PanelData): string[] {
       return data.rows.map((r) => `${r.name}  ${formatValueText(r.value, panel.unit)}`)
     case 'series':
       return data.categories.map((c, i) => `${c}  ${data.series.map((s) => formatValueText(s.values[i] ?? 0, panel.unit)).join('  ')}`)
+    case 'notApplicable':
+      return [data.reason]
   }
 }

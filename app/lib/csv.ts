@@ -26,6 +26,9 @@ export function panelCsv(panel: Panel, data: PanelData): string {
     case 'funnel':
       rows = [['环节', `数值${unit}`], ...data.stages.map((s) => [s.name, s.value])]
       break
+    case 'notApplicable':
+      rows = [['说明'], [data.reason]]
+      break
   }
   return '\ufeff' + rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n'
 }

@@ -1,4 +1,5 @@
 import type { PanelData } from '../../dashboards/types'
+import { MetricParamsError, notApplicable } from '../metrics/registry'
 import type { MetricMemo } from './memo'
 import type { LivePanel, Room } from './room'
 
@@ -32,7 +33,8 @@ export async function computeRooms(
           try {
             results[panel.id] = await memo.run(panel.metric, { ...panel.params, region: room.region })
           } catch (error) {
-            fail(room, `panel ${panel.id} (${panel.metric})`, error)
+            if (error instanceof MetricParamsError) results[panel.id] = notApplicable(error)
+            else fail(room, `panel ${panel.id} (${panel.metric})`, error)
           }
         }),
       )

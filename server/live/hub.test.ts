@@ -42,20 +42,20 @@ const testDashboards: Dashboard[] = [
     id: 'payments',
     title: '发放分析',
     panels: [
-      { id: 'total', title: '累计发放金额', metric: 'payments.total', kind: 'kpi', grid: grid(0) },
-      { id: 'count', title: '累计发放人次', metric: 'payments.count', kind: 'kpi', grid: grid(4) },
-      { id: 'persons', title: '惠及群众', metric: 'payments.persons', kind: 'kpi', grid: grid(8) },
-      { id: 'regions', title: '各地区', metric: 'payments.byChildRegion', kind: 'map', grid: grid(12) },
-      { id: 'latest', title: '最新发放', metric: 'test.latestPayments', kind: 'table', grid: grid(16) },
+      { id: 'total', title: '累计发放金额', metric: 'payments.total', kind: 'kpi', period: 'all', grid: grid(0) },
+      { id: 'count', title: '累计发放人次', metric: 'payments.count', kind: 'kpi', period: 'all', grid: grid(4) },
+      { id: 'persons', title: '惠及群众', metric: 'payments.persons', kind: 'kpi', period: 'all', grid: grid(8) },
+      { id: 'regions', title: '各地区', metric: 'payments.byChildRegion', kind: 'map', period: 'all', grid: grid(12) },
+      { id: 'latest', title: '最新发放', metric: 'test.latestPayments', kind: 'table', period: 'all', grid: grid(16) },
     ],
   }),
   dashboardSchema.parse({
     id: 'overview',
     title: '总览',
     panels: [
-      { id: 'total', title: '累计发放金额', metric: 'payments.total', kind: 'kpi', grid: grid(0) },
-      { id: 'by-month', title: '月度', metric: 'payments.byMonth', params: { months: 3, to: 202405 }, kind: 'line', grid: grid(4) },
-      { id: 'chain', title: '资金链条', metric: 'budget.chain', kind: 'funnel', grid: grid(8) },
+      { id: 'total', title: '累计发放金额', metric: 'payments.total', kind: 'kpi', period: 'all', grid: grid(0) },
+      { id: 'by-month', title: '月度', metric: 'payments.byMonth', params: { months: 3, to: 202405 }, kind: 'line', period: 'all', grid: grid(4) },
+      { id: 'chain', title: '资金链条', metric: 'budget.chain', kind: 'funnel', period: 'all', grid: grid(8) },
     ],
   }),
 ]

@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client'
 import { startApp, type RunningApp } from '../app'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { issueDisplayToken } from '../access/displayTokenStore'
+import { adminCookie as signInAdmin } from '../testing/adminSession'
 import { paymentFixture, placeOf } from '../ingest/test/fixtures'
 
 /**
@@ -14,11 +15,14 @@ import { paymentFixture, placeOf } from '../ingest/test/fixtures'
 const quiet = { info() {}, warn() {}, error() {} }
 let app: RunningApp
 let token: string
+/** health's live figures are for administrators */
+let adminCookie: string
 const sockets: Socket[] = []
 
 beforeAll(async () => {
   app = await startApp(testConfig(makeTempDir('ykt-ingest-latency-')), { log: quiet, rules: false })
   token = (await issueDisplayToken(app.ctx.db, { label: 'test-wall', scope: '511000', createdBy: 'test' })).token
+  adminCookie = await signInAdmin(app)
 })
 
 afterAll(async () => {
@@ -38,7 +42,7 @@ async function screen(dashboard: string, region: string): Promise<void> {
 }
 
 async function latency(): Promise<{ count: number; unshown: number }> {
-  const health = await (await fetch(`${app.url}/api/health`)).json()
+  const health = await (await fetch(`${app.url}/api/health`, { headers: { cookie: adminCookie } })).json()
   return health.live.ingestToScreenMs
 }
 

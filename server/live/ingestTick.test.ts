@@ -14,7 +14,7 @@ const themes = [
   dashboardSchema.parse({
     id: 'payments',
     title: '发放分析',
-    panels: [{ id: 'total', title: '累计发放金额', metric: 'payments.total', kind: 'kpi', grid: { x: 0, y: 0, w: 4, h: 2 } }],
+    panels: [{ id: 'total', title: '累计发放金额', metric: 'payments.total', kind: 'kpi', period: 'all', grid: { x: 0, y: 0, w: 4, h: 2 } }],
   }),
 ]
 

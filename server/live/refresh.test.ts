@@ -38,8 +38,8 @@ const dashboards: Dashboard[] = [
     id: 'payments',
     title: '发放分析',
     panels: [
-      { id: 'count', title: '累计发放人次', metric: 'payments.count', kind: 'kpi', grid: grid(0) },
-      { id: 'seen', title: '累计笔数', metric: 'test.paymentsSeen', kind: 'kpi', grid: grid(4) },
+      { id: 'count', title: '累计发放人次', metric: 'payments.count', kind: 'kpi', period: 'all', grid: grid(0) },
+      { id: 'seen', title: '累计笔数', metric: 'test.paymentsSeen', kind: 'kpi', period: 'all', grid: grid(4) },
     ],
   }),
 ]

@@ -5,7 +5,7 @@ import { dashboards } from '../../dashboards'
 import { CITY_CODE, regionsAtLevel } from '../../geo/regions'
 import { countingDb } from '../live/countingDb'
 import { insertRandomCases, insertRandomPayments, randomSource } from '../live/test/randomData'
-import { runMetric } from './registry'
+import { MetricParamsError, notApplicable, runMetric } from './registry'
 import { withQueryCache } from './sql/query'
 import { loadFixture } from './test/fixture'
 
@@ -36,9 +36,15 @@ describe('one pass for all regions', () => {
     const pass = withQueryCache(counted.db, { regions: warmRegions })
     let compared = 0
     for (const panel of panels) {
-      const batched = await Promise.all(warmRegions.map((region) => runMetric(pass.db, panel.metric, { ...panel.params, region })))
+      // A metric that refuses a level (budget below county) says so in both ways alike.
+      const run = (on: typeof db, region: string) =>
+        runMetric(on, panel.metric, { ...panel.params, region }).catch((error: unknown) => {
+          if (error instanceof MetricParamsError) return notApplicable(error)
+          throw error
+        })
+      const batched = await Promise.all(warmRegions.map((region) => run(pass.db, region)))
       for (const [i, region] of warmRegions.entries()) {
-        const alone = await runMetric(db, panel.metric, { ...panel.params, region })
+        const alone = await run(db, region)
         expect({ panel: panel.metric, region, data: batched[i] }).toEqual({ panel: panel.metric, region, data: alone })
         compared += 1
       }
@@ -47,7 +53,9 @@ describe('one pass for all regions', () => {
     // Cost set by the data, not the rooms: far fewer queries than panels × regions. The
     // per-county budget panels and the two not yet batched (approvals.overdue, ledger.overdue)
     // are the rest.
-    expect(counted.count()).toBeLessThan(panels.length * 6)
+    // The wall ticker's scoped amounts (one query per region below the city: a case's money
+    // outside a county is not that county's) and the leader panels are not batched yet.
+    expect(counted.count()).toBeLessThan(panels.length * 12)
   }, 240_000)
 
   it('checks the batched data is not empty (the comparison would pass on nothing)', async () => {

@@ -69,6 +69,14 @@ export class MetricParamsError extends Error {
   }
 }
 
+/**
+ * A panel whose metric refuses the room's region (budget below county, a village for a town-level
+ * rollup) says why on the wall instead of waiting for data that will never come.
+ */
+export function notApplicable(error: MetricParamsError): PanelData {
+  return { kind: 'notApplicable', reason: error.issues.map((issue) => issue.replace(/^[a-z]+: /, '')).join('；') }
+}
+
 export function getMetric(name: string, registry: MetricRegistry = metricRegistry): MetricDefinition {
   const metric = registry.get(name)
   if (!metric) throw new Error(`unknown metric ${name}`)

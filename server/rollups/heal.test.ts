@@ -7,6 +7,7 @@ import { paymentBatch } from '../ingest/test/fixtures'
 import { postBatch, queryRow, startIngestApp } from '../ingest/test/harness'
 import { validateBatch } from '../ingest/validateBatch'
 import { makeTempDir } from '../testing/tempDb'
+import { adminCookie, healthDetails } from '../testing/adminSession'
 import { discoverRollups } from './discover'
 import { checkRollup } from './heal'
 import { insertFactsPastViews } from './testing/crashPoint'
@@ -38,7 +39,7 @@ async function countsAndSums(): Promise<Record<string, string>> {
             (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_payment_month) AS month,
             (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_village_month) AS village,
             (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_payment_hour) AS hour,
-            (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_age_month) AS age`,
+            (SELECT toString((sum(payments), sum(amount_paid))) FROM agg_age_town_month) AS age`,
   )
 }
 
@@ -110,8 +111,7 @@ describe('rollups that heal', () => {
 })
 
 async function health(): Promise<any> {
-  const response = await fetch(`${app.url}/api/health`)
-  return (await response.json()).rollups
+  return (await healthDetails(app, await adminCookie(app))).rollups
 }
 
 async function healerCheck() {
