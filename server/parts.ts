@@ -62,10 +62,12 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
     }
   }
-  closers.push(() => {
-    // Walls show why they lost the connection (and that it is coming back), not a bare drop.
-    // (The hub's typed event map is the live part's own; this one event is sent from here.)
+  closers.unshift(() => {
+    // First of all: walls show why they lost the connection (and that it is coming back), at once,
+    // not after the rule engine and the rooms in flight have finished. (The hub's typed event map is
+    // the live part's own; this one event is sent from here.)
     ;(hub.io as unknown as { emit(event: string, notice: { reason: string }): void }).emit(socketEvents.closing, { reason: SERVER_RESTARTING })
+    hub.io.disconnectSockets(true)
     return hub.close()
   })
   return closers
