@@ -82,6 +82,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
       server.once('error', reject)
       server.listen(config.PORT, config.HOST, () => resolve())
     })
+    ingestGate.startAccepting()
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.PORT
     // Parts first (the live hub disconnects its sockets), then the HTTP server, then the database:

@@ -71,9 +71,11 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
     }
   }
   closers.push(() => notify.close())
-  closers.push(() => {
-    // Walls show why they lost the connection (and that it is coming back), not a bare drop.
+  closers.unshift(() => {
+    // First of all: walls show why they lost the connection (and that it is coming back), at once,
+    // not after the rule engine and the rooms in flight have finished.
     hub.io.emit(socketEvents.closing, { reason: SERVER_RESTARTING })
+    hub.io.disconnectSockets(true)
     return hub.close()
   })
   return closers

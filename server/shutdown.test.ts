@@ -60,6 +60,19 @@ function postBatch(url: string, batchId: string, records: unknown[], sent: () =>
   })
 }
 
+/** True once no process of the group is left (npm may exit a moment before or after the server). */
+async function groupGone(pgid: number): Promise<boolean> {
+  for (let waited = 0; waited < 30_000; waited += 100) {
+    try {
+      process.kill(-pgid, 0)
+    } catch {
+      return true
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return false
+}
+
 const exitOf = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     if (child.exitCode !== null) resolve({ code: child.exitCode, signal: child.signalCode })
@@ -78,6 +91,8 @@ describe('SIGTERM during a batch, under npm start', () => {
       const records = paymentBatch(trial.from, 3000)
       const answer = await postBatch(url, trial.batchId, records, () => process.kill(trial.target(server.child), 'SIGTERM'))
       const exit = await exitOf(server.child)
+      // The next trial opens the same data directory: the server itself must be gone too.
+      expect(await groupGone(server.child.pid!), server.output().slice(-1500)).toBe(true)
       expect(exit, server.output().slice(-1500)).toEqual({ code: 0, signal: null })
       expect(answer).toMatchObject({ status: 200 })
       expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ status: 'stored', rows: 3000 })

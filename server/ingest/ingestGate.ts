@@ -30,6 +30,11 @@ export class IngestGate {
     this.accepting = false
   }
 
+  /** A server started again in the same process (tests) accepts again. */
+  startAccepting(): void {
+    this.accepting = true
+  }
+
   /** Counts one ingest request from its first byte to its answer. */
   async request<T>(work: () => Promise<T>): Promise<T> {
     this.requests++

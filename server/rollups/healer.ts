@@ -21,12 +21,14 @@ export interface RollupHealth {
 
 export interface RollupHealer {
   /** Schedules a check soon (coalesced with one already waiting or running). */
-  checkSoon(reason: string): void
+  checkSoon(reason: string, delayMs?: number): void
   /** Runs a check now (or joins the running one) and returns its verdicts. */
   checkNow(reason: string): Promise<RollupVerdict[]>
   health(): RollupHealth
   stop(): Promise<void>
 }
+
+const STARTUP_DELAY_MS = 10_000
 
 export interface HealerOptions {
   /** Periodic checks, and one at start-up; 0 = only after a crash-recovered batch. */
@@ -100,12 +102,12 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
     return running
   }
 
-  function checkSoon(reason: string): void {
+  function checkSoon(reason: string, delayMs = 200): void {
     if (stopped || soonTimer) return
     soonTimer = setTimeout(() => {
       soonTimer = undefined
       void checkNow(reason)
-    }, 200)
+    }, delayMs)
     soonTimer.unref()
   }
 
@@ -117,7 +119,8 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
   ctx.healthExtras.push(healthExtra)
   const periodic = options.intervalMs > 0 ? setInterval(() => void checkNow('periodic'), options.intervalMs) : undefined
   periodic?.unref()
-  if (options.intervalMs > 0) checkSoon('start-up')
+  // Not in the first seconds: the walls' first snapshots and the rules' first pass come first.
+  if (options.intervalMs > 0) checkSoon('start-up', Math.min(options.intervalMs, STARTUP_DELAY_MS))
 
   return {
     checkSoon,

@@ -185,6 +185,19 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
     await page.close()
   }, 60_000)
 
+  it('names a planned restart (服务重启中) on the banner, and clears it when the server is back', async () => {
+    const { page } = await open('/wall/overview?kiosk', 1920, 1080)
+    await waitForPanels(page, ['total'])
+    const port = server.port
+    // What SIGTERM does in production (server/index.ts): the walls are told why before the sockets close.
+    await server.app.shutdown({ graceMs: 1000 })
+    await page.waitForSelector('[data-banner="disconnected"]', { timeout: 5_000 })
+    expect(await page.locator('[data-banner="disconnected"]').textContent()).toContain('服务重启中')
+    server = await startServer(dataDir, port)
+    await page.waitForSelector('[data-banner]', { state: 'detached', timeout: 30_000 })
+    await page.close()
+  }, 90_000)
+
   it('shows the disconnect banner when the server stops and clears it after a restart', async () => {
     const { page } = await open('/wall/overview?kiosk', 1920, 1080)
     await waitForPanels(page, ['total'])
