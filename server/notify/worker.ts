@@ -6,6 +6,7 @@ import type { NotifySettings } from './config'
 import { digestMessage, singleMessage } from './message'
 import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type OutboxRow, type OutboxStatus } from './outbox'
 import type { NotifyEvent } from './types'
+import type { OverviewRenderer } from './overviewPng'
 import { msFromShanghai, shanghaiText } from './version'
 
 /** One message to send: a single row, or many rows in one digest. */
@@ -66,7 +67,15 @@ const IDLE_CHECK_MS = 30_000
  * once. Per channel and interval at most `maxSinglesPerInterval` single messages go out; beyond
  * that the rest become one digest per interval. A channel that answers "too fast" is paused.
  */
-export function startDeliveryWorker(options: { db: Db; channels: Map<string, Channel>; settings: NotifySettings; log: Logger; redact: (text: string) => string }): DeliveryWorker {
+export function startDeliveryWorker(options: {
+  db: Db
+  channels: Map<string, Channel>
+  settings: NotifySettings
+  log: Logger
+  redact: (text: string) => string
+  /** Renders the overview of a region as PNG for briefing emails (off when unset). */
+  renderOverview?: OverviewRenderer
+}): DeliveryWorker {
   const { db, channels, settings, log, redact } = options
   const windows = new Map<string, ChannelWindow>()
   const stats: WorkerStats = { delivered: 0, digests: 0, failedAttempts: 0, gaveUp: 0, rateLimited: 0, resentAfterRestart: 0, lastError: null, lastErrorAt: null, lastPassAt: null }
@@ -128,12 +137,29 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
     return resentKeys.has(unit.key) ? markResent(message) : message
   }
 
+  /** A briefing email carries the overview of its region; without the picture it still goes. */
+  async function withPicture(unit: Unit, message: OutgoingMessage): Promise<OutgoingMessage> {
+    const event = message.events[0]
+    if (!options.renderOverview || unit.channel.type !== 'email' || unit.digest || event?.kind !== 'briefing') return message
+    try {
+      const png = await options.renderOverview(event.regionCode)
+      return {
+        ...message,
+        html: `${message.html}<p><img src="cid:overview" alt="总览" style="max-width:100%"></p>`,
+        attachments: [{ filename: `overview-${event.regionCode}.png`, content: png, cid: 'overview' }],
+      }
+    } catch (error) {
+      log.warn(`notify: overview picture for ${event.regionCode} not rendered (${redact(error instanceof Error ? error.message.split('\n')[0] : String(error))}); briefing sent without it`)
+      return message
+    }
+  }
+
   async function deliver(unit: Unit): Promise<void> {
     const claimed = await writeStates(db, unit.rows.map((row) => ({ ...row, attempts: row.attempts + 1 })), { status: 'sending', batch_key: unit.key })
     const attempts = claimed.map((row) => row.attempts)
     let outcome: SendOutcome
     try {
-      outcome = await unit.channel.send(messageOf(unit))
+      outcome = await unit.channel.send(await withPicture(unit, messageOf(unit)))
     } catch (error) {
       outcome = { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) }
     }
