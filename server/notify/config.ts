@@ -65,6 +65,8 @@ const optionsSchema = z.object({
   NOTIFY_BRIEFING_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (Asia/Shanghai)').default('08:30'),
   NOTIFY_FEED_SILENT_MINUTES: z.coerce.number().min(0.01).max(1440).default(15),
   NOTIFY_WATCH_SECONDS: z.coerce.number().min(0.05).max(3600).default(60),
+  NOTIFY_BRIEFING_PNG: z.enum(['on', 'off']).default('off'),
+  NOTIFY_CHROMIUM: z.string().default('/usr/bin/chromium'),
 })
 
 export interface NotifySettings {
@@ -81,6 +83,9 @@ export interface NotifySettings {
   feedSilentMs: number
   /** How often ledger, R17 and feed silence are looked at. */
   watchEveryMs: number
+  /** Briefing emails carry a PNG of the overview wall (headless Chromium at `chromium`, pages at publicUrl). */
+  briefingPng: boolean
+  chromium: string
 }
 
 export interface LoadedChannels {
@@ -156,6 +161,8 @@ export function readNotifySettings(env: Record<string, string | undefined>, port
     briefingAt: o.NOTIFY_BRIEFING_AT,
     feedSilentMs: o.NOTIFY_FEED_SILENT_MINUTES * 60_000,
     watchEveryMs: o.NOTIFY_WATCH_SECONDS * 1000,
+    briefingPng: o.NOTIFY_BRIEFING_PNG === 'on',
+    chromium: o.NOTIFY_CHROMIUM,
   }
 }
 

@@ -12,6 +12,7 @@ import { overdueApprovals, overdueLedgerItems } from './sources/watchers'
 import { addSubscription, channelsFor, listSubscriptions } from './subscriptions'
 import { EVENT_KINDS, type NotifyEvent } from './types'
 import { startDeliveryWorker, type DeliveryWorker } from './worker'
+import { overviewRenderer } from './overviewPng'
 
 export { reportFault } from './sources/faults'
 export { registerNotifyRoutes } from './routes'
@@ -56,7 +57,9 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
   const configs = options.channels ?? readChannelConfigs(env)
   const { channels, redact } = createChannels(configs.length ? configs : [DEMO_SINK], settings, ctx.log)
   for (const channel of channels.values()) ctx.log.info(`notify channel ${channel.id}: ${channel.describe}, scope ${channel.scope}`)
-  const worker = startDeliveryWorker({ db: ctx.db, channels, settings, log: ctx.log, redact })
+  const renderOverview = settings.briefingPng ? overviewRenderer({ db: ctx.db, baseUrl: settings.publicUrl, chromium: settings.chromium }) : undefined
+  if (settings.briefingPng && !renderOverview) ctx.log.warn(`notify: NOTIFY_BRIEFING_PNG is on but ${settings.chromium} is missing; briefings go without the picture`)
+  const worker = startDeliveryWorker({ db: ctx.db, channels, settings, log: ctx.log, redact, renderOverview })
   const today = options.today ?? evaluationDay
 
   if (options.demo && configs.length === 0 && (await listSubscriptions(ctx.db)).length === 0) {

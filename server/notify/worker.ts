@@ -6,6 +6,7 @@ import type { NotifySettings } from './config'
 import { digestMessage, singleMessage } from './message'
 import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type OutboxRow, type OutboxStatus } from './outbox'
 import type { NotifyEvent } from './types'
+import type { OverviewRenderer } from './overviewPng'
 import { msFromShanghai, shanghaiText } from './version'
 
 /** One message to send: a single row, or many rows in one digest. */
@@ -51,6 +52,13 @@ export interface DeliveryWorker {
 const BATCH_LIMIT = 20_000
 const RESENT_NOTE = '（重发：服务重启前可能已送达，编号相同即同一条）'
 
+/** Groups in place (a storm's 20,000 rows must not be copied once per row). */
+function pushTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key)
+  if (list) list.push(item)
+  else map.set(key, [item])
+}
+
 /** Robots cannot drop a repeat by key; a person reading it can, if the message says so. */
 function markResent(message: OutgoingMessage): OutgoingMessage {
   return { ...message, text: `${message.text}\n${RESENT_NOTE}`, markdown: `${message.markdown}\n\n${RESENT_NOTE}`, html: `${message.html}<p>${RESENT_NOTE}</p>` }
@@ -66,7 +74,15 @@ const IDLE_CHECK_MS = 30_000
  * once. Per channel and interval at most `maxSinglesPerInterval` single messages go out; beyond
  * that the rest become one digest per interval. A channel that answers "too fast" is paused.
  */
-export function startDeliveryWorker(options: { db: Db; channels: Map<string, Channel>; settings: NotifySettings; log: Logger; redact: (text: string) => string }): DeliveryWorker {
+export function startDeliveryWorker(options: {
+  db: Db
+  channels: Map<string, Channel>
+  settings: NotifySettings
+  log: Logger
+  redact: (text: string) => string
+  /** Renders the overview of a region as PNG for briefing emails (off when unset). */
+  renderOverview?: OverviewRenderer
+}): DeliveryWorker {
   const { db, channels, settings, log, redact } = options
   const windows = new Map<string, ChannelWindow>()
   const stats: WorkerStats = { delivered: 0, digests: 0, failedAttempts: 0, gaveUp: 0, rateLimited: 0, resentAfterRestart: 0, lastError: null, lastErrorAt: null, lastPassAt: null }
@@ -99,7 +115,7 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
     const byBatch = new Map<string, OutboxRow[]>()
     const fresh: OutboxRow[] = []
     for (const row of rows) {
-      if (row.batch_key) byBatch.set(row.batch_key, [...(byBatch.get(row.batch_key) ?? []), row])
+      if (row.batch_key) pushTo(byBatch, row.batch_key, row)
       else fresh.push(row)
     }
     // A retry is the same message again (same key), whatever the window says.
@@ -128,12 +144,29 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
     return resentKeys.has(unit.key) ? markResent(message) : message
   }
 
+  /** A briefing email carries the overview of its region; without the picture it still goes. */
+  async function withPicture(unit: Unit, message: OutgoingMessage): Promise<OutgoingMessage> {
+    const event = message.events[0]
+    if (!options.renderOverview || unit.channel.type !== 'email' || unit.digest || event?.kind !== 'briefing') return message
+    try {
+      const png = await options.renderOverview(event.regionCode)
+      return {
+        ...message,
+        html: `${message.html}<p><img src="cid:overview" alt="总览" style="max-width:100%"></p>`,
+        attachments: [{ filename: `overview-${event.regionCode}.png`, content: png, cid: 'overview' }],
+      }
+    } catch (error) {
+      log.warn(`notify: overview picture for ${event.regionCode} not rendered (${redact(error instanceof Error ? error.message.split('\n')[0] : String(error))}); briefing sent without it`)
+      return message
+    }
+  }
+
   async function deliver(unit: Unit): Promise<void> {
     const claimed = await writeStates(db, unit.rows.map((row) => ({ ...row, attempts: row.attempts + 1 })), { status: 'sending', batch_key: unit.key })
     const attempts = claimed.map((row) => row.attempts)
     let outcome: SendOutcome
     try {
-      outcome = await unit.channel.send(messageOf(unit))
+      outcome = await unit.channel.send(await withPicture(unit, messageOf(unit)))
     } catch (error) {
       outcome = { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) }
     }
@@ -179,7 +212,7 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
 
   function group(rows: OutboxRow[]): Map<string, OutboxRow[]> {
     const byChannel = new Map<string, OutboxRow[]>()
-    for (const row of rows) byChannel.set(row.channel_id, [...(byChannel.get(row.channel_id) ?? []), row])
+    for (const row of rows) pushTo(byChannel, row.channel_id, row)
     return byChannel
   }
 
@@ -194,7 +227,7 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
         const channel = channels.get(channelId)
         if (!channel) continue
         const batches = new Map<string, OutboxRow[]>()
-        for (const row of rows) batches.set(row.batch_key, [...(batches.get(row.batch_key) ?? []), row])
+        for (const row of rows) pushTo(batches, row.batch_key, row)
         for (const [key, batch] of batches) units.push({ key, channel, rows: batch, digest: key.startsWith('digest:'), resent: true })
       }
       stats.resentAfterRestart += left.length
@@ -212,7 +245,7 @@ export function startDeliveryWorker(options: { db: Db; channels: Map<string, Cha
       units.push(...plan(channel, rows, now))
     }
     const byChannel = new Map<string, Unit[]>()
-    for (const unit of units) byChannel.set(unit.channel.id, [...(byChannel.get(unit.channel.id) ?? []), unit])
+    for (const unit of units) pushTo(byChannel, unit.channel.id, unit)
     await Promise.all([...byChannel.values()].map((list) => deliverChannel(list)))
     // Look again when the next retry is due (or rows wait for a window or a pause), else in 30 s:
     // an idle outbox costs one query every 30 s, not one per poll.

@@ -5,6 +5,8 @@ import { findUnmaskedPersonalData } from '../../access/mask'
 import { WEBHOOK_SECRET, startHttpReceivers, startSmtpReceiver, type HttpReceivers, type SmtpReceiver } from '../testing/receivers'
 import { startNotifyUnderTest, townOf, until, type NotifyUnderTest } from '../testing/harness'
 import { reportFault } from '../index'
+import { startRuleEngine } from '../../rules/engine'
+import { defineRule } from '../../rules/types'
 
 let db: Db & { dataDir: string }
 let http: HttpReceivers
@@ -123,6 +125,24 @@ describe('time-driven sources, faults and the daily briefing', () => {
     await app.notify.scan()
     await app.notify.worker.runOnce()
     expect(http.receipts.filter((r) => r.channel === 'ops-hook')).toHaveLength(2)
+  })
+
+  it('a rule that fails inside the real rule engine becomes one failure message', async () => {
+    const before = http.receipts.filter((r) => r.channel === 'ops-hook').length
+    const broken = defineRule({
+      id: 'R99', name: '测试规则', severity: 'warn', class: '政策风险', explanation: 'reads a table that does not exist',
+      incremental: false, reads: ['payment_detail'], sql: () => 'SELECT * FROM no_such_table_for_r99',
+    })
+    const engine = startRuleEngine(app.ctx, { rules: [broken], initialPass: false, today: () => TODAY })
+    try {
+      const summary = await engine.runNow('full')
+      expect(summary.failed).toEqual(['R99'])
+    } finally {
+      await engine.stop()
+    }
+    await until(() => http.receipts.filter((r) => r.channel === 'ops-hook').length === before + 1, 'the rule failure message')
+    const body = JSON.parse(http.receipts.filter((r) => r.channel === 'ops-hook').at(-1)!.text) as { events: Array<{ kind: string; title: string }> }
+    expect(body.events[0]).toMatchObject({ kind: 'failure', title: '规则 R99 运行失败' })
   })
 
   it("the daily briefing: the leader's own county figures by email, a short text to the robot", async () => {
