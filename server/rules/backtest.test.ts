@@ -35,7 +35,7 @@ beforeAll(async () => {
   for (const row of rows) {
     console.log(`${row.ruleId} found ${row.found} truth ${row.truth} recall ${row.recall} precision ${row.precision} decoys ${row.decoysFlagged}/${row.decoys} flagged ${row.ms} ms`)
   }
-})
+}, 300_000) // seeding 200k payments takes ~25 s on a quiet machine, minutes on a busy one
 
 afterAll(async () => {
   await db?.close()

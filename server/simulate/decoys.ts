@@ -15,6 +15,8 @@ export async function plantDecoys(db: Db, plan: Plan): Promise<void> {
   const t = ruleThresholds
   const params = {
     seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS, limit: DECOYS_PER_KIND,
+    // Deaths change who is paid next month (the live feed pays no one dead): 0.2 % of people at most.
+    deaths: Math.min(DECOYS_PER_KIND, Math.max(3, Math.round(plan.persons * 0.002))),
     sla: Object.values(t.approvalSlaDays), reliefProjects: catalogueParams().reliefProjects,
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
@@ -30,7 +32,7 @@ export async function plantDecoys(db: Db, plan: Plan): Promise<void> {
     WHERE status = '成功' AND id_number NOT IN (SELECT id_number FROM ref_death)
       AND id_number NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R24')
     GROUP BY id_number HAVING toYYYYMM(max(pay_time)) = toYYYYMM(${last}) AND max(period) = toYYYYMM(${last})
-    ${byHash('d01', 'id_number')}`)
+    ORDER BY cityHash64({seed:UInt64}, 'd01', id_number) LIMIT {deaths:UInt32}`)
   await run(`${decoy} SELECT 'R01', '', d.detail_id, d.detail_id, '死亡登记在最后一次发放之后'
     FROM payment_detail AS d INNER JOIN (SELECT id_number, min(death_date) AS death_date FROM ref_death GROUP BY id_number) AS x ON x.id_number = d.id_number
     WHERE d.status = '成功' AND d.period = toYYYYMM(${last}) AND x.death_date BETWEEN toDate(d.pay_time) + 1 AND toDate(d.pay_time) + 5
