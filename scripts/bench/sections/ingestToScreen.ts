@@ -1,4 +1,5 @@
-import { THEME_IDS } from '../../../dashboards/types'
+import { THEME_IDS, type ThemeId } from '../../../dashboards/types'
+import { CITY_CODE } from '../../../geo/regions'
 import { Worker } from '../children'
 import { sleep, type EventLoopReading, type Health } from '../server'
 import { formatMs, round, type Summary } from '../stats'
@@ -89,8 +90,11 @@ async function measure(context: BenchContext, screens: number, batches: number):
     const firstBatch = context.takeBatchNumbers(warmUp + batches)
     const markers = (first: number, count: number) =>
       sender.request<Sent[]>('markers', { url: server.url, token: server.ingestToken, runId: context.runId, firstBatch: first, batches: count, rows: options.batchRows, intervalMs: options.batchIntervalMs })
-    await markers(firstBatch, warmUp)
-    await sleep(options.settleMs / 3)
+    const warm = await markers(firstBatch, warmUp)
+    // A server still working through an earlier phase's batches would put that backlog into this
+    // phase: start once every city screen of a payments theme shows the warm-up (at most 5 min).
+    const caughtUp = await shownEverywhere(workers.map(({ worker }) => worker), Math.max(...warm.map((batch) => batch.markerMs)), 300_000)
+    context.log(`${screens} screens: the server showed the warm-up ${caughtUp === null ? 'not within 5 min' : `after ${Math.round(caughtUp / 1000)} s`}`)
     await Promise.all(workers.map(({ worker }) => worker.request('collect'))) // forget the warm-up
     const before = await server.health()
     const startedAt = Date.now()
@@ -120,6 +124,18 @@ async function measure(context: BenchContext, screens: number, batches: number):
     }))
     await sender.stop()
   }
+}
+
+/** Ms until every city screen of a payments theme showed `markerMs`, or null after `limitMs`. */
+async function shownEverywhere(workers: Worker[], markerMs: number, limitMs: number): Promise<number | null> {
+  const started = Date.now()
+  while (Date.now() - started < limitMs) {
+    const screens = (await Promise.all(workers.map((worker) => worker.request<Array<{ room: string; newest: number }>>('newest')))).flat()
+    const city = screens.filter(({ room }) => room.endsWith(`:${CITY_CODE}`) && PAYMENT_THEMES.has(room.split(':')[0] as ThemeId))
+    if (city.every(({ newest }) => newest >= markerMs)) return Date.now() - started
+    await sleep(500)
+  }
+  return null
 }
 
 function queriesPerSec(before: Health, after: Health, startedAt: number): number {

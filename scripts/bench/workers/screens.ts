@@ -72,8 +72,13 @@ async function collect() {
   return result
 }
 
+/** Each screen's room and the newest asOf it has shown (ms). */
+async function newest() {
+  return screens.map((screen) => ({ room: screen.room, newest: screen.newest }))
+}
+
 async function close() {
   for (const screen of screens.splice(0)) screen.socket.close()
 }
 
-serveRequests({ connect, collect, close })
+serveRequests({ connect, collect, newest, close })
