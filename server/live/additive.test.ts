@@ -4,7 +4,7 @@ import type { Db } from '../db/client'
 import { dashboards } from '../../dashboards'
 import { metricRegistry } from '../metrics/registry'
 import { loadFixture } from '../metrics/test/fixture'
-import { AdditiveState, paymentFacts } from './additive'
+import { ADDITIVE_METRICS, AdditiveState, paymentFacts } from './additive'
 import { countingDb } from './countingDb'
 import { defaultWarmRegions } from './hub'
 import { MetricMemo } from './memo'
@@ -13,10 +13,7 @@ import { insertRandomPayments, randomPayments, randomSource } from './test/rando
 // Batches applied to the warm state must give exactly what a full recompute reads from the
 // database: every wall panel fed by the additive figures, for all 89 regions, after each batch.
 const regions = defaultWarmRegions()
-const additiveMetrics = new Set([
-  'payments.total', 'payments.count', 'payments.successRate', 'payments.byStatus', 'payments.failedOpen',
-  'payments.todayAmount', 'payments.todayCount', 'payments.byHour', 'payments.byMonth',
-])
+const additiveMetrics = ADDITIVE_METRICS
 const panels = [...new Map(Object.values(dashboards).flatMap((d) => d.panels.filter((p) => additiveMetrics.has(p.metric)).map((p) => [p.metric, p]))).values()]
 let db: Db
 

@@ -44,6 +44,12 @@ export function paymentFacts(records: ReadonlyArray<Record<string, unknown>>): P
   return facts
 }
 
+/** Wall metrics computed from the additive figures alone (without a project or month filter). */
+export const ADDITIVE_METRICS: ReadonlySet<string> = new Set([
+  'payments.total', 'payments.count', 'payments.successRate', 'payments.byStatus', 'payments.failedOpen',
+  'payments.todayAmount', 'payments.todayCount', 'payments.byHour', 'payments.byMonth',
+])
+
 type CentsRow = MonthStatusRow & { cents: number }
 type HourRow = { region: string; hour_of_day: number; amount: number; payments: number; cents: number }
 

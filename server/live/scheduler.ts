@@ -4,7 +4,7 @@ import type { Db } from '../db/client'
 import type { Logger } from '../context'
 import type { DataKind } from '../metrics/define'
 import type { MetricRegistry } from '../metrics/registry'
-import { AdditiveState } from './additive'
+import { ADDITIVE_METRICS, AdditiveState } from './additive'
 import { ChangeClock } from './changes'
 import { computeRooms, type RoomResult } from './compute'
 import { IngestLatency, LatencyRing } from './latency'
@@ -235,8 +235,14 @@ export class LiveScheduler {
     for (const room of rooms) room.computing = true
     const startedAt = Date.now()
     try {
-      const results = await computeRooms(memo, rooms, due, (room, what, error) => this.logOnce(room, what, error))
-      for (const result of results) this.apply(result, startedAt)
+      // Panels the additive figures feed go out first: they need no query after a batch, and the
+      // rest of the theme (maps, persons, budget) must not hold them back.
+      const quick = due.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name))
+      const rest = due.filter(({ metric }) => !ADDITIVE_METRICS.has(metric.name))
+      for (const [i, group] of [quick, rest].filter((panels) => panels.length > 0).entries()) {
+        const results = await computeRooms(memo, rooms, group, (room, what, error) => this.logOnce(room, what, error))
+        for (const result of results) this.apply(result, startedAt, i === 0)
+      }
     } finally {
       for (const room of rooms) room.computing = false
     }
@@ -304,13 +310,16 @@ export class LiveScheduler {
     return false
   }
 
-  private apply(result: RoomResult, startedAt: number): void {
+  /** `counts`: the first part of a theme's computation counts it (once per room and pass). */
+  private apply(result: RoomResult, startedAt: number, counts = true): void {
     const { room } = result
     const changed = room.absorb(result.panels)
     if (result.asOf !== undefined) room.asOf = result.asOf
     const finishedAt = Date.now()
-    room.computations += 1
-    this.computations += 1
+    if (counts) {
+      room.computations += 1
+      this.computations += 1
+    }
     room.computeMs.add(finishedAt - startedAt)
     room.computedAtMs = finishedAt
     room.computedAt = new Date(finishedAt).toISOString()
