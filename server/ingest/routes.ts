@@ -25,11 +25,19 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
     if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
     const batch = await readBatch(req, url, maxBodyBytes)
     const records = validateBatch(spec, batch)
-    const outcome = await storeBatch(ctx.db, spec, batch.batchId, records)
-    sendJson(res, 200, outcome)
-    if (outcome.status === 'stored') {
-      if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
-      announce(ctx, { feed: spec.feed, batchId: batch.batchId, rows: outcome.rows, acknowledgedAt: Date.now(), records: outcome.recovered ? undefined : records })
+    // From before the rows can be visible until they are announced (see AppContext.ingestWatch).
+    const watch = (ctx.ingestWatch ??= { started: 0, running: 0 })
+    watch.started += 1
+    watch.running += 1
+    try {
+      const outcome = await storeBatch(ctx.db, spec, batch.batchId, records)
+      sendJson(res, 200, outcome)
+      if (outcome.status === 'stored') {
+        if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
+        announce(ctx, { feed: spec.feed, batchId: batch.batchId, rows: outcome.rows, acknowledgedAt: Date.now(), records: outcome.recovered ? undefined : records })
+      }
+    } finally {
+      watch.running -= 1
     }
   })
 }

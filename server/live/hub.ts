@@ -83,7 +83,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     { heartbeatMs: options.heartbeatMs ?? 5000 },
   )
   const scheduler: LiveScheduler = new LiveScheduler(
-    { db: counted.db, registry, log: ctx.log, latency, emit: gateway.emitUpdate, subscribers: gateway.subscribers },
+    { db: counted.db, registry, log: ctx.log, latency, emit: gateway.emitUpdate, subscribers: gateway.subscribers, ingestWatch: () => ctx.ingestWatch },
     livePanels(ctx, dashboards, registry),
     {
       warmRegions: options.warmRegions ?? defaultWarmRegions(),

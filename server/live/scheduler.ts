@@ -41,6 +41,9 @@ interface ThemeState extends Theme {
   lastLookedAt: number
 }
 
+/** Metrics whose reads are the additive figures' three selects (additive.ts). */
+const ADDITIVE_PRIMERS = ['payments.total', 'payments.todayAmount', 'payments.failedOpen']
+
 /** A theme with due panels waits at most this long behind the watched ones. */
 const STARVED_MS = 5000
 
@@ -77,11 +80,12 @@ export class LiveScheduler {
       /** Sends a room's changed panels to its subscribers. */
       emit: (room: Room, changed: Record<string, PanelData>) => void
       subscribers: (room: Room) => number
+      ingestWatch?: () => { started: number; running: number } | undefined
     },
     themes: Theme[],
     private readonly options: SchedulerOptions,
   ) {
-    this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs)
+    this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs, deps.ingestWatch)
     for (const theme of themes) {
       const id = theme.dashboard.id as ThemeId
       this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0 })
@@ -192,17 +196,21 @@ export class LiveScheduler {
       // Results are shared between themes only while the data did not change.
       let memo: MetricMemo | undefined
       let memoVersion = ''
-      let eventsAtMemo = 0
       for (let theme = this.nextTheme(Date.now()); theme && !this.closed; theme = this.nextTheme(Date.now())) {
         const version = this.clock.key()
         if (!memo || version !== memoVersion) {
           // the additive figures, kept current by ingested batches, stand in for their queries
-          eventsAtMemo = this.additive.events
-          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
+          const seeded = this.additive.seed() // (drops figures past their age first)
+          const token = this.additive.readToken()
+          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, seeded)
           memoVersion = version
+          // Missing ones are read first and kept at once: a short read is rarely overlapped by a batch.
+          if (!this.additive.complete) {
+            await Promise.all(ADDITIVE_PRIMERS.map((metric) => memo!.run(metric, { region: this.options.warmRegions[0] }).catch(() => undefined)))
+            await this.additive.capture(memo.batches, token)
+          }
         }
         await this.computeTheme(theme, memo, Date.now())
-        await this.additive.capture(memo.batches, eventsAtMemo)
       }
       const finishedAt = Date.now()
       this.passMs.add(finishedAt - startedAt)
