@@ -128,9 +128,13 @@ export class AdditiveState {
     this.loadedAt = 0
   }
 
+  /** Batches added to held figures since start. */
+  applied = 0
+
   /** Adds a stored batch to the figures held (the same sums the rollups' views add). */
   apply(facts: PaymentFact[]): void {
     this.events += 1
+    if (this.months || this.hours || this.reissues) this.applied += 1
     for (const fact of facts) {
       const up = ['511000', fact.county, fact.town].filter((code) => this.warmRegions.has(code))
       if (this.months) for (const region of [...up, ...(this.warmRegions.has(fact.village) ? [fact.village] : [])]) this.addMonth(region, fact)
