@@ -39,6 +39,11 @@ interface ThemeState extends Theme {
   computeMs: LatencyRing
   /** When a pass last looked at the theme (ms). */
   lastLookedAt: number
+  /** Due panels not computed yet (the queries part), and since when. */
+  pending: LivePanel[]
+  pendingSince: number
+  /** Whether the rooms' computation since the last look was counted. */
+  counted: boolean
 }
 
 /** Metrics whose reads are the additive figures' three selects (additive.ts). */
@@ -88,7 +93,7 @@ export class LiveScheduler {
     this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs, deps.ingestWatch)
     for (const theme of themes) {
       const id = theme.dashboard.id as ThemeId
-      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0 })
+      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0, pending: [], pendingSince: 0, counted: false })
       for (const region of options.warmRegions) this.rooms.set(roomName(id, region), new Room(theme.dashboard, region, theme.panels, true))
     }
   }
@@ -181,9 +186,10 @@ export class LiveScheduler {
   }
 
   /**
-   * One pass: theme by theme while any has due panels. The next theme is picked after each one, so
-   * a batch arriving mid-pass reaches the watched themes after the theme in progress, not after
-   * the whole pass: watched first, but a theme left waiting STARVED_MS goes before them.
+   * One pass, while anything is due: first the panels the additive figures feed, for every theme
+   * with new data (no query once the figures are held), then the rest of one theme (maps, persons,
+   * budget: the queries), then again. A batch arriving mid-pass reaches every KPI after at most one
+   * theme's queries. The rest goes watched themes first; one left waiting STARVED_MS goes first.
    */
   private pass(): Promise<void> {
     if (this.running) {
@@ -196,7 +202,7 @@ export class LiveScheduler {
       // Results are shared between themes only while the data did not change.
       let memo: MetricMemo | undefined
       let memoVersion = ''
-      for (let theme = this.nextTheme(Date.now()); theme && !this.closed; theme = this.nextTheme(Date.now())) {
+      while (!this.closed && this.hasDueWork(Date.now())) {
         const version = this.clock.key()
         if (!memo || version !== memoVersion) {
           // the additive figures, kept current by ingested batches, stand in for their queries
@@ -210,7 +216,23 @@ export class LiveScheduler {
             await this.additive.capture(memo.batches, token)
           }
         }
-        await this.computeTheme(theme, memo, Date.now())
+        const now = Date.now()
+        const watchedFirst = [...this.themes.values()].sort((a, b) => Number(this.watched(b)) - Number(this.watched(a)))
+        for (const theme of watchedFirst) {
+          if (this.closed || !this.themeHasNew(theme, now)) continue
+          const due = this.duePanels(theme, now)
+          if (theme.pending.length === 0) theme.pendingSince = now
+          theme.pending = [...new Set([...theme.pending, ...due])]
+          const quick = theme.pending.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name))
+          theme.pending = theme.pending.filter(({ metric }) => !ADDITIVE_METRICS.has(metric.name))
+          if (quick.length > 0) await this.computeGroup(theme, memo, quick)
+        }
+        const theme = this.nextPending(Date.now())
+        if (theme && !this.closed) {
+          const rest = theme.pending
+          theme.pending = []
+          await this.computeGroup(theme, memo, rest)
+        }
       }
       const finishedAt = Date.now()
       this.passMs.add(finishedAt - startedAt)
@@ -230,27 +252,23 @@ export class LiveScheduler {
     return this.running
   }
 
-  private nextTheme(now: number): ThemeState | undefined {
-    const due = [...this.themes.values()].filter((theme) => this.themeHasDue(theme, now))
-    const rank = (theme: ThemeState) => (now - theme.lastLookedAt >= STARVED_MS ? 0 : this.watched(theme) ? 1 : 2)
-    return due.sort((a, b) => rank(a) - rank(b) || a.lastLookedAt - b.lastLookedAt)[0]
+  private nextPending(now: number): ThemeState | undefined {
+    const waiting = [...this.themes.values()].filter((theme) => theme.pending.length > 0)
+    const rank = (theme: ThemeState) => (now - theme.pendingSince >= STARVED_MS ? 0 : this.watched(theme) ? 1 : 2)
+    return waiting.sort((a, b) => rank(a) - rank(b) || a.pendingSince - b.pendingSince)[0]
   }
 
-  private async computeTheme(theme: ThemeState, memo: MetricMemo, now: number): Promise<void> {
-    const due = this.duePanels(theme, now)
-    if (due.length === 0) return
+  /** Computes `panels` for every room of the theme and sends what changed. */
+  private async computeGroup(theme: ThemeState, memo: MetricMemo, panels: LivePanel[]): Promise<void> {
     const rooms = this.roomsOf(theme)
     for (const room of rooms) room.computing = true
     const startedAt = Date.now()
+    // a room's computation counts once per look at its theme, however many parts it goes out in
+    const counts = !theme.counted
+    theme.counted = true
     try {
-      // Panels the additive figures feed go out first: they need no query after a batch, and the
-      // rest of the theme (maps, persons, budget) must not hold them back.
-      const quick = due.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name))
-      const rest = due.filter(({ metric }) => !ADDITIVE_METRICS.has(metric.name))
-      for (const [i, group] of [quick, rest].filter((panels) => panels.length > 0).entries()) {
-        const results = await computeRooms(memo, rooms, group, (room, what, error) => this.logOnce(room, what, error))
-        for (const result of results) this.apply(result, startedAt, i === 0)
-      }
+      const results = await computeRooms(memo, rooms, panels, (room, what, error) => this.logOnce(room, what, error))
+      for (const result of results) this.apply(result, startedAt, counts)
     } finally {
       for (const room of rooms) room.computing = false
     }
@@ -265,6 +283,7 @@ export class LiveScheduler {
   private duePanels(theme: ThemeState, now: number): LivePanel[] {
     const seenBefore = theme.seen
     theme.lastLookedAt = now
+    theme.counted = false
     theme.seen = this.clock.now()
     let due: LivePanel[]
     if (!seenBefore || now - theme.lastFullAt >= this.options.refreshEveryMs) {
@@ -294,6 +313,11 @@ export class LiveScheduler {
   }
 
   private themeHasDue(theme: ThemeState, now: number): boolean {
+    return theme.pending.length > 0 || this.themeHasNew(theme, now)
+  }
+
+  /** New data, a held-back panel come due, the clock refresh or the first pass. */
+  private themeHasNew(theme: ThemeState, now: number): boolean {
     if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
     for (const dueAt of theme.deferred.values()) if (dueAt <= now) return true
     // changed data held back by minRefreshMs is noted (deferred) when the theme is looked at
