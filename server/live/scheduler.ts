@@ -74,6 +74,7 @@ export class LiveScheduler {
   private again = false
   private closed = false
   private soonTimer: ReturnType<typeof setTimeout> | undefined
+  private quickTimer: ReturnType<typeof setTimeout> | undefined
   private tickTimer: ReturnType<typeof setInterval> | undefined
 
   constructor(
@@ -139,7 +140,31 @@ export class LiveScheduler {
   markChanged(kind: DataKind, applied = false): void {
     if (kind === 'payments' && !applied) this.additive.invalidate()
     this.clock.mark(kind)
+    if (kind === 'payments' && applied) this.quickSoon()
     this.soon(this.options.changeDebounceMs)
+  }
+
+  /**
+   * A batch added to the held figures goes to the KPIs at once, beside any pass in progress: those
+   * panels need no query, so they never wait behind a theme's queries. (The pass looks at them
+   * again and finds nothing new to send.)
+   */
+  private quickSoon(): void {
+    if (this.closed || this.warming || this.quickTimer) return
+    this.quickTimer = setTimeout(() => {
+      this.quickTimer = undefined
+      if (this.closed || !this.additive.complete) return
+      const startedAt = Date.now()
+      const memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
+      void Promise.all(
+        [...this.themes.values()].map(async (theme) => {
+          const panels = theme.panels.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name) && !metric.minRefreshMs)
+          if (panels.length === 0) return
+          const results = await computeRooms(memo, this.roomsOf(theme), panels, (room, what, error) => this.logOnce(room, what, error))
+          for (const result of results) this.apply(result, startedAt, false)
+        }),
+      )
+    }, this.options.changeDebounceMs)
   }
 
   stats() {
@@ -155,7 +180,7 @@ export class LiveScheduler {
 
   /** Nothing computing, due or held back: every room shows the data as it is now. */
   idle(): boolean {
-    if (this.running || this.soonTimer || this.hasDueWork(Date.now())) return false
+    if (this.running || this.soonTimer || this.quickTimer || this.hasDueWork(Date.now())) return false
     for (const theme of this.themes.values()) if (theme.deferred.size > 0) return false
     return [...this.rooms.values()].every((room) => !room.inflight)
   }
@@ -167,6 +192,7 @@ export class LiveScheduler {
   async close(): Promise<void> {
     this.closed = true
     clearTimeout(this.soonTimer)
+    clearTimeout(this.quickTimer)
     clearInterval(this.tickTimer)
     await this.running
     await Promise.all([...this.rooms.values()].map((room) => room.inflight))
