@@ -156,14 +156,21 @@ export class LiveScheduler {
       if (this.closed || !this.additive.complete) return
       const startedAt = Date.now()
       const memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
-      void Promise.all(
-        [...this.themes.values()].map(async (theme) => {
-          const panels = theme.panels.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name) && !metric.minRefreshMs)
-          if (panels.length === 0) return
-          const results = await computeRooms(memo, this.roomsOf(theme), panels, (room, what, error) => this.logOnce(room, what, error))
-          for (const result of results) this.apply(result, startedAt, false)
-        }),
-      )
+      const themes = [...this.themes.values()].map((theme) => ({
+        theme,
+        panels: theme.panels.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name) && !metric.minRefreshMs),
+        rooms: this.roomsOf(theme),
+      }))
+      // watched rooms first: the work is in JS (hundreds of rooms), and screens should not wait for it
+      void (async () => {
+        for (const watched of [true, false])
+          for (const { panels, rooms } of themes) {
+            const part = rooms.filter((room) => (this.deps.subscribers(room) > 0) === watched)
+            if (panels.length === 0 || part.length === 0) continue
+            const results = await computeRooms(memo, part, panels, (room, what, error) => this.logOnce(room, what, error))
+            for (const result of results) this.apply(result, startedAt, false)
+          }
+      })()
     }, this.options.changeDebounceMs)
   }
 
