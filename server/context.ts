@@ -28,6 +28,11 @@ export interface AppContext {
   dataChanged: (kind: 'flags' | 'ledger' | 'outreach' | 'workflow') => void
   /** Sections other parts add to /api/health, e.g. ['live', () => stats]. */
   healthExtras: Array<() => [string, unknown]>
+  /**
+   * Ingest deliveries started, and those whose rows may be stored but not yet announced (set by
+   * the ingest routes): the live hub keeps rows it read only when no delivery overlapped the read.
+   */
+  ingestWatch?: { started: number; running: number }
 }
 
 export interface IngestEvent {

@@ -37,34 +37,42 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
       res.setHeader('connection', 'close') // the body is not read
       throw new HttpError(429, `${ingestGate.requestsInFlight} batches are being stored; retry in ${ingestLimits.retryAfterSeconds} s`)
     }
-    // Counted until the answer is handed to the socket, so a shutdown waits for the 200 too.
-    const { batch, outcome, prepared } = await ingestGate.request(async () => {
-      const pause = pacer()
-      const batch = await readBatch(req, url, maxBodyBytes, pause).catch((error: unknown) => {
-        if (error instanceof BodyTooLarge) res.setHeader('connection', 'close') // the rest is not read
-        throw error
+    // From before the rows can be visible until they are announced (see AppContext.ingestWatch).
+    const watch = (ctx.ingestWatch ??= { started: 0, running: 0 })
+    watch.started += 1
+    watch.running += 1
+    try {
+      // Counted until the answer is handed to the socket, so a shutdown waits for the 200 too.
+      const { batch, outcome, prepared } = await ingestGate.request(async () => {
+        const pause = pacer()
+        const batch = await readBatch(req, url, maxBodyBytes, pause).catch((error: unknown) => {
+          if (error instanceof BodyTooLarge) res.setHeader('connection', 'close') // the rest is not read
+          throw error
+        })
+        const prepared = await prepareBatch(spec, batch, pause)
+        const outcome = await storePrepared(ctx.db, spec, batch.batchId, prepared).catch((error: unknown) => {
+          reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batch.batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
+          throw error
+        })
+        const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
+        sendJson(res, 200, outcome)
+        await sent
+        return { batch, outcome, prepared }
       })
-      const prepared = await prepareBatch(spec, batch, pause)
-      const outcome = await storePrepared(ctx.db, spec, batch.batchId, prepared).catch((error: unknown) => {
-        reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batch.batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
-        throw error
-      })
-      const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
-      sendJson(res, 200, outcome)
-      await sent
-      return { batch, outcome, prepared }
-    })
-    if (outcome.status === 'stored') {
-      if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
-      // The records as stored move the live hub's additive figures; a recovered batch may have
-      // missed its rollups: the rollup healer listens for `recovered` (and the hub recomputes).
-      announce(ctx, {
-        feed: spec.feed,
-        batchId: batch.batchId,
-        rows: outcome.rows,
-        acknowledgedAt: Date.now(),
-        ...(outcome.recovered ? { recovered: true } : { records: prepared.lines.map((line) => JSON.parse(line) as Record<string, unknown>) }),
-      })
+      if (outcome.status === 'stored') {
+        if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
+        // The records as stored move the live hub's additive figures; a recovered batch may have
+        // missed its rollups: the rollup healer listens for `recovered` (and the hub recomputes).
+        announce(ctx, {
+          feed: spec.feed,
+          batchId: batch.batchId,
+          rows: outcome.rows,
+          acknowledgedAt: Date.now(),
+          ...(outcome.recovered ? { recovered: true } : { records: prepared.lines.map((line) => JSON.parse(line) as Record<string, unknown>) }),
+        })
+      }
+    } finally {
+      watch.running -= 1
     }
   })
 }

@@ -4,7 +4,7 @@ import type { Db } from '../db/client'
 import { dashboards } from '../../dashboards'
 import { metricRegistry } from '../metrics/registry'
 import { loadFixture } from '../metrics/test/fixture'
-import { AdditiveState, paymentFacts } from './additive'
+import { ADDITIVE_METRICS, AdditiveState, paymentFacts } from './additive'
 import { countingDb } from './countingDb'
 import { defaultWarmRegions } from './hub'
 import { MetricMemo } from './memo'
@@ -13,10 +13,7 @@ import { insertRandomPayments, randomPayments, randomSource } from './test/rando
 // Batches applied to the warm state must give exactly what a full recompute reads from the
 // database: every wall panel fed by the additive figures, for all 89 regions, after each batch.
 const regions = defaultWarmRegions()
-const additiveMetrics = new Set([
-  'payments.total', 'payments.count', 'payments.successRate', 'payments.byStatus', 'payments.failedOpen',
-  'payments.todayAmount', 'payments.todayCount', 'payments.byHour', 'payments.byMonth',
-])
+const additiveMetrics = ADDITIVE_METRICS
 const panels = [...new Map(Object.values(dashboards).flatMap((d) => d.panels.filter((p) => additiveMetrics.has(p.metric)).map((p) => [p.metric, p]))).values()]
 let db: Db
 
@@ -51,7 +48,7 @@ describe('additive figures moved by what changed', () => {
     const state = new AdditiveState(new Set(regions), 600_000)
     const first = new MetricMemo(db, metricRegistry, regions, state.seed())
     await computeAll(first)
-    await state.capture(first.batches, state.events)
+    await state.capture(first.batches, state.readToken())
     const random = randomSource(1202)
     for (let batch = 0; batch < 8; batch++) {
       const rows = randomPayments(random, 50 + Math.floor(random() * 400), `b${batch}`)
@@ -69,17 +66,32 @@ describe('additive figures moved by what changed', () => {
   it('keeps nothing read while a batch came in, and drops its state on invalidate and with age', async () => {
     const state = new AdditiveState(new Set(regions), 50)
     const memo = new MetricMemo(db, metricRegistry, regions, state.seed())
-    const started = state.events
+    const token = state.readToken()
     await computeAll(memo)
     state.apply([]) // a batch announced while the pass read: its rows may or may not be in what was read
-    await state.capture(memo.batches, started)
+    await state.capture(memo.batches, token)
     expect(state.seed().size).toBe(0)
-    await state.capture(memo.batches, state.events)
+    await state.capture(memo.batches, state.readToken())
     expect(state.seed().size).toBe(3)
     state.invalidate()
     expect(state.seed().size).toBe(0)
-    await state.capture(memo.batches, state.events)
+    await state.capture(memo.batches, state.readToken())
     await new Promise((resolve) => setTimeout(resolve, 60))
     expect(state.seed().size).toBe(0) // older than maxAgeMs: the next pass reads the table again
+  })
+
+  it('keeps nothing read while an ingest delivery was storing or started', async () => {
+    const watch = { started: 0, running: 1 }
+    const state = new AdditiveState(new Set(regions), 600_000, () => watch)
+    const memo = new MetricMemo(db, metricRegistry, regions)
+    await computeAll(memo)
+    expect(state.readToken()).toBeUndefined() // rows of a running delivery may be visible, not yet announced
+    watch.running = 0
+    const token = state.readToken()
+    watch.started += 1 // a delivery began while the pass read
+    await state.capture(memo.batches, token)
+    expect(state.seed().size).toBe(0)
+    await state.capture(memo.batches, state.readToken())
+    expect(state.seed().size).toBe(3)
   })
 })

@@ -44,6 +44,17 @@ export function paymentFacts(records: ReadonlyArray<Record<string, unknown>>): P
   return facts
 }
 
+/** Wall metrics computed from the additive figures alone (without a project or month filter). */
+export const ADDITIVE_METRICS: ReadonlySet<string> = new Set([
+  'payments.total', 'payments.count', 'payments.successRate', 'payments.byStatus', 'payments.failedOpen',
+  'payments.todayAmount', 'payments.todayCount', 'payments.byHour', 'payments.byMonth',
+])
+
+export interface ReadToken {
+  events: number
+  started: number
+}
+
 type CentsRow = MonthStatusRow & { cents: number }
 type HourRow = { region: string; hour_of_day: number; amount: number; payments: number; cents: number }
 
@@ -60,7 +71,25 @@ export class AdditiveState {
   constructor(
     private readonly warmRegions: ReadonlySet<string>,
     private readonly maxAgeMs: number,
+    /** Ingest deliveries started and running (AppContext.ingestWatch), when there is an ingest route. */
+    private readonly watch: () => { started: number; running: number } | undefined = () => undefined,
   ) {}
+
+  /**
+   * Taken before a pass reads: its reads may be kept only if no batch was in flight then and none
+   * started or was announced until they are kept. Otherwise a read might hold a batch's rows that
+   * are then added again when announced (or miss ones announced before).
+   */
+  readToken(): ReadToken | undefined {
+    const watch = this.watch()
+    if (watch && watch.running > 0) return undefined
+    return { events: this.events, started: watch?.started ?? 0 }
+  }
+
+  /** Full: nothing to read for the next pass. */
+  get complete(): boolean {
+    return Boolean(this.months && this.reissues && this.hours?.day === shanghaiDate())
+  }
 
   /** What the next pass may use instead of querying (nothing once the state is older than maxAgeMs). */
   seed(now = Date.now()): Map<string, Map<string, unknown>> {
@@ -73,7 +102,8 @@ export class AdditiveState {
   }
 
   /** Takes a pass's freshly read rows, if no payments change came in while it read them. */
-  async capture(batches: QueryCacheBatches, eventsWhenStarted: number): Promise<void> {
+  async capture(batches: QueryCacheBatches, token: ReadToken | undefined): Promise<void> {
+    if (!token) return
     const read = async <T>(key: string) => (batches.get(key) as Promise<Map<string, T>> | undefined)?.catch(() => undefined)
     const day = shanghaiDate()
     const [months, reissues, hours] = await Promise.all([
@@ -81,7 +111,8 @@ export class AdditiveState {
       this.reissues ? undefined : read<number>(ADDITIVE_KEYS.handledReissues),
       this.hours?.day === day ? undefined : read<Array<Omit<HourRow, 'cents'>>>(ADDITIVE_KEYS.paidByHour(day)),
     ])
-    if (this.events !== eventsWhenStarted) return
+    const watch = this.watch()
+    if (this.events !== token.events || (watch?.started ?? 0) !== token.started || (watch?.running ?? 0) > 0) return
     const withCents = <R extends { amount: number }>(rows: R[]) => rows.map((row) => ({ ...row, cents: Math.round(row.amount * 100) }))
     if (months) this.months = new Map([...months].map(([region, rows]) => [region, withCents(rows)]))
     if (reissues) this.reissues = new Map(reissues)
@@ -97,9 +128,13 @@ export class AdditiveState {
     this.loadedAt = 0
   }
 
+  /** Batches added to held figures since start. */
+  applied = 0
+
   /** Adds a stored batch to the figures held (the same sums the rollups' views add). */
   apply(facts: PaymentFact[]): void {
     this.events += 1
+    if (this.months || this.hours || this.reissues) this.applied += 1
     for (const fact of facts) {
       const up = ['511000', fact.county, fact.town].filter((code) => this.warmRegions.has(code))
       if (this.months) for (const region of [...up, ...(this.warmRegions.has(fact.village) ? [fact.village] : [])]) this.addMonth(region, fact)

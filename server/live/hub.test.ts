@@ -172,11 +172,11 @@ describe('updates', () => {
   })
 
   it('sends nothing when recomputed data did not change', async () => {
+    await waitFor(() => hub.stats().idle)
     const socket = await client()
     await snapshot(socket, 'payments', CITY)
     const updates: RoomUpdate[] = []
     socket.on('update', (update: RoomUpdate) => updates.push(update))
-    await waitFor(() => hub.stats().idle)
     const computedBefore = roomComputations('payments:511000')
     const passesBefore = hub.stats().ticks
     hub.markChanged('flags') // no panel of this room reads flags: not even recomputed
@@ -240,6 +240,7 @@ describe('updates', () => {
   })
 
   it('sends heartbeats with the latest seq of each subscribed room', async () => {
+    await waitFor(() => hub.stats().idle) // no update still on its way from an earlier test
     const socket = await client()
     const snap = await snapshot(socket, 'payments', CITY)
     const beat = await nextEvent<Heartbeat>(socket, 'heartbeat', 5000, (b) => 'payments:511000' in b.rooms)
@@ -259,7 +260,7 @@ describe('wall screens and flags', () => {
     const wallRows = (wallSnap.panels.latest as { rows: Array<Record<string, unknown>> }).rows
     expect(wallRows.length).toBe(3)
     expect(wallRows.every((row) => !('subject' in row))).toBe(true)
-    const wallUpdate = nextEvent<RoomUpdate>(wall, 'update')
+    const wallUpdate = nextEvent<RoomUpdate>(wall, 'update', 10_000, (u) => 'latest' in u.panels)
     await ingest([payment(A1, 10, 'p9', '2024-05-08 10:00:00')])
     const update = await wallUpdate
     expect(update.panels.latest).toBeDefined()

@@ -42,6 +42,10 @@ export interface LiveStats {
   warmupMs: number | null
   /** Nothing computing and nothing due. */
   idle: boolean
+  /** The additive figures are held (moved by ingested batches) rather than read by the next pass. */
+  additiveHeld: boolean
+  /** Ingested batches added to the held additive figures. */
+  additiveBatches: number
   /** Passes of the scheduler (each computes the due panels of every room). */
   ticks: number
   computations: number
@@ -83,7 +87,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     { heartbeatMs: options.heartbeatMs ?? 5000 },
   )
   const scheduler: LiveScheduler = new LiveScheduler(
-    { db: counted.db, registry, log: ctx.log, latency, emit: gateway.emitUpdate, subscribers: gateway.subscribers },
+    { db: counted.db, registry, log: ctx.log, latency, emit: gateway.emitUpdate, subscribers: gateway.subscribers, ingestWatch: () => ctx.ingestWatch },
     livePanels(ctx, dashboards, registry),
     {
       warmRegions: options.warmRegions ?? defaultWarmRegions(),
@@ -129,6 +133,8 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       warming: scheduler.warming,
       warmupMs: scheduler.warmupMs,
       idle: scheduler.idle(),
+      additiveHeld: scheduler.additive.complete,
+      additiveBatches: scheduler.additive.applied,
       ticks: scheduler.passes,
       computations: scheduler.computations,
       dbQueries: counted.count(),

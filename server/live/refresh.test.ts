@@ -5,12 +5,13 @@ import { startApp, type RunningApp } from '../app'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { dashboardSchema, type Dashboard, type RoomUpdate, type SubscribeAck } from '../../dashboards/types'
 import { defineMetric, type MetricDefinition } from '../metrics/define'
-import { metricRegistry } from '../metrics/registry'
 import { regionParam } from '../metrics/sql/region'
 import { selectOne } from '../metrics/sql/query'
 import { C1, C2, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
-import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitWarm } from './test/helpers'
+import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitFor, waitWarm } from './test/helpers'
+import { paymentBatch } from '../ingest/test/fixtures'
+import { metricRegistry, runMetric } from '../metrics/registry'
 
 // A hub on the app's data dir: it holds a long-history panel back by its minRefreshMs, and keeps
 // rooms warm that nobody watches.
@@ -128,3 +129,28 @@ describe('warm rooms', () => {
     expect(deferring.hub.stats().roomCount).toMatchObject({ warm: 89 })
   })
 })
+
+describe('a batch through the ingest route', () => {
+  it('moves the held additive figures by its own rows, exactly as a re-read would', async () => {
+    const watcher = await subscribed(deferring.url, CITY)
+    await waitFor(() => deferring.hub.stats().idle && deferring.hub.stats().additiveHeld)
+    const before = (await subscribed(deferring.url, CITY)).ack
+    if (!before.ok) throw new Error('snapshot expected')
+    const update = nextEvent<RoomUpdate>(watcher.socket, 'update', 10_000, (u) => 'count' in u.panels)
+    const appliedBefore = deferring.hub.stats().additiveBatches
+    const records = paymentBatch(900_000, 25) // all 成功
+    const response = await fetch(`${app.url}/api/ingest/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.ctx.config.INGEST_TOKEN}` },
+      body: JSON.stringify({ batchId: 'route-batch-1', records }),
+    })
+    expect(response.status).toBe(200)
+    const moved = await update
+    expect(moved.panels.count).toEqual({ kind: 'value', value: (before.panels.count as { value: number }).value + 25 })
+    // added to the held figures (not dropped for a re-read), and equal to what the table says
+    expect(deferring.hub.stats().additiveBatches).toBe(appliedBefore + 1)
+    const fromTable = await runMetric(app.ctx.db, 'payments.count', { region: CITY })
+    expect(moved.panels.count).toEqual(fromTable)
+  })
+})
+

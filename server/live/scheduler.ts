@@ -4,7 +4,7 @@ import type { Db } from '../db/client'
 import type { Logger } from '../context'
 import type { DataKind } from '../metrics/define'
 import type { MetricRegistry } from '../metrics/registry'
-import { AdditiveState } from './additive'
+import { ADDITIVE_METRICS, AdditiveState } from './additive'
 import { ChangeClock } from './changes'
 import { computeRooms, type RoomResult } from './compute'
 import { IngestLatency, LatencyRing } from './latency'
@@ -39,7 +39,15 @@ interface ThemeState extends Theme {
   computeMs: LatencyRing
   /** When a pass last looked at the theme (ms). */
   lastLookedAt: number
+  /** Due panels not computed yet (the queries part), and since when. */
+  pending: LivePanel[]
+  pendingSince: number
+  /** Whether the rooms' computation since the last look was counted. */
+  counted: boolean
 }
+
+/** Metrics whose reads are the additive figures' three selects (additive.ts). */
+const ADDITIVE_PRIMERS = ['payments.total', 'payments.todayAmount', 'payments.failedOpen']
 
 /** A theme with due panels waits at most this long behind the watched ones. */
 const STARVED_MS = 5000
@@ -66,6 +74,7 @@ export class LiveScheduler {
   private again = false
   private closed = false
   private soonTimer: ReturnType<typeof setTimeout> | undefined
+  private quickTimer: ReturnType<typeof setTimeout> | undefined
   private tickTimer: ReturnType<typeof setInterval> | undefined
 
   constructor(
@@ -77,14 +86,15 @@ export class LiveScheduler {
       /** Sends a room's changed panels to its subscribers. */
       emit: (room: Room, changed: Record<string, PanelData>) => void
       subscribers: (room: Room) => number
+      ingestWatch?: () => { started: number; running: number } | undefined
     },
     themes: Theme[],
     private readonly options: SchedulerOptions,
   ) {
-    this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs)
+    this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs, deps.ingestWatch)
     for (const theme of themes) {
       const id = theme.dashboard.id as ThemeId
-      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0 })
+      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0, pending: [], pendingSince: 0, counted: false })
       for (const region of options.warmRegions) this.rooms.set(roomName(id, region), new Room(theme.dashboard, region, theme.panels, true))
     }
   }
@@ -130,7 +140,38 @@ export class LiveScheduler {
   markChanged(kind: DataKind, applied = false): void {
     if (kind === 'payments' && !applied) this.additive.invalidate()
     this.clock.mark(kind)
+    if (kind === 'payments' && applied) this.quickSoon()
     this.soon(this.options.changeDebounceMs)
+  }
+
+  /**
+   * A batch added to the held figures goes to the KPIs at once, beside any pass in progress: those
+   * panels need no query, so they never wait behind a theme's queries. (The pass looks at them
+   * again and finds nothing new to send.)
+   */
+  private quickSoon(): void {
+    if (this.closed || this.warming || this.quickTimer) return
+    this.quickTimer = setTimeout(() => {
+      this.quickTimer = undefined
+      if (this.closed || !this.additive.complete) return
+      const startedAt = Date.now()
+      const memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
+      const themes = [...this.themes.values()].map((theme) => ({
+        theme,
+        panels: theme.panels.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name) && !metric.minRefreshMs),
+        rooms: this.roomsOf(theme),
+      }))
+      // watched rooms first: the work is in JS (hundreds of rooms), and screens should not wait for it
+      void (async () => {
+        for (const watched of [true, false])
+          for (const { panels, rooms } of themes) {
+            const part = rooms.filter((room) => (this.deps.subscribers(room) > 0) === watched)
+            if (panels.length === 0 || part.length === 0) continue
+            const results = await computeRooms(memo, part, panels, (room, what, error) => this.logOnce(room, what, error))
+            for (const result of results) this.apply(result, startedAt, false)
+          }
+      })()
+    }, this.options.changeDebounceMs)
   }
 
   stats() {
@@ -146,7 +187,7 @@ export class LiveScheduler {
 
   /** Nothing computing, due or held back: every room shows the data as it is now. */
   idle(): boolean {
-    if (this.running || this.soonTimer || this.hasDueWork(Date.now())) return false
+    if (this.running || this.soonTimer || this.quickTimer || this.hasDueWork(Date.now())) return false
     for (const theme of this.themes.values()) if (theme.deferred.size > 0) return false
     return [...this.rooms.values()].every((room) => !room.inflight)
   }
@@ -158,6 +199,7 @@ export class LiveScheduler {
   async close(): Promise<void> {
     this.closed = true
     clearTimeout(this.soonTimer)
+    clearTimeout(this.quickTimer)
     clearInterval(this.tickTimer)
     await this.running
     await Promise.all([...this.rooms.values()].map((room) => room.inflight))
@@ -177,9 +219,10 @@ export class LiveScheduler {
   }
 
   /**
-   * One pass: theme by theme while any has due panels. The next theme is picked after each one, so
-   * a batch arriving mid-pass reaches the watched themes after the theme in progress, not after
-   * the whole pass: watched first, but a theme left waiting STARVED_MS goes before them.
+   * One pass, while anything is due: first the panels the additive figures feed, for every theme
+   * with new data (no query once the figures are held), then the rest of one theme (maps, persons,
+   * budget: the queries), then again. A batch arriving mid-pass reaches every KPI after at most one
+   * theme's queries. The rest goes watched themes first; one left waiting STARVED_MS goes first.
    */
   private pass(): Promise<void> {
     if (this.running) {
@@ -192,17 +235,37 @@ export class LiveScheduler {
       // Results are shared between themes only while the data did not change.
       let memo: MetricMemo | undefined
       let memoVersion = ''
-      let eventsAtMemo = 0
-      for (let theme = this.nextTheme(Date.now()); theme && !this.closed; theme = this.nextTheme(Date.now())) {
+      while (!this.closed && this.hasDueWork(Date.now())) {
         const version = this.clock.key()
         if (!memo || version !== memoVersion) {
           // the additive figures, kept current by ingested batches, stand in for their queries
-          eventsAtMemo = this.additive.events
-          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
+          const seeded = this.additive.seed() // (drops figures past their age first)
+          const token = this.additive.readToken()
+          memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, seeded)
           memoVersion = version
+          // Missing ones are read first and kept at once: a short read is rarely overlapped by a batch.
+          if (!this.additive.complete) {
+            await Promise.all(ADDITIVE_PRIMERS.map((metric) => memo!.run(metric, { region: this.options.warmRegions[0] }).catch(() => undefined)))
+            await this.additive.capture(memo.batches, token)
+          }
         }
-        await this.computeTheme(theme, memo, Date.now())
-        await this.additive.capture(memo.batches, eventsAtMemo)
+        const now = Date.now()
+        const watchedFirst = [...this.themes.values()].sort((a, b) => Number(this.watched(b)) - Number(this.watched(a)))
+        for (const theme of watchedFirst) {
+          if (this.closed || !this.themeHasNew(theme, now)) continue
+          const due = this.duePanels(theme, now)
+          if (theme.pending.length === 0) theme.pendingSince = now
+          theme.pending = [...new Set([...theme.pending, ...due])]
+          const quick = theme.pending.filter(({ metric }) => ADDITIVE_METRICS.has(metric.name))
+          theme.pending = theme.pending.filter(({ metric }) => !ADDITIVE_METRICS.has(metric.name))
+          if (quick.length > 0) await this.computeGroup(theme, memo, quick)
+        }
+        const theme = this.nextPending(Date.now())
+        if (theme && !this.closed) {
+          const rest = theme.pending
+          theme.pending = []
+          await this.computeGroup(theme, memo, rest)
+        }
       }
       const finishedAt = Date.now()
       this.passMs.add(finishedAt - startedAt)
@@ -222,21 +285,23 @@ export class LiveScheduler {
     return this.running
   }
 
-  private nextTheme(now: number): ThemeState | undefined {
-    const due = [...this.themes.values()].filter((theme) => this.themeHasDue(theme, now))
-    const rank = (theme: ThemeState) => (now - theme.lastLookedAt >= STARVED_MS ? 0 : this.watched(theme) ? 1 : 2)
-    return due.sort((a, b) => rank(a) - rank(b) || a.lastLookedAt - b.lastLookedAt)[0]
+  private nextPending(now: number): ThemeState | undefined {
+    const waiting = [...this.themes.values()].filter((theme) => theme.pending.length > 0)
+    const rank = (theme: ThemeState) => (now - theme.pendingSince >= STARVED_MS ? 0 : this.watched(theme) ? 1 : 2)
+    return waiting.sort((a, b) => rank(a) - rank(b) || a.pendingSince - b.pendingSince)[0]
   }
 
-  private async computeTheme(theme: ThemeState, memo: MetricMemo, now: number): Promise<void> {
-    const due = this.duePanels(theme, now)
-    if (due.length === 0) return
+  /** Computes `panels` for every room of the theme and sends what changed. */
+  private async computeGroup(theme: ThemeState, memo: MetricMemo, panels: LivePanel[]): Promise<void> {
     const rooms = this.roomsOf(theme)
     for (const room of rooms) room.computing = true
     const startedAt = Date.now()
+    // a room's computation counts once per look at its theme, however many parts it goes out in
+    const counts = !theme.counted
+    theme.counted = true
     try {
-      const results = await computeRooms(memo, rooms, due, (room, what, error) => this.logOnce(room, what, error))
-      for (const result of results) this.apply(result, startedAt)
+      const results = await computeRooms(memo, rooms, panels, (room, what, error) => this.logOnce(room, what, error))
+      for (const result of results) this.apply(result, startedAt, counts)
     } finally {
       for (const room of rooms) room.computing = false
     }
@@ -251,6 +316,7 @@ export class LiveScheduler {
   private duePanels(theme: ThemeState, now: number): LivePanel[] {
     const seenBefore = theme.seen
     theme.lastLookedAt = now
+    theme.counted = false
     theme.seen = this.clock.now()
     let due: LivePanel[]
     if (!seenBefore || now - theme.lastFullAt >= this.options.refreshEveryMs) {
@@ -280,6 +346,11 @@ export class LiveScheduler {
   }
 
   private themeHasDue(theme: ThemeState, now: number): boolean {
+    return theme.pending.length > 0 || this.themeHasNew(theme, now)
+  }
+
+  /** New data, a held-back panel come due, the clock refresh or the first pass. */
+  private themeHasNew(theme: ThemeState, now: number): boolean {
     if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
     for (const dueAt of theme.deferred.values()) if (dueAt <= now) return true
     // changed data held back by minRefreshMs is noted (deferred) when the theme is looked at
@@ -304,13 +375,16 @@ export class LiveScheduler {
     return false
   }
 
-  private apply(result: RoomResult, startedAt: number): void {
+  /** `counts`: the first part of a theme's computation counts it (once per room and pass). */
+  private apply(result: RoomResult, startedAt: number, counts = true): void {
     const { room } = result
     const changed = room.absorb(result.panels)
     if (result.asOf !== undefined) room.asOf = result.asOf
     const finishedAt = Date.now()
-    room.computations += 1
-    this.computations += 1
+    if (counts) {
+      room.computations += 1
+      this.computations += 1
+    }
     room.computeMs.add(finishedAt - startedAt)
     room.computedAtMs = finishedAt
     room.computedAt = new Date(finishedAt).toISOString()

