@@ -15,4 +15,11 @@ export const rectification: z.input<typeof dashboardSchema> = {
     { id: 'overdue-list', title: '逾期未整改清单', metric: 'ledger.overdue', kind: 'table', grid: { x: 0, y: 5, w: 14, h: 7 }, staleAfterSec: 600 },
     { id: 'approvals', title: '审批超时（提醒/督办）', metric: 'approvals.overdue', kind: 'bar', unit: '条', grid: { x: 14, y: 5, w: 10, h: 7 }, staleAfterSec: 600 },
   ],
+  portrait: [
+    { h: 2, panels: ['open', 'critical'] },
+    { h: 5, panels: ['closure-rate', 'by-status'] },
+    { h: 3, panels: ['by-class'] },
+    { h: 8, panels: ['overdue-list'] },
+    { h: 6, panels: ['approvals'] },
+  ],
 }

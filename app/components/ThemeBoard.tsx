@@ -1,25 +1,31 @@
 'use client'
 
-import type { Dashboard, FlagEvent } from '../../dashboards/types'
+import { useMemo } from 'react'
+import { portraitGrid, type Dashboard, type FlagEvent } from '../../dashboards/types'
 import type { RoomState } from '../lib/roomState'
 import { PanelView } from './PanelView'
-import { useDesignScale } from './WallFrame'
+import { useDesignScale, useOrientation } from './WallFrame'
 import { useNow, type Connection } from './useLive'
 
 /** A theme's panels on the grid, each with its data, freshness and the live flags. */
-export function ThemeBoard({ dashboard, room, region, connection, flags, onSelectRegion, exportable, overrides }: {
+export function ThemeBoard({ dashboard, room, region, connection, flags, pinned, onSelectRegion, exportable, exportContext, overrides }: {
   dashboard: Dashboard
   room: RoomState | null
   region: string
   connection: Connection
   flags: Array<FlagEvent & { receivedAt: number }>
+  /** the flag of a critical-flag detour: pinned on the ticker, pulsing on the map */
+  pinned?: FlagEvent | null
   onSelectRegion?: (code: string) => void
   exportable?: boolean
+  exportContext?: import('../lib/exportMeta').ExportContext
   /** panel data fetched with filters (review page), replacing the live data of those panels */
   overrides?: Record<string, import('../../dashboards/types').PanelData>
 }) {
   const u = useDesignScale()
   const now = useNow(1000)
+  const orientation = useOrientation()
+  const portrait = useMemo(() => (orientation === 'portrait' ? portraitGrid(dashboard) : null), [orientation, dashboard])
   return (
     <>
       {dashboard.panels.map((panel) => {
@@ -31,15 +37,18 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, onSelec
           <PanelView
             key={`${dashboard.id}-${panel.id}`}
             panel={panel}
+            grid={portrait?.[panel.id]}
             data={data}
             region={region}
             asOf={room?.asOf ?? null}
             stale={stale && Boolean(data)}
             u={u}
             flags={flags}
+            pinned={pinned}
             since={room?.changedAt[panel.id] ?? 0}
             onSelectRegion={onSelectRegion}
             exportable={exportable}
+            exportContext={exportContext}
           />
         )
       })}

@@ -5,6 +5,8 @@ import { dayParam } from '../../metrics/sql/time'
 import { approvalsOverdue } from '../ledger/approvals'
 import { evaluationDay, shanghaiToday } from '../params'
 import { select } from '../sql'
+import { getRule } from '../catalog/index'
+import { getRegion } from '../../../geo/regions'
 import { ledgerSummary } from './ledgerSummary'
 
 /**
@@ -54,17 +56,20 @@ export const ledgerOverdue = defineMetric({
   reads: ['ledger'],
   personColumns: ['title'],
   run: async (db, { region, day, limit }) => {
-    const rows = await select<{ item_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string; county_code: string }>(
+    const rows = await select<{ item_id: string; rule_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string; county_code: string; town_code: string; village_code: string }>(
       db,
-      `SELECT item_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
-              dateDiff('day', deadline, {day:Date}) AS days, county_code
+      `SELECT item_id, rule_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
+              dateDiff('day', deadline, {day:Date}) AS days, county_code, town_code, village_code
        FROM ledger_item FINAL WHERE ${ESCALATED} AND ${regionCondition(region)}
        ORDER BY days DESC, item_id LIMIT {limit:UInt32}`,
       { region, day: day ?? shanghaiToday(), limit },
     )
     return {
       kind: 'table',
+      // 问题类别 and 地区 carry no personal data, so a wall (which never gets `title`) still says what and where
       columns: [
+        { key: 'category', title: '问题类别' },
+        { key: 'place', title: '地区' },
         { key: 'title', title: '问题' },
         { key: 'ownerDept', title: '责任单位' },
         { key: 'ownerPerson', title: '责任人' },
@@ -74,6 +79,8 @@ export const ledgerOverdue = defineMetric({
       ],
       rows: rows.map((row) => ({
         id: row.item_id,
+        category: getRule(row.rule_id)?.name ?? row.rule_id,
+        place: getRegion(row.village_code || row.town_code || row.county_code)?.name ?? row.county_code,
         title: row.title,
         ownerDept: row.owner_dept,
         ownerPerson: row.owner_person,
