@@ -18,22 +18,24 @@ interface FlagItem {
 const severityText: Record<string, string> = { critical: '重大', warn: '较大', info: '一般' }
 
 /**
- * A county, town or village page's own alerts (GET /api/flags for the place) and budget (budget
+ * A county, town or village page's own alerts (GET /api/flags for the place, with their ledger
+ * state) and budget (budget
  * indicators are issued to counties, so below a county it is the county's execution, said so).
  * Each alert opens the payment records behind it.
  */
 export function PlaceSummary({ code, onOpenFlag }: { code: string; onOpenFlag: (flagId: string) => void }) {
   const region = getRegion(code)!
-  const alerts = useJson<{ total: number; items: FlagItem[] }>(`/api/flags?${new URLSearchParams({ region: code, status: 'open', pageSize: '8' })}`)
+  // every flag of the place, newest first, with its ledger state (a closed one still tells the story)
+  const alerts = useJson<{ total: number; items: FlagItem[] }>(`/api/flags?${new URLSearchParams({ region: code, pageSize: '8' })}`)
   const budget = useJson<{ data?: { kind: string; value: number; compare?: { label: string; value: number } } } & { kind?: string; value?: number; compare?: { label: string; value: number } }>(`/api/metrics/budget.executionRate?region=${code}`)
   const budgetValue = budget.data ? (budget.data.data ?? budget.data) : null
   const county = getRegion(countyOf(code) ?? code)
   return (
     <div className="place-summary">
       <section className="panel" data-panel="place-alerts" data-state={alerts.data ? 'ready' : alerts.error ? 'error' : 'waiting'}>
-        <header className="panel-title"><span>{region.name} 未处置预警{alerts.data ? `（共 ${alerts.data.total} 条）` : ''}</span></header>
+        <header className="panel-title"><span data-total={alerts.data?.total}>{region.name} 预警{alerts.data ? `（共 ${alerts.data.total} 条，最新 ${alerts.data.items.length} 条如下）` : ''}</span></header>
         {alerts.error && <div className="empty">{alerts.error}</div>}
-        {alerts.data && alerts.data.items.length === 0 && <div className="empty">本地区暂无未处置预警</div>}
+        {alerts.data && alerts.data.items.length === 0 && <div className="empty">本地区暂无预警</div>}
         {alerts.data && alerts.data.items.length > 0 && (
           <ul className="place-alerts">
             {alerts.data.items.map((f) => (

@@ -378,6 +378,10 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
     expect(projects.every((p) => !/^P\d+$/.test(p) && p.length >= 4)).toBe(true)
     // the place's own alerts and budget
     await page.waitForSelector('[data-panel="place-alerts"][data-state="ready"]', { timeout: 15_000 })
+    const placeFlags = (await select<{ n: string }>(db, 'SELECT count() AS n FROM flag FINAL WHERE village_code = {village:String}', { village: target.village_code }))[0].n
+    expect(Number(placeFlags)).toBeGreaterThan(0)
+    expect(await page.locator('[data-panel="place-alerts"] [data-total]').getAttribute('data-total')).toBe(String(placeFlags))
+    expect(await page.locator('[data-place-flag]').count()).toBe(Math.min(8, Number(placeFlags)))
     await page.waitForSelector('[data-panel="place-budget"][data-state="ready"]', { timeout: 15_000 })
     expect(await page.locator('[data-panel="place-budget"]').textContent()).toMatch(/预算执行率/)
 
