@@ -83,7 +83,7 @@ export function PanelView(props: PanelViewProps) {
   )
 }
 
-function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegion, chartRef, svgRef }: PanelViewProps & {
+function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegion, exportable, chartRef, svgRef }: PanelViewProps & {
   data: PanelData
   chartRef: React.RefObject<ChartHandle | null>
   svgRef: React.RefObject<SVGSVGElement | null>
@@ -98,7 +98,7 @@ function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegio
 
   if (data.kind === 'value' && panel.kind !== 'gauge') return <KpiValue panel={panel} data={data} />
   if (data.kind === 'table') {
-    if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} pinned={pinned} />
+    if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} pinned={pinned} flagHref={exportable ? (id, code) => `/region/${code}?flag=${encodeURIComponent(id)}` : undefined} />
     return <ScrollingTable data={data} />
   }
   if (data.kind === 'regions' && panel.kind === 'map') {

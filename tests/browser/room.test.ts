@@ -179,7 +179,7 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
   }, 60_000)
 
   /** Cut text that is cut by design: a long village name in the ticker, a table cell (its title holds the whole text). */
-  const byDesign = (o: { selector: string }) => /^(span\.ticker-text|td)/.test(o.selector)
+  const byDesign = (o: { selector: string }) => /^((span|a)\.ticker-text|td)/.test(o.selector)
   const figures: Record<string, Pick<LayoutReport, 'usedShare'> & { smallest: number; overflowing: number }> = {}
   const note = (name: string, report: LayoutReport) => {
     figures[name] = { usedShare: Math.round(report.usedShare * 1000) / 1000, smallest: report.smallestText.px, overflowing: report.overflowing.length }
@@ -438,6 +438,31 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
     await town.page.waitForSelector('[data-panel="place-alerts"][data-state="ready"]', { timeout: 15_000 })
     expect(await town.page.locator('.page-head .toolbar', { hasText: '数据截至' }).textContent()).toMatch(/数据截至 \d{4}年/)
     await screenshot(town.page, 'records-town-flag')
+
+    // a flag on the review page's 实时预警 leads to its records
+    const review = await open('/review/overview', 1600, 1000)
+    await review.page.waitForSelector('[data-panel="ticker"][data-state="ready"]', { timeout: 30_000 })
+    // the list scrolls; under the mouse it stops, as a person reaching for a row would see
+    await review.page.locator('[data-panel="ticker"] .ticker').hover()
+    await review.page.waitForTimeout(300)
+    const target2 = await review.page.evaluate(() => {
+      const box = document.querySelector('[data-panel="ticker"] .ticker-scroll')!.getBoundingClientRect()
+      for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>('[data-panel="ticker"] a.ticker-text[href*="?flag="]'))) {
+        const r = a.getBoundingClientRect()
+        const y = r.top + r.height / 2
+        if (y > box.top + 20 && y < box.bottom - 20) return { href: a.getAttribute('href')!, x: r.left + Math.min(40, r.width / 2), y }
+      }
+      return null
+    })
+    expect(target2).not.toBeNull()
+    const [, linkedRegion, linkedFlag] = /^\/region\/(\d+)\?flag=(.+)$/.exec(target2!.href)!
+    await review.page.mouse.click(target2!.x, target2!.y)
+    await review.page.waitForURL(new RegExp(`/region/${linkedRegion}\\?flag=`))
+    await review.page.waitForSelector('[data-panel="records"]:not([data-state="loading"])', { timeout: 30_000 })
+    expect(await review.page.locator('[data-filter="flag"]').textContent()).toContain(decodeURIComponent(linkedFlag))
+    const linked = (await select<{ n: string }>(db, 'SELECT count() AS n FROM payment_detail WHERE {region:String} IN (village_code, town_code, county_code) AND detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE flag_id = {flag:String})', { region: linkedRegion, flag: decodeURIComponent(linkedFlag) }))[0].n
+    if (Number(linked) > 0) expect(Number(await review.page.locator('[data-panel="records"] [data-total]').getAttribute('data-total'))).toBe(Number(linked))
+    else expect(await review.page.locator('[data-panel="records"]').textContent()).toContain('没有符合条件的发放记录')
     expect(errors.filter((e) => !/status of 40[134]/.test(e))).toEqual([])
   }, 120_000)
 })
