@@ -21,4 +21,12 @@ export const alerts: z.input<typeof dashboardSchema> = {
     { id: 'ticker', title: '实时预警', metric: 'flags.ticker', params: { limit: 20 }, period: 'now', kind: 'ticker', grid: { x: 18, y: 2, w: 6, h: 6 }, staleAfterSec: 120 },
     { id: 'by-severity', title: '预警等级', metric: 'flags.bySeverity', period: 'now', kind: 'pie', unit: '条', grid: { x: 18, y: 8, w: 6, h: 4 }, staleAfterSec: 120 },
   ],
+  portrait: [
+    { h: 2, panels: ['open', 'critical'] },
+    { h: 2, panels: ['failed-open', 'closure-rate'] },
+    { h: 6, panels: ['map'] },
+    { h: 5, panels: ['ticker', 'by-rule'] },
+    { h: 4, panels: ['overdue'] },
+    { h: 5, panels: ['by-class', 'by-severity'] },
+  ],
 }

@@ -33,4 +33,11 @@ export const budget: z.input<typeof dashboardSchema> = {
     },
     { id: 'by-project', title: '项目支付与下达', metric: 'budget.executionByProject', params: { limit: 10 }, period: 'fiscalYear', filters: ['year', 'project', 'dept'], kind: 'hbar', unit: '元', grid: { x: 18, y: 5, w: 6, h: 7 }, staleAfterSec: 600 },
   ],
+  portrait: [
+    { h: 2, panels: ['idle-funds', 'failed-open'] },
+    { h: 5, panels: ['execution-rate', 'by-region'] },
+    { h: 5, panels: ['chain'] },
+    { h: 6, panels: ['by-dept'] },
+    { h: 6, panels: ['by-project'] },
+  ],
 }

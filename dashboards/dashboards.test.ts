@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dashboards, isThemeId, metricsInUse } from './index'
-import { dashboardSchema, THEME_IDS } from './types'
+import { dashboardSchema, portraitGrid, PORTRAIT_COLUMNS, PORTRAIT_ROWS, THEME_IDS } from './types'
 
 /** The metric names agreed in the shared contract; the server's registry check is stricter. */
 const CONTRACT_METRICS = new Set([
@@ -33,6 +33,24 @@ describe('dashboards as code', () => {
       // a wall has no holes: every cell of the grid belongs to a panel
       expect(taken.size, `${dashboard.id} leaves cells empty`).toBe(24 * 12)
     }
+  })
+
+  it('arranges every theme for a portrait screen: each panel once, the 12×24 grid filled without overlap', () => {
+    for (const dashboard of Object.values(dashboards)) {
+      expect(dashboard.portrait, `${dashboard.id} has no portrait arrangement`).toBeDefined()
+      const cells = portraitGrid(dashboard)
+      expect(Object.keys(cells).sort()).toEqual(dashboard.panels.map((p) => p.id).sort())
+      const taken = new Set<string>()
+      for (const [id, grid] of Object.entries(cells))
+        for (let x = grid.x; x < grid.x + grid.w; x++)
+          for (let y = grid.y; y < grid.y + grid.h; y++) {
+            expect(taken.has(`${x},${y}`), `${dashboard.id}: ${id} overlaps at ${x},${y}`).toBe(false)
+            taken.add(`${x},${y}`)
+          }
+      expect(taken.size, dashboard.id).toBe(PORTRAIT_COLUMNS * PORTRAIT_ROWS)
+    }
+    const missing = { ...dashboards.alerts, portrait: [{ h: 24, panels: ['open'] }] }
+    expect(dashboardSchema.safeParse(missing).success).toBe(false)
   })
 
   it('names only metrics of the shared contract', () => {

@@ -13,4 +13,10 @@ export const outreach: z.input<typeof dashboardSchema> = {
     { id: 'map', title: '各地区政策找人线索', metric: 'outreach.byRegion', period: 'all', kind: 'map', unit: '人', grid: { x: 6, y: 7, w: 12, h: 5 }, staleAfterSec: 600 },
     { id: 'age-pyramid', title: '受益人年龄结构（人数，男/女）', metric: 'payments.byAgeBand', params: { measure: 'persons' }, period: 'all', filters: ['year'], kind: 'hbar', unit: '人', grid: { x: 18, y: 0, w: 6, h: 12 }, staleAfterSec: 600 },
   ],
+  portrait: [
+    { h: 3, panels: ['enrolled'] },
+    { h: 6, panels: ['funnel'] },
+    { h: 6, panels: ['map'] },
+    { h: 9, panels: ['by-kind', 'age-pyramid'] },
+  ],
 }

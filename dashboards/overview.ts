@@ -34,4 +34,12 @@ export const overview: z.input<typeof dashboardSchema> = {
     { id: 'ticker', title: '实时预警', metric: 'flags.ticker', params: { limit: 20 }, period: 'now', kind: 'ticker', grid: { x: 18, y: 2, w: 6, h: 6 }, staleAfterSec: 120 },
     { id: 'by-hour', title: '今日分时发放', metric: 'payments.byHour', period: 'today', kind: 'bar', unit: '元', grid: { x: 18, y: 8, w: 6, h: 4 }, staleAfterSec: 60 },
   ],
+  portrait: [
+    { h: 2, panels: ['total', 'count', 'persons', 'today-amount'] },
+    { h: 2, panels: ['today-count', 'success-rate', 'flags-open', 'closure-rate'] },
+    { h: 6, panels: ['map'] },
+    { h: 4, panels: ['trend'] },
+    { h: 5, panels: ['by-project', 'ticker'] },
+    { h: 5, panels: ['by-dept', 'by-hour'] },
+  ],
 }

@@ -27,4 +27,13 @@ export const payments: z.input<typeof dashboardSchema> = {
     { id: 'by-bank', title: '代发银行', metric: 'payments.byBank', period: 'all', filters: ['year'], kind: 'pie', unit: '元', grid: { x: 13, y: 7, w: 5, h: 5 }, staleAfterSec: 600 },
     { id: 'by-dept', title: '主管部门', metric: 'payments.byDept', period: 'all', filters: ['year', 'project', 'dept'], kind: 'hbar', unit: '元', grid: { x: 18, y: 7, w: 6, h: 5 }, staleAfterSec: 600 },
   ],
+  portrait: [
+    { h: 2, panels: ['total', 'count', 'persons'] },
+    { h: 2, panels: ['today-amount', 'success-rate', 'failed-open'] },
+    { h: 5, panels: ['map'] },
+    { h: 4, panels: ['by-month'] },
+    { h: 4, panels: ['age-pyramid', 'by-dept'] },
+    { h: 4, panels: ['by-status', 'by-bank'] },
+    { h: 3, panels: ['by-hour'] },
+  ],
 }

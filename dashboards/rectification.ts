@@ -16,4 +16,11 @@ export const rectification: z.input<typeof dashboardSchema> = {
     { id: 'late-depts', title: '逾期未整改（按责任部门）', metric: 'ledger.overdueByDept', period: 'now', kind: 'hbar', unit: '条', grid: { x: 14, y: 5, w: 5, h: 7 }, staleAfterSec: 600 },
     { id: 'top-villages', title: '问题村（社区）涉及金额', metric: 'flags.topVillages', period: 'now', kind: 'hbar', unit: '元', grid: { x: 19, y: 5, w: 5, h: 7 }, staleAfterSec: 600 },
   ],
+  portrait: [
+    { h: 2, panels: ['open', 'critical'] },
+    { h: 5, panels: ['closure-rate', 'by-status'] },
+    { h: 3, panels: ['by-class'] },
+    { h: 8, panels: ['overdue-list'] },
+    { h: 6, panels: ['approvals'] },
+  ],
 }

@@ -83,6 +83,13 @@ export const panelSchema = z
   })
   .strict()
 
+/** Rows of a portrait (9:16) screen: 24 rows of a 1080×1920 canvas; the panels of a row share its width. */
+export const PORTRAIT_ROWS = 24
+export const PORTRAIT_COLUMNS = 12
+export const portraitRowSchema = z
+  .object({ h: z.number().int().min(1).max(PORTRAIT_ROWS), panels: z.array(z.string()).min(1).max(PORTRAIT_COLUMNS) })
+  .strict()
+
 export const dashboardSchema = z
   .object({
     id: z.enum(THEME_IDS),
@@ -90,6 +97,12 @@ export const dashboardSchema = z
     /** Seconds this theme stays on screen in /wall rotation. */
     dwellSec: z.number().int().positive().default(30),
     panels: z.array(panelSchema).min(1),
+    /**
+     * The arrangement on a portrait (9:16) screen, top to bottom: every panel once, rows summing to
+     * 24. Every shipped theme has one (dashboards.test.ts); optional in the schema only so a theme
+     * made in a test need not carry it.
+     */
+    portrait: z.array(portraitRowSchema).min(1).optional(),
   })
   .strict()
   .superRefine((dashboard, context) => {
@@ -100,7 +113,37 @@ export const dashboardSchema = z
       if (panel.grid.x + panel.grid.w > 24 || panel.grid.y + panel.grid.h > 12)
         context.addIssue({ code: 'custom', message: `panel ${panel.id} leaves the 24×12 grid` })
     }
+    if (!dashboard.portrait) return
+    const placed = dashboard.portrait.flatMap((row) => row.panels)
+    const height = dashboard.portrait.reduce((sum, row) => sum + row.h, 0)
+    if (height !== PORTRAIT_ROWS) context.addIssue({ code: 'custom', message: `portrait rows add up to ${height}, not ${PORTRAIT_ROWS}` })
+    for (const id of ids) if (placed.filter((p) => p === id).length !== 1) context.addIssue({ code: 'custom', message: `portrait places panel ${id} ${placed.filter((p) => p === id).length} times` })
+    for (const id of placed) if (!ids.has(id)) context.addIssue({ code: 'custom', message: `portrait names unknown panel ${id}` })
   })
+
+/** Each panel's cell on the portrait grid (12 columns × 24 rows): a row's panels split its width. */
+export function portraitGrid(dashboard: Pick<Dashboard, 'portrait' | 'panels'>): Record<string, Panel['grid']> {
+  const cells: Record<string, Panel['grid']> = {}
+  let y = 0
+  // without an arrangement: two panels a row, equal heights (a theme made in a test)
+  const rows = dashboard.portrait ?? pairs(dashboard.panels.map((p) => p.id))
+  for (const row of rows) {
+    let x = 0
+    row.panels.forEach((id, i) => {
+      // the last panel takes what is left, so 5 panels still fill 12 columns
+      const w = i === row.panels.length - 1 ? PORTRAIT_COLUMNS - x : Math.floor(PORTRAIT_COLUMNS / row.panels.length)
+      cells[id] = { x, y, w, h: row.h }
+      x += w
+    })
+    y += row.h
+  }
+  return cells
+}
+
+function pairs(ids: string[]): Array<{ h: number; panels: string[] }> {
+  const rows = Array.from({ length: Math.ceil(ids.length / 2) }, (_, i) => ids.slice(i * 2, i * 2 + 2))
+  return rows.map((panels) => ({ h: Math.max(1, Math.floor(PORTRAIT_ROWS / rows.length)), panels }))
+}
 
 export type Panel = z.infer<typeof panelSchema>
 

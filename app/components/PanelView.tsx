@@ -6,16 +6,20 @@ import { panelPeriodLabel, reviewFilterTitles, type FlagEvent, type Panel, type 
 import { definitionOf } from '../../dashboards/definitions'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
-import { downloadText, downloadUrl, svgToPng, textToPng } from '../lib/download'
+import { downloadText, downloadUrl, framedPng, svgToPng } from '../lib/download'
+import { exportFileName, exportHeader, type ExportContext } from '../lib/exportMeta'
 import { formatDateTime, formatShortDateTime, formatValueText } from '../lib/format'
-import { DataTable, cellText } from './DataTable'
+import { cellText } from './DataTable'
 import { EChart, type ChartHandle } from './EChart'
 import { KpiValue } from './KpiValue'
 import { RegionMap } from './RegionMap'
+import { ScrollingTable } from './ScrollingTable'
 import { Ticker } from './Ticker'
 
 export interface PanelViewProps {
   panel: Panel
+  /** the panel's cell when the screen arranges it otherwise (portrait); default panel.grid */
+  grid?: Panel['grid']
   data: PanelData | undefined
   /** room region (the map highlights it below city level) */
   region: string
@@ -24,6 +28,8 @@ export interface PanelViewProps {
   /** design pixel in screen pixels */
   u: number
   flags: Array<FlagEvent & { receivedAt: number }>
+  /** the flag of a critical-flag detour (ticker pins it, map pulses its place) */
+  pinned?: FlagEvent | null
   /** client time the panel's data was last replaced (the ticker shows live flags newer than it) */
   since: number
   onSelectRegion?: (code: string) => void
@@ -32,6 +38,8 @@ export interface PanelViewProps {
   activeFilters?: Partial<Record<ReviewFilterKind, string>>
   /** Active review filters this panel does not follow: it says so and greys out. */
   notFollowed?: ReviewFilterKind[]
+  /** theme, region, filters and period every export states (review page) */
+  exportContext?: ExportContext
 }
 
 /**
@@ -41,15 +49,16 @@ export interface PanelViewProps {
 export function PanelView(props: PanelViewProps) {
   const { panel, data, stale, asOf, exportable, notFollowed = [] } = props
   const period = panelPeriodLabel(panel, props.activeFilters)
+  const grid = props.grid ?? panel.grid
   const chart = useRef<ChartHandle | null>(null)
   const svg = useRef<SVGSVGElement | null>(null)
 
+  const context = props.exportContext ?? { theme: '', region: props.region, filters: '无', period: '—' }
   const exportPng = async () => {
     if (!data) return
-    const name = `${panel.title}.png`
-    if (chart.current) return downloadUrl(chart.current.getDataURL(), name)
-    if (svg.current) return downloadUrl(await svgToPng(svg.current), name)
-    downloadUrl(textToPng(`${panel.title}（数据截至 ${formatDateTime(asOf)}）`, textLines(panel, data)), name)
+    const header = exportHeader(context, panel.title, panel.unit, asOf)
+    const body = chart.current ? { imageUrl: chart.current.getDataURL() } : svg.current ? { imageUrl: await svgToPng(svg.current) } : { lines: textLines(panel, data) }
+    downloadUrl(await framedPng(header, body), exportFileName(context, panel.title, 'png'))
   }
 
   return (
@@ -61,7 +70,7 @@ export function PanelView(props: PanelViewProps) {
       data-period={period}
       data-not-followed={notFollowed.join(',') || undefined}
       data-u={props.u}
-      style={{ gridColumn: `${panel.grid.x + 1} / span ${panel.grid.w}`, gridRow: `${panel.grid.y + 1} / span ${panel.grid.h}` }}
+      style={{ gridColumn: `${grid.x + 1} / span ${grid.w}`, gridRow: `${grid.y + 1} / span ${grid.h}` }}
     >
       <header className="panel-title">
         <span title={definitionOf(panel.metric) ? `口径：${definitionOf(panel.metric)}` : undefined} data-definition={definitionOf(panel.metric)}>{panel.title}</span>
@@ -74,20 +83,21 @@ export function PanelView(props: PanelViewProps) {
         {exportable && data && (
           <span className="panel-tools">
             <button type="button" onClick={() => void exportPng()}>PNG</button>
-            <button type="button" onClick={() => downloadText(panelCsv(panel, data), `${panel.title}.csv`)}>CSV</button>
+            <button type="button" onClick={() => downloadText(panelCsv(panel, data, { context, asOf }), exportFileName(context, panel.title, 'csv'))}>CSV</button>
           </span>
         )}
       </header>
       <div className="panel-body">{data ? <PanelBody {...props} data={data} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
-        <span className="period-tag">{period}</span> · 数据截至 {formatShortDateTime(asOf)}
+        {/* a narrow panel drops the date (the title bar has it), never the time */}
+        <span className="period-tag">{period}</span> · 数据截至 <span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
       </footer>
     </section>
   )
 }
 
-function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chartRef, svgRef }: PanelViewProps & {
+function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegion, exportable, chartRef, svgRef }: PanelViewProps & {
   data: PanelData
   chartRef: React.RefObject<ChartHandle | null>
   svgRef: React.RefObject<SVGSVGElement | null>
@@ -103,20 +113,20 @@ function PanelBody({ panel, data, region, u, flags, since, onSelectRegion, chart
   if (data.kind === 'notApplicable') return <div className="empty not-applicable">{data.reason}</div>
   if (data.kind === 'value' && panel.kind !== 'gauge') return <KpiValue panel={panel} data={data} />
   if (data.kind === 'table') {
-    if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} />
-    return <DataTable data={data} />
+    if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} pinned={pinned} flagHref={exportable ? (id, code) => `/region/${code}?flag=${encodeURIComponent(id)}` : undefined} />
+    return <ScrollingTable data={data} />
   }
   if (data.kind === 'regions' && panel.kind === 'map') {
     const markers = flags
       .filter((f) => Date.now() - f.receivedAt < 5 * 60_000)
       .map((f) => ({ id: f.flagId, regionCode: f.regionCode, severity: f.severity }))
     const countyRows = data.rows.every((r) => getRegion(r.code)?.level === 'county')
-    if (countyRows) return <RegionMap rows={data.rows} unit={panel.unit} markers={markers} onSelect={onSelectRegion} svgRef={setSvg} />
+    if (countyRows) return <RegionMap rows={data.rows} unit={panel.unit} markers={markers} pinned={pinned?.regionCode} onSelect={onSelectRegion} svgRef={setSvg} />
     // below the city there are no town shapes: the county's outline beside its ranked towns
     const rankedOption = chartOption({ ...panel, kind: 'hbar' }, data, u)!
     return (
       <div className="map-split">
-        <RegionMap rows={[]} unit={panel.unit} focus={countyOf(region) ?? CITY_CODE} markers={markers} onSelect={onSelectRegion} svgRef={setSvg} />
+        <RegionMap rows={[]} unit={panel.unit} focus={countyOf(region) ?? CITY_CODE} markers={markers} pinned={pinned?.regionCode} onSelect={onSelectRegion} svgRef={setSvg} />
         <EChart option={rankedOption} handle={setChart} onClick={(p) => onSelectRegion && pickCode(p.data, onSelectRegion)} />
       </div>
     )
@@ -165,4 +175,14 @@ function textLines(panel: Panel, data: PanelData): string[] {
     case 'notApplicable':
       return [data.reason]
   }
+}
+
+function footDate(asOf: string | null): string {
+  const text = formatShortDateTime(asOf)
+  return text.includes(' ') ? `${text.split(' ')[0]} ` : ''
+}
+
+function footTime(asOf: string | null): string {
+  const text = formatShortDateTime(asOf)
+  return text.includes(' ') ? text.split(' ')[1] : text
 }

@@ -2,7 +2,7 @@
 
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
-import { useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { dashboards } from '../../dashboards'
 import type { Panel } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion, pathToRoot } from '../../geo/regions'
@@ -12,6 +12,7 @@ import { EChart } from './EChart'
 import { KpiValue } from './KpiValue'
 import { RegionMap } from './RegionMap'
 import { RecordsTable } from './RecordsTable'
+import { PlaceSummary } from './PlaceSummary'
 import { useLiveRoom, useSocket } from './useLive'
 
 const mapPanel = dashboards.overview.panels.find((p) => p.metric === 'payments.byChildRegion')!
@@ -21,7 +22,7 @@ const kpiPanels = dashboards.overview.panels.filter((p) => ['payments.total', 'p
  * 区域穿透: city map → county (click) → its towns (ranked bars) → a village → the masked payment
  * records behind the number. One region tree drives the map, the breadcrumb and the rooms.
  */
-export function RegionDrill({ code, token }: { code: string; token?: string }) {
+export function RegionDrill({ code, token, flag }: { code: string; token?: string; flag?: string }) {
   const router = useRouter()
   const region = getRegion(code)!
   const below = region.level !== 'village'
@@ -40,6 +41,15 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
 
   // a refused room (another county's data) never arrives: say so in every panel, not "waiting"
   const pending = live.connection === 'refused' ? '无权查看' : '等待数据…'
+  // a village has no room: its 数据截至 is the newest payment among its records
+  const [recordsAsOf, setRecordsAsOf] = useState<string | null>(null)
+  const asOf = below ? live.room?.asOf ?? null : recordsAsOf
+  // a flag opened from the alerts list shows its records below, at any level
+  const [openFlag, setOpenFlag] = useState<string | undefined>(flag)
+  const options = useRecordOptions()
+  const records = (key: string) => (
+    <RecordsTable key={key} region={code} initial={openFlag ? { flag: openFlag } : {}} projects={options.projects} rules={options.rules} onAsOf={setRecordsAsOf} />
+  )
   return (
     <div className="page drill" data-region={code} data-level={region.level} data-connection={live.connection}>
       <div className="page-head">
@@ -51,7 +61,7 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
             </span>
           ))}
         </nav>
-        <span className="toolbar">数据截至 {formatDateTime(live.room?.asOf ?? null)}</span>
+        <span className="toolbar" data-as-of={asOf ?? ''}>数据截至 {formatDateTime(asOf)}</span>
         {live.connection === 'disconnected' && below && <span className="notice" role="alert">连接中断，正在重新连接…</span>}
         {live.connection === 'refused' && <span className="notice" role="alert">无法获取数据：{live.error}</span>}
       </div>
@@ -68,6 +78,8 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
           })}
         </div>
       )}
+      {region.level !== 'city' && <PlaceSummary code={code} onOpenFlag={setOpenFlag} />}
+      {below && openFlag && records(`flag-${openFlag}`)}
       {below ? (
         <div className="drill-grid">
           <section className="panel" data-panel="drill-map">
@@ -90,7 +102,7 @@ export function RegionDrill({ code, token }: { code: string; token?: string }) {
           <ChildList rows={rows} open={open} />
         </div>
       ) : (
-        <RecordsTable region={code} />
+        records(`village-${openFlag ?? ''}`)
       )}
     </div>
   )
@@ -125,3 +137,15 @@ function pickCode(datum: unknown, select: (code: string) => void): void {
   if (typeof code === 'string') select(code)
 }
 
+
+/** Project and rule names for the records filters (catalogues only; none until signed in). */
+function useRecordOptions(): { projects: Array<[string, string]>; rules: Array<[string, string]> } {
+  const [options, setOptions] = useState<{ projects: Array<[string, string]>; rules: Array<[string, string]> }>({ projects: [], rules: [] })
+  useEffect(() => {
+    fetch('/api/records/options', { cache: 'no-store' })
+      .then((res) => (res.ok ? res.json() : null))
+      .then((body) => body && setOptions(body))
+      .catch(() => undefined)
+  }, [])
+  return options
+}

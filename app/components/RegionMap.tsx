@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { geoPath } from 'd3-geo'
 import { centroidOf, countyBoundaries, fitProjection } from '../../geo/boundaries'
+import { textPx } from '../lib/chartOptions'
 import { formatValueText } from '../lib/format'
 import { placeMapLabels } from '../lib/mapLabels'
 import { palette } from '../lib/palette'
@@ -21,16 +22,21 @@ export interface MapMarker {
 }
 
 /**
+ * (The font is named on the SVG itself: an exported map is drawn outside the page's CSS and would
+ * otherwise fall back to a serif font.)
+ *
  * The city's 5 counties as SVG paths (d3-geo, our own boundaries), coloured by value (a
  * choropleth joined on region code), with a legend and pulsing markers for new flags. The SVG is
  * laid out in real screen pixels, so lines and labels stay sharp on any wall.
  */
-export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }: {
+export function RegionMap({ rows, unit, focus, markers = [], pinned, onSelect, svgRef }: {
   rows: MapRow[]
   unit?: string
   /** a county to highlight (drill-down); others are dimmed */
   focus?: string
   markers?: MapMarker[]
+  /** the region of a detour's flag: a large pulsing ring at its place for the whole detour */
+  pinned?: string
   onSelect?: (code: string) => void
   svgRef?: (svg: SVGSVGElement | null) => void
 }) {
@@ -88,7 +94,7 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
   return (
     <div ref={box} className="region-map">
       {drawn && size && (
-        <svg ref={svgRef} width={size.width} height={size.height} viewBox={`0 0 ${size.width} ${size.height}`} xmlns="http://www.w3.org/2000/svg" role="img" aria-label="内江市各区县">
+        <svg ref={svgRef} width={size.width} height={size.height} viewBox={`0 0 ${size.width} ${size.height}`} xmlns="http://www.w3.org/2000/svg" role="img" aria-label="内江市各区县" fontFamily={palette.font}>
           <defs>
             <linearGradient id="map-legend" x1="0" x2="1" y1="0" y2="0">
               {palette.ramp.map((color, i) => (
@@ -134,6 +140,13 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
               </g>
             )
           })}
+          {pinned && drawn.project(pinned) && (
+            <g transform={`translate(${drawn.project(pinned)![0]},${drawn.project(pinned)![1]})`} className="map-pinned" data-region={pinned} pointerEvents="none">
+              <circle r={12 * u} fill="none" stroke={palette.critical} strokeWidth={4 * u} className="pulse" />
+              <circle r={12 * u} fill="none" stroke={palette.critical} strokeWidth={3 * u} className="pulse late" />
+              <circle r={7 * u} fill={palette.critical} stroke="#fff" strokeWidth={2 * u} />
+            </g>
+          )}
           {drawn.counties.map((c) => {
             const label = drawn.labels.get(c.code)!
             return label.moved ? (
@@ -145,11 +158,11 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
           })}
           {drawn.counties.map((c) => (
             <g key={c.code} data-label={c.code} transform={`translate(${drawn.labels.get(c.code)!.at[0]},${drawn.labels.get(c.code)!.at[1]})`} pointerEvents="none">
-              <text textAnchor="middle" y={-4 * u} fontSize={17 * u} fontWeight="bold" fill="#ffffff" stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
+              <text textAnchor="middle" y={-4 * u} fontSize={textPx(17, u)} fontWeight="bold" fill="#ffffff" stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
                 {c.name}
               </text>
               {values.has(c.code) && (
-                <text textAnchor="middle" y={18 * u} fontSize={15 * u} fill={palette.gold} stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
+                <text textAnchor="middle" y={18 * u} fontSize={textPx(15, u)} fill={palette.gold} stroke="#04101f" strokeWidth={3 * u} paintOrder="stroke">
                   {formatValueText(values.get(c.code)!, unit)}
                 </text>
               )}
@@ -158,8 +171,8 @@ export function RegionMap({ rows, unit, focus, markers = [], onSelect, svgRef }:
           {rows.length > 0 && (
             <g transform={`translate(${14 * u},${size.height - 30 * u})`} className="map-legend">
               <rect width={180 * u} height={10 * u} fill="url(#map-legend)" rx={2 * u} />
-              <text y={26 * u} fontSize={13 * u} fill={palette.muted}>{formatValueText(min, unit)}</text>
-              <text x={180 * u} y={26 * u} fontSize={13 * u} fill={palette.muted} textAnchor="end">{formatValueText(max, unit)}</text>
+              <text y={26 * u} fontSize={textPx(13, u)} fill={palette.muted}>{formatValueText(min, unit)}</text>
+              <text x={180 * u} y={26 * u} fontSize={textPx(13, u)} fill={palette.muted} textAnchor="end">{formatValueText(max, unit)}</text>
             </g>
           )}
         </svg>

@@ -1,10 +1,12 @@
 'use client'
 
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useRouter } from 'next/navigation'
 import { dashboards } from '../../dashboards'
 import { REVIEW_FILTERS, THEME_IDS, themeTitles, type Panel, type PanelData, type ReviewFilterKind, type ThemeId } from '../../dashboards/types'
 import { CITY_CODE, childrenOf, getRegion } from '../../geo/regions'
+import { downloadUrl, themePng } from '../lib/download'
+import { exportFileName, exportHeader, type ExportContext } from '../lib/exportMeta'
 import { formatDateTime } from '../lib/format'
 import { OwnScope } from './OwnScope'
 import { ThemeBoard } from './ThemeBoard'
@@ -54,6 +56,26 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
   const county = getRegion(filters.region)?.level === 'county' ? filters.region : getRegion(filters.region)?.parent ?? undefined
   const towns = county && county !== CITY_CODE ? childrenOf(county) : []
   const thisYear = new Date().getFullYear()
+  const grid = useRef<HTMLDivElement>(null)
+  const exportContext: ExportContext = {
+    theme: dashboard.title,
+    region: getRegion(filters.region)?.name ?? filters.region,
+    filters: `年度 ${filters.year ? `${filters.year}年` : '全部'}；项目 ${filters.project ?? '全部'}；部门 ${filters.dept ?? '全部'}`,
+    period: filters.year ? `${filters.year}年` : '全部年度（各面板按标题所示期间）',
+  }
+  // the printed header leaves out the export time: it is rendered on the server too and must match
+  const header = exportHeader(exportContext, '整页（专题研判）', undefined, live.room?.asOf ?? null, null)
+  const exportTheme = async () => {
+    const stamped = exportHeader(exportContext, '整页（专题研判）', undefined, live.room?.asOf ?? null)
+    if (grid.current) downloadUrl(await themePng(grid.current, stamped), exportFileName(exportContext, '整页', 'png'))
+  }
+  // the browser's own print (or a headless one) makes the PDF, as seen on screen, under the header
+  const printTheme = () => {
+    const title = document.title
+    document.title = exportFileName(exportContext, '整页', 'pdf').replace(/\.pdf$/, '')
+    window.print()
+    document.title = title
+  }
 
   return (
     <div className="page review" data-theme={theme} data-connection={live.connection}>
@@ -110,8 +132,15 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
         {live.connection === 'disconnected' && <span className="notice" role="alert">连接中断，正在重新连接…</span>}
         {live.connection === 'refused' && <span className="notice" role="alert">无法获取数据：{live.error}</span>}
         {notice && <span className="notice">{notice}</span>}
+        <span className="export-tools">
+          <button type="button" data-export="theme-png" onClick={() => void exportTheme()}>整页 PNG</button>
+          <button type="button" data-export="theme-pdf" onClick={printTheme}>整页 PDF / 打印</button>
+        </span>
       </div>
-      <div className="review-grid">
+      <header className="print-header" aria-hidden="true">
+        {header.map((line, i) => (i === 0 ? <h2 key={i}>{line}</h2> : <p key={i}>{line}</p>))}
+      </header>
+      <div className="review-grid" ref={grid}>
         <ThemeBoard
           dashboard={dashboard}
           room={live.room}
@@ -119,6 +148,7 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
           connection={live.connection}
           flags={flags}
           exportable
+          exportContext={exportContext}
           overrides={overrides}
           activeFilters={active}
           unfilteredPanels={failed}

@@ -1,20 +1,24 @@
 'use client'
 
-import { filtersNotFollowed, type Dashboard, type FlagEvent, type ReviewFilterKind } from '../../dashboards/types'
+import { useMemo } from 'react'
+import { filtersNotFollowed, portraitGrid, type Dashboard, type FlagEvent, type ReviewFilterKind } from '../../dashboards/types'
 import type { RoomState } from '../lib/roomState'
 import { PanelView } from './PanelView'
-import { useDesignScale } from './WallFrame'
+import { useDesignScale, useOrientation } from './WallFrame'
 import { useNow, type Connection } from './useLive'
 
 /** A theme's panels on the grid, each with its data, freshness and the live flags. */
-export function ThemeBoard({ dashboard, room, region, connection, flags, onSelectRegion, exportable, overrides, activeFilters = {}, unfilteredPanels = [] }: {
+export function ThemeBoard({ dashboard, room, region, connection, flags, pinned, onSelectRegion, exportable, exportContext, overrides, activeFilters = {}, unfilteredPanels = [] }: {
   dashboard: Dashboard
   room: RoomState | null
   region: string
   connection: Connection
   flags: Array<FlagEvent & { receivedAt: number }>
+  /** the flag of a critical-flag detour: pinned on the ticker, pulsing on the map */
+  pinned?: FlagEvent | null
   onSelectRegion?: (code: string) => void
   exportable?: boolean
+  exportContext?: import('../lib/exportMeta').ExportContext
   /** panel data fetched with filters (review page), replacing the live data of those panels */
   overrides?: Record<string, import('../../dashboards/types').PanelData>
   /** review filters in force (review page); panels that do not follow one say so */
@@ -24,6 +28,8 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, onSelec
 }) {
   const u = useDesignScale()
   const now = useNow(1000)
+  const orientation = useOrientation()
+  const portrait = useMemo(() => (orientation === 'portrait' ? portraitGrid(dashboard) : null), [orientation, dashboard])
   return (
     <>
       {dashboard.panels.map((panel) => {
@@ -35,15 +41,18 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, onSelec
           <PanelView
             key={`${dashboard.id}-${panel.id}`}
             panel={panel}
+            grid={portrait?.[panel.id]}
             data={data}
             region={region}
             asOf={room?.asOf ?? null}
             stale={stale && Boolean(data)}
             u={u}
             flags={flags}
+            pinned={pinned}
             since={room?.changedAt[panel.id] ?? 0}
             onSelectRegion={onSelectRegion}
             exportable={exportable}
+            exportContext={exportContext}
             activeFilters={activeFilters}
             notFollowed={unfilteredPanels.includes(panel.id) ? filtersNotFollowed({ filters: [] }, activeFilters) : filtersNotFollowed(panel, activeFilters)}
           />

@@ -1,7 +1,7 @@
 'use client'
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
-import { computeFit, type Fit, type FitMode } from '../lib/fit'
+import { computeFit, orientationOf, type Fit, type FitMode, type Orientation } from '../lib/fit'
 import { formatClock, formatDateTime, formatDateWithWeekday, isDataBehindToday } from '../lib/format'
 import { SERVER_RESTARTING } from '../../dashboards/types'
 import type { Connection } from './useLive'
@@ -10,9 +10,12 @@ import { useViewport } from './useViewport'
 const ScaleContext = createContext(1)
 /** Screen pixels per design pixel of the 1920×1080 canvas. */
 export const useDesignScale = () => useContext(ScaleContext)
+const OrientationContext = createContext<Orientation>('landscape')
+/** 'portrait' on a 9:16 screen: panels take the theme's portrait arrangement. */
+export const useOrientation = () => useContext(OrientationContext)
 
 function useFit(mode: FitMode): Fit | null {
-  return useViewport((width, height) => computeFit(width, height, mode), [mode])
+  return useViewport((width, height) => computeFit(width, height, mode, orientationOf(width, height)), [mode])
 }
 
 export interface WallFrameProps {
@@ -27,8 +30,8 @@ export interface WallFrameProps {
   screen?: string
   /** controls shown outside kiosk mode (theme tabs, pause, filters) */
   controls?: ReactNode
-  /** a short notice under the title, e.g. the jump to a critical flag */
-  notice?: string | null
+  /** shown between the title bar and the panels (in the flow: it never covers a panel), e.g. the flag card of a detour */
+  notice?: ReactNode
   children: ReactNode
 }
 
@@ -43,7 +46,7 @@ export function WallFrame({ title, place, asOf, connection, error, kiosk, fit: m
   const style = { width: fit.width, height: fit.height, left: fit.left, top: fit.top, '--u': `${fit.scale}px` } as React.CSSProperties
   return (
     <div className={`wall-viewport fit-${mode}${kiosk ? ' kiosk' : ''}`} data-connection={connection}>
-      <div className="wall-canvas" style={style}>
+      <div className={`wall-canvas ${fit.orientation}`} style={style} data-orientation={fit.orientation}>
         <header className="wall-title">
           <div className="wall-title-side">
             <span>{now ? formatDateWithWeekday(now) : ''}</span>
@@ -71,10 +74,13 @@ export function WallFrame({ title, place, asOf, connection, error, kiosk, fit: m
             无法获取数据：{error ?? '未授权'}。请检查大屏令牌或重新登录。
           </div>
         )}
-        {notice && <div className="wall-notice" role="status">{notice}</div>}
+        {notice}
         <ScaleContext.Provider value={fit.scale}>
-          <main className="wall-grid">{children}</main>
+          <OrientationContext.Provider value={fit.orientation}>
+            <main className="wall-grid">{children}</main>
+          </OrientationContext.Provider>
         </ScaleContext.Provider>
+        {/* a bar of its own under the panels, never over one (kiosk walls have none) */}
         {!kiosk && controls && <nav className="wall-controls">{controls}</nav>}
       </div>
     </div>

@@ -1,11 +1,12 @@
 'use client'
 
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { dashboards } from '../../dashboards'
 import { themeTitles, type FlagEvent, type ThemeId } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
 import type { FitMode } from '../lib/fit'
 import { advance, currentView, jumpToFlag, nextView, type RotationPlan, type RotationState } from '../lib/rotation'
+import { FlagCard, nextDetourFlags, type DetourFlags } from './FlagCard'
 import { ThemeBoard } from './ThemeBoard'
 import { WallFrame, useSafeReload } from './WallFrame'
 import { useFlags, useLiveRooms, useSocket } from './useLive'
@@ -74,12 +75,25 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   const dashboard = dashboards[shown.theme]
   const room = live.stateOf(shownKey)
   const connection = live.connectionOf(shownKey)
+  // the flag a detour is about stays on the card for the whole detour (FlagCard)
+  const [detourFlags, setDetourFlags] = useState<DetourFlags | null>(null)
+  const stateRef = useRef(state)
+  stateRef.current = state
+  useEffect(() => {
+    if (!state.detour) setDetourFlags(null)
+  }, [state.detour])
   const onFlag = useCallback(
     (flag: FlagEvent) => {
       if (!jump || flag.severity !== 'critical') return
       const target = countyOf(flag.regionCode) ?? CITY_CODE
+      const now = Date.now()
+      const before = stateRef.current
       // a critical flag stays up long enough to be read, even in a fast rotation
-      setState((s) => jumpToFlag(s, target, Date.now(), Math.max(CRITICAL_DWELL_MIN_SEC, plan.dwellOverride ?? dashboards.alerts.dwellSec)))
+      const next = jumpToFlag(before, target, now, Math.max(CRITICAL_DWELL_MIN_SEC, plan.dwellOverride ?? dashboards.alerts.dwellSec))
+      const outcome = before.detour && now < before.detour.until ? 'during' : next === before ? 'ignored' : 'started'
+      stateRef.current = next
+      setState(next)
+      setDetourFlags((card) => nextDetourFlags(card, flag, outcome))
     },
     [jump, plan.dwellOverride],
   )
@@ -87,7 +101,7 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   useSafeReload(reloadDaily)
 
   const place = getRegion(shown.region)?.name ?? shown.region
-  const notice = state.detour ? `重大风险预警：${getRegion(state.detour.region)?.name ?? ''} — 已切换至监管预警` : null
+  const notice = state.detour && detourFlags ? <FlagCard flags={detourFlags} /> : null
   const controls = (
     <>
       {plan.themes.map((theme, i) => (
@@ -121,6 +135,7 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
           region={shown.region}
           connection={connection}
           flags={flags}
+          pinned={state.detour ? detourFlags?.current ?? null : null}
           onSelectRegion={kiosk ? undefined : (code) => window.location.assign(`/region/${code}${token ? `?token=${encodeURIComponent(token)}` : ''}`)}
         />
       </WallFrame>

@@ -93,3 +93,26 @@ describe('chart options', () => {
     expect(option.series.map((s) => s.data)).toEqual([[-4], [6]])
   })
 })
+
+describe('chart text on small walls', () => {
+  it('never goes under 12 px, even at 1366×768 (one design pixel = 0.71 px)', async () => {
+    const { dashboards } = await import('../../dashboards')
+    const { chartOption, MIN_TEXT_PX } = await import('./chartOptions')
+    const sizes: number[] = []
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk)
+      else if (value && typeof value === 'object')
+        for (const [key, inner] of Object.entries(value)) key === 'fontSize' && typeof inner === 'number' ? sizes.push(inner) : walk(inner)
+    }
+    const samples = {
+      series: { kind: 'series' as const, categories: ['202401', '202402'], series: [{ name: '金额', values: [1, 2] }, { name: '人次', values: [3, 4] }] },
+      regions: { kind: 'regions' as const, rows: [{ code: '511025', name: '资中县', value: 5 }] },
+      value: { kind: 'value' as const, value: 50, compare: { label: '序时进度', value: 60 } },
+      funnel: { kind: 'funnel' as const, stages: [{ name: '分配', value: 10 }, { name: '下达', value: 8 }] },
+    }
+    for (const dashboard of Object.values(dashboards))
+      for (const panel of dashboard.panels) for (const data of Object.values(samples)) walk(chartOption(panel, data, 1366 / 1920))
+    expect(sizes.length).toBeGreaterThan(20)
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(MIN_TEXT_PX)
+  })
+})

@@ -38,18 +38,29 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
   }
 }
 
+/** Chart text scales with the wall but never goes under 12 px (a 1366×768 wall would give 9 px). */
+export const MIN_TEXT_PX = 12
+export const textPx = (designPx: number, u: number): number => Math.max(MIN_TEXT_PX, designPx * u)
+
+/** Rendered width of a label: CJK characters a full em, digits and punctuation about 0.6 em. */
+function textWidth(text: string, px: number): number {
+  let em = 0
+  for (const ch of text) em += /[\u0000-\u00ff]/.test(ch) ? 0.6 : 1
+  return em * px
+}
+
 const base = (u: number): EChartsOption => ({
   backgroundColor: 'transparent',
   // a canvas font needs a real family name ('inherit' would void the whole font and fall back to 10px)
-  textStyle: { color: palette.text, fontSize: 14 * u, fontFamily: palette.font },
+  textStyle: { color: palette.text, fontSize: textPx(14, u), fontFamily: palette.font },
   animationDuration: 600,
   // in-place updates glide briefly instead of replaying the entrance animation
   animationDurationUpdate: 400,
-  tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: 14 * u }, backgroundColor: '#0d2246ee', borderColor: palette.border },
+  tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: textPx(14, u) }, backgroundColor: '#0d2246ee', borderColor: palette.border },
 })
 
 function axisLabel(u: number) {
-  return { color: palette.muted, fontSize: 13 * u }
+  return { color: palette.muted, fontSize: textPx(13, u) }
 }
 
 /** '202407' or '2024-07' → '24年7月' (short enough for a 24-month axis); other labels unchanged. */
@@ -142,7 +153,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     ...base(u),
     color: [...palette.series],
     tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
-    legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: 13 * u }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
+    legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
     grid: { left: 8 * u, right: 12 * u, top: (data.series.length > 1 ? 30 : 14) * u, bottom: 6 * u, containLabel: true },
     xAxis: horizontal ? valueAxis() : categoryAxis,
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
@@ -166,7 +177,7 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Math.abs(Number(v)), panel.unit) },
-    legend: { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: 13 * u }, itemWidth: 14 * u, itemHeight: 8 * u },
+    legend: { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u },
     grid: { left: 8 * u, right: 14 * u, top: 28 * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(Math.abs(v), panel.unit) }, splitLine: { lineStyle: { color: palette.grid, type: 'dashed' } } },
     yAxis: { type: 'category', data: data.categories, axisLabel: axisLabel(u), axisTick: { show: false }, axisLine: { lineStyle: { color: palette.axis } } },
@@ -181,12 +192,14 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference): EChartsOption {
   const shown = rows.slice(0, maxRows)
   const inColumnUnit = columnFormatter(shown.map((r) => r.value), panel.unit)
+  // room on the right for the longest value label, so '107.36万元' is never cut by the canvas edge
+  const labelRoom = Math.max(70 * u, ...shown.map((r) => textWidth(inColumnUnit(r.value), textPx(13, u)) + 10 * u))
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
-    grid: { left: 8 * u, right: 70 * u, top: 8 * u, bottom: 4 * u, containLabel: true },
+    grid: { left: 8 * u, right: labelRoom, top: 8 * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },
-    yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: 14 * u }, axisTick: { show: false }, axisLine: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u) }, axisTick: { show: false }, axisLine: { show: false } },
     series: [
       {
         id: 'value',
@@ -197,7 +210,7 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
         itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
-        label: { show: true, position: 'right', color: palette.text, fontSize: 13 * u, formatter: (p: { value: unknown }) => inColumnUnit(Number(p.value)) },
+        label: { show: true, position: 'right', color: palette.text, fontSize: textPx(13, u), formatter: (p: { value: unknown }) => inColumnUnit(Number(p.value)) },
       },
     ],
   } as EChartsOption
@@ -237,7 +250,7 @@ function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, 
     legend: {
       type: 'scroll', orient: 'vertical', right: 4 * u, top: 'middle', itemWidth: 12 * u, itemHeight: 12 * u, itemGap: 8 * u, pageTextStyle: { color: palette.muted },
       formatter: (name: string) => `${name}  ${shareText(shown, name)}`,
-      textStyle: { color: palette.text, fontSize: 13 * u },
+      textStyle: { color: palette.text, fontSize: textPx(13, u) },
     },
     series: [
       {
@@ -248,7 +261,7 @@ function pieOption(panel: Panel, items: Array<{ name: string; value: number }>, 
         center: ['31%', '52%'],
         data: shown.map((item) => (palette.named[item.name] ? { ...item, itemStyle: { color: palette.named[item.name] } } : item)),
         // slices under 10% keep their colour but not a label that would spill over the ring
-        label: { show: true, position: 'inside', formatter: (p: { percent?: number }) => ((p.percent ?? 0) >= 10 ? `${(p.percent ?? 0).toFixed(0)}%` : ''), color: '#04101f', fontSize: 12 * u, fontWeight: 'bold' },
+        label: { show: true, position: 'inside', formatter: (p: { percent?: number }) => ((p.percent ?? 0) >= 10 ? `${(p.percent ?? 0).toFixed(0)}%` : ''), color: '#04101f', fontSize: textPx(12, u), fontWeight: 'bold' },
         labelLine: { show: false },
         itemStyle: { borderColor: palette.panel, borderWidth: 2 * u },
       },
@@ -275,7 +288,7 @@ function treemapOption(panel: Panel, rows: Array<{ code: string; name: string; v
         breadcrumb: { show: false },
         width: '100%',
         height: '100%',
-        label: { fontSize: 14 * u, formatter: (p: { name: string; value: unknown }) => `${p.name}\n${formatValueText(Number(p.value), panel.unit)}` },
+        label: { fontSize: textPx(14, u), formatter: (p: { name: string; value: unknown }) => `${p.name}\n${formatValueText(Number(p.value), panel.unit)}` },
         itemStyle: { borderColor: palette.ground, borderWidth: 2 * u, gapWidth: 2 * u },
         levels: [{ color: [...palette.ramp].reverse() as string[], colorMappingBy: 'index' }],
         data: rows.map((r) => ({ name: r.name, value: r.value, code: r.code })),
@@ -318,7 +331,7 @@ function funnelOption(panel: Panel, stages: Array<{ name: string; value: number 
           show: true,
           position: 'inside',
           color: '#ffffff',
-          fontSize: 15 * u,
+          fontSize: textPx(15, u),
           fontWeight: 'bold',
           textBorderColor: '#04101f',
           textBorderWidth: 2 * u,
@@ -349,7 +362,7 @@ function gaugeOption(panel: Panel, data: Extract<PanelData, { kind: 'value' }>, 
       pointer: { show: false },
       anchor: { show: false },
       title: { show: false },
-      detail: { valueAnimation: true, offsetCenter: [0, '5%'], fontSize: 44 * u, fontWeight: 'bold', color: palette.text, formatter: (v: number) => `${v.toFixed(1)}%` },
+      detail: { valueAnimation: true, offsetCenter: [0, '5%'], fontSize: textPx(44, u), fontWeight: 'bold', color: palette.text, formatter: (v: number) => `${v.toFixed(1)}%` },
       data: [{ value: Number(data.value.toFixed(2)) }],
     },
   ]
@@ -364,8 +377,8 @@ function gaugeOption(panel: Panel, data: Extract<PanelData, { kind: 'value' }>, 
       progress: { show: false },
       pointer: { show: true, icon: 'rect', length: 24 * u, width: 5 * u, offsetCenter: [0, '-78%'], itemStyle: { color: palette.gold } },
       anchor: { show: false },
-      title: { show: true, offsetCenter: [0, '42%'], color: palette.gold, fontSize: 15 * u },
-      detail: { show: true, offsetCenter: [0, '62%'], color: palette.gold, fontSize: 18 * u, formatter: (v: number) => `${v.toFixed(1)}%` },
+      title: { show: true, offsetCenter: [0, '42%'], color: palette.gold, fontSize: textPx(15, u) },
+      detail: { show: true, offsetCenter: [0, '62%'], color: palette.gold, fontSize: textPx(18, u), formatter: (v: number) => `${v.toFixed(1)}%` },
       data: [{ value: Number(data.compare.value.toFixed(2)), name: data.compare.label }],
     })
   }

@@ -8,7 +8,20 @@ describe('panel CSV', () => {
   it('writes regions with extras and a BOM', () => {
     const csv = panelCsv(panel, { kind: 'regions', rows: [{ code: '511025', name: '资中县', value: 1250.5, extra: { count: 3 } }] })
     expect(csv.startsWith('\ufeff')).toBe(true)
-    expect(csv.slice(1).split('\r\n')).toEqual(['区划代码,地区,数值（元）,count', '511025,资中县,1250.5,3', ''])
+    expect(csv.slice(1).split('\r\n')).toEqual(['区划代码,地区,数值（元）,发放人次（人次）', '511025,资中县,1250.5,3', ''])
+  })
+  it('opens with what, where and 数据截至, and writes times in Beijing time with units in the headers', () => {
+    const ticker = dashboards.overview.panels.find((p) => p.kind === 'ticker')!
+    const context = { theme: '总览', region: '内江市', filters: '年度 全部；项目 全部', period: '全部年度' }
+    const csv = panelCsv(ticker, {
+      kind: 'table',
+      columns: [{ key: 'time', title: '时间' }, { key: 'rule', title: '规则' }, { key: 'amount', title: '金额' }],
+      rows: [{ time: '2024-10-22T06:05:09.000Z', rule: '同期重复发放', amount: 602.14 }],
+    }, { context, asOf: '2024-10-22T06:10:00Z' })
+    const [first, header, row] = csv.slice(1).split('\r\n')
+    expect(first).toBe('主题：总览；面板：实时预警；地区：内江市；筛选：年度 全部；项目 全部；期间：全部年度；数据截至：2024-10-22 14:10:00（北京时间）')
+    expect(header).toBe('时间（北京时间）,规则,金额（元）')
+    expect(row).toBe('2024-10-22 14:05:09,同期重复发放,602.14')
   })
   it('quotes commas and neutralises formulas', () => {
     const csv = panelCsv(panel, { kind: 'table', columns: [{ key: 'a', title: '说明' }], rows: [{ a: '=HYPERLINK("x")' }, { a: '甲,乙' }] })

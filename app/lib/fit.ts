@@ -8,6 +8,10 @@ export const DESIGN_HEIGHT = 1080
 
 export type FitMode = 'contain' | 'width' | 'height'
 
+/** A portrait (9:16) screen gets each theme's portrait arrangement on a 1080×1920 canvas. */
+export type Orientation = 'landscape' | 'portrait'
+export const orientationOf = (viewWidth: number, viewHeight: number): Orientation => (viewHeight > viewWidth ? 'portrait' : 'landscape')
+
 export interface Fit {
   /** screen pixels per design pixel */
   scale: number
@@ -16,17 +20,19 @@ export interface Fit {
   /** letterbox offsets (0 when the canvas overflows and the page scrolls) */
   left: number
   top: number
+  orientation: Orientation
 }
 
 export function parseFitMode(value: string | undefined | null): FitMode {
   return value === 'width' || value === 'height' ? value : 'contain'
 }
 
-export function computeFit(viewWidth: number, viewHeight: number, mode: FitMode): Fit {
-  const byWidth = viewWidth / DESIGN_WIDTH
-  const byHeight = viewHeight / DESIGN_HEIGHT
+export function computeFit(viewWidth: number, viewHeight: number, mode: FitMode, orientation: Orientation = 'landscape'): Fit {
+  const [designWidth, designHeight] = orientation === 'portrait' ? [DESIGN_HEIGHT, DESIGN_WIDTH] : [DESIGN_WIDTH, DESIGN_HEIGHT]
+  const byWidth = viewWidth / designWidth
+  const byHeight = viewHeight / designHeight
   const scale = mode === 'width' ? byWidth : mode === 'height' ? byHeight : Math.min(byWidth, byHeight)
-  const width = Math.floor(DESIGN_WIDTH * scale)
-  const height = Math.floor(DESIGN_HEIGHT * scale)
-  return { scale, width, height, left: Math.max(0, Math.floor((viewWidth - width) / 2)), top: Math.max(0, Math.floor((viewHeight - height) / 2)) }
+  const width = Math.floor(designWidth * scale)
+  const height = Math.floor(designHeight * scale)
+  return { scale, width, height, left: Math.max(0, Math.floor((viewWidth - width) / 2)), top: Math.max(0, Math.floor((viewHeight - height) / 2)), orientation }
 }

@@ -27,9 +27,9 @@ describe('rotation under a stream of critical flags', () => {
   it('neither extends a detour nor starts the next one before the playlist had its turn', () => {
     const plan = parseRotation('overview,budget', undefined)
     let state = jumpToFlag({ index: 0, detour: null }, '511025', 0, 30)
-    // a flag of another county during the detour: same end, newest county
+    // a flag of another county during the detour: same end, same county (it queues on the card)
     state = jumpToFlag(state, '511083', 20_000, 30)
-    expect(state.detour).toEqual({ theme: 'alerts', region: '511083', until: 30_000 })
+    expect(state.detour).toEqual({ theme: 'alerts', region: '511025', until: 30_000 })
     state = advance(plan, state, 30_000)
     expect(currentView(plan, state, '511000')).toEqual({ theme: 'overview', region: '511000' })
     // the next critical flag 20 s later waits for the quiet period (one dwell)

@@ -53,12 +53,12 @@ export function advance(plan: RotationPlan, state: RotationState, now: number): 
 /**
  * A critical flag sends the screen to 监管预警 for the flag's region for one dwell. Flags keep
  * coming (the demo feed plants one every 20 s), so a wall must not be held on 监管预警: a flag
- * during a detour moves it to the newest flag's region without extending it, and after a detour
- * the playlist runs for `quietSec` before the next one. Flags in between still reach the ticker
- * and the map.
+ * during a detour neither extends it nor moves it (the screen stays on the flag its card shows;
+ * the newcomer queues on that card), and after a detour the playlist runs for `quietSec` before
+ * the next one. Flags in between still reach the ticker and the map.
  */
 export function jumpToFlag(state: RotationState, region: string, now: number, dwellSec: number, quietSec = dwellSec): RotationState {
-  if (state.detour && now < state.detour.until) return { ...state, detour: { ...state.detour, region } }
+  if (state.detour && now < state.detour.until) return state
   if (state.detourEndedAt !== undefined && now - state.detourEndedAt < quietSec * 1000) return state
   return { index: state.index, detour: { theme: 'alerts', region, until: now + dwellSec * 1000 }, detourEndedAt: state.detourEndedAt }
 }

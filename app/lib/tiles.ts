@@ -17,3 +17,12 @@ export function rotatedThemes<T>(themes: readonly T[], index: number): T[] {
   const n = themes.length
   return themes.map((_, i) => themes[(i + index) % n])
 }
+
+/**
+ * /wall on a screen that holds two or more 16:9 walls side by side (7680×2160, 6656×1792, 5760×1080)
+ * shows tiles by itself: one letterboxed wall would leave half of it black. Tall screens get the
+ * portrait arrangement instead, so only width counts here.
+ */
+export function tilesFit(viewWidth: number, viewHeight: number): boolean {
+  return viewWidth > viewHeight && tileGrid(viewWidth, viewHeight).cols >= 2
+}

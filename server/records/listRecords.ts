@@ -1,7 +1,9 @@
 import type { Db } from '../db/client'
 import type { Principal } from '../access/principal'
 import { maskRecord } from '../access/mask'
-import { recordWhere, type RecordFilter } from './recordFilters'
+import { orderBy, recordWhere, type RecordFilter } from './recordFilters'
+import { flagsOfRecords, type RecordFlag } from './flagsOfRecords'
+import { projectName } from '../rules/projectFacts'
 
 /**
  * Payment details behind a figure, one page at a time, personal fields masked. Birth dates are
@@ -18,29 +20,39 @@ export const RECORD_COLUMNS = [
 export type RecordRow = Record<(typeof RECORD_COLUMNS)[number], unknown>
 
 export interface RecordPage {
-  rows: RecordRow[]
+  /** masked rows, each with its project's name and the flags that name it */
+  rows: Array<RecordRow & { project_name: string; flags: RecordFlag[] }>
   total: number
   page: number
   pageSize: number
+  /** newest pay time among the matching rows (Beijing time, ISO): the page's 数据截至 */
+  asOf: string | null
 }
 
 export async function listRecords(db: Db, who: Principal, filter: RecordFilter): Promise<RecordPage> {
   const where = recordWhere(filter, who)
   const offset = (filter.page - 1) * filter.pageSize
-  const [rows, total] = await Promise.all([
-    queryRows(db, where.sql, where.params, filter.pageSize, offset),
+  const [rows, { total, asOf }] = await Promise.all([
+    queryRows(db, where.sql, where.params, filter.pageSize, offset, orderBy(filter.sort)),
     countRows(db, where.sql, where.params),
   ])
-  return { rows: rows.map(maskRecord), total, page: filter.page, pageSize: filter.pageSize }
+  const flags = await flagsOfRecords(db, rows.map((row) => String(row.detail_id)))
+  return {
+    rows: rows.map((row) => ({ ...maskRecord(row), project_name: projectName(String(row.project_code)), flags: flags.get(String(row.detail_id)) ?? [] })),
+    total,
+    page: filter.page,
+    pageSize: filter.pageSize,
+    asOf,
+  }
 }
 
 /** Raw rows (unmasked): callers mask before anything leaves the server. */
-export async function queryRows(db: Db, where: string, params: Record<string, unknown>, limit: number, offset: number): Promise<RecordRow[]> {
+export async function queryRows(db: Db, where: string, params: Record<string, unknown>, limit: number, offset: number, order: string = orderBy(undefined)): Promise<RecordRow[]> {
   const result = await db.client.query({
     query: `SELECT ${RECORD_COLUMNS.join(', ')}
             FROM payment_detail
             WHERE ${where}
-            ORDER BY pay_time DESC, detail_id
+            ORDER BY ${order}
             LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     query_params: { ...params, limit, offset },
     format: 'JSONEachRow',
@@ -48,12 +60,13 @@ export async function queryRows(db: Db, where: string, params: Record<string, un
   return result.json<RecordRow>()
 }
 
-async function countRows(db: Db, where: string, params: Record<string, unknown>): Promise<number> {
+async function countRows(db: Db, where: string, params: Record<string, unknown>): Promise<{ total: number; asOf: string | null }> {
   const result = await db.client.query({
-    query: `SELECT count() AS n FROM payment_detail WHERE ${where}`,
+    query: `SELECT count() AS n, if(n = 0, '', formatDateTime(max(pay_time), '%Y-%m-%dT%H:%i:%S+08:00', 'Asia/Shanghai')) AS newest
+            FROM payment_detail WHERE ${where}`,
     query_params: params,
     format: 'JSONEachRow',
   })
-  const [row] = await result.json<{ n: string | number }>()
-  return Number(row.n)
+  const [row] = await result.json<{ n: string | number; newest: string }>()
+  return { total: Number(row.n), asOf: row.newest || null }
 }

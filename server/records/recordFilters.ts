@@ -2,6 +2,7 @@ import { isKnownRegion } from '../../geo/regions'
 import { HttpError } from '../http/router'
 import { inScope, type Principal } from '../access/principal'
 import { regionCondition, type SqlCondition } from './regionScope'
+import { getRule } from '../rules/catalog/index'
 
 /** The filters of GET /api/records and its CSV export, validated; anything else is refused. */
 export interface RecordFilter {
@@ -9,9 +10,25 @@ export interface RecordFilter {
   project?: string
   period?: number
   status?: PaymentStatus
+  /** only payments a flag of this rule names (R01 …) */
+  rule?: string
+  /** only the payments behind this flag (a flag → its records) */
+  flag?: string
+  sort?: RecordSort
   page: number
   pageSize: number
 }
+
+/** Sort orders staff may ask for; each maps to a fixed ORDER BY (never a column name from the URL). */
+export const RECORD_SORTS = {
+  'time-desc': 'pay_time DESC, detail_id',
+  'time-asc': 'pay_time ASC, detail_id',
+  'amount-desc': 'amount_paid DESC, detail_id',
+  'amount-asc': 'amount_paid ASC, detail_id',
+  'period-desc': 'period DESC, pay_time DESC, detail_id',
+} as const
+export type RecordSort = keyof typeof RECORD_SORTS
+export const orderBy = (sort: RecordSort | undefined): string => RECORD_SORTS[sort ?? 'time-desc']
 
 export const PAYMENT_STATUSES = ['成功', '失败', '退回', '在途'] as const
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
@@ -34,9 +51,18 @@ export function parseRecordFilter(query: URLSearchParams, who: Principal): Recor
   const status = query.get('status') || undefined
   if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) throw new HttpError(400, `状态须为 ${PAYMENT_STATUSES.join('/')}`)
 
+  const rule = query.get('rule') || undefined
+  if (rule !== undefined && !getRule(rule)) throw new HttpError(400, `未知规则 ${rule.slice(0, 16)}`)
+
+  const flag = query.get('flag') || undefined
+  if (flag !== undefined && !/^[\w.:-]{1,64}$/.test(flag)) throw new HttpError(400, '预警编号无效')
+
+  const sort = query.get('sort') || undefined
+  if (sort !== undefined && !(sort in RECORD_SORTS)) throw new HttpError(400, `排序须为 ${Object.keys(RECORD_SORTS).join('/')}`)
+
   const page = positiveInt(query.get('page'), 1, MAX_PAGE, 'page')
   const pageSize = positiveInt(query.get('pageSize'), 20, MAX_PAGE_SIZE, 'pageSize')
-  return { region, project, period: periodText ? Number(periodText) : undefined, status: status as PaymentStatus | undefined, page, pageSize }
+  return { region, project, period: periodText ? Number(periodText) : undefined, status: status as PaymentStatus | undefined, rule, flag, sort: sort as RecordSort | undefined, page, pageSize }
 }
 
 function positiveInt(text: string | null, fallback: number, max: number, name: string): number {
@@ -54,6 +80,8 @@ export function recordWhere(filter: RecordFilter, who: Principal): SqlCondition 
   if (filter.project) (parts.push('project_code = {project:String}'), (params.project = filter.project))
   if (filter.period) (parts.push('period = {period:UInt32}'), (params.period = filter.period))
   if (filter.status) (parts.push('status = {status:String}'), (params.status = filter.status))
+  if (filter.rule) (parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE rule_id = {rule:String})'), (params.rule = filter.rule))
+  if (filter.flag) (parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE flag_id = {flag:String})'), (params.flag = filter.flag))
   return { sql: parts.join(' AND '), params }
 }
 

@@ -123,6 +123,45 @@ describe('GET /api/records', () => {
   })
 })
 
+describe('records staff can use', () => {
+  const flagged = () => rows.filter((row) => row.county_code === '511025').slice(0, 2)
+  beforeAll(async () => {
+    const [a, b] = flagged()
+    await db.client.insert({
+      table: 'flag',
+      format: 'JSONEachRow',
+      values: [{ flag_id: 'F-TEST-R02', rule_id: 'R02', case_key: 'k1', severity: 'critical', class: '政策风险', county_code: '511025', town_code: a.town_code, village_code: a.village_code, amount: 600, subject: '测**', detail_ids: [a.detail_id, b.detail_id], detected_at: '2024-07-16 09:00:00.000' }],
+    })
+  })
+
+  it('gives project names, each record\'s flags and a real 数据截至', async () => {
+    const page = (await (await get('/api/records?region=511025&pageSize=100', 'leader')).json()) as Page & { asOf: string; rows: Array<Record<string, unknown>> }
+    expect(page.rows.every((row) => typeof row.project_name === 'string' && row.project_name !== 'P01' && String(row.project_name).length > 2)).toBe(true)
+    const withFlags = page.rows.filter((row) => (row.flags as unknown as unknown[]).length > 0)
+    expect(withFlags.map((row) => row.detail_id).sort()).toEqual(flagged().map((row) => row.detail_id).sort())
+    expect(withFlags[0].flags).toEqual([{ flagId: 'F-TEST-R02', ruleId: 'R02', ruleName: expect.any(String), severity: 'critical' }])
+    // the newest payment of the rows asked for, in Beijing time
+    expect(page.asOf).toBe('2024-07-15T10:00:00+08:00')
+  })
+
+  it('filters by flagged rule and by one flag (a flag → its records), and sorts', async () => {
+    const byRule = (await (await get('/api/records?region=511025&rule=R02', 'leader')).json()) as Page
+    expect(byRule.rows.map((row) => row.detail_id).sort()).toEqual(flagged().map((row) => row.detail_id).sort())
+    const byFlag = (await (await get('/api/records?flag=F-TEST-R02', 'staff-zz')).json()) as Page
+    expect(byFlag.total).toBe(2)
+    expect((await (await get('/api/records?rule=R01', 'leader')).json() as Page).total).toBe(0)
+    expect((await get('/api/records?rule=R99', 'leader')).status).toBe(400)
+    expect((await get("/api/records?flag=x' OR 1=1", 'leader')).status).toBe(400)
+    expect((await get('/api/records?sort=detail_id', 'leader')).status).toBe(400)
+    const ascending = (await (await get('/api/records?region=511025&sort=time-asc&pageSize=100', 'leader')).json()) as Page
+    const times = ascending.rows.map((row) => row.pay_time)
+    expect(times).toEqual([...times].sort())
+    expect(times[0]).not.toBe(times.at(-1))
+    const descending = (await (await get('/api/records?region=511025&sort=time-desc&pageSize=100', 'leader')).json()) as Page
+    expect(descending.rows.map((row) => row.pay_time)).toEqual([...times].reverse())
+  })
+})
+
 describe('GET /api/records/export.csv', () => {
   it('exports the same filtered rows, masked, and audits the export', async () => {
     const response = await get('/api/records/export.csv?region=511025&status=成功', 'staff-zz')
@@ -130,11 +169,16 @@ describe('GET /api/records/export.csv', () => {
     expect(response.headers.get('content-type')).toContain('text/csv')
     const csv = await response.text()
     const lines = csv.trim().split('\r\n')
-    expect(lines).toHaveLength(1 + rows.filter((row) => row.county_code === '511025' && row.status === '成功').length)
+    // a first line saying what the file is, Chinese headers with units, then the rows
+    expect(lines).toHaveLength(2 + rows.filter((row) => row.county_code === '511025' && row.status === '成功').length)
+    expect(lines[0]).toMatch(/^发放明细（已脱敏）；地区：资中县；筛选：status=成功；导出：staff-zz \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）$/)
+    expect(lines[1].split(',').slice(0, 3)).toEqual(['项目名称', '明细编号', '批次号'])
+    expect(lines[1]).toContain('实发金额（元）')
+    expect(response.headers.get('content-disposition')).toMatch(/filename="records-511025-\d{8}-\d{4}\.csv"/)
     expect(findUnmaskedPersonalData(csv)).toEqual([])
     expect(csv).not.toContain('511002')
     const [audit] = await listAudit(db, { action: 'records.export', actor: 'staff-zz' })
-    expect(JSON.parse(audit.detail).rows).toBe(lines.length - 1)
+    expect(JSON.parse(audit.detail).rows).toBe(lines.length - 2)
   })
 })
 

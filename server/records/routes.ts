@@ -8,9 +8,13 @@ import type { Role } from '../access/principal'
 import { readJsonBody } from '../access/requestJson'
 import { normalizeTyped, reasonProblem } from '../access/visibleText'
 import { RECORD_COLUMNS, listRecords, queryRows } from './listRecords'
-import { describeFilter, parseRecordFilter, recordWhere } from './recordFilters'
+import { describeFilter, orderBy, parseRecordFilter, recordWhere } from './recordFilters'
+import { projectName } from '../rules/projectFacts'
+import { getRegion } from '../../geo/regions'
+import { projects } from '../catalogue/index'
+import { rules } from '../rules/catalog/index'
 import { revealField } from './revealField'
-import { toCsv } from './recordsCsv'
+import { RECORD_TITLES, beijingStamp, toCsv } from './recordsCsv'
 
 /** People may look at records; wall screens never (they show aggregates only). */
 export const RECORD_ROLES: readonly Role[] = ['leader', 'staff', 'supervisor', 'admin']
@@ -46,24 +50,35 @@ export function registerRecordRoutes(router: Router): void {
     sendJson(res, 200, page)
   })
 
+  // what the records filters offer: project names by code, rules by id (no data, only the catalogues)
+  router.on('GET', '/api/records/options', async (req, res, ctx) => {
+    await ctx.auth.require(req, RECORD_ROLES)
+    sendJson(res, 200, { projects: projects.map((p) => [p.code, p.name]), rules: rules.map((r) => [r.id, r.name]) })
+  })
+
   router.on('GET', '/api/records/export.csv', async (req, res, ctx, _params, url) => {
     const who = await ctx.auth.require(req, RECORD_ROLES)
     const filter = parseRecordFilter(url.searchParams, who)
     const where = recordWhere(filter, who)
-    const rows = (await queryRows(ctx.db, where.sql, where.params, MAX_EXPORT_ROWS + 1, 0)).map(maskRecord)
+    const rows = (await queryRows(ctx.db, where.sql, where.params, MAX_EXPORT_ROWS + 1, 0, orderBy(filter.sort))).map((row) => ({ ...maskRecord(row), project_name: projectName(String(row.project_code)) }))
     const truncated = rows.length > MAX_EXPORT_ROWS
     if (truncated) rows.length = MAX_EXPORT_ROWS
     await recordAudit(ctx.db, {
       actor: who.name, role: who.role, action: 'records.export', target: filter.region, outcome: 'ok', ip: clientIp(req),
       detail: { filter: describeFilter({ ...filter, page: 1, pageSize: rows.length }), rows: rows.length, truncated },
     })
+    const stamp = beijingStamp(new Date())
+    const { page: _page, pageSize: _size, region: _region, ...chosen } = filter
+    const filters = Object.entries(chosen).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('，') || '无'
+    // the first line says what the file is, for whoever opens it later
+    const preamble = `发放明细（已脱敏）；地区：${getRegion(filter.region)?.name ?? filter.region}；筛选：${filters}；导出：${who.name} ${stamp.text}（北京时间）${truncated ? `；仅前 ${MAX_EXPORT_ROWS} 条` : ''}`
     res.writeHead(200, {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="records-${filter.region}.csv"`,
+      'content-disposition': `attachment; filename="records-${filter.region}-${stamp.file}.csv"`,
       'cache-control': 'no-store',
       'x-rows-truncated': truncated ? '1' : '0',
     })
-    res.end(toCsv(RECORD_COLUMNS, rows))
+    res.end(toCsv(['project_name', ...RECORD_COLUMNS], rows as never, { titles: RECORD_TITLES, preamble }))
   })
 
   router.on('POST', '/api/reveal', async (req, res, ctx) => {

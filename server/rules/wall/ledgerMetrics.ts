@@ -8,6 +8,8 @@ import type { Db } from '../../db/client'
 import { perRegion } from '../../metrics/sql/query'
 import { evaluationDay, ruleParams, shanghaiToday } from '../params'
 import { select } from '../sql'
+import { getRule } from '../catalog/index'
+import { getRegion } from '../../../geo/regions'
 import { ledgerSummary } from './ledgerSummary'
 
 /**
@@ -61,7 +63,10 @@ export const ledgerOverdue = defineMetric({
     const rows = await overdueItems(db, region, day ?? shanghaiToday(), limit)
     return {
       kind: 'table',
+      // 问题类别 and 地区 carry no personal data, so a wall (which never gets `title`) still says what and where
       columns: [
+        { key: 'category', title: '问题类别' },
+        { key: 'place', title: '地区' },
         { key: 'title', title: '问题' },
         { key: 'ownerDept', title: '责任单位' },
         { key: 'ownerPerson', title: '责任人' },
@@ -71,6 +76,8 @@ export const ledgerOverdue = defineMetric({
       ],
       rows: rows.map((row) => ({
         id: row.item_id,
+        category: getRule(row.rule_id)?.name ?? row.rule_id,
+        place: getRegion(row.village_code || row.town_code || row.county_code)?.name ?? row.county_code,
         title: row.title,
         ownerDept: row.owner_dept,
         ownerPerson: row.owner_person,
@@ -100,9 +107,12 @@ export const approvalsOverdueMetric = defineMetric({
   },
 })
 
-type OverdueItemRow = { item_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string; county_code: string }
-const OVERDUE_ITEM_COLUMNS = `item_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
-              dateDiff('day', deadline, {day:Date}) AS days, county_code`
+type OverdueItemRow = {
+  item_id: string; rule_id: string; title: string; owner_dept: string; owner_person: string; deadline_text: string; status_text: string; days: string
+  county_code: string; town_code: string; village_code: string
+}
+const OVERDUE_ITEM_COLUMNS = `item_id, rule_id, title, owner_dept, owner_person, toString(deadline) AS deadline_text, toString(status) AS status_text,
+              dateDiff('day', deadline, {day:Date}) AS days, county_code, town_code, village_code`
 
 /** Escalated items, most overdue first; in a warm pass the first `limit` of every region in one read (LIMIT … BY). */
 function overdueItems(db: Db, region: string, day: string, limit: number): Promise<OverdueItemRow[]> {
