@@ -53,7 +53,8 @@ export function PanelView(props: PanelViewProps) {
   const chart = useRef<ChartHandle | null>(null)
   const svg = useRef<SVGSVGElement | null>(null)
 
-  const context = props.exportContext ?? { theme: '', region: props.region, filters: '无', period: '—' }
+  // every export states this panel's own period (累计, 本预算年度, 2024年 …), not the page's
+  const context = { ...(props.exportContext ?? { theme: '', region: props.region, filters: '无', period: '—' }), period }
   const exportPng = async () => {
     if (!data) return
     const header = exportHeader(context, panel.title, panel.unit, asOf)
