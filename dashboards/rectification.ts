@@ -17,10 +17,10 @@ export const rectification: z.input<typeof dashboardSchema> = {
     { id: 'top-villages', title: '问题村（社区）涉及金额', metric: 'flags.topVillages', period: 'now', kind: 'hbar', unit: '元', grid: { x: 19, y: 5, w: 5, h: 7 }, staleAfterSec: 600 },
   ],
   portrait: [
-    { h: 2, panels: ['open', 'critical'] },
+    { h: 2, panels: ['open', 'critical-amount'] },
     { h: 5, panels: ['closure-rate', 'by-status'] },
-    { h: 3, panels: ['by-class'] },
+    { h: 3, panels: ['time-to-close'] },
     { h: 8, panels: ['overdue-list'] },
-    { h: 6, panels: ['approvals'] },
+    { h: 6, panels: ['late-depts', 'top-villages'] },
   ],
 }

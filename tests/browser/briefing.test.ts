@@ -47,7 +47,8 @@ describe.skipIf(!browserAvailable)('daily briefing with the overview picture', (
     await ingestPayments(server.app, 40, 0)
     const login = await fetch(`${server.app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }) })
     expect(login.status).toBe(200)
-    const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'content-type': 'application/json' }
+    // a state change signed by the session cookie must come from our own origin
+    const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'content-type': 'application/json', origin: server.app.url }
     const subscribed = await fetch(`${server.app.url}/api/admin/notify/subscriptions`, { method: 'POST', headers, body: JSON.stringify({ channel: 'zz-mail', scope: '511025', kinds: ['briefing'] }) })
     expect(subscribed.status).toBe(201)
     const queued = await (await fetch(`${server.app.url}/api/admin/notify/briefing`, { method: 'POST', headers, body: '{}' })).json()

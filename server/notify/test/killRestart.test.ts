@@ -34,7 +34,8 @@ function channelsJson(url: string): string {
 
 function env(url: string): NodeJS.ProcessEnv {
   return {
-    ...process.env, DATA_DIR: dataDir, CLICKHOUSE_URL: '', PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'off', DEMO_FEED: 'off',
+    // outside demo mode the server refuses the demo ingest token: this one is the test's own
+    ...process.env, DATA_DIR: dataDir, CLICKHOUSE_URL: '', PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'off', DEMO_FEED: 'off', INGEST_TOKEN: 'notify-kill-test-ingest-token',
     NOTIFY_CHANNELS: channelsJson(url), NOTIFY_MAX_SINGLES: '10000', NOTIFY_POLL_MS: '50', NOTIFY_RATE_PAUSE_SECONDS: '0.2', NOTIFY_BACKOFF_SECONDS: '0.1',
     FLAGS: String(FLAGS),
   }
