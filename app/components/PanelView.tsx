@@ -92,7 +92,7 @@ export function PanelView(props: PanelViewProps) {
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
         {/* a narrow panel drops the date (the title bar has it), never the time */}
-        <span className="period-tag">{period}</span> · 数据截至 <span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
+        <span className="period-tag">{period} · </span>数据截至 <span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
       </footer>
     </section>
   )

@@ -27,9 +27,11 @@ export function PlaceSummary({ code, onOpenFlag }: { code: string; onOpenFlag: (
   const region = getRegion(code)!
   // every flag of the place, newest first, with its ledger state (a closed one still tells the story)
   const alerts = useJson<{ total: number; items: FlagItem[] }>(`/api/flags?${new URLSearchParams({ region: code, pageSize: '8' })}`)
-  const budget = useJson<{ data?: { kind: string; value: number; compare?: { label: string; value: number } } } & { kind?: string; value?: number; compare?: { label: string; value: number } }>(`/api/metrics/budget.executionRate?region=${code}`)
-  const budgetValue = budget.data ? (budget.data.data ?? budget.data) : null
+  // Budget is held per county: a town or village page asks for its county's, and says so. A user
+  // whose scope is only the town is refused the county's figures (the server answers 403).
   const county = getRegion(countyOf(code) ?? code)
+  const budget = useJson<{ data?: { kind: string; value: number; compare?: { label: string; value: number } } } & { kind?: string; value?: number; compare?: { label: string; value: number } }>(`/api/metrics/budget.executionRate?region=${county?.code ?? code}`)
+  const budgetValue = budget.data ? (budget.data.data ?? budget.data) : null
   return (
     <div className="place-summary">
       <section className="panel" data-panel="place-alerts" data-state={alerts.data ? 'ready' : alerts.error ? 'error' : 'waiting'}>

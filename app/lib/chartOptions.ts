@@ -119,7 +119,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     // every value axis names its unit (元 / 人次 / %): a bare 3万 could be money or people
     // (the right axis is named by the legend above it, where its name would sit)
     name: position === 'right' ? undefined : unit,
-    nameTextStyle: { color: palette.muted, fontSize: 12 * u, align: position === 'right' ? ('left' as const) : ('right' as const) },
+    nameTextStyle: { color: palette.muted, fontSize: textPx(12, u), align: position === 'right' ? ('left' as const) : ('right' as const) },
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
   })
@@ -225,7 +225,7 @@ function referenceLine(reference: Reference | undefined, panel: Panel, u: number
       silent: true,
       data: [{ xAxis: panel.kind === 'hbar' ? reference.value : undefined, yAxis: panel.kind === 'hbar' ? undefined : reference.value, name: reference.label }],
       lineStyle: { color: '#ffd37a', type: 'dashed' as const, width: 2 * u },
-      label: { color: '#ffd37a', fontSize: 12 * u, formatter: `${reference.label} ${formatValueText(reference.value, panel.unit)}` },
+      label: { color: '#ffd37a', fontSize: textPx(12, u), formatter: `${reference.label} ${formatValueText(reference.value, panel.unit)}` },
     },
   }
 }

@@ -282,7 +282,7 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
       const file = await waiting
       return { name: file.suggestedFilename(), bytes: fs.readFileSync((await file.path())!) }
     }
-    const titles: Record<string, string> = { trend: '近24个月发放趋势', map: '各地区发放金额', total: '累计发放金额', ticker: '实时预警' }
+    const titles: Record<string, string> = { trend: '月度发放趋势', map: '各地区发放金额', total: '累计发放金额', ticker: '实时预警' }
     for (const [panelId, title] of Object.entries(titles)) {
       const png = await download(panelId, 'PNG')
       expect(png.name).toMatch(new RegExp(`^监管大屏-总览-${title}-资中县-\\d{8}-\\d{4}\\.png$`))
