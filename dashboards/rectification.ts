@@ -13,7 +13,7 @@ export const rectification: z.input<typeof dashboardSchema> = {
     { id: 'by-status', title: '台账状态', metric: 'ledger.byStatus', period: 'all', kind: 'pie', unit: '条', grid: { x: 18, y: 0, w: 6, h: 5 }, staleAfterSec: 600 },
     { id: 'time-to-close', title: '平均整改用时（天）', metric: 'ledger.timeToClose', period: 'months12', kind: 'bar', unit: '天', grid: { x: 6, y: 2, w: 12, h: 3 }, staleAfterSec: 600 },
     { id: 'overdue-list', title: '逾期未整改清单', metric: 'ledger.overdue', period: 'now', kind: 'table', grid: { x: 0, y: 5, w: 14, h: 7 }, staleAfterSec: 600 },
-    { id: 'late-depts', title: '逾期未整改（按责任部门）', metric: 'ledger.overdueByDept', period: 'now', kind: 'hbar', unit: '条', grid: { x: 14, y: 5, w: 5, h: 7 }, staleAfterSec: 600 },
+    { id: 'late-depts', title: '逾期责任部门', metric: 'ledger.overdueByDept', period: 'now', kind: 'hbar', unit: '条', grid: { x: 14, y: 5, w: 5, h: 7 }, staleAfterSec: 600 },
     { id: 'top-villages', title: '问题村（社区）涉及金额', metric: 'flags.topVillages', period: 'now', kind: 'hbar', unit: '元', grid: { x: 19, y: 5, w: 5, h: 7 }, staleAfterSec: 600 },
   ],
   portrait: [

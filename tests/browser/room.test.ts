@@ -319,7 +319,7 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
     const ticker = await download('ticker', 'CSV')
     expect(ticker.name).toMatch(/^监管大屏-总览-实时预警-资中县-\d{8}-\d{4}\.csv$/)
     const lines = ticker.bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\r\n')
-    expect(lines[0]).toBe(`主题：总览；面板：实时预警；地区：资中县；筛选：年度 全部；项目 全部；部门 全部；期间：全部年度（各面板按标题所示期间）；数据截至：${asOf}（北京时间）`)
+    expect(lines[0]).toBe(`主题：总览；面板：实时预警；地区：资中县；筛选：年度 全部；项目 全部；部门 全部；期间：当前；数据截至：${asOf}（北京时间）`)
     const header = lines[1].split(',')
     expect(header).toContain('时间（北京时间）')
     expect(header).toContain('金额（元）')
