@@ -68,7 +68,12 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
           batchId: batch.batchId,
           rows: outcome.rows,
           acknowledgedAt: Date.now(),
-          ...(outcome.recovered ? { recovered: true } : { records: prepared.lines.map((line) => JSON.parse(line) as Record<string, unknown>) }),
+          // Only the payments feed moves additive figures: other feeds are not parsed a second time.
+        ...(outcome.recovered
+          ? { recovered: true }
+          : spec.feed === 'payments'
+            ? { records: prepared.lines.map((line) => JSON.parse(line) as Record<string, unknown>) }
+            : {}),
         })
       }
     } finally {

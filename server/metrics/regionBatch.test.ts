@@ -57,9 +57,7 @@ describe('one pass for all regions', () => {
     // Cost set by the data, not the rooms: far fewer queries than panels × regions. The
     // per-county budget panels and the two not yet batched (approvals.overdue, ledger.overdue)
     // are the rest.
-    // The wall ticker's scoped amounts (one query per region below the city: a case's money
-    // outside a county is not that county's) and the leader panels are not batched yet.
-    expect(counted.count()).toBeLessThan(panels.length * 12)
+    expect(counted.count()).toBeLessThan(panels.length * 6)
   }, 400_000)
 
   it('checks the batched data is not empty (the comparison would pass on nothing)', async () => {

@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { getRegion } from '../../../geo/regions'
 import { FLAGS_WITH_STATUS } from '../../rules/queries/listFlags'
 import { defineMetric } from '../define'
-import { regionCondition, regionParam } from '../sql/region'
-import { roundMoney, selectOne, selectRows } from '../sql/query'
+import { regionParam } from '../sql/region'
+import { roundMoney } from '../sql/query'
+import { rowsPerRegion } from './perRegionRows'
 
 /**
  * What a leader asks first about open problems: how much money they concern, and where. "Open"
@@ -17,12 +18,15 @@ export const flagsCriticalAmount = defineMetric({
   params: z.object({ region: regionParam }).strict(),
   reads: ['flags', 'ledger'],
   run: async (db, { region }) => {
-    const row = await selectOne(
+    const [row = { amount: 0, n: 0 }] = await rowsPerRegion(
       db,
-      `SELECT toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
-       FROM (${FLAGS_WITH_STATUS}) WHERE severity = 'critical' AND ${OPEN} AND ${regionCondition(region)}`,
-      { region },
-      z.object({ amount: z.coerce.number(), n: z.coerce.number() }),
+      'criticalAmount',
+      region,
+      `(${FLAGS_WITH_STATUS})`,
+      (source) => `SELECT region, toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
+                   FROM ${source} AND severity = 'critical' AND ${OPEN} GROUP BY region`,
+      {},
+      z.object({ region: z.string(), amount: z.coerce.number(), n: z.coerce.number() }),
     )
     return { kind: 'value', value: roundMoney(row.amount), note: `共 ${row.n} 条重大预警未处置` }
   },
@@ -35,13 +39,16 @@ export const flagsTopVillages = defineMetric({
   params: z.object({ region: regionParam, limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),
   reads: ['flags', 'ledger'],
   run: async (db, { region, limit }) => {
-    const rows = await selectRows(
+    const rows = await rowsPerRegion(
       db,
-      `SELECT village_code AS village, toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
-       FROM (${FLAGS_WITH_STATUS}) WHERE ${OPEN} AND village_code != '' AND ${regionCondition(region)}
-       GROUP BY village ORDER BY amount DESC, n DESC, village LIMIT {limit:UInt32}`,
-      { region, limit },
-      z.object({ village: z.string(), amount: z.coerce.number(), n: z.coerce.number() }),
+      `topVillages|${limit}`,
+      region,
+      `(${FLAGS_WITH_STATUS})`,
+      (source) => `SELECT region, village_code AS village, toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
+                   FROM ${source} AND ${OPEN} AND village_code != ''
+                   GROUP BY region, village ORDER BY region, amount DESC, n DESC, village LIMIT {limit:UInt32} BY region`,
+      { limit },
+      z.object({ region: z.string(), village: z.string(), amount: z.coerce.number(), n: z.coerce.number() }),
     )
     const label = (code: string) => {
       const village = getRegion(code)

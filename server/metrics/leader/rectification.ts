@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineMetric } from '../define'
-import { regionCondition, regionParam } from '../sql/region'
-import { selectRows } from '../sql/query'
+import { regionParam } from '../sql/region'
+import { rowsPerRegion } from './perRegionRows'
 import { dayParam, monthLabel, monthsEndingAt, shanghaiDate, shanghaiMonth } from '../sql/time'
 
 /**
@@ -15,15 +15,16 @@ export const ledgerTimeToClose = defineMetric({
   reads: ['ledger'],
   run: async (db, { region, months }) => {
     const window = monthsEndingAt(shanghaiMonth(), months)
-    const rows = await selectRows(
+    const rows = await rowsPerRegion(
       db,
-      `SELECT toYYYYMM(closed_at) AS ym, avg(dateDiff('second', created_at, closed_at)) / 86400 AS days, count() AS n
-       FROM ledger_item FINAL
-       WHERE status IN ('已销号', '核实无问题') AND closed_at IS NOT NULL AND toYYYYMM(closed_at) >= {first:UInt32}
-         AND ${regionCondition(region)}
-       GROUP BY ym`,
-      { region, first: window[0] },
-      z.object({ ym: z.coerce.number(), days: z.coerce.number(), n: z.coerce.number() }),
+      `timeToClose|${window[0]}`,
+      region,
+      'ledger_item FINAL',
+      (source) => `SELECT region, toYYYYMM(closed_at) AS ym, avg(dateDiff('second', created_at, closed_at)) / 86400 AS days, count() AS n
+                   FROM ${source} AND status IN ('已销号', '核实无问题') AND closed_at IS NOT NULL AND toYYYYMM(closed_at) >= {first:UInt32}
+                   GROUP BY region, ym`,
+      { first: window[0] },
+      z.object({ region: z.string(), ym: z.coerce.number(), days: z.coerce.number(), n: z.coerce.number() }),
     )
     const byMonth = new Map(rows.map((row) => [row.ym, row]))
     return {
@@ -44,14 +45,17 @@ export const ledgerOverdueByDept = defineMetric({
   params: z.object({ region: regionParam, day: dayParam.optional() }).strict(),
   reads: ['ledger'],
   run: async (db, { region, day }) => {
-    const rows = await selectRows(
+    const today = day ?? shanghaiDate()
+    const rows = await rowsPerRegion(
       db,
-      `SELECT owner_dept AS dept, count() AS n, max(dateDiff('day', deadline, {day:Date})) AS worst
-       FROM ledger_item FINAL
-       WHERE status IN ('待核实', '整改中') AND deadline < {day:Date} AND ${regionCondition(region)}
-       GROUP BY dept ORDER BY n DESC, worst DESC, dept`,
-      { region, day: day ?? shanghaiDate() },
-      z.object({ dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() }),
+      `overdueByDept|${today}`,
+      region,
+      'ledger_item FINAL',
+      (source) => `SELECT region, owner_dept AS dept, count() AS n, max(dateDiff('day', deadline, {day:Date})) AS worst
+                   FROM ${source} AND status IN ('待核实', '整改中') AND deadline < {day:Date}
+                   GROUP BY region, dept ORDER BY region, n DESC, worst DESC, dept`,
+      { day: today },
+      z.object({ region: z.string(), dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() }),
     )
     return {
       kind: 'series',

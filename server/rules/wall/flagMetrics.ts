@@ -7,7 +7,7 @@ import { select } from '../sql'
 import type { Db } from '../../db/client'
 import { byRegion, perRegion } from '../../metrics/sql/query'
 import { regionWithChildrenParam } from '../../metrics/sql/region'
-import { amountsWithinScope } from '../queries/scopedAmounts'
+import { amountsWithinScope, amountsWithinScopes } from '../queries/scopedAmounts'
 import { PROBLEM_CLASSES } from '../types'
 import { countOpen, flagSummary, openAndAll } from './flagSummary'
 
@@ -127,8 +127,7 @@ export const flagsTicker = defineMetric({
   reads: ['flags'],
   personColumns: ['subject'],
   run: async (db, { region, limit }) => {
-    // A county's ticker counts only the money paid in that county (a case can span two).
-    const rows = await amountsWithinScope(db, region, await latestFlags(db, region, limit))
+    const rows = await latestFlags(db, region, limit)
     return {
       kind: 'table',
       columns: [
@@ -164,14 +163,19 @@ function latestFlags(db: Db, region: string, limit: number): Promise<Array<FlagR
          ORDER BY region, detected_at DESC, flag_id LIMIT {limit:UInt32} BY region`,
         { regions, limit },
       )
-      return byRegion(rows)
+      // A county's ticker counts only the money paid in that county (a case can span two).
+      return amountsWithinScopes(db, byRegion(rows))
     },
-    one: () =>
-      select<FlagRow & { detail_ids: string[] }>(
+    one: async () =>
+      amountsWithinScope(
         db,
-        `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
-         ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,
-        { region, limit },
+        region,
+        await select<FlagRow & { detail_ids: string[] }>(
+          db,
+          `SELECT * FROM (${FLAGS_WITH_STATUS}) WHERE ${regionCondition(region)}
+           ORDER BY detected_at DESC, flag_id LIMIT {limit:UInt32}`,
+          { region, limit },
+        ),
       ),
     empty: [],
   })
