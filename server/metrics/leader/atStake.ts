@@ -59,8 +59,8 @@ export const flagsTopVillages = defineMetric({
       kind: 'series',
       categories: rows.map((row) => label(row.village)),
       series: [
+        // one unit per chart: a count beside amounts would be a flat line on the 元 axis
         { name: '涉及金额', values: rows.map((row) => roundMoney(row.amount)) },
-        { name: '未处置预警', values: rows.map((row) => row.n) },
       ],
     }
   },

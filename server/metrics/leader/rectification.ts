@@ -31,8 +31,8 @@ export const ledgerTimeToClose = defineMetric({
       kind: 'series',
       categories: window.map(monthLabel),
       series: [
+        // one unit per chart (天); how many closed is in the ledger panels
         { name: '平均用时', values: window.map((ym) => Math.round((byMonth.get(ym)?.days ?? 0) * 10) / 10) },
-        { name: '销号条数', values: window.map((ym) => byMonth.get(ym)?.n ?? 0) },
       ],
     }
   },
@@ -61,8 +61,8 @@ export const ledgerOverdueByDept = defineMetric({
       kind: 'series',
       categories: rows.map((row) => row.dept || '未指定'),
       series: [
+        // one unit per chart (条): the longest delay stands in the overdue list beside it
         { name: '逾期条数', values: rows.map((row) => row.n) },
-        { name: '最长逾期天数', values: rows.map((row) => row.worst) },
       ],
     }
   },
