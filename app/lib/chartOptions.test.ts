@@ -37,6 +37,15 @@ describe('chart options', () => {
     expect(byName['上年同期金额']).toMatchObject({ type: 'line', yAxisIndex: 0, lineStyle: { type: 'dashed' } })
   })
 
+  it('leaves room above the plot for the unit a vertical value axis writes there (平均整改用时 cut 天 in half)', () => {
+    const data = { kind: 'series' as const, categories: ['a', 'b'], series: [{ name: '天', values: [3, 5] }] }
+    for (const u of [1, 2]) {
+      const option = chartOption(panel('bar', '天'), data, u) as unknown as { grid: { top: number }; yAxis: { name: string; nameGap: number; nameTextStyle: { fontSize: number } } }
+      expect(option.yAxis.name).toBe('天')
+      expect(option.grid.top).toBeGreaterThanOrEqual(option.yAxis.nameGap + option.yAxis.nameTextStyle.fontSize)
+    }
+  })
+
   it('marks a chain stage larger than the one before it, with the excess', () => {
     const stages = [
       { name: '指标下达', value: 1000 },

@@ -120,6 +120,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     // (the right axis is named by the legend above it, where its name would sit)
     name: position === 'right' ? undefined : unit,
     nameTextStyle: { color: palette.muted, fontSize: textPx(12, u), align: position === 'right' ? ('left' as const) : ('right' as const) },
+    nameGap: 6 * u,
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
   })
@@ -154,7 +155,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     color: [...palette.series],
     tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
     legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
-    grid: { left: 8 * u, right: 12 * u, top: (data.series.length > 1 ? 30 : 14) * u, bottom: 6 * u, containLabel: true },
+    // a vertical value axis writes its unit above the plot: the top margin holds that name whole
+    grid: { left: 8 * u, right: 12 * u, top: (data.series.length > 1 ? 30 : horizontal ? 14 : 24) * u, bottom: 6 * u, containLabel: true },
     xAxis: horizontal ? valueAxis() : categoryAxis,
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
