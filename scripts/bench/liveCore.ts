@@ -20,7 +20,7 @@ import { defaultWarmRegions, type LiveStats } from '../../server/live/hub'
 import { MetricMemo } from '../../server/live/memo'
 import { countingDb } from '../../server/live/countingDb'
 import { tokenAuth } from '../../server/live/test/helpers'
-import { metricRegistry } from '../../server/metrics/registry'
+import { MetricParamsError, metricRegistry, notApplicable } from '../../server/metrics/registry'
 import { percentile } from './percentiles'
 import { seedSynthetic } from './seedSynthetic'
 
@@ -96,12 +96,21 @@ async function refreshSideBySide(app: RunningApp) {
   const counted = countingDb(app.ctx.db)
   const pass = async (regions: string[], batched: boolean) => {
     const memo = new MetricMemo(counted.db, metricRegistry, batched ? regions : [])
+    // as the hub does (live/compute.ts): a panel refused for a region (a town's budget) is answered as not applicable
+    const run = async (metric: string, params: Record<string, unknown>) => {
+      try {
+        return await memo.run(metric, params)
+      } catch (error) {
+        if (error instanceof MetricParamsError) return notApplicable(error)
+        throw error
+      }
+    }
     const before = counted.count()
     const t0 = performance.now()
     for (const dashboard of Object.values(dashboards))
-      if (batched) await Promise.all(regions.flatMap((region) => dashboard.panels.map((panel) => memo.run(panel.metric, { ...panel.params, region }))))
+      if (batched) await Promise.all(regions.flatMap((region) => dashboard.panels.map((panel) => run(panel.metric, { ...panel.params, region }))))
       // the previous hub: rooms one after another (two at a time), each with its own queries
-      else for (const region of regions) await Promise.all(dashboard.panels.map((panel) => memo.run(panel.metric, { ...panel.params, region })))
+      else for (const region of regions) await Promise.all(dashboard.panels.map((panel) => run(panel.metric, { ...panel.params, region })))
     return { ms: performance.now() - t0, queries: counted.count() - before }
   }
   await pass(all, true) // warm the caches of the engine once
