@@ -232,7 +232,10 @@ describe('socket matrix', () => {
     for (const caller of callers) {
       const socket = await connect(caller)
       if (caller.role === 'anonymous') {
-        if (typeof socket !== 'string') (socket.close(), problems.push('anonymous socket accepted'))
+        if (typeof socket !== 'string') {
+          socket.close()
+          problems.push('anonymous socket accepted')
+        }
         continue
       }
       if (typeof socket === 'string') {

@@ -7,7 +7,7 @@ import { dashboardSchema, type Dashboard, type RoomUpdate, type SubscribeAck } f
 import { defineMetric, type MetricDefinition } from '../metrics/define'
 import { regionParam } from '../metrics/sql/region'
 import { selectOne } from '../metrics/sql/query'
-import { C1, C2, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
+import { C2, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
 import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitFor, waitWarm } from './test/helpers'
 import { paymentBatch } from '../ingest/test/fixtures'

@@ -39,9 +39,18 @@ async function raw(sql: string, params: Record<string, unknown> = {}): Promise<A
 function paymentWhere(filters: Filters): { where: string; params: Record<string, unknown> } {
   const conditions = ['1']
   const params: Record<string, unknown> = {}
-  if (filters.year) (conditions.push('toYear(pay_time) = {y:UInt16}'), (params.y = Number(filters.year)))
-  if (filters.project) (conditions.push('project_code = {p:String}'), (params.p = filters.project))
-  if (filters.dept) (conditions.push('dept = {d:String}'), (params.d = filters.dept))
+  if (filters.year) {
+    conditions.push('toYear(pay_time) = {y:UInt16}')
+    params.y = Number(filters.year)
+  }
+  if (filters.project) {
+    conditions.push('project_code = {p:String}')
+    params.p = filters.project
+  }
+  if (filters.dept) {
+    conditions.push('dept = {d:String}')
+    params.d = filters.dept
+  }
   return { where: conditions.join(' AND '), params }
 }
 
@@ -58,8 +67,14 @@ async function chain(filters: Filters, groupBy?: 'county_code' | 'dept' | 'proje
   const fy = Number(filters.year ?? (await raw('SELECT max(fiscal_year) AS y FROM budget_indicator'))[0].y)
   const conditions = ['fiscal_year = {fy:UInt16}']
   const params: Record<string, unknown> = { fy }
-  if (filters.project) (conditions.push('project_code = {p:String}'), (params.p = filters.project))
-  if (filters.dept) (conditions.push('dept = {d:String}'), (params.d = filters.dept))
+  if (filters.project) {
+    conditions.push('project_code = {p:String}')
+    params.p = filters.project
+  }
+  if (filters.dept) {
+    conditions.push('dept = {d:String}')
+    params.d = filters.dept
+  }
   const key = groupBy ? `i.${groupBy}` : "''"
   return raw(
     `SELECT ${key} AS key,

@@ -77,11 +77,26 @@ export function recordWhere(filter: RecordFilter, who: Principal): SqlCondition 
   const region = regionCondition(filter.region, 'region')
   const parts = [scope.sql, region.sql]
   const params: Record<string, unknown> = { ...scope.params, ...region.params }
-  if (filter.project) (parts.push('project_code = {project:String}'), (params.project = filter.project))
-  if (filter.period) (parts.push('period = {period:UInt32}'), (params.period = filter.period))
-  if (filter.status) (parts.push('status = {status:String}'), (params.status = filter.status))
-  if (filter.rule) (parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE rule_id = {rule:String})'), (params.rule = filter.rule))
-  if (filter.flag) (parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE flag_id = {flag:String})'), (params.flag = filter.flag))
+  if (filter.project) {
+    parts.push('project_code = {project:String}')
+    params.project = filter.project
+  }
+  if (filter.period) {
+    parts.push('period = {period:UInt32}')
+    params.period = filter.period
+  }
+  if (filter.status) {
+    parts.push('status = {status:String}')
+    params.status = filter.status
+  }
+  if (filter.rule) {
+    parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE rule_id = {rule:String})')
+    params.rule = filter.rule
+  }
+  if (filter.flag) {
+    parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE flag_id = {flag:String})')
+    params.flag = filter.flag
+  }
   return { sql: parts.join(' AND '), params }
 }
 

@@ -2,7 +2,6 @@ import type { Db } from '../db/client'
 import { ruleThresholds } from '../rules/thresholds'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
-import { syntheticId } from './people'
 import { plantDecoys } from './decoys'
 
 /**

@@ -256,10 +256,14 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
     let quoted = false
     for (let i = 0; i < line.length; i++) {
       const ch = line[i]
-      if (quoted && ch === '"' && line[i + 1] === '"') (cell += '"'), i++
-      else if (ch === '"') quoted = !quoted
-      else if (ch === ',' && !quoted) cells.push(cell), (cell = '')
-      else cell += ch
+      if (quoted && ch === '"' && line[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (ch === '"') quoted = !quoted
+      else if (ch === ',' && !quoted) {
+        cells.push(cell)
+        cell = ''
+      } else cell += ch
     }
     cells.push(cell)
     return cells

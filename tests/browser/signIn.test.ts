@@ -81,7 +81,10 @@ describe.skipIf(!browserAvailable)('sign-in and the session cookie in the browse
             ws.onmessage = (event) => {
               const text = String(event.data)
               if (text.startsWith('0')) ws.send('40')
-              else if (text.startsWith('4')) (ws.close(), resolve(text))
+              else if (text.startsWith('4')) {
+                ws.close()
+                resolve(text)
+              }
             }
             ws.onerror = () => resolve('error')
             setTimeout(() => resolve('timeout'), 10_000)
@@ -106,7 +109,10 @@ describe.skipIf(!browserAvailable)('sign-in and the session cookie in the browse
             ws.onmessage = (event) => {
               const text = String(event.data)
               if (text.startsWith('0')) ws.send('40')
-              else if (text.startsWith('4')) (ws.close(), resolve(text))
+              else if (text.startsWith('4')) {
+                ws.close()
+                resolve(text)
+              }
             }
             setTimeout(() => resolve('timeout'), 10_000)
           }),
