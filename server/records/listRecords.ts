@@ -3,7 +3,7 @@ import type { Principal } from '../access/principal'
 import { maskRecord } from '../access/mask'
 import { orderBy, recordWhere, type RecordFilter } from './recordFilters'
 import { flagsOfRecords, type RecordFlag } from './flagsOfRecords'
-import { projectName } from '../rules/projectFacts'
+import { projectName } from '../catalogue/projectFacts'
 
 /**
  * Payment details behind a figure, one page at a time, personal fields masked. Birth dates are

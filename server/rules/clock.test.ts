@@ -6,7 +6,7 @@ import R17 from './catalog/R17-approvalOverdue'
 import { startRuleEngine } from './engine'
 import { shanghaiToday } from './params'
 import { insert, payment, person, PLACES } from './test/fixture'
-import { ruleMetrics } from './wallMetrics'
+import { ruleMetrics } from '../metrics/wall'
 
 // Deadlines pass on the calendar. The payments here stop in September 2024 (as a seeded history or
 // a resting feed would); an application planted 15 days ago by the clock waits for 镇审 (SLA 7 days):

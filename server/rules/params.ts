@@ -1,5 +1,5 @@
-import { ruleThresholds, type RuleThresholds } from './thresholds'
-import { catalogueParams } from './projectFacts'
+import { ruleThresholds, type RuleThresholds } from '../catalogue/thresholds'
+import { catalogueParams } from '../catalogue/projectFacts'
 
 /**
  * The parameters every rule's SQL may use. Unused ones are ignored by ClickHouse, so each rule

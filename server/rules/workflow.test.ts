@@ -6,7 +6,7 @@ import { startRuleEngine, type RuleEngine } from './engine'
 import { checkTransition, isEscalated, LedgerError } from './ledger/stateMachine'
 import { completeChain, insert, payment, person, PLACES, TODAY } from './test/fixture'
 import { serveRuleRoutes, tokenAuth } from './test/harness'
-import { ruleMetrics } from './wallMetrics'
+import { ruleMetrics } from '../metrics/wall'
 
 /**
  * Flags → ledger → closure, watch marks and 政策找人 follow-ups, end to end over real chDB and HTTP:

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client'
-import { ruleThresholds } from '../rules/thresholds'
+import { ruleThresholds } from '../catalogue/thresholds'
 import type { Plan } from './params'
 import { projectParams } from './projectParams'
 import { chainParams, indicatorDoc } from './sqlCommon'

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client'
-import { ruleThresholds } from '../rules/thresholds'
+import { ruleThresholds } from '../catalogue/thresholds'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { plantDecoys } from './decoys'

@@ -3,7 +3,7 @@ import { defineMetric } from '../define'
 import { budgetCondition, budgetRegionParam } from '../sql/region'
 import { roundMoney, selectOne } from '../sql/query'
 import { dayParam, shanghaiDate } from '../sql/time'
-import { ruleThresholds } from '../../rules/thresholds'
+import { ruleThresholds } from '../../catalogue/thresholds'
 import { countyOf } from '../../../geo/regions'
 
 /**

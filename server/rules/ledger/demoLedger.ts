@@ -1,7 +1,7 @@
 import type { Principal } from '../../access/principal'
 import type { AppContext } from '../../context'
 import { CITY_CODE, getRegion } from '../../../geo/regions'
-import { catalogue } from '../projectFacts'
+import { catalogue } from '../../catalogue/projectFacts'
 import { shanghaiToday } from '../params'
 import { select } from '../sql'
 import { transitionFollowup } from './followups'

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
-import { regionCondition } from '../../metrics/sql/region'
-import { byRegion, perRegion, selectRows } from '../../metrics/sql/query'
+import { regionCondition } from '../sql/region'
+import { byRegion, perRegion, selectRows } from '../sql/query'
 
 const summaryRow = z.object({ status: z.string(), escalated: z.coerce.number().transform(Boolean), n: z.coerce.number() })
 export type LedgerSummaryRow = z.infer<typeof summaryRow>

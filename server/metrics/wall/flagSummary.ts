@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
-import { childColumn, levelOf, regionCondition } from '../../metrics/sql/region'
-import { byRegion, perRegion, selectRows } from '../../metrics/sql/query'
-import { FLAGS_WITH_STATUS, OPEN_FLAG_STATUSES } from '../queries/listFlags'
+import { childColumn, levelOf, regionCondition } from '../sql/region'
+import { byRegion, perRegion, selectRows } from '../sql/query'
+import { FLAGS_WITH_STATUS, OPEN_FLAG_STATUSES } from '../../rules/queries/listFlags'
 
 /** "Open" (未处置): no ledger item yet, or an item still 待核实 / 整改中 (finished leads excluded). */
 export const OPEN_STATUSES: ReadonlySet<string> = new Set(OPEN_FLAG_STATUSES)

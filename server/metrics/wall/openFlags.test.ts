@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/client'
-import { runMetric } from '../../metrics/registry'
+import { runMetric } from '../registry'
 import { openTempDb } from '../../testing/tempDb'
-import { listFlags } from '../queries/listFlags'
-import { insert } from '../test/fixture'
+import { listFlags } from '../../rules/queries/listFlags'
+import { insert } from '../../rules/test/fixture'
 
 // 未处置 is one definition on every panel and list, and every open flag is somewhere on the map of
 // its county: a flag with no town (R19 per county, R20 per voucher) is listed as 区县本级.

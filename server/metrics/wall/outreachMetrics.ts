@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { defineMetric } from '../../metrics/define'
-import { childColumn, childRegions, levelOf, regionCondition, regionParam, regionWithChildrenParam } from '../../metrics/sql/region'
+import { defineMetric } from '../define'
+import { childColumn, childRegions, levelOf, regionCondition, regionParam, regionWithChildrenParam } from '../sql/region'
 import type { Db } from '../../db/client'
-import { byRegion, perRegion, selectRows } from '../../metrics/sql/query'
+import { byRegion, perRegion, selectRows } from '../sql/query'
 
 /** 政策找人 counted live from the follow-up list (server/rules/ledger/followups.ts). */
 const regionOnly = z.object({ region: regionParam }).strict()

@@ -1,24 +1,11 @@
-import projects from '../catalogue/projects.json'
+import { projects, type Project } from './index'
 
 /**
- * The facts about each subsidy project that the rules need, read from the shared catalogue
- * (server/catalogue/projects.json) and handed to the SQL as parameters, so a changed catalogue
- * changes the rules without touching their SQL.
+ * The facts about each subsidy project that the rules need, read from the parsed catalogue and
+ * handed to the SQL as parameters, so a changed catalogue changes the rules without touching
+ * their SQL.
  */
-export interface CatalogueProject {
-  code: string
-  name: string
-  dept: string
-  frequency: 'monthly' | 'quarterly' | 'term' | 'yearly' | 'once'
-  ageMin: number
-  ageMax: number
-  exclusionGroup: string | null
-  relief: boolean
-  villageReviewed: boolean
-  population: string
-}
-
-export const catalogue = projects as CatalogueProject[]
+export const catalogue = projects
 
 const byCode = new Map(catalogue.map((project) => [project.code, project]))
 
@@ -34,7 +21,7 @@ export const outreachProjects = {
   护理补贴: codesWhere((p) => p.name.includes('重度残疾人护理补贴')),
 }
 
-function codesWhere(test: (project: CatalogueProject) => boolean): string[] {
+function codesWhere(test: (project: Project) => boolean): string[] {
   return catalogue.filter(test).map((project) => project.code)
 }
 

@@ -1,7 +1,7 @@
-import type { MetricDefinition } from '../metrics/define'
-import { flagsByClass, flagsByRegion, flagsByRule, flagsBySeverity, flagsCritical, flagsOpen, flagsTicker } from './wall/flagMetrics'
-import { approvalsOverdueMetric, ledgerByStatus, ledgerClosureRate, ledgerOverdue } from './wall/ledgerMetrics'
-import { outreachByKind, outreachByRegion, outreachEnrolled, outreachFunnel } from './wall/outreachMetrics'
+import type { MetricDefinition } from '../define'
+import { flagsByClass, flagsByRegion, flagsByRule, flagsBySeverity, flagsCritical, flagsOpen, flagsTicker } from './flagMetrics'
+import { approvalsOverdueMetric, ledgerByStatus, ledgerClosureRate, ledgerOverdue } from './ledgerMetrics'
+import { outreachByKind, outreachByRegion, outreachEnrolled, outreachFunnel } from './outreachMetrics'
 
 /** The wall metrics the rules part owns; server/metrics/registry.ts spreads them into its list. */
 export const ruleMetrics: MetricDefinition[] = [
