@@ -1,3 +1,4 @@
+import { beijingDay } from '../beijingTime'
 /**
  * 居民身份证号 (GB 11643-1999): 6-digit region of first registration, 8-digit birth date,
  * 3-digit sequence (odd = 男, even = 女) and one check character over the first 17 digits.
@@ -36,7 +37,7 @@ export function idNumberProblem(id: string, today?: Date): string | null {
   const birth = birthDateOf(id)
   if (!birth) return 'birth date (digits 7–14) is not a real date'
   if (Number(birth.slice(0, 4)) < EARLIEST_BIRTH_YEAR) return 'birth date (digits 7–14) is before 1900'
-  if (birth > (today ? chinaDate(today) : todayInChina())) return 'birth date (digits 7–14) is in the future'
+  if (birth > (today ? beijingDay(today) : todayInChina())) return 'birth date (digits 7–14) is in the future'
   if (checkCharacterOf(id) !== id[17]) return 'checksum digit wrong'
   return null
 }
@@ -69,15 +70,10 @@ export function daysInMonth(year: number, month: number): number {
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
 }
 
-/** A date in China (UTC+8, no daylight saving), as YYYY-MM-DD. */
-function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
 // Batches check tens of thousands of numbers; today's date is worked out once a minute, not per number.
 let today = { until: 0, date: '' }
 function todayInChina(): string {
   const now = Date.now()
-  if (now >= today.until) today = { until: now + 60_000, date: chinaDate(new Date(now)) }
+  if (now >= today.until) today = { until: now + 60_000, date: beijingDay(now) }
   return today.date
 }

@@ -7,7 +7,7 @@ import { digestMessage, singleMessage } from './message'
 import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type OutboxRow, type OutboxStatus } from './outbox'
 import type { NotifyEvent } from './types'
 import type { OverviewRenderer } from './overviewPng'
-import { msFromShanghai, shanghaiText } from './version'
+import { beijingDateTimeMs, msFromBeijing } from '../beijingTime'
 
 /** One message to send: a single row, or many rows in one digest. */
 interface Unit {
@@ -172,7 +172,7 @@ export function startDeliveryWorker(options: {
     }
     const now = Date.now()
     if (outcome.ok) {
-      await writeStates(db, claimed, { status: 'delivered', delivered_at: shanghaiText(now), last_error: '' })
+      await writeStates(db, claimed, { status: 'delivered', delivered_at: beijingDateTimeMs(now), last_error: '' })
       stats.delivered += unit.rows.length
       if (unit.digest) stats.digests += 1
       return
@@ -184,7 +184,7 @@ export function startDeliveryWorker(options: {
       // The receiver's limit, not a fault: no attempt is counted and the whole channel waits.
       stats.rateLimited += 1
       windowOf(unit.channel.id, now).pausedUntil = now + outcome.rateLimitedMs
-      await writeStates(db, claimed.map((row) => ({ ...row, attempts: row.attempts - 1 })), { status: 'pending', next_attempt_at: shanghaiText(now + outcome.rateLimitedMs), last_error: reason })
+      await writeStates(db, claimed.map((row) => ({ ...row, attempts: row.attempts - 1 })), { status: 'pending', next_attempt_at: beijingDateTimeMs(now + outcome.rateLimitedMs), last_error: reason })
       log.warn(`notify ${unit.channel.id}: receiver asks to slow down (${reason}); paused ${Math.round(outcome.rateLimitedMs / 1000)} s`)
       return
     }
@@ -197,7 +197,7 @@ export function startDeliveryWorker(options: {
       return
     }
     const backoff = Math.min(settings.backoffBaseMs * 2 ** (tried - 1), MAX_BACKOFF_MS)
-    await writeStates(db, claimed, { status: 'pending', next_attempt_at: shanghaiText(now + backoff), last_error: reason })
+    await writeStates(db, claimed, { status: 'pending', next_attempt_at: beijingDateTimeMs(now + backoff), last_error: reason })
     log.warn(`notify ${unit.channel.id}: attempt ${tried} of ${unit.key} failed (${reason}); next in ${Math.round(backoff / 1000)} s`)
   }
 
@@ -252,7 +252,7 @@ export function startDeliveryWorker(options: {
     counts = await countByStatus(db)
     const nextDue = await nextDueAt(db)
     const later = Date.now() + IDLE_CHECK_MS
-    nextCheckAt = nextDue ? Math.min(later, Math.max(msFromShanghai(nextDue), Date.now() + settings.pollMs)) : later
+    nextCheckAt = nextDue ? Math.min(later, Math.max(msFromBeijing(nextDue), Date.now() + settings.pollMs)) : later
   }
 
   /** Passes never overlap; a call while one is queued (not started yet) joins it. */

@@ -4,9 +4,9 @@ import type { Db } from '../db/client'
 import { openTempDb } from '../testing/tempDb'
 import R17 from './catalog/R17-approvalOverdue'
 import { startRuleEngine } from './engine'
-import { shanghaiToday } from './params'
 import { insert, payment, person, PLACES } from './test/fixture'
 import { ruleMetrics } from '../metrics/wall'
+import { beijingDateTime, beijingDay } from '../beijingTime'
 
 // Deadlines pass on the calendar. The payments here stop in September 2024 (as a seeded history or
 // a resting feed would); an application planted 15 days ago by the clock waits for 镇审 (SLA 7 days):
@@ -15,17 +15,15 @@ import { ruleMetrics } from '../metrics/wall'
 let db: Db
 const DAY_MS = 86_400_000
 
-function beijingDateTime(msAgo: number): string {
-  return new Date(Date.now() - msAgo + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
+const beijingDateTimeAgo = (msAgo: number) => beijingDateTime(Date.now() - msAgo)
 
 beforeAll(async () => {
   db = await openTempDb()
   const applicant = person('1950-03-01')
   await insert(db, 'payment_detail', [payment(applicant, { pay_time: '2024-09-15 10:00:00' })])
   await insert(db, 'workflow_event', [
-    { application_id: 'SQ-CLOCK', node: '户报', at: beijingDateTime(17 * DAY_MS), project_code: 'P26', ...PLACES.a, id_number: applicant.id_number, actor: '经办', batch_id: 't' },
-    { application_id: 'SQ-CLOCK', node: '村评', at: beijingDateTime(15 * DAY_MS), project_code: 'P26', ...PLACES.a, id_number: applicant.id_number, actor: '经办', batch_id: 't' },
+    { application_id: 'SQ-CLOCK', node: '户报', at: beijingDateTimeAgo(17 * DAY_MS), project_code: 'P26', ...PLACES.a, id_number: applicant.id_number, actor: '经办', batch_id: 't' },
+    { application_id: 'SQ-CLOCK', node: '村评', at: beijingDateTimeAgo(15 * DAY_MS), project_code: 'P26', ...PLACES.a, id_number: applicant.id_number, actor: '经办', batch_id: 't' },
   ])
 })
 
@@ -60,6 +58,6 @@ describe('today is the clock’s (Beijing) day', () => {
         { name: '督办', values: [0, 1, 0, 0] },
       ],
     })
-    expect(shanghaiToday() > '2024-09-15').toBe(true)
+    expect(beijingDay() > '2024-09-15').toBe(true)
   })
 })

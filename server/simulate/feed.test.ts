@@ -3,18 +3,18 @@ import { startApp, type RunningApp } from '../app'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { seedDatabase } from './seed'
 import { makePaymentBatch, startSimulatedFeed } from './feed'
-import { previousShanghaiPeriod } from '../demo'
 import { rules } from '../rules/catalog/index'
 import { findCases } from '../rules/evaluate'
-import { shanghaiToday } from '../rules/params'
 import { runMetric } from '../metrics/registry'
+import { beijingDay } from '../beijingTime'
+import { beijingMonthBefore } from '../beijingTime'
 
 /** The demo's live feed through the real ingest endpoint: payments land with a chain that adds up. */
 describe('simulated feed', () => {
   let app: RunningApp
   beforeAll(async () => {
     app = await startApp(testConfig(makeTempDir()), { rules: false })
-    await seedDatabase(app.ctx.db, { scale: 20000, seed: 3, lastPeriod: previousShanghaiPeriod() })
+    await seedDatabase(app.ctx.db, { scale: 20000, seed: 3, lastPeriod: beijingMonthBefore() })
     before = await caseKeys()
   }, 120_000)
 
@@ -22,7 +22,7 @@ describe('simulated feed', () => {
   let before: Map<string, Set<string>>
   const caseKeys = async () => {
     const keys = new Map<string, Set<string>>()
-    for (const rule of rules) keys.set(rule.id, new Set((await findCases(app.ctx.db, rule, { today: shanghaiToday() })).map((c) => c.case_key)))
+    for (const rule of rules) keys.set(rule.id, new Set((await findCases(app.ctx.db, rule, { today: beijingDay() })).map((c) => c.case_key)))
     return keys
   }
   afterAll(() => app?.close())
@@ -37,8 +37,8 @@ describe('simulated feed', () => {
   })
 
   it('gives the year in progress a whole year of budget: execution at most 序时进度', async () => {
-    const seededYear = Math.floor(previousShanghaiPeriod() / 100)
-    if (seededYear !== Number(shanghaiToday().slice(0, 4))) return // in January the seeded year is over
+    const seededYear = Math.floor(beijingMonthBefore() / 100)
+    if (seededYear !== Number(beijingDay().slice(0, 4))) return // in January the seeded year is over
     const execution = await runMetric(app.ctx.db, 'budget.executionRate', { region: '511000' })
     if (execution.kind !== 'value') throw new Error(execution.kind)
     // history ends last month: no more than the elapsed share of the year can be spent (months
@@ -71,7 +71,7 @@ describe('simulated feed', () => {
     const live: Record<string, number> = {}
     // R25 judges 高龄津贴 as of the payroll month, which the feed moves on to this month: someone
     // who turned 80 last month is a new 政策找人 lead by the calendar, not by the feed.
-    const thisMonth = `${shanghaiToday().slice(0, 7)}-01`
+    const thisMonth = `${beijingDay().slice(0, 7)}-01`
     const newlyEighty = new Set(
       (await app.ctx.db.client.query({
         query: `SELECT concat(id_number, '|高龄津贴') AS key FROM beneficiary FINAL

@@ -2,9 +2,10 @@ import { z } from 'zod'
 import { defineMetric } from '../define'
 import { budgetCondition, budgetRegionParam } from '../sql/region'
 import { roundMoney, selectOne } from '../sql/query'
-import { dayParam, shanghaiDate } from '../sql/time'
+import { dayParam } from '../sql/time'
 import { ruleThresholds } from '../../catalogue/thresholds'
 import { countyOf } from '../../../geo/regions'
+import { beijingDay } from '../../beijingTime'
 
 /**
  * 沉淀资金 (R16): money on cleared vouchers that has not reached personal cards
@@ -29,7 +30,7 @@ export const budgetIdleFunds = defineMetric({
                   WHERE voucher_id IN (SELECT voucher_id FROM vouchers) GROUP BY voucher_id) AS p
          ON p.voucher_id = v.voucher_id
        SETTINGS join_use_nulls = 1`,
-      { day: params.day ?? shanghaiDate(), graceDays: ruleThresholds.idleVoucherDays, county: countyOf(params.region) ?? '' },
+      { day: params.day ?? beijingDay(), graceDays: ruleThresholds.idleVoucherDays, county: countyOf(params.region) ?? '' },
       z.object({ idle: z.coerce.number() }),
     )
     return { kind: 'value', value: roundMoney(row.idle) }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTempDb } from '../../testing/tempDb'
 import type { Db } from '../../db/client'
 import { runMetric } from '../registry'
-import { monthLabel, shanghaiMonth } from '../sql/time'
+import { monthLabel } from '../sql/time'
+import { beijingMonth } from '../../beijingTime'
 
 /**
  * The leader's questions on a handful of flags and ledger items whose answers are worked out by
@@ -40,7 +41,7 @@ beforeAll(async () => {
       flag('F5', 'critical', '', 300), // county level, open
     ],
   })
-  const month = String(shanghaiMonth())
+  const month = String(beijingMonth())
   const thisMonth = `${month.slice(0, 4)}-${month.slice(4)}-01`
   await db.client.insert({
     table: 'ledger_item',
@@ -80,7 +81,7 @@ describe('leader questions', () => {
   it('averages the days from entry to closure by closing month', async () => {
     const data = await runMetric(db, 'ledger.timeToClose', { region: C })
     if (data.kind !== 'series') throw new Error('series expected')
-    const last = data.categories.indexOf(monthLabel(shanghaiMonth()))
+    const last = data.categories.indexOf(monthLabel(beijingMonth()))
     expect(last).toBe(data.categories.length - 1)
     // L3 (0 days) and L7 (4 days) closed this month; L6 has no closing time
     expect(data.series).toHaveLength(1)

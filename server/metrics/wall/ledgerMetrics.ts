@@ -6,11 +6,12 @@ import { APPROVAL_NODES, approvalsOverdue, type OverdueByNode } from '../../rule
 import { WAITING_APPLICATIONS } from '../../rules/catalog/R17-approvalOverdue'
 import type { Db } from '../../db/client'
 import { perRegion } from '../sql/query'
-import { evaluationDay, ruleParams, shanghaiToday } from '../../rules/params'
+import { evaluationDay, ruleParams } from '../../rules/params'
 import { select } from '../../rules/sql'
 import { getRule } from '../../rules/catalog/index'
 import { getRegion } from '../../../geo/regions'
 import { ledgerSummary } from './ledgerSummary'
+import { beijingDay } from '../../beijingTime'
 
 /**
  * `day` (YYYY-MM-DD) is the date deadlines are measured against: today in Beijing for ledger items
@@ -27,7 +28,7 @@ export const ledgerClosureRate = defineMetric({
   reads: ['ledger'],
   run: async (db, { region }) => {
     // The day does not change the rate; today's is the summary ledger.byStatus reads too.
-    const rows = await ledgerSummary(db, region, shanghaiToday())
+    const rows = await ledgerSummary(db, region, beijingDay())
     const total = rows.reduce((sum, row) => sum + row.n, 0)
     const closed = rows.reduce((sum, row) => (CLOSED.has(row.status) ? sum + row.n : sum), 0)
     // The numerator and denominator go with the rate: it is of ledger items, not of all warnings.
@@ -45,7 +46,7 @@ export const ledgerByStatus = defineMetric({
   reads: ['ledger'],
   run: async (db, { region, day }) => {
     const byBar = new Map<string, number>()
-    for (const row of await ledgerSummary(db, region, day ?? shanghaiToday())) {
+    for (const row of await ledgerSummary(db, region, day ?? beijingDay())) {
       const bar = row.escalated ? '督办' : row.status
       byBar.set(bar, (byBar.get(bar) ?? 0) + row.n)
     }
@@ -60,7 +61,7 @@ export const ledgerOverdue = defineMetric({
   reads: ['ledger'],
   personColumns: ['title'],
   run: async (db, { region, day, limit }) => {
-    const rows = await overdueItems(db, region, day ?? shanghaiToday(), limit)
+    const rows = await overdueItems(db, region, day ?? beijingDay(), limit)
     return {
       kind: 'table',
       // 问题类别 and 地区 carry no personal data, so a wall (which never gets `title`) still says what and where

@@ -4,8 +4,8 @@ import { HttpError } from '../../http/router'
 import type { StoredFlag } from '../evaluate'
 import { scopeCondition } from '../scope'
 import { insertRows, select } from '../sql'
-import { shanghaiDateTime } from '../time'
 import { serialized } from './serialized'
+import { beijingDateTimeMs } from '../../beijingTime'
 
 /**
  * 政策找人 follow-ups: each R25 flag becomes a lead, 疑似 → 已核实 → 已纳入, or 不符合 when a visit
@@ -44,7 +44,7 @@ export interface Followup {
 
 /** The kind is the last part of an R25 case key (`id_number|kind`); the id never leaves the flag. */
 export async function createFollowupsFromFlags(db: Db, flags: readonly StoredFlag[]): Promise<void> {
-  const now = shanghaiDateTime()
+  const now = beijingDateTimeMs()
   const rows: Followup[] = flags.map((flag) => ({
     followup_id: flag.flag_id,
     kind: flag.case_key.split('|').at(-1) ?? '',
@@ -103,7 +103,7 @@ export async function transitionFollowup(db: Db, who: Principal, id: string, to:
     const next = to as FollowupStatus
     if (!MOVES[current.status].includes(next)) throw new FollowupError(id, current.status, to, MOVES[current.status].length ? `只能变更为 ${MOVES[current.status].join('、')}` : '该线索已办结')
     if (next === '不符合' && note.trim() === '') throw new FollowupError(id, current.status, to, '须填写不符合的理由')
-    const now = shanghaiDateTime()
+    const now = beijingDateTimeMs()
     const updated: Followup = { ...current, status: next, updated_at: now, version: Number(current.version) + 1 }
     await insertRows(db, 'followup', [updated])
     await insertRows(db, 'followup_event', [{ followup_id: id, at: now, who: who.id, who_name: who.name, from_status: current.status, to_status: next, note }])

@@ -4,8 +4,8 @@ import { isKnownRegion, isWithin } from '../../../geo/regions'
 import { HttpError } from '../../http/router'
 import { rowRegion, scopeCondition } from '../scope'
 import { insertRows, select } from '../sql'
-import { shanghaiDateTime } from '../time'
 import { redactPersonalData } from '../../access/personalDataScan'
+import { beijingDateTimeMs } from '../../beijingTime'
 
 /**
  * 监督关注留痕: a supervisor marks a record, flag or region as watched, and every look is traced
@@ -25,7 +25,7 @@ export async function recordWatch(db: Db, who: Principal, input: WatchInput): Pr
   const regionCode = await regionOfTarget(db, who, input.kind, input.id)
   await insertRows(db, 'watch_mark', [
     {
-      at: shanghaiDateTime(),
+      at: beijingDateTimeMs(),
       who: who.id,
       who_name: who.name,
       role: who.role,

@@ -4,8 +4,8 @@ import { getRegion } from '../../../geo/regions'
 import { getRule } from '../catalog/index'
 import { rowRegion, scopeCondition } from '../scope'
 import { select } from '../sql'
-import { isoFromShanghai } from '../time'
 import { amountsWithinScope } from './scopedAmounts'
+import { isoFromBeijing } from '../../beijingTime'
 
 /**
  * Flag status as people see it: the ledger item's state; for a 政策找人 lead (R25) without one, the
@@ -118,7 +118,7 @@ export function toListItem(row: FlagRow): FlagListItem {
     regionName: getRegion(regionCode)?.name ?? regionCode,
     amount: row.amount === null ? null : Number(row.amount),
     subject: row.subject,
-    detectedAt: isoFromShanghai(row.detected_at),
+    detectedAt: isoFromBeijing(row.detected_at),
     status: row.status,
     ledgerItemId: row.ledger_item_id || null,
   }
