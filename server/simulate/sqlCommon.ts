@@ -1,4 +1,5 @@
 import { projects } from '../catalogue'
+import { checkCharacterSql } from '../ingest/idNumber'
 
 /**
  * SQL fragments shared by the generator's steps. They are fixed text (no values): every value they
@@ -51,8 +52,7 @@ export function chainParams() {
 }
 
 /** GB 11643 check character of a 17-digit string expression. */
-export const idCheck = (id17: string) =>
-  `['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][arraySum(arrayMap((i, w) -> toUInt8(substring(${id17}, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 + 1]`
+export const idCheck = checkCharacterSql
 
 /**
  * 城乡居民基础养老金 (P26) per person·month in the year of month index `m`: one standard for
