@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AppContext } from '../context'
 import { auditRefusal } from '../access/refusalAudit'
+import { firstLine } from '../errorLine'
 
 /**
  * A small router for the JSON API under /api. Route modules register handlers; anything the router
@@ -62,7 +63,7 @@ export class Router {
         sendJson(res, error.status, { error: error.message, ...(error.details ? { details: error.details } : {}) })
       } else {
         // Server faults are logged without request bodies (they may hold personal data).
-        ctx.log.error(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+        ctx.log.error(`${req.method} ${url.pathname} failed: ${firstLine(error)}`)
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
         else res.end()
       }

@@ -8,6 +8,7 @@ import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type Ou
 import type { NotifyEvent } from './types'
 import type { OverviewRenderer } from './overviewPng'
 import { beijingDateTimeMs, msFromBeijing } from '../beijingTime'
+import { firstLine } from '../errorLine'
 
 /** One message to send: a single row, or many rows in one digest. */
 interface Unit {
@@ -156,7 +157,7 @@ export function startDeliveryWorker(options: {
         attachments: [{ filename: `overview-${event.regionCode}.png`, content: png, cid: 'overview' }],
       }
     } catch (error) {
-      log.warn(`notify: overview picture for ${event.regionCode} not rendered (${redact(error instanceof Error ? error.message.split('\n')[0] : String(error))}); briefing sent without it`)
+      log.warn(`notify: overview picture for ${event.regionCode} not rendered (${redact(firstLine(error))}); briefing sent without it`)
       return message
     }
   }
@@ -168,7 +169,7 @@ export function startDeliveryWorker(options: {
     try {
       outcome = await unit.channel.send(await withPicture(unit, messageOf(unit)))
     } catch (error) {
-      outcome = { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) }
+      outcome = { ok: false, error: firstLine(error) }
     }
     const now = Date.now()
     if (outcome.ok) {
@@ -262,7 +263,7 @@ export function startDeliveryWorker(options: {
       queued = null
       if (stopped) return
       await pass().catch((error: unknown) => {
-        stats.lastError = redact(`worker: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+        stats.lastError = redact(`worker: ${firstLine(error)}`)
         stats.lastErrorAt = new Date().toISOString()
         log.error(`notify ${stats.lastError}`)
       })
