@@ -3,6 +3,7 @@ import { HttpError } from '../http/router'
 import { inScope, type Principal } from '../access/principal'
 import { regionCondition, type SqlCondition } from './regionScope'
 import { getRule } from '../rules/catalog/index'
+import { PAYMENT_STATUSES, type PaymentStatus } from '../../dashboards/paymentStatus'
 
 /** The filters of GET /api/records and its CSV export, validated; anything else is refused. */
 export interface RecordFilter {
@@ -30,8 +31,6 @@ export const RECORD_SORTS = {
 export type RecordSort = keyof typeof RECORD_SORTS
 export const orderBy = (sort: RecordSort | undefined): string => RECORD_SORTS[sort ?? 'time-desc']
 
-export const PAYMENT_STATUSES = ['成功', '失败', '退回', '在途'] as const
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
 
 export const MAX_PAGE_SIZE = 100
 const MAX_PAGE = 10_000
