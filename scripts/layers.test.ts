@@ -47,6 +47,21 @@ describe('layer rules', () => {
     expect(violations).toEqual([])
   })
 
+  it('asks a test that opens chDB or drives Socket.IO to be named *.int.test.ts', () => {
+    const { violations } = checkLayers(
+      repo({
+        'server/testing/tempDb.ts': 'export const openTempDb = 1\n',
+        'server/metrics/total.test.ts': "import { openTempDb } from '../testing/tempDb'\nexport const t = openTempDb\n",
+        'server/live/hub.test.ts': "import { io } from 'socket.io-client'\nexport const t = io\n",
+        'server/metrics/total.int.test.ts': "import { openTempDb } from '../testing/tempDb'\nexport const t = openTempDb\n",
+      }),
+    )
+    expect(violations.map((v) => `${v.from} → ${v.to} ${v.rule}`).sort()).toEqual([
+      'server/live/hub.test.ts → socket.io-client unit-test-is-pure',
+      'server/metrics/total.test.ts → server/testing/tempDb.ts unit-test-is-pure',
+    ])
+  })
+
   it('keeps HttpError out of domain modules but lets route modules map it', () => {
     const { violations } = checkLayers(
       repo({

@@ -62,6 +62,13 @@ const ALLOWED: Array<{ rule: string; from: RegExp; to: RegExp; why: string }> = 
   },
 ]
 
+/**
+ * Tests by kind: a test that opens chDB, starts the server, or drives Socket.IO or Chromium is an
+ * integration test and is named `*.int.test.ts`, so `npm run test:unit` stays pure and fast.
+ */
+const INTEGRATION_IMPORTS = /^(server\/testing\/tempDb\.ts|server\/app\.ts|server\/db\/client\.ts|tests\/browser\/harness\.ts|chdb|socket\.io-client|playwright-core)$/
+const isUnitTest = (file: string) => /\.test\.tsx?$/.test(file) && !/\.int\.test\.tsx?$/.test(file)
+
 const isTest = (file: string) => /\.test\.tsx?$|\/(test|testing)\/|^tests\//.test(file)
 
 function resolveImport(fromFile: string, specifier: string): string | null {
@@ -86,12 +93,17 @@ export function checkLayers(root: string): { violations: Violation[]; unusedAllo
   const violations: Violation[] = []
   const used = new Set<number>()
   for (const file of files) {
-    if (isTest(file)) continue
+    if (isTest(file) && !isUnitTest(file)) continue
     const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true)
     for (const imported of importedFiles) {
       const resolved = resolveImport(join(root, file), imported.fileName)
+      const target = resolved ? relative(root, resolved) : imported.fileName
+      if (isUnitTest(file)) {
+        if (INTEGRATION_IMPORTS.test(target))
+          violations.push({ rule: 'unit-test-is-pure', from: file, to: target, why: 'a test using chDB, the server, Socket.IO or Chromium is named *.int.test.ts' })
+        continue
+      }
       if (!resolved) continue
-      const target = relative(root, resolved)
       for (const rule of RULES) {
         if (!rule.from.test(file) || !rule.to.test(target)) continue
         const allowance = ALLOWED.findIndex((a) => a.rule === rule.name && a.from.test(file) && a.to.test(target))

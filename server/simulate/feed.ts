@@ -10,7 +10,7 @@ import { beijingDateTime } from '../beijingTime'
  * `{ batchId, records }`. Records use payment_detail's column names (all but batch_id, ingested_at,
  * age_years). One batch in 20 carries one anomaly the rules flag live: a payment to someone with a
  * death record (R01), or, where the data has no deaths, the same payment twice (R02). The rest is
- * clean: the rules find nothing in it (feed.test.ts).
+ * clean: the rules find nothing in it (feed.int.test.ts).
  */
 export type PaymentRecord = Record<string, string | number | null | string[]>
 
