@@ -9,7 +9,9 @@ import { metricRegistry } from '../metrics/registry'
 import { regionParam } from '../metrics/sql/region'
 import { A1, B1, C1, C2, T1, T2, detailRow, insertDetails, loadFixture, type DetailSeed } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
-import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitFor, waitWarm } from './test/helpers'
+import { attachHub, connect, nextEvent, sleep, waitFor, waitWarm } from './test/helpers'
+import { freePort } from '../testing/freePort'
+import { tokenAuth } from '../testing/tokenAuth'
 
 const CITY = '511000'
 const TICK_MS = 200
@@ -74,7 +76,7 @@ const sockets: Socket[] = []
 let nextDetail = 100
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: await freePort() }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   // The fixture's regions only (the default 89 are the refresh test's): test.latestPayments runs once per room.
   ;({ hub, url: hubUrl } = await attachHub(app.ctx, testDashboards, { registry, heartbeatMs: 300, refreshEveryMs: 600_000, warmRegions: [CITY, C1, C2, T1, T2] }))

@@ -5,7 +5,9 @@ import { makeTempDir, testConfig } from '../testing/tempDb'
 import { dashboardSchema, type RoomUpdate, type SubscribeAck } from '../../dashboards/types'
 import { A1, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
-import { attachHub, connect, freePort, nextEvent, sleep, tokenAuth, waitFor, waitWarm } from './test/helpers'
+import { attachHub, connect, nextEvent, sleep, waitFor, waitWarm } from './test/helpers'
+import { freePort } from '../testing/freePort'
+import { tokenAuth } from '../testing/tokenAuth'
 
 /** The interval is a minute: only the tick an ingest starts itself can update the screen in time. */
 const TICK_MS = 60_000
@@ -25,7 +27,7 @@ let nextDetail = 0
 
 beforeAll(async () => {
   const auth = tokenAuth({ 'leader-token': { id: 'u1', name: '市领导', role: 'leader', scope: CITY } })
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: await freePort() }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   const attached = await attachHub(app.ctx, themes, { heartbeatMs: 60_000, refreshEveryMs: 600_000 })
   hub = attached.hub

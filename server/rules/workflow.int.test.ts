@@ -5,7 +5,8 @@ import { openTempDb } from '../testing/tempDb'
 import { startRuleEngine, type RuleEngine } from './engine'
 import { checkTransition, isEscalated, LedgerError } from './ledger/stateMachine'
 import { completeChain, insert, payment, person, PLACES, TODAY } from './test/fixture'
-import { serveRuleRoutes, tokenAuth } from './test/harness'
+import { serveRuleRoutes } from './test/harness'
+import { tokenAuth } from '../testing/tokenAuth'
 import { ruleMetrics } from '../metrics/wall'
 
 /**

@@ -1,25 +1,15 @@
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../server/testing/tempDb'
 import { startSmtpReceiver, type SmtpReceiver } from '../../server/notify/testing/receivers'
 import { ARTIFACTS, browserAvailable, ingestPayments, requireProductionBuild, startServer, type Running } from './harness'
+import { freePort } from '../../server/testing/freePort'
 
 /**
  * The daily briefing email of a county leader carries the overview wall of that county, rendered
  * by the real pages in the system Chromium, as an inline PNG; the mail goes to a real local SMTP server.
  */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 describe.skipIf(!browserAvailable)('daily briefing with the overview picture', () => {
   const saved = { ...process.env }

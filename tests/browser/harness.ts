@@ -11,6 +11,7 @@ import { paymentFixture } from '../../server/ingest/test/fixtures'
 import { metricRegistry } from '../../server/metrics/registry'
 import { testConfig } from '../../server/testing/tempDb'
 import { beijingDateTime, beijingMonthBefore } from '../../server/beijingTime'
+import { freePort } from '../../server/testing/freePort'
 
 /**
  * Browser-test harness: the real server (production Next build, live hub, embedded chDB on a
@@ -93,17 +94,6 @@ async function credentials(app: RunningApp): Promise<{ wallToken: string; leader
   return made
 }
 
-/** A port nobody listens on (a restart must reuse the same port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /** Small calibrated demo data whose history ends last month, as the demo's does. */
 export async function seedDemo(app: RunningApp): Promise<void> {

@@ -4,7 +4,8 @@ import { openTempDb } from '../../testing/tempDb'
 import { startRuleEngine } from '../engine'
 import { select } from '../sql'
 import { completeChain, insert, payment, person, PLACES, TODAY } from '../test/fixture'
-import { serveRuleRoutes, tokenAuth } from '../test/harness'
+import { serveRuleRoutes } from '../test/harness'
+import { tokenAuth } from '../../testing/tokenAuth'
 import { seedDemoLedger, type DemoLedgerResult } from './demoLedger'
 
 /**
