@@ -67,10 +67,6 @@ export function idNumberProblem(id: string, today?: Date): string | null {
   return null
 }
 
-export function isValidIdNumber(id: string, today?: Date): boolean {
-  return idNumberProblem(id, today) === null
-}
-
 /** Region, birth date and gender of a valid number; null for an invalid one. */
 export function parseIdNumber(id: string, today?: Date): IdNumberFacts | null {
   if (idNumberProblem(id, today) !== null) return null
