@@ -1,5 +1,5 @@
 import { isKnownRegion } from '../../geo/regions'
-import { HttpError } from '../http/router'
+import { DomainError } from '../domainError'
 import { inScope, type Principal } from '../access/principal'
 import { regionCondition, type SqlCondition } from './regionScope'
 import { getRule } from '../rules/catalog/index'
@@ -37,27 +37,27 @@ const MAX_PAGE = 10_000
 
 export function parseRecordFilter(query: URLSearchParams, who: Principal): RecordFilter {
   const region = query.get('region') || who.scope
-  if (!isKnownRegion(region)) throw new HttpError(400, '未知的地区代码')
+  if (!isKnownRegion(region)) throw new DomainError('invalid', '未知的地区代码')
   // Asking outside one's scope is refused outright; the SQL below also limits rows to the scope.
-  if (!inScope(who, region)) throw new HttpError(403, '该地区不在您的权限范围内')
+  if (!inScope(who, region)) throw new DomainError('forbidden', '该地区不在您的权限范围内')
 
   const project = query.get('project') || undefined
-  if (project !== undefined && !/^[A-Za-z0-9_-]{1,16}$/.test(project)) throw new HttpError(400, '项目代码无效')
+  if (project !== undefined && !/^[A-Za-z0-9_-]{1,16}$/.test(project)) throw new DomainError('invalid', '项目代码无效')
 
   const periodText = query.get('period') || undefined
-  if (periodText !== undefined && !/^20[0-9]{2}(0[1-9]|1[0-2])$/.test(periodText)) throw new HttpError(400, '期间须为 YYYYMM')
+  if (periodText !== undefined && !/^20[0-9]{2}(0[1-9]|1[0-2])$/.test(periodText)) throw new DomainError('invalid', '期间须为 YYYYMM')
 
   const status = query.get('status') || undefined
-  if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) throw new HttpError(400, `状态须为 ${PAYMENT_STATUSES.join('/')}`)
+  if (status !== undefined && !PAYMENT_STATUSES.includes(status as PaymentStatus)) throw new DomainError('invalid', `状态须为 ${PAYMENT_STATUSES.join('/')}`)
 
   const rule = query.get('rule') || undefined
-  if (rule !== undefined && !getRule(rule)) throw new HttpError(400, `未知规则 ${rule.slice(0, 16)}`)
+  if (rule !== undefined && !getRule(rule)) throw new DomainError('invalid', `未知规则 ${rule.slice(0, 16)}`)
 
   const flag = query.get('flag') || undefined
-  if (flag !== undefined && !/^[\w.:-]{1,64}$/.test(flag)) throw new HttpError(400, '预警编号无效')
+  if (flag !== undefined && !/^[\w.:-]{1,64}$/.test(flag)) throw new DomainError('invalid', '预警编号无效')
 
   const sort = query.get('sort') || undefined
-  if (sort !== undefined && !(sort in RECORD_SORTS)) throw new HttpError(400, `排序须为 ${Object.keys(RECORD_SORTS).join('/')}`)
+  if (sort !== undefined && !(sort in RECORD_SORTS)) throw new DomainError('invalid', `排序须为 ${Object.keys(RECORD_SORTS).join('/')}`)
 
   const page = positiveInt(query.get('page'), 1, MAX_PAGE, 'page')
   const pageSize = positiveInt(query.get('pageSize'), 20, MAX_PAGE_SIZE, 'pageSize')
@@ -66,7 +66,7 @@ export function parseRecordFilter(query: URLSearchParams, who: Principal): Recor
 
 function positiveInt(text: string | null, fallback: number, max: number, name: string): number {
   if (text === null || text === '') return fallback
-  if (!/^[0-9]{1,6}$/.test(text) || Number(text) < 1 || Number(text) > max) throw new HttpError(400, `${name} 须为 1–${max} 的整数`)
+  if (!/^[0-9]{1,6}$/.test(text) || Number(text) < 1 || Number(text) > max) throw new DomainError('invalid', `${name} 须为 1–${max} 的整数`)
   return Number(text)
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client'
 import type { Principal } from '../../access/principal'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import type { StoredFlag } from '../evaluate'
 import { scopeCondition } from '../scope'
 import { insertRows, select } from '../sql'
@@ -72,7 +72,7 @@ export async function listFollowups(db: Db, scope: string, query: FollowupQuery)
   const conditions = [where.sql]
   const params: Record<string, unknown> = { ...where.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }
   if (query.status) {
-    if (!(FOLLOWUP_STATUSES as readonly string[]).includes(query.status)) throw new HttpError(400, `未知的线索状态 ${query.status}`)
+    if (!(FOLLOWUP_STATUSES as readonly string[]).includes(query.status)) throw new DomainError('invalid', `未知的线索状态 ${query.status}`)
     conditions.push('status = {status:String}')
     params.status = query.status
   }
@@ -98,7 +98,7 @@ export async function transitionFollowup(db: Db, who: Principal, id: string, to:
       `SELECT * FROM followup FINAL WHERE followup_id = {id:String} AND ${scope.sql} LIMIT 1`,
       { id, ...scope.params },
     )
-    if (!current) throw new HttpError(404, `线索 ${id} 不存在或不在您的管辖范围内`)
+    if (!current) throw new DomainError('notFound', `线索 ${id} 不存在或不在您的管辖范围内`)
     if (!(FOLLOWUP_STATUSES as readonly string[]).includes(to)) throw new FollowupError(id, current.status, to, '未知状态')
     const next = to as FollowupStatus
     if (!MOVES[current.status].includes(next)) throw new FollowupError(id, current.status, to, MOVES[current.status].length ? `只能变更为 ${MOVES[current.status].join('、')}` : '该线索已办结')

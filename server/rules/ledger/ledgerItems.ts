@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client'
 import type { Principal } from '../../access/principal'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import { getRule } from '../catalog/index'
 import { scopeCondition } from '../scope'
 import { checkTransition, isEscalated, isLedgerStatus, LedgerError, type LedgerStatus } from './stateMachine'
@@ -65,8 +65,8 @@ export async function createLedgerItem(db: Db, who: Principal, input: NewLedgerI
       { flagId: input.flagId, ...scope.params },
     )
     const flag = flags[0]
-    if (!flag) throw new HttpError(404, `预警 ${input.flagId} 不存在或不在您的管辖范围内`)
-    if (await findItem(db, itemId)) throw new HttpError(409, `预警 ${input.flagId} 已建立台账 ${itemId}`)
+    if (!flag) throw new DomainError('notFound', `预警 ${input.flagId} 不存在或不在您的管辖范围内`)
+    if (await findItem(db, itemId)) throw new DomainError('conflict', `预警 ${input.flagId} 已建立台账 ${itemId}`)
     const now = beijingDateTimeMs()
     const item: LedgerItem = {
       item_id: itemId,
@@ -132,7 +132,7 @@ export async function listLedgerItems(db: Db, scope: string, query: LedgerQuery)
   const conditions = [where.sql]
   const params: Record<string, unknown> = { ...where.params, today: beijingDay(), limit: query.pageSize, offset: (query.page - 1) * query.pageSize }
   if (query.status) {
-    if (!isLedgerStatus(query.status)) throw new HttpError(400, `未知的台账状态 ${query.status}`)
+    if (!isLedgerStatus(query.status)) throw new DomainError('invalid', `未知的台账状态 ${query.status}`)
     conditions.push('status = {status:String}')
     params.status = query.status
   }
@@ -167,7 +167,7 @@ async function requireItemInScope(db: Db, who: Principal, itemId: string): Promi
     `SELECT * FROM ledger_item FINAL WHERE item_id = {itemId:String} AND ${scope.sql} LIMIT 1`,
     { itemId, ...scope.params },
   )
-  if (!item) throw new HttpError(404, `台账 ${itemId} 不存在或不在您的管辖范围内`)
+  if (!item) throw new DomainError('notFound', `台账 ${itemId} 不存在或不在您的管辖范围内`)
   return { ...item, version: Number(item.version) }
 }
 
