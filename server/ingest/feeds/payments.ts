@@ -82,6 +82,7 @@ export type PaymentRecord = z.output<typeof paymentRecord>
 export const paymentsFeed = defineFeed({
   feed: 'payments',
   table: 'payment_detail',
+  changes: ['payments'],
   record: paymentRecord,
   amountColumn: 'amount_paid',
   timeOf: (record) => record.pay_time,
