@@ -1,7 +1,8 @@
 import { isKnownRegion } from '../../geo/regions'
 import { DomainError } from '../domainError'
 import { inScope, type Principal } from '../access/principal'
-import { regionCondition, type SqlCondition } from './regionScope'
+import { regionCondition } from './regionScope'
+import { join, MAX_PAGE_SIZE, param, sql, trusted, type SqlFragment } from '../sql'
 import { getRule } from '../rules/catalog/index'
 import { PAYMENT_STATUSES, type PaymentStatus } from '../../dashboards/paymentStatus'
 
@@ -29,10 +30,9 @@ export const RECORD_SORTS = {
   'period-desc': 'period DESC, pay_time DESC, detail_id',
 } as const
 export type RecordSort = keyof typeof RECORD_SORTS
-export const orderBy = (sort: RecordSort | undefined): string => RECORD_SORTS[sort ?? 'time-desc']
+export const orderBy = (sort: RecordSort | undefined): SqlFragment => trusted(RECORD_SORTS[sort ?? 'time-desc'])
 
 
-export const MAX_PAGE_SIZE = 100
 const MAX_PAGE = 10_000
 
 export function parseRecordFilter(query: URLSearchParams, who: Principal): RecordFilter {
@@ -71,32 +71,14 @@ function positiveInt(text: string | null, fallback: number, max: number, name: s
 }
 
 /** WHERE clause: the principal's scope AND the requested region AND the filters, all parameters. */
-export function recordWhere(filter: RecordFilter, who: Principal): SqlCondition {
-  const scope = regionCondition(who.scope, 'scope')
-  const region = regionCondition(filter.region, 'region')
-  const parts = [scope.sql, region.sql]
-  const params: Record<string, unknown> = { ...scope.params, ...region.params }
-  if (filter.project) {
-    parts.push('project_code = {project:String}')
-    params.project = filter.project
-  }
-  if (filter.period) {
-    parts.push('period = {period:UInt32}')
-    params.period = filter.period
-  }
-  if (filter.status) {
-    parts.push('status = {status:String}')
-    params.status = filter.status
-  }
-  if (filter.rule) {
-    parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE rule_id = {rule:String})')
-    params.rule = filter.rule
-  }
-  if (filter.flag) {
-    parts.push('detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE flag_id = {flag:String})')
-    params.flag = filter.flag
-  }
-  return { sql: parts.join(' AND '), params }
+export function recordWhere(filter: RecordFilter, who: Principal): SqlFragment {
+  const parts = [regionCondition(who.scope, 'scope'), regionCondition(filter.region, 'region')]
+  if (filter.project) parts.push(sql`project_code = ${param('project', 'String', filter.project)}`)
+  if (filter.period) parts.push(sql`period = ${param('period', 'UInt32', filter.period)}`)
+  if (filter.status) parts.push(sql`status = ${param('status', 'String', filter.status)}`)
+  if (filter.rule) parts.push(sql`detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE rule_id = ${param('rule', 'String', filter.rule)})`)
+  if (filter.flag) parts.push(sql`detail_id IN (SELECT arrayJoin(detail_ids) FROM flag WHERE flag_id = ${param('flag', 'String', filter.flag)})`)
+  return join(parts, ' AND ')
 }
 
 /** The filter as written to the audit log (codes and numbers only, no personal data). */
