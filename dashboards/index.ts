@@ -24,8 +24,3 @@ for (const id of THEME_IDS) if (!dashboards[id]) throw new Error(`dashboard ${id
 export function isThemeId(value: string): value is ThemeId {
   return (THEME_IDS as readonly string[]).includes(value)
 }
-
-/** Distinct metric names the themes use (the server checks them against its registry). */
-export function metricsInUse(): string[] {
-  return [...new Set(Object.values(dashboards).flatMap((d) => d.panels.map((p) => p.metric)))].sort()
-}

@@ -184,13 +184,6 @@ export type PanelData =
 
 // ---- Socket.IO protocol ----------------------------------------------------------------------
 
-/** client → server `subscribe`, acknowledged with a Snapshot (or an error). */
-export interface SubscribeRequest {
-  dashboard: ThemeId
-  /** region code: '511000' for the city, a county or a town */
-  region: string
-}
-
 export interface Snapshot {
   ok: true
   room: string

@@ -8,6 +8,7 @@ import { issueDisplayToken, listDisplayTokens, revokeDisplayToken } from '../ser
 import { passwordProblem } from '../server/access/password'
 import { newPassword } from '../server/access/secrets'
 import { USER_ROLES, UserInputError, createUser, listUsers, setUserDisabled, setUserPassword, type UserRole } from '../server/access/userStore'
+import { firstLine } from '../server/errorLine'
 
 /**
  * Administration from a shell, on the database the server uses (DATA_DIR, or CLICKHOUSE_URL).
@@ -176,7 +177,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    const message = firstLine(error)
     console.error(error instanceof ConfigError ? message : `unexpected error: ${message}`)
     process.exit(1)
   },

@@ -9,6 +9,7 @@ import { countByStatus, listDeliveries, type OutboxStatus } from '../server/noti
 import { addSubscription, listSubscriptions, removeSubscription, SubscriptionError } from '../server/notify/subscriptions'
 import { briefingEvent, briefingFigures, shanghaiClock } from '../server/notify/briefing'
 import { EVENT_KINDS, type EventKind } from '../server/notify/types'
+import { firstLine } from '../server/errorLine'
 
 /**
  * Notification administration from a shell, on the database the server uses (like scripts/admin.ts;
@@ -138,7 +139,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    const message = firstLine(error)
     console.error(error instanceof ConfigError ? message : `unexpected error: ${message}`)
     process.exit(1)
   },

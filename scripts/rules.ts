@@ -17,8 +17,8 @@ import { migrate } from '../server/db/migrate'
 import { backtest, dataToday } from '../server/rules/backtest'
 import { rules } from '../server/rules/catalog/index'
 import { startRuleEngine, type RunSummary } from '../server/rules/engine'
-import { shanghaiToday } from '../server/rules/params'
 import { consoleLogger, type AppContext } from '../server/context'
+import { beijingDay } from '../server/beijingTime'
 
 const args = process.argv.slice(2)
 const option = (name: string) => {
@@ -30,7 +30,7 @@ const config = loadConfig()
 const db = await openDb({ url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE, dataDir: config.dataDir })
 try {
   await migrate(db)
-  const clockDay = shanghaiToday()
+  const clockDay = beijingDay()
   const dataDay = await dataToday(db)
   const today = option('--today') ?? (args.includes('--backtest') ? (dataDay ?? clockDay) : clockDay)
   const days = [today === dataDay ? 'the data’s newest day' : '', today === clockDay ? 'today by the clock' : ''].filter(Boolean).join(', ')

@@ -9,6 +9,7 @@ import { consoleLogger } from '../server/context'
 import { parseScale } from '../server/simulate/params'
 import { resetSeededTables, seedDatabase } from '../server/simulate/seed'
 import { seedReport } from '../server/simulate/report'
+import { firstLine } from '../server/errorLine'
 
 function option(name: string, fallback?: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`)
@@ -36,6 +37,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[ykt] seed failed: ${error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error)}`)
+  console.error(`[ykt] seed failed: ${firstLine(error, 300)}`)
   process.exit(1)
 })

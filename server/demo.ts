@@ -4,6 +4,7 @@ import { seedIfEmpty } from './simulate/seed'
 import { parseScale } from './simulate/params'
 import { startSimulatedFeed } from './simulate/feed'
 import { seedDemoUsers } from './access'
+import { beijingMonthBefore } from './beijingTime'
 
 /** Seed used for the demo database: the same demo on every machine. */
 const DEMO_RANDOM_SEED = 42
@@ -18,7 +19,7 @@ export async function prepareDemo(ctx: AppContext): Promise<void> {
   // The demo's history ends last month and the live feed carries on this month (the article's own
   // window, 2018-01 to 2024-09, is what `npm run seed` reproduces). Seeded payments of a month are
   // paid by early the next month, so none lies in the future.
-  const seeded = await seedIfEmpty(ctx, scale, DEMO_RANDOM_SEED, previousShanghaiPeriod())
+  const seeded = await seedIfEmpty(ctx, scale, DEMO_RANDOM_SEED, beijingMonthBefore())
   if (!seeded) ctx.log.info('demo data: database already holds payments, not seeding')
   await seedDemoUsers(ctx)
 }
@@ -32,8 +33,3 @@ export function startDemoFeed(app: RunningApp): () => void {
   return () => feed.stop()
 }
 
-export function previousShanghaiPeriod(): number {
-  const shanghai = new Date(Date.now() + 8 * 3600 * 1000)
-  const month = shanghai.getUTCMonth() // 0-based: the previous month's 1-based number
-  return month === 0 ? (shanghai.getUTCFullYear() - 1) * 100 + 12 : shanghai.getUTCFullYear() * 100 + month
-}

@@ -3,6 +3,7 @@ import { DbStartError } from './db/client'
 import { MigrationError } from './db/migrate'
 import { startApp } from './app'
 import { prepareDemo, startDemoFeed } from './demo'
+import { firstLine } from './errorLine'
 
 /**
  * `npm start`: the wall on one port. Configuration and start-up faults end the process with one
@@ -40,7 +41,7 @@ const SHUTDOWN_GRACE_MS = 8000
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof DbStartError || error instanceof MigrationError
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+  const message = firstLine(error)
   console.error(`[ykt] cannot start: ${known ? message : `unexpected error: ${message}`}`)
   process.exit(1)
 })

@@ -17,6 +17,7 @@ import { metricRegistry } from './metrics/registry'
 import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
 import { startRollupHealer } from './rollups/healer'
+import { firstLine } from './errorLine'
 
 export type Closer = () => Promise<void> | void
 
@@ -67,7 +68,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
       // Demo only: once the first pass has flagged the seeded history, open a realistic ledger.
       void engine.firstPass
         .then(() => seedDemoLedger(ctx))
-        .catch((error: unknown) => ctx.log.error(`demo ledger: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`))
+        .catch((error: unknown) => ctx.log.error(`demo ledger: ${firstLine(error)}`))
     }
   }
   closers.push(() => notify.close())

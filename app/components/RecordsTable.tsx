@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react'
 import { formatDateTime, formatPeriod, formatValueText } from '../lib/format'
+import { PAYMENT_STATUSES } from '../../dashboards/paymentStatus'
 
 interface RecordFlag {
   flagId: string
@@ -45,7 +46,6 @@ const COLUMNS: Array<{ key: string; title: string; show?: (v: unknown) => string
   { key: 'prereview_hits', title: '预审命中' },
 ]
 
-const STATUSES = ['成功', '失败', '退回', '在途']
 const SORTS: Array<[string, string]> = [['time-desc', '发放时间（新→旧）'], ['time-asc', '发放时间（旧→新）'], ['amount-desc', '金额（高→低）'], ['amount-asc', '金额（低→高）'], ['period-desc', '期间（新→旧）']]
 
 /**
@@ -108,7 +108,7 @@ export function RecordsTable({ region, initial = {}, projects = [], rules = [], 
         <label>状态
           <select data-filter="status" value={query.status ?? ''} onChange={(e) => set('status', e.target.value)}>
             <option value="">全部</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {PAYMENT_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>
         <label>预警规则

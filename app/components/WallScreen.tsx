@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { dashboards } from '../../dashboards'
-import { themeTitles, type FlagEvent, type ThemeId } from '../../dashboards/types'
+import { themeTitles, type FlagEvent } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
 import type { FitMode } from '../lib/fit'
 import { advance, currentView, jumpToFlag, nextView, type RotationPlan, type RotationState } from '../lib/rotation'

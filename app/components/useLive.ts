@@ -142,6 +142,8 @@ export function useLiveRooms(socket: LiveSocket | null, wanted: RoomRequest[]): 
       socket.off('disconnect', onDisconnect)
       socket.off('connect_error', onConnectError)
       socket.off(socketEvents.closing, onClosing)
+      // `subscribed` holds one Map for the hook's life (not a rendered node): clearing it is intended.
+      // eslint-disable-next-line react-hooks/exhaustive-deps
       subscribed.current.clear()
     }
   }, [socket, subscribeOne, changed])

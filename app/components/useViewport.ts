@@ -13,7 +13,9 @@ export function useViewport<T>(measure: (width: number, height: number) => T, de
     update()
     window.addEventListener('resize', update)
     return () => window.removeEventListener('resize', update)
-    // the caller names what `measure` depends on, as with useMemo
+    // The caller names what `measure` depends on, as with useMemo; the lint checks those callers
+    // (eslint.config.js: additionalHooks), so it cannot check this list.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps)
   return value
 }

@@ -111,7 +111,10 @@ describe('chart text on small walls', () => {
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk)
       else if (value && typeof value === 'object')
-        for (const [key, inner] of Object.entries(value)) key === 'fontSize' && typeof inner === 'number' ? sizes.push(inner) : walk(inner)
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === 'fontSize' && typeof inner === 'number') sizes.push(inner)
+          else walk(inner)
+        }
     }
     const samples = {
       series: { kind: 'series' as const, categories: ['202401', '202402'], series: [{ name: '金额', values: [1, 2] }, { name: '人次', values: [3, 4] }] },

@@ -46,7 +46,10 @@ export function withTextChunks(png: Uint8Array, entries: Record<string, string>)
   const out = new Uint8Array(total)
   out.set(png.subarray(0, ihdrEnd), 0)
   let at = ihdrEnd
-  for (const c of chunks) (out.set(c, at), (at += c.length))
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
   out.set(png.subarray(ihdrEnd), at)
   return out
 }

@@ -1,6 +1,7 @@
 import { regionsAtLevel } from '../../geo/regions'
 import { checkCharacterOf } from '../../server/ingest/idNumber'
 import { paymentFixture } from '../../server/ingest/test/fixtures'
+import { beijingDateTime } from '../../server/beijingTime'
 
 /**
  * Payments the bench sends through POST /api/ingest/payments. A latency batch goes to the villages
@@ -14,9 +15,7 @@ import { paymentFixture } from '../../server/ingest/test/fixtures'
 export const COUNTIES = regionsAtLevel('county').map((county) => county.code)
 const villages = regionsAtLevel('village')
 
-export function shanghaiText(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
+
 
 export interface BatchShape {
   /** Tells runs on the same data directory apart (ids stay unique). */
@@ -29,7 +28,7 @@ export interface BatchShape {
 }
 
 export function paymentRecords(shape: BatchShape): Record<string, unknown>[] {
-  const payTime = shanghaiText(shape.payTimeMs)
+  const payTime = beijingDateTime(shape.payTimeMs)
   const period = Number(payTime.slice(0, 4) + payTime.slice(5, 7))
   const places = shape.county ? villages.filter((village) => village.code.startsWith(shape.county!)) : villages
   return Array.from({ length: shape.rows }, (_, i) => {

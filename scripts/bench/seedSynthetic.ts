@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../server/db/client'
 import { regionsAtLevel } from '../../geo/regions'
-import projects from '../../server/catalogue/projects.json'
+import { projects } from '../../server/catalogue'
 
 /**
  * Bench data when server/simulate's seedDatabase is not available: `rows` payments generated inside
@@ -16,7 +16,7 @@ export async function seedSynthetic(db: Db, rows: number, log: (line: string) =>
   const have = await countRows(db)
   if (have >= rows) return log(`reusing ${have.toLocaleString()} payment rows`)
   const villages = regionsAtLevel('village').map((village) => village.code)
-  const catalogue = projects as Array<{ code: string; dept: string }>
+  const catalogue = projects
   const persons = Math.max(1000, Math.round(rows / 23))
   for (let from = have; from < rows; from += CHUNK) {
     const count = Math.min(CHUNK, rows - from)

@@ -51,10 +51,6 @@ export const PERSONAL_FIELDS = {
 
 export type PersonalField = keyof typeof PERSONAL_FIELDS
 
-export function isPersonalField(name: string): name is PersonalField {
-  return Object.hasOwn(PERSONAL_FIELDS, name)
-}
-
 /** A copy of `row` with every personal field masked; other fields unchanged. */
 export function maskRecord<T extends Record<string, unknown>>(row: T): T {
   const masked: Record<string, unknown> = { ...row }

@@ -1,3 +1,4 @@
+import { hasValidChecksum } from '../ingest/idNumber'
 /**
  * Finds personal data that escaped masking in any text (HTTP bodies, socket frames, logs, CSV).
  * Used by tests that scan everything the server sends. Hits are reported masked, so a failing test
@@ -17,21 +18,12 @@ const PHONE_PATTERN = /(?<![0-9])1[3-9][0-9]{9}(?![0-9])/g
 // 16–19 digits, written solid or in groups of four separated by a space or dash.
 const CARD_PATTERN = /(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)(?![0-9])/g
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-const ID_CHECK = '10X98765432'
-
-/** GB 11643 checksum of an 18-character 身份证号. */
-export function hasValidIdChecksum(id: string): boolean {
-  if (!/^[0-9]{17}[0-9Xx]$/.test(id)) return false
-  const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(id[i]), 0)
-  return ID_CHECK[sum % 11] === id[17].toUpperCase()
-}
 
 export function findUnmaskedPersonalData(text: string): PersonalDataHit[] {
   const hits: PersonalDataHit[] = []
   const idSpans: Array<[number, number]> = []
   for (const match of text.matchAll(ID_PATTERN)) {
-    if (!hasValidIdChecksum(match[0])) continue
+    if (!hasValidChecksum(match[0])) continue
     hits.push({ kind: 'id_number', sample: match[0].slice(0, 6) + '********' + match[0].slice(-4), index: match.index, length: 18 })
     idSpans.push([match.index, match.index + match[0].length])
   }

@@ -7,8 +7,6 @@ import { isWithin } from '../../geo/regions'
  */
 export type Role = 'wall' | 'leader' | 'staff' | 'supervisor' | 'admin'
 
-export const ROLES: readonly Role[] = ['wall', 'leader', 'staff', 'supervisor', 'admin']
-
 export interface Principal {
   /** user id, or `display:<token id>` for a wall screen */
   id: string

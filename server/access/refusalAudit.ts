@@ -3,6 +3,7 @@ import type { AppContext } from '../context'
 import { recordAudit } from './auditLog'
 import { clientIp } from './cookies'
 import type { Principal } from './principal'
+import { firstLine } from '../errorLine'
 
 /**
  * Every refused request leaves a trace (等保 2.0: failed access attempts are audited): who, which
@@ -69,5 +70,5 @@ export async function auditRefused(
     outcome: 'denied',
     ip,
     detail: { status, problem: message.slice(0, 200), ...(bucket ? { alsoRefusedInPreviousMinute: bucket.suppressed } : {}) },
-  }).catch((error: unknown) => ctx.log.warn(`audit write failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`))
+  }).catch((error: unknown) => ctx.log.warn(`audit write failed: ${firstLine(error)}`))
 }

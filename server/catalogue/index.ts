@@ -38,7 +38,6 @@ const projectSchema = z
   .refine((p) => p.ageMin <= p.ageMax, 'ageMin above ageMax')
 
 export type Project = z.infer<typeof projectSchema>
-export type Frequency = Project['frequency']
 
 export const projects: readonly Project[] = Object.freeze(
   z

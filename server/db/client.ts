@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
+import { firstLine } from '../errorLine'
 
 /**
  * The one place that creates a ClickHouse client. Everything else receives a `Db` and never imports
@@ -55,7 +56,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
     await client?.close().catch(() => {})
     if (error instanceof DbStartError) throw error
     const where = engine === 'clickhouse' ? `ClickHouse at ${redactUrl(options.url!)}` : `chDB in ${options.dataDir}`
-    throw new DbStartError(`cannot open ${where}: ${firstLine(error)}`)
+    throw new DbStartError(`cannot open ${where}: ${firstLine(error, 300)}`)
   }
   const opened = client
   return { client: opened, engine, database: options.database, close: () => opened.close() }
@@ -80,7 +81,7 @@ function embeddedClient(dataDir: string): ClickHouseClient {
     fs.mkdirSync(dataDir, { recursive: true })
     fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
   } catch (error) {
-    throw new DbStartError(`DATA_DIR ${dataDir} is not a readable, writable directory: ${firstLine(error)}`)
+    throw new DbStartError(`DATA_DIR ${dataDir} is not a readable, writable directory: ${firstLine(error, 300)}`)
   }
   // chdb/connection implements @clickhouse/client-common's Connection, but it is typed against its
   // own copy of that package; the shapes agree at run time (chdb's parity suite checks it). This is
@@ -106,9 +107,4 @@ function redactUrl(url: string): string {
   } catch {
     return '(invalid url)'
   }
-}
-
-export function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message.split('\n')[0].slice(0, 300)
 }

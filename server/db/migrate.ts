@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Db } from './client'
-import { firstLine } from './client'
+import { firstLine } from '../errorLine'
 
 /**
  * Numbered SQL migrations (`migrations/NNN_name.sql`), applied in order at start-up and recorded in
@@ -58,7 +58,7 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<st
       try {
         await client.command({ query: statement })
       } catch (error) {
-        throw new MigrationError(`migration ${migration.name} failed at statement ${index + 1}: ${firstLine(error)}`)
+        throw new MigrationError(`migration ${migration.name} failed at statement ${index + 1}: ${firstLine(error, 300)}`)
       }
     }
     await client.insert({

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AppContext } from '../context'
 import { auditRefusal } from '../access/refusalAudit'
+import { firstLine } from '../errorLine'
+import { DomainError, type DomainErrorKind } from '../domainError'
 
 /**
  * A small router for the JSON API under /api. Route modules register handlers; anything the router
@@ -23,6 +25,16 @@ export class HttpError extends Error {
   ) {
     super(message)
   }
+}
+
+/** The status of each domain error kind (server/domainError.ts). */
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = { invalid: 400, forbidden: 403, notFound: 404, conflict: 409 }
+
+/** A refusal to send the client: an HttpError as it is, a DomainError with its kind's status; null for a fault (500). */
+export function httpErrorOf(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error
+  if (error instanceof DomainError) return new HttpError(STATUS_OF_KIND[error.kind], error.message, error.details)
+  return null
 }
 
 export const API_HEADERS = {
@@ -57,12 +69,13 @@ export class Router {
       const params = Object.fromEntries(route.keys.map((key, i) => [key, decodePathPart(match[i + 1])]))
       await route.handler(req, res, ctx, params, url)
     } catch (error) {
-      if (error instanceof HttpError) {
-        await auditRefusal(req, ctx, error.status, error.message)
-        sendJson(res, error.status, { error: error.message, ...(error.details ? { details: error.details } : {}) })
+      const refused = httpErrorOf(error)
+      if (refused) {
+        await auditRefusal(req, ctx, refused.status, refused.message)
+        sendJson(res, refused.status, { error: refused.message, ...(refused.details ? { details: refused.details } : {}) })
       } else {
         // Server faults are logged without request bodies (they may hold personal data).
-        ctx.log.error(`${req.method} ${url.pathname} failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+        ctx.log.error(`${req.method} ${url.pathname} failed: ${firstLine(error)}`)
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
         else res.end()
       }

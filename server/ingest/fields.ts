@@ -3,6 +3,7 @@ import { getRegion } from '../../geo/regions'
 import { departments, isKnownProject } from '../catalogue'
 import { daysInMonth, idNumberProblem } from './idNumber'
 import { ingestLimits } from './limits'
+import { beijingDateTime, beijingDay } from '../beijingTime'
 
 /**
  * Field types shared by the feed record schemas. Each parses to the exact text ClickHouse reads
@@ -131,7 +132,7 @@ let snapshot = { until: 0, latestEventTime: '', year: 0 }
 function clock(): typeof snapshot {
   const now = Date.now()
   if (now >= snapshot.until) {
-    snapshot = { until: now + 1000, latestEventTime: shanghaiText(now + ingestLimits.futureSlackMs), year: Number(shanghaiText(now).slice(0, 4)) }
+    snapshot = { until: now + 1000, latestEventTime: beijingDateTime(now + ingestLimits.futureSlackMs), year: Number(beijingDay(now).slice(0, 4)) }
   }
   return snapshot
 }
@@ -209,9 +210,4 @@ function isRealDateTime(value: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value)
   if (!match || !isRealDate(match[1])) return false
   return Number(match[2]) <= 23 && Number(match[3]) <= 59 && Number(match[4]) <= 59
-}
-
-/** 'YYYY-MM-DD HH:mm:ss' in China time (UTC+8 all year) for an epoch in ms. */
-export function shanghaiText(epochMs: number): string {
-  return new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
 }

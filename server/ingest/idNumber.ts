@@ -1,9 +1,12 @@
+import { beijingDay } from '../beijingTime'
 /**
  * 居民身份证号 (GB 11643-1999): 6-digit region of first registration, 8-digit birth date,
  * 3-digit sequence (odd = 男, even = 女) and one check character over the first 17 digits.
  *
- * Pure functions shared by ingest validation, the data-quality rule (R24) and masking. Problems are
- * described without ever repeating the number itself, so they are safe in API errors and logs.
+ * The one home of the checksum: the TypeScript check for ingest validation, masking and the personal
+ * data scan, and the same check as SQL for the data-quality rule (R24) and the demo generator.
+ * Problems are described without ever repeating the number itself, so they are safe in API errors
+ * and logs.
  */
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -26,6 +29,29 @@ export function checkCharacterOf(first17: string): string {
   return CHECK_CHARACTERS[sum % 11]
 }
 
+/** Whether an 18-character number's last character is the check character of its first 17 digits (x accepted for X). */
+export function hasValidChecksum(id: string): boolean {
+  return /^[0-9]{17}[0-9Xx]$/.test(id) && checkCharacterOf(id) === id[17].toUpperCase()
+}
+
+/**
+ * SQL: the check index (0–10, the weighted sum of the 17 digits mod 11) of a string expression
+ * whose first 17 characters are the digits. A non-digit counts as 0 (R24 reads raw data).
+ */
+export function checkIndexSql(first17: string): string {
+  return `(arraySum(arrayMap((i, w) -> toUInt8OrZero(substring(${first17}, i, 1)) * w, range(1, 18), [${WEIGHTS.join(', ')}])) % 11)`
+}
+
+/** SQL: the check character ('0'–'9' or 'X') at a check index expression (0–10). */
+export function checkCharacterAtSql(index: string): string {
+  return `substring('${CHECK_CHARACTERS}', (${index}) + 1, 1)`
+}
+
+/** SQL: the check character of a string expression's first 17 digits (checkCharacterOf in SQL). */
+export function checkCharacterSql(first17: string): string {
+  return checkCharacterAtSql(checkIndexSql(first17))
+}
+
 /**
  * Why `id` is not a valid 18-character 身份证号, or null when it is. The birth date must be a real
  * calendar date between 1900 and `today`.
@@ -36,13 +62,9 @@ export function idNumberProblem(id: string, today?: Date): string | null {
   const birth = birthDateOf(id)
   if (!birth) return 'birth date (digits 7–14) is not a real date'
   if (Number(birth.slice(0, 4)) < EARLIEST_BIRTH_YEAR) return 'birth date (digits 7–14) is before 1900'
-  if (birth > (today ? chinaDate(today) : todayInChina())) return 'birth date (digits 7–14) is in the future'
+  if (birth > (today ? beijingDay(today) : todayInChina())) return 'birth date (digits 7–14) is in the future'
   if (checkCharacterOf(id) !== id[17]) return 'checksum digit wrong'
   return null
-}
-
-export function isValidIdNumber(id: string, today?: Date): boolean {
-  return idNumberProblem(id, today) === null
 }
 
 /** Region, birth date and gender of a valid number; null for an invalid one. */
@@ -69,15 +91,10 @@ export function daysInMonth(year: number, month: number): number {
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
 }
 
-/** A date in China (UTC+8, no daylight saving), as YYYY-MM-DD. */
-function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
 // Batches check tens of thousands of numbers; today's date is worked out once a minute, not per number.
 let today = { until: 0, date: '' }
 function todayInChina(): string {
   const now = Date.now()
-  if (now >= today.until) today = { until: now + 60_000, date: chinaDate(new Date(now)) }
+  if (now >= today.until) today = { until: now + 60_000, date: beijingDay(now) }
   return today.date
 }

@@ -1,6 +1,6 @@
 import type { MonthStatusRow } from '../metrics/payments/regionMonths'
 import type { QueryCacheBatches } from '../metrics/sql/query'
-import { shanghaiDate } from '../metrics/sql/time'
+import { beijingDay } from '../beijingTime'
 
 /**
  * The additive live figures kept current by what an ingest brought, not by re-reading the table:
@@ -88,7 +88,7 @@ export class AdditiveState {
 
   /** Full: nothing to read for the next pass. */
   get complete(): boolean {
-    return Boolean(this.months && this.reissues && this.hours?.day === shanghaiDate())
+    return Boolean(this.months && this.reissues && this.hours?.day === beijingDay())
   }
 
   /** What the next pass may use instead of querying (nothing once the state is older than maxAgeMs). */
@@ -97,7 +97,7 @@ export class AdditiveState {
     if (now - this.loadedAt >= this.maxAgeMs) this.invalidate()
     if (this.months) seeded.set(ADDITIVE_KEYS.regionMonths, this.months)
     if (this.reissues) seeded.set(ADDITIVE_KEYS.handledReissues, this.reissues)
-    if (this.hours && this.hours.day === shanghaiDate()) seeded.set(ADDITIVE_KEYS.paidByHour(this.hours.day), this.hours.rows)
+    if (this.hours && this.hours.day === beijingDay()) seeded.set(ADDITIVE_KEYS.paidByHour(this.hours.day), this.hours.rows)
     return seeded
   }
 
@@ -105,7 +105,7 @@ export class AdditiveState {
   async capture(batches: QueryCacheBatches, token: ReadToken | undefined): Promise<void> {
     if (!token) return
     const read = async <T>(key: string) => (batches.get(key) as Promise<Map<string, T>> | undefined)?.catch(() => undefined)
-    const day = shanghaiDate()
+    const day = beijingDay()
     const [months, reissues, hours] = await Promise.all([
       this.months ? undefined : read<MonthStatusRow[]>(ADDITIVE_KEYS.regionMonths),
       this.reissues ? undefined : read<number>(ADDITIVE_KEYS.handledReissues),

@@ -2,10 +2,9 @@ import type { z } from 'zod'
 import type { Db } from '../db/client'
 import type { PanelData } from '../../dashboards/types'
 
-/** Tables (feeds) a metric reads; the live hub recomputes a room only when one of them changed. */
-export type DataKind = 'payments' | 'budget' | 'flags' | 'ledger' | 'outreach' | 'workflow'
-
-export const DATA_KINDS: readonly DataKind[] = ['payments', 'budget', 'flags', 'ledger', 'outreach', 'workflow']
+import type { DataKind } from '../dataKinds'
+/** The kinds a metric reads (server/dataKinds.ts), exported here with the metric definition they belong to. */
+export { DATA_KINDS, type DataKind } from '../dataKinds'
 
 /** See MetricDefinition.minRefreshMs. */
 export const HISTORY_REFRESH_MS = 10_000

@@ -14,7 +14,7 @@ import { budgetIdleFunds } from './budget/idleFunds'
 import { flagsCriticalAmount, flagsTopVillages } from './leader/atStake'
 import { ledgerOverdueByDept, ledgerTimeToClose } from './leader/rectification'
 // flags.*, ledger.*, outreach.*, approvals.*: written by the rules part.
-import { ruleMetrics } from '../rules/wallMetrics'
+import { ruleMetrics } from './wall'
 
 const allMetrics: MetricDefinition[] = [
   paymentsTotal,

@@ -35,14 +35,17 @@ async function raw(sql: string, params: Record<string, unknown> = {}): Promise<A
   return z.array(row).parse(await result.json())
 }
 
+/** The project and department conditions of the filters, after `first` (the year's own condition). */
+function projectAndDept(filters: Filters, first: string, params: Record<string, unknown>): { where: string; params: Record<string, unknown> } {
+  const conditions = [first]
+  if (filters.project) conditions.push('project_code = {p:String}')
+  if (filters.dept) conditions.push('dept = {d:String}')
+  return { where: conditions.join(' AND '), params: { ...params, ...(filters.project && { p: filters.project }), ...(filters.dept && { d: filters.dept }) } }
+}
+
 /** Raw payment conditions for the filters; `y` is the pay year. */
 function paymentWhere(filters: Filters): { where: string; params: Record<string, unknown> } {
-  const conditions = ['1']
-  const params: Record<string, unknown> = {}
-  if (filters.year) (conditions.push('toYear(pay_time) = {y:UInt16}'), (params.y = Number(filters.year)))
-  if (filters.project) (conditions.push('project_code = {p:String}'), (params.p = filters.project))
-  if (filters.dept) (conditions.push('dept = {d:String}'), (params.d = filters.dept))
-  return { where: conditions.join(' AND '), params }
+  return filters.year ? projectAndDept(filters, 'toYear(pay_time) = {y:UInt16}', { y: Number(filters.year) }) : projectAndDept(filters, '1', {})
 }
 
 async function paid(filters: Filters, select: string, group?: string): Promise<Array<Record<string, string | number | null>>> {
@@ -56,17 +59,14 @@ const byKey = (rows: Array<Record<string, string | number | null>>, key: string,
 /** The fiscal year's chain from the raw tables: indicators of the year and filters, their plans, vouchers and card payments. */
 async function chain(filters: Filters, groupBy?: 'county_code' | 'dept' | 'project_code') {
   const fy = Number(filters.year ?? (await raw('SELECT max(fiscal_year) AS y FROM budget_indicator'))[0].y)
-  const conditions = ['fiscal_year = {fy:UInt16}']
-  const params: Record<string, unknown> = { fy }
-  if (filters.project) (conditions.push('project_code = {p:String}'), (params.p = filters.project))
-  if (filters.dept) (conditions.push('dept = {d:String}'), (params.d = filters.dept))
+  const { where, params } = projectAndDept(filters, 'fiscal_year = {fy:UInt16}', { fy })
   const key = groupBy ? `i.${groupBy}` : "''"
   return raw(
     `SELECT ${key} AS key,
             sum(toFloat64(i.amount)) AS allocated,
             sumIf(toFloat64(i.amount), i.issued_date IS NOT NULL) AS issued,
             sum(ifNull(pl.planned, 0)) AS planned, sum(ifNull(pl.vouchered, 0)) AS vouchered, sum(ifNull(pl.paid, 0)) AS paid
-     FROM (SELECT * FROM budget_indicator FINAL WHERE ${conditions.join(' AND ')}) AS i
+     FROM (SELECT * FROM budget_indicator FINAL WHERE ${where}) AS i
      LEFT JOIN (
        SELECT p.indicator_id AS indicator_id, sum(toFloat64(p.amount)) AS planned, sum(v.vouchered) AS vouchered, sum(v.paid) AS paid
        FROM (SELECT * FROM spending_plan FINAL) AS p

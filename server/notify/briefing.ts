@@ -5,6 +5,7 @@ import { budgetExecutionRate } from '../metrics/budget/execution'
 import { scopeCondition } from '../rules/scope'
 import type { NotifyEvent } from './types'
 import { eventRegion } from './sources/region'
+import { beijingClock, beijingDay } from '../beijingTime'
 
 /**
  * 每日简报: the day's figures for one leader's region, computed by the same metrics as the wall
@@ -83,6 +84,5 @@ export function briefingEvent(scope: string, day: string, figures: BriefingFigur
 
 /** 'HH:MM' now in Shanghai, and today's date there. */
 export function shanghaiClock(now = new Date()): { day: string; time: string } {
-  const iso = new Date(now.getTime() + 8 * 3600_000).toISOString()
-  return { day: iso.slice(0, 10), time: iso.slice(11, 16) }
+  return { day: beijingDay(now), time: beijingClock(now) }
 }

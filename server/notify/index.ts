@@ -13,6 +13,7 @@ import { addSubscription, channelsFor, listSubscriptions } from './subscriptions
 import { EVENT_KINDS, type NotifyEvent } from './types'
 import { startDeliveryWorker, type DeliveryWorker } from './worker'
 import { overviewRenderer } from './overviewPng'
+import { firstLine } from '../errorLine'
 
 export { reportFault } from './sources/faults'
 export { registerNotifyRoutes } from './routes'
@@ -72,7 +73,7 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
   let stopped = false
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = chain.then(() => (stopped ? (undefined as T) : work()))
-    chain = run.catch((error: unknown) => ctx.log.error(`notify: ${redact(error instanceof Error ? error.message.split('\n')[0] : String(error))}`))
+    chain = run.catch((error: unknown) => ctx.log.error(`notify: ${redact(firstLine(error))}`))
     return run
   }
 

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from './channels/channel'
 import { KIND_LABELS, SEVERITY_LABELS, SEVERITY_RANK, type NotifyEvent } from './types'
+import { beijingDateTime } from '../beijingTime'
 
 /** Events listed one by one in a digest; the rest are counted. */
 const DIGEST_LISTED = 10
@@ -10,7 +11,7 @@ function escapeHtml(text: string): string {
 
 function shanghaiTime(iso: string): string {
   const at = new Date(iso)
-  return Number.isNaN(at.getTime()) ? iso : new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+  return Number.isNaN(at.getTime()) ? iso : beijingDateTime(at).slice(0, 16)
 }
 
 function headline(event: NotifyEvent): string {

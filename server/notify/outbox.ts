@@ -1,7 +1,8 @@
 import type { Db } from '../db/client'
 import type { Channel } from './channels/channel'
 import type { NotifyEvent, Severity } from './types'
-import { nextVersion, shanghaiText } from './version'
+import { nextVersion } from './version'
+import { beijingDateTimeMs } from '../beijingTime'
 
 export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'failed'
 
@@ -50,7 +51,7 @@ export async function enqueue(db: Db, routed: Array<{ event: NotifyEvent; channe
     })
     for (const row of await result.json<{ delivery_key: string }>()) existing.add(row.delivery_key)
   }
-  const now = shanghaiText()
+  const now = beijingDateTimeMs()
   const seen = new Set<string>()
   const rows = candidates
     .filter((c) => !existing.has(c.key) && !seen.has(c.key) && seen.add(c.key))
@@ -78,7 +79,7 @@ async function selectRows(db: Db, where: string, params: Record<string, unknown>
 
 /** Pending rows whose time has come. */
 export function duePending(db: Db, now: number, limit: number): Promise<OutboxRow[]> {
-  return selectRows(db, `status = 'pending' AND next_attempt_at <= {now:DateTime64(3, 'Asia/Shanghai')}`, { now: shanghaiText(now) }, limit)
+  return selectRows(db, `status = 'pending' AND next_attempt_at <= {now:DateTime64(3, 'Asia/Shanghai')}`, { now: beijingDateTimeMs(now) }, limit)
 }
 
 /** Rows a previous process claimed and may or may not have sent before it died. */
@@ -98,7 +99,7 @@ export async function nextDueAt(db: Db): Promise<string | null> {
 
 /** Writes the next state of rows (a higher version each). */
 export async function writeStates(db: Db, rows: OutboxRow[], change: Partial<OutboxRow>): Promise<OutboxRow[]> {
-  const now = shanghaiText()
+  const now = beijingDateTimeMs()
   const version = nextVersion()
   const updated = rows.map((row) => ({ ...row, ...change, updated_at: now, version }))
   if (updated.length > 0) await db.client.insert({ table: 'notify_outbox', values: updated, format: 'JSONEachRow' })

@@ -4,7 +4,8 @@ import type { Db } from '../db/client'
 import { getRegion, isKnownRegion, isWithin } from '../../geo/regions'
 import type { Channel } from './channels/channel'
 import { EVENT_KINDS, SEVERITY_RANK, type EventKind, type NotifyEvent, type Severity } from './types'
-import { nextVersion, shanghaiText } from './version'
+import { nextVersion } from './version'
+import { beijingDateTimeMs } from '../beijingTime'
 
 export interface Subscription {
   subscriptionId: string
@@ -47,7 +48,7 @@ export async function addSubscription(db: Db, channels: Map<string, Channel>, in
   }
   const subscription: Subscription = {
     subscriptionId: subscriptionId(channelId, scope, minSeverity, kinds),
-    channelId, scope, minSeverity, kinds: [...new Set(kinds)], createdBy, createdAt: shanghaiText(),
+    channelId, scope, minSeverity, kinds: [...new Set(kinds)], createdBy, createdAt: beijingDateTimeMs(),
   }
   await db.client.insert({
     table: 'notify_subscription',

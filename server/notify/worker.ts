@@ -7,7 +7,8 @@ import { digestMessage, singleMessage } from './message'
 import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type OutboxRow, type OutboxStatus } from './outbox'
 import type { NotifyEvent } from './types'
 import type { OverviewRenderer } from './overviewPng'
-import { msFromShanghai, shanghaiText } from './version'
+import { beijingDateTimeMs, msFromBeijing } from '../beijingTime'
+import { firstLine } from '../errorLine'
 
 /** One message to send: a single row, or many rows in one digest. */
 interface Unit {
@@ -156,7 +157,7 @@ export function startDeliveryWorker(options: {
         attachments: [{ filename: `overview-${event.regionCode}.png`, content: png, cid: 'overview' }],
       }
     } catch (error) {
-      log.warn(`notify: overview picture for ${event.regionCode} not rendered (${redact(error instanceof Error ? error.message.split('\n')[0] : String(error))}); briefing sent without it`)
+      log.warn(`notify: overview picture for ${event.regionCode} not rendered (${redact(firstLine(error))}); briefing sent without it`)
       return message
     }
   }
@@ -168,11 +169,11 @@ export function startDeliveryWorker(options: {
     try {
       outcome = await unit.channel.send(await withPicture(unit, messageOf(unit)))
     } catch (error) {
-      outcome = { ok: false, error: error instanceof Error ? error.message.split('\n')[0] : String(error) }
+      outcome = { ok: false, error: firstLine(error) }
     }
     const now = Date.now()
     if (outcome.ok) {
-      await writeStates(db, claimed, { status: 'delivered', delivered_at: shanghaiText(now), last_error: '' })
+      await writeStates(db, claimed, { status: 'delivered', delivered_at: beijingDateTimeMs(now), last_error: '' })
       stats.delivered += unit.rows.length
       if (unit.digest) stats.digests += 1
       return
@@ -184,7 +185,7 @@ export function startDeliveryWorker(options: {
       // The receiver's limit, not a fault: no attempt is counted and the whole channel waits.
       stats.rateLimited += 1
       windowOf(unit.channel.id, now).pausedUntil = now + outcome.rateLimitedMs
-      await writeStates(db, claimed.map((row) => ({ ...row, attempts: row.attempts - 1 })), { status: 'pending', next_attempt_at: shanghaiText(now + outcome.rateLimitedMs), last_error: reason })
+      await writeStates(db, claimed.map((row) => ({ ...row, attempts: row.attempts - 1 })), { status: 'pending', next_attempt_at: beijingDateTimeMs(now + outcome.rateLimitedMs), last_error: reason })
       log.warn(`notify ${unit.channel.id}: receiver asks to slow down (${reason}); paused ${Math.round(outcome.rateLimitedMs / 1000)} s`)
       return
     }
@@ -197,7 +198,7 @@ export function startDeliveryWorker(options: {
       return
     }
     const backoff = Math.min(settings.backoffBaseMs * 2 ** (tried - 1), MAX_BACKOFF_MS)
-    await writeStates(db, claimed, { status: 'pending', next_attempt_at: shanghaiText(now + backoff), last_error: reason })
+    await writeStates(db, claimed, { status: 'pending', next_attempt_at: beijingDateTimeMs(now + backoff), last_error: reason })
     log.warn(`notify ${unit.channel.id}: attempt ${tried} of ${unit.key} failed (${reason}); next in ${Math.round(backoff / 1000)} s`)
   }
 
@@ -252,7 +253,7 @@ export function startDeliveryWorker(options: {
     counts = await countByStatus(db)
     const nextDue = await nextDueAt(db)
     const later = Date.now() + IDLE_CHECK_MS
-    nextCheckAt = nextDue ? Math.min(later, Math.max(msFromShanghai(nextDue), Date.now() + settings.pollMs)) : later
+    nextCheckAt = nextDue ? Math.min(later, Math.max(msFromBeijing(nextDue), Date.now() + settings.pollMs)) : later
   }
 
   /** Passes never overlap; a call while one is queued (not started yet) joins it. */
@@ -262,7 +263,7 @@ export function startDeliveryWorker(options: {
       queued = null
       if (stopped) return
       await pass().catch((error: unknown) => {
-        stats.lastError = redact(`worker: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+        stats.lastError = redact(`worker: ${firstLine(error)}`)
         stats.lastErrorAt = new Date().toISOString()
         log.error(`notify ${stats.lastError}`)
       })

@@ -1,9 +1,11 @@
+import { z } from 'zod'
 import type { Db } from '../db/client'
 import type { Principal } from '../access/principal'
 import { maskRecord } from '../access/mask'
 import { orderBy, recordWhere, type RecordFilter } from './recordFilters'
 import { flagsOfRecords, type RecordFlag } from './flagsOfRecords'
-import { projectName } from '../rules/projectFacts'
+import { projectName } from '../catalogue/projectFacts'
+import { param, select, selectFirst, selectPage, sql, trusted, type SqlFragment } from '../sql'
 
 /**
  * Payment details behind a figure, one page at a time, personal fields masked. Birth dates are
@@ -19,6 +21,11 @@ export const RECORD_COLUMNS = [
 
 export type RecordRow = Record<(typeof RECORD_COLUMNS)[number], unknown>
 
+// Values pass as ClickHouse writes them (Decimal and UInt64 as text): masking and the CSV keep that form.
+const cell = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])
+const recordRow = z.object(Object.fromEntries(RECORD_COLUMNS.map((column) => [column, cell]))) as unknown as z.ZodType<RecordRow>
+const SELECT_RECORDS = trusted(`SELECT ${RECORD_COLUMNS.join(', ')} FROM payment_detail`)
+
 export interface RecordPage {
   /** masked rows, each with its project's name and the flags that name it */
   rows: Array<RecordRow & { project_name: string; flags: RecordFlag[] }>
@@ -31,10 +38,9 @@ export interface RecordPage {
 
 export async function listRecords(db: Db, who: Principal, filter: RecordFilter): Promise<RecordPage> {
   const where = recordWhere(filter, who)
-  const offset = (filter.page - 1) * filter.pageSize
   const [rows, { total, asOf }] = await Promise.all([
-    queryRows(db, where.sql, where.params, filter.pageSize, offset, orderBy(filter.sort)),
-    countRows(db, where.sql, where.params),
+    selectPage(db, sql`${SELECT_RECORDS} WHERE ${where} ORDER BY ${orderBy(filter.sort)}`, filter, recordRow),
+    countRows(db, where),
   ])
   const flags = await flagsOfRecords(db, rows.map((row) => String(row.detail_id)))
   return {
@@ -46,27 +52,19 @@ export async function listRecords(db: Db, who: Principal, filter: RecordFilter):
   }
 }
 
-/** Raw rows (unmasked): callers mask before anything leaves the server. */
-export async function queryRows(db: Db, where: string, params: Record<string, unknown>, limit: number, offset: number, order: string = orderBy(undefined)): Promise<RecordRow[]> {
-  const result = await db.client.query({
-    query: `SELECT ${RECORD_COLUMNS.join(', ')}
-            FROM payment_detail
-            WHERE ${where}
-            ORDER BY ${order}
-            LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    query_params: { ...params, limit, offset },
-    format: 'JSONEachRow',
-  })
-  return result.json<RecordRow>()
+/** The first `limit` rows (unmasked: callers mask before anything leaves the server), for the CSV export. */
+export async function firstRecords(db: Db, where: SqlFragment, order: SqlFragment, limit: number): Promise<RecordRow[]> {
+  return select(db, sql`${SELECT_RECORDS} WHERE ${where} ORDER BY ${order} LIMIT ${param('limit', 'UInt32', limit)}`, recordRow)
 }
 
-async function countRows(db: Db, where: string, params: Record<string, unknown>): Promise<{ total: number; asOf: string | null }> {
-  const result = await db.client.query({
-    query: `SELECT count() AS n, if(n = 0, '', formatDateTime(max(pay_time), '%Y-%m-%dT%H:%i:%S+08:00', 'Asia/Shanghai')) AS newest
-            FROM payment_detail WHERE ${where}`,
-    query_params: params,
-    format: 'JSONEachRow',
-  })
-  const [row] = await result.json<{ n: string | number; newest: string }>()
-  return { total: Number(row.n), asOf: row.newest || null }
+const countRow = z.object({ n: z.coerce.number(), newest: z.string() })
+
+async function countRows(db: Db, where: SqlFragment): Promise<{ total: number; asOf: string | null }> {
+  const row = await selectFirst(
+    db,
+    sql`SELECT count() AS n, if(n = 0, '', formatDateTime(max(pay_time), '%Y-%m-%dT%H:%i:%S+08:00', 'Asia/Shanghai')) AS newest
+        FROM payment_detail WHERE ${where}`,
+    countRow,
+  )
+  return { total: row?.n ?? 0, asOf: row?.newest || null }
 }

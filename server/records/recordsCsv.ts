@@ -1,4 +1,5 @@
 import type { RecordRow } from './listRecords'
+import { beijingDateTime } from '../beijingTime'
 
 /**
  * CSV for spreadsheet users: UTF-8 with BOM (Excel on Windows needs it for Chinese), quoted
@@ -31,10 +32,6 @@ export const RECORD_TITLES: Record<string, string> = {
 
 /** Beijing time now, as text for people and as a stamp for file names. */
 export function beijingStamp(date: Date): { text: string; file: string } {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  )
-  return { text: `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`, file: `${p.year}${p.month}${p.day}-${p.hour}${p.minute}` }
+  const text = beijingDateTime(date)
+  return { text, file: `${text.slice(0, 10).replaceAll('-', '')}-${text.slice(11, 16).replace(':', '')}` }
 }

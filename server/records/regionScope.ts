@@ -1,20 +1,14 @@
 import { regionsAtLevel } from '../../geo/regions'
 import { regionFilter } from '../db/regionFilter'
+import { condition, param, sql, type SqlFragment } from '../sql'
 
 /**
  * Limits payment details to a region subtree through the shared whitelist (server/db/regionFilter),
  * with the scope and the requested region as separately named parameters in one WHERE clause.
  */
-export interface SqlCondition {
-  sql: string
-  params: Record<string, unknown>
-}
-
-export function regionCondition(code: string, paramName: 'scope' | 'region'): SqlCondition {
+export function regionCondition(code: string, paramName: 'scope' | 'region'): SqlFragment {
   const filter = regionFilter(code, { param: paramName })
-  if (filter.level === 'city') {
-    // The whole city is still a limit: only rows of Neijiang's own counties, never anything else.
-    return { sql: `county_code IN {${paramName}:Array(String)}`, params: { [paramName]: regionsAtLevel('county').map((c) => c.code) } }
-  }
-  return { sql: filter.sql, params: filter.params }
+  // The whole city is still a limit: only rows of Neijiang's own counties, never anything else.
+  if (filter.level === 'city') return sql`county_code IN ${param(paramName, 'Array(String)', regionsAtLevel('county').map((c) => c.code))}`
+  return condition(filter)
 }

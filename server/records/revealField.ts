@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { Db } from '../db/client'
+import { param, selectFirst, sql, trusted } from '../sql'
 import type { PersonalField } from '../access/mask'
 import type { Principal } from '../access/principal'
 import { regionCondition } from './regionScope'
@@ -9,14 +11,12 @@ import { regionCondition } from './regionScope'
  * `field` is a key of PERSONAL_FIELDS, a fixed list, so it may name the column.
  */
 export async function revealField(db: Db, who: Principal, detailId: string, field: PersonalField): Promise<string | null> {
-  const scope = regionCondition(who.scope, 'scope')
-  const result = await db.client.query({
-    query: `SELECT ${field} AS value FROM payment_detail
-            WHERE detail_id = {detailId:String} AND ${scope.sql}
-            LIMIT 1`,
-    query_params: { ...scope.params, detailId },
-    format: 'JSONEachRow',
-  })
-  const [row] = await result.json<{ value: string }>()
+  const row = await selectFirst(
+    db,
+    sql`SELECT ${trusted(field)} AS value FROM payment_detail
+        WHERE detail_id = ${param('detailId', 'String', detailId)} AND ${regionCondition(who.scope, 'scope')}
+        LIMIT 1`,
+    z.object({ value: z.unknown() }),
+  )
   return row ? String(row.value) : null
 }

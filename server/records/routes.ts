@@ -7,9 +7,9 @@ import { PERSONAL_FIELDS, maskRecord, type PersonalField } from '../access/mask'
 import type { Role } from '../access/principal'
 import { readJsonBody } from '../access/requestJson'
 import { normalizeTyped, reasonProblem } from '../access/visibleText'
-import { RECORD_COLUMNS, listRecords, queryRows } from './listRecords'
+import { RECORD_COLUMNS, firstRecords, listRecords } from './listRecords'
 import { describeFilter, orderBy, parseRecordFilter, recordWhere } from './recordFilters'
-import { projectName } from '../rules/projectFacts'
+import { projectName } from '../catalogue/projectFacts'
 import { getRegion } from '../../geo/regions'
 import { projects } from '../catalogue/index'
 import { rules } from '../rules/catalog/index'
@@ -59,8 +59,7 @@ export function registerRecordRoutes(router: Router): void {
   router.on('GET', '/api/records/export.csv', async (req, res, ctx, _params, url) => {
     const who = await ctx.auth.require(req, RECORD_ROLES)
     const filter = parseRecordFilter(url.searchParams, who)
-    const where = recordWhere(filter, who)
-    const rows = (await queryRows(ctx.db, where.sql, where.params, MAX_EXPORT_ROWS + 1, 0, orderBy(filter.sort))).map((row) => ({ ...maskRecord(row), project_name: projectName(String(row.project_code)) }))
+    const rows = (await firstRecords(ctx.db, recordWhere(filter, who), orderBy(filter.sort), MAX_EXPORT_ROWS + 1)).map((row) => ({ ...maskRecord(row), project_name: projectName(String(row.project_code)) }))
     const truncated = rows.length > MAX_EXPORT_ROWS
     if (truncated) rows.length = MAX_EXPORT_ROWS
     await recordAudit(ctx.db, {

@@ -2,6 +2,7 @@ import type { AppContext } from '../context'
 import { ingestGate } from '../ingest/ingestGate'
 import { discoverRollups } from './discover'
 import { checkRollup, type RollupVerdict } from './heal'
+import { firstLine } from '../errorLine'
 
 /** What /api/health shows under `rollups`. */
 export interface RollupHealth {
@@ -78,7 +79,7 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
       }
       return verdicts
     } catch (error) {
-      state.lastError = error instanceof Error ? error.message.split('\n')[0] : String(error)
+      state.lastError = firstLine(error)
       ctx.log.error(`rollup check (${reason}) failed: ${state.lastError}`)
       return []
     } finally {
@@ -146,7 +147,7 @@ function announceRepair(ctx: AppContext, source: string): void {
     try {
       listener({ feed: source, batchId: 'rollup-repair', rows: 0, acknowledgedAt: Date.now() })
     } catch (error) {
-      ctx.log.error(`listener failed on rollup repair: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+      ctx.log.error(`listener failed on rollup repair: ${firstLine(error)}`)
     }
   }
 }

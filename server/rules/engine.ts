@@ -3,10 +3,11 @@ import type { FlagEvent } from '../../dashboards/types'
 import { rules as allRules } from './catalog/index'
 import { storeNewFlags, toFlagEvent, type StoredFlag } from './evaluate'
 import { createFollowupsFromFlags } from './ledger/followups'
-import { setEvaluationDay, shanghaiToday } from './params'
+import { setEvaluationDay } from './params'
 import { inputsKey, readTableVersions } from './tableVersions'
 import type { RuleDefinition } from './types'
 import { reportFault } from '../notify/sources/faults'
+import { beijingDay as shanghaiToday } from '../beijingTime'
 
 export interface RuleEngineOptions {
   /** Called with the NEW flags of each run only (the live hub broadcasts them). */

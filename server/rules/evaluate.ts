@@ -3,8 +3,8 @@ import type { FlagEvent } from '../../dashboards/types'
 import { getRegion } from '../../geo/regions'
 import { ruleParams, type RunWindow } from './params'
 import { rowRegion } from './scope'
-import { isoFromShanghai } from './time'
 import type { RuleCaseRow, RuleDefinition } from './types'
+import { isoFromBeijing as isoFromShanghai } from '../beijingTime'
 
 /** A case stored as a flag (the row written to `flag`). */
 export interface StoredFlag extends RuleCaseRow {

@@ -1,5 +1,6 @@
-import { ruleThresholds, type RuleThresholds } from './thresholds'
-import { catalogueParams } from './projectFacts'
+import { ruleThresholds, type RuleThresholds } from '../catalogue/thresholds'
+import { catalogueParams } from '../catalogue/projectFacts'
+import { beijingDay } from '../beijingTime'
 
 /**
  * The parameters every rule's SQL may use. Unused ones are ignored by ClickHouse, so each rule
@@ -50,11 +51,6 @@ export function formatDateTime64(at: Date): string {
   return (at.getTime() / 1000).toFixed(3)
 }
 
-/** 'YYYY-MM-DD' of `now` in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
 /**
  * The date the rules were last evaluated as of (set by the engine: today in Beijing unless a script
  * fixed another day). The wall's live counts of the same rules (approvals.overdue) use the same date
@@ -67,5 +63,5 @@ export function setEvaluationDay(day: string): void {
 }
 
 export function evaluationDay(): string {
-  return lastEvaluationDay ?? shanghaiToday()
+  return lastEvaluationDay ?? beijingDay()
 }

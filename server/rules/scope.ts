@@ -1,5 +1,5 @@
 import { regionFilter, UnknownRegionError, type TableAlias } from '../db/regionFilter'
-import { HttpError } from '../http/router'
+import { DomainError } from '../domainError'
 
 /**
  * Row-level security: the SQL condition that limits rows to a principal's region scope (the shared
@@ -17,7 +17,7 @@ export function scopeCondition(scope: string, prefix: ScopePrefix = '', paramNam
     const { sql, params } = regionFilter(scope, { param: paramName, alias: prefix })
     return { sql, params }
   } catch (error) {
-    if (error instanceof UnknownRegionError) throw new HttpError(403, `unknown region scope ${scope}`)
+    if (error instanceof UnknownRegionError) throw new DomainError('forbidden', `unknown region scope ${scope}`)
     throw error
   }
 }

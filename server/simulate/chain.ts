@@ -1,8 +1,9 @@
 import type { Db } from '../db/client'
-import { ruleThresholds } from '../rules/thresholds'
+import { ruleThresholds } from '../catalogue/thresholds'
 import type { Plan } from './params'
 import { projectParams } from './projectParams'
 import { chainParams, indicatorDoc } from './sqlCommon'
+import { beijingDay } from '../beijingTime'
 
 /**
  * The budget chain, built upwards from the payments so that it balances: a voucher per (county,
@@ -74,7 +75,7 @@ export async function insertChain(db: Db, plan: Plan, now = Date.now()): Promise
  * plans, as the back-test's truth expects.
  */
 function openYear(plan: Plan, now: number): { openYear: number; openMonths: number } {
-  const shanghaiYear = new Date(now + 8 * 3600 * 1000).getUTCFullYear()
+  const shanghaiYear = Number(beijingDay(now).slice(0, 4))
   const lastYear = Math.floor(plan.lastPeriod / 100)
   const months = plan.lastPeriod % 100
   return lastYear === shanghaiYear && months < 12 ? { openYear: lastYear, openMonths: months } : { openYear: 0, openMonths: 12 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client'
-import { catalogueParams } from '../rules/projectFacts'
-import { ruleThresholds } from '../rules/thresholds'
+import { catalogueParams } from '../catalogue/projectFacts'
+import { ruleThresholds } from '../catalogue/thresholds'
 import { WINDOW_MONTHS, type Plan } from './params'
 import { periodDates } from './sqlDates'
 

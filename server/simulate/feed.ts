@@ -2,6 +2,7 @@ import type { Db } from '../db/client'
 import type { Logger } from '../context'
 import { banks, projects } from '../catalogue'
 import { paymentRecord } from '../ingest/feeds/payments'
+import { beijingDateTime } from '../beijingTime'
 
 /**
  * Live payments for the wall: batches drawn from existing beneficiaries (each repeats the person's
@@ -9,7 +10,7 @@ import { paymentRecord } from '../ingest/feeds/payments'
  * `{ batchId, records }`. Records use payment_detail's column names (all but batch_id, ingested_at,
  * age_years). One batch in 20 carries one anomaly the rules flag live: a payment to someone with a
  * death record (R01), or, where the data has no deaths, the same payment twice (R02). The rest is
- * clean: the rules find nothing in it (feed.test.ts).
+ * clean: the rules find nothing in it (feed.int.test.ts).
  */
 export type PaymentRecord = Record<string, string | number | null | string[]>
 
@@ -19,13 +20,6 @@ export interface PaymentBatch {
   /** The batch's spending plans and vouchers, posted before its payments. */
   plans: PaymentRecord[]
   vouchers: PaymentRecord[]
-}
-
-const SHANGHAI_MS = 8 * 3600 * 1000
-
-/** 'YYYY-MM-DD HH:mm:ss' in Asia/Shanghai (no daylight saving there). */
-export function shanghaiDateTime(ms: number): string {
-  return new Date(ms + SHANGHAI_MS).toISOString().slice(0, 19).replace('T', ' ')
 }
 
 /**
@@ -70,7 +64,7 @@ async function rows(db: Db, query: string, params: Record<string, unknown>): Pro
 
 export async function makePaymentBatch(db: Db, options: { size: number; seq: number; now?: number }): Promise<PaymentBatch> {
   const now = options.now ?? Date.now()
-  const stamp = shanghaiDateTime(now)
+  const stamp = beijingDateTime(now)
   const period = Number(stamp.slice(0, 4) + stamp.slice(5, 7))
   const day = stamp.slice(0, 10).replaceAll('-', '')
   const batchId = `SIM-${day}-${String(options.seq).padStart(7, '0')}`
@@ -84,7 +78,7 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
   const duplicates = clean.slice(0, anomalies - deceased.length)
   const live = (source: PaymentRecord, i: number): PaymentRecord => {
-    const payTime = shanghaiDateTime(now - ((options.seq * 7919 + i * 104729) % 60_000))
+    const payTime = beijingDateTime(now - ((options.seq * 7919 + i * 104729) % 60_000))
     const county = String(source.county_code)
     const code = String(source.project_code)
     return {

@@ -1,7 +1,7 @@
 import { quoteIdentifier, type Db } from '../db/client'
 import { banks } from '../catalogue'
 import { getRegion } from '../../geo/regions'
-import { ruleThresholds } from '../rules/thresholds'
+import { ruleThresholds } from '../catalogue/thresholds'
 import { atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { countyShares } from './population'

@@ -1,7 +1,6 @@
 import type { Db } from '../db/client'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
-import { idCheck } from './sqlCommon'
 
 /**
  * Base data the rules check payments against, derived from `sim_person` / `sim_enroll`:
@@ -81,7 +80,3 @@ export async function insertPeople(db: Db, plan: Plan, payments = 'payment_detai
                [assumeNotNull(applied_at), assumeNotNull(village_reviewed_at), assumeNotNull(town_reviewed_at), assumeNotNull(county_decided_at), assumeNotNull(city_managed_at)] AS at`)
 }
 
-/** Synthetic 18-digit ID (valid checksum) of someone who is not a beneficiary, from a seed key. */
-export const syntheticId = (county: string, key: string) =>
-  `concat(${county}, toString(toYYYYMMDD(addDays(toDate32('1950-01-01'), cityHash64({seed:UInt64}, 'sid', ${key}) % 18000))), toString(700 + cityHash64({seed:UInt64}, 'sq', ${key}) % 300),
-          ${idCheck(`concat(${county}, toString(toYYYYMMDD(addDays(toDate32('1950-01-01'), cityHash64({seed:UInt64}, 'sid', ${key}) % 18000))), toString(700 + cityHash64({seed:UInt64}, 'sq', ${key}) % 300))`)})`

@@ -5,6 +5,7 @@ import { familyNames, givenFemale, givenMale } from './names'
 import { atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { idCheck } from './sqlCommon'
+import { checkCharacterAtSql, checkIndexSql } from '../ingest/idNumber'
 
 /**
  * Builds `sim_person`: the synthetic population, one row per beneficiary, all inside ClickHouse.
@@ -111,10 +112,10 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          max(grade > 0) OVER (PARTITION BY hh) AS hhDisabled,
          concat(county, toString(toYYYYMMDD(birth)),
                 leftPad(toString(((cityHash64({seed:UInt64}, 'seq', county, birth) % 300) + rnk) * 2 + male), 3, '0')) AS id17,
-         arraySum(arrayMap((i, w) -> toUInt8(substring(id17, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 AS ckIndex,
+         ${checkIndexSql('id17')} AS ckIndex,
          cityHash64({seed:UInt64}, 'r24', pid) % 1000000 AS r24,
          toUInt8(multiIf(r24 < {badChecksum:Float64} * 1e6, 1, r24 < ({badChecksum:Float64} + {genderMismatch:Float64}) * 1e6, 2, 0)) AS dq,
-         ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][if(dq = 1, (ckIndex + 1 + r24 % 9) % 11, ckIndex) + 1] AS ck,
+         ${checkCharacterAtSql('if(dq = 1, (ckIndex + 1 + r24 % 9) % 11, ckIndex)')} AS ck,
          cityHash64({seed:UInt64}, 'nm', pid) AS hn,
          if(male, {gm:Array(String)}, {gf:Array(String)}) AS given,
          concat({fam:Array(String)}[fam_i], given[hn % length(given) + 1], if(intDiv(hn, 1000) % 100 < 65, given[intDiv(hn, 100000) % length(given) + 1], '')) AS fullName,
@@ -127,7 +128,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          (age_end >= 85 OR grade IN (1, 2)) AND cadre_hh = 0 AND cityHash64({seed:UInt64}, 'proxy', pid) % 100 < 30 AS proxied,
          addDays(birth, 9000 + cityHash64({seed:UInt64}, 'pxb', pid) % 3000) AS holderBirth,
          concat(county, toString(toYYYYMMDD(holderBirth)), toString(700 + cityHash64({seed:UInt64}, 'pxs', pid) % 300)) AS h17,
-         arraySum(arrayMap((i, w) -> toUInt8(substring(h17, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 AS hck
+         ${checkIndexSql('h17')} AS hck
     SELECT *, concat(id17, ck) AS id_number, dq, toUInt8(hhDisabled) AS hh_disabled,
            toUInt8(if(dq = 2, 1 + male, 2 - male)) AS gender_code,
            fullName AS person_name,
@@ -140,7 +141,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
            toUInt8(proxied) AS proxy,
            multiIf(NOT proxied, '',
                    cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6, concat(concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0')), ${idCheck(`concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'))`)}),
-                   concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1])) AS proxy_id,
+                   concat(h17, ${checkCharacterAtSql('hck')})) AS proxy_id,
            if(proxied, concat({fam:Array(String)}[fam_i], {gm:Array(String)}[cityHash64({seed:UInt64}, 'pxn', pid) % length({gm:Array(String)}) + 1], '华'), '') AS proxy_name
     FROM sim_p2`)
   await run('DROP TABLE sim_p1')

@@ -11,6 +11,7 @@ import { insertPeople } from './people'
 import { injectCopies } from './copies'
 import { insertChain } from './chain'
 import { injectAndRecordTruth } from './truth'
+import { beijingMonthBefore } from '../beijingTime'
 
 /**
  * Fills every table with a calibrated synthetic city, entirely inside ClickHouse
@@ -82,7 +83,7 @@ async function dropWorkTables(db: Db): Promise<void> {
  * The window ends last month (Asia/Shanghai) so that history runs straight into the live feed's
  * payments of today; pass `lastPeriod` (e.g. 202409, the article's) to pin it.
  */
-export async function seedIfEmpty(ctx: { db: Db; log: Logger }, scale: Scale, seed: number, lastPeriod = previousPeriod(Date.now())): Promise<boolean> {
+export async function seedIfEmpty(ctx: { db: Db; log: Logger }, scale: Scale, seed: number, lastPeriod = beijingMonthBefore()): Promise<boolean> {
   if ((await scalar(ctx.db, 'SELECT count() FROM payment_detail')) > 0) return false
   const started = Date.now()
   const { plan } = await seedDatabase(ctx.db, { scale, seed, lastPeriod }, ctx.log)
@@ -90,9 +91,3 @@ export async function seedIfEmpty(ctx: { db: Db; log: Logger }, scale: Scale, se
   return true
 }
 
-/** YYYYMM of the month before the one `ms` falls in, in Asia/Shanghai. */
-export function previousPeriod(ms: number): number {
-  const d = new Date(ms + 8 * 3600 * 1000)
-  const index = d.getUTCFullYear() * 12 + d.getUTCMonth() - 1
-  return Math.floor(index / 12) * 100 + (index % 12) + 1
-}

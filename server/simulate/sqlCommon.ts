@@ -1,4 +1,5 @@
 import { projects } from '../catalogue'
+import { checkCharacterSql } from '../ingest/idNumber'
 
 /**
  * SQL fragments shared by the generator's steps. They are fixed text (no values): every value they
@@ -19,18 +20,9 @@ export const onWeekday = (day: string) => `addDays(${day}, multiIf(toDayOfWeek($
 export const payDate = (county: string, j: string, m: string) =>
   onWeekday(`addDays(${monthStart(m)}, 7 + cityHash64({seed:UInt64}, 'payday', ${county}, ${j}, ${m}) % 18)`)
 
-/** Whether month index `m` is a payment month for project `j` (frequency, season). */
-export const isPayMonth = (j: string, m: string) => `multiIf(
-    {pFreq:Array(String)}[${j}] = 'quarterly', (toMonth({startDate:Date}) - 1 + ${m}) % 3 = 2,
-    {pFreq:Array(String)}[${j}] = 'yearly', (toMonth({startDate:Date}) - 1 + ${m}) % 12 + 1 = {pYearMonth:Array(UInt8)}[${j}],
-    {pFreq:Array(String)}[${j}] = 'term', (toMonth({startDate:Date}) - 1 + ${m}) % 12 + 1 IN (3, 9),
-    1)`
-
 /** 内财社〔2021〕37号-style document number of the indicator behind (county, project, year). */
 export const indicatorDoc = (county: string, j: string, year: string) =>
   `concat('内财', {pDocTag:Array(String)}[${j}], '〔', toString(${year}), '〕', toString(10 + cityHash64({seed:UInt64}, 'doc', ${county}, ${j}, ${year}) % 290), '号')`
-
-export const indicatorId = (county: string, code: string, year: string) => `concat('ZB', ${county}, ${code}, toString(${year}))`
 
 /** Short tag of each department in document numbers (内财社, 内财农, …). */
 const docTags: Record<string, string> = {
@@ -51,8 +43,7 @@ export function chainParams() {
 }
 
 /** GB 11643 check character of a 17-digit string expression. */
-export const idCheck = (id17: string) =>
-  `['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][arraySum(arrayMap((i, w) -> toUInt8(substring(${id17}, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 + 1]`
+export const idCheck = checkCharacterSql
 
 /**
  * 城乡居民基础养老金 (P26) per person·month in the year of month index `m`: one standard for

@@ -1,8 +1,7 @@
 import type { Db } from '../db/client'
-import { ruleThresholds } from '../rules/thresholds'
+import { ruleThresholds } from '../catalogue/thresholds'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
-import { syntheticId } from './people'
 import { plantDecoys } from './decoys'
 
 /**

@@ -6,13 +6,12 @@ import { dashboards } from '../../dashboards'
 import { issueDisplayToken } from '../../server/access/displayTokenStore'
 import { createUser } from '../../server/access/userStore'
 import { seedDatabase } from '../../server/simulate/seed'
-import { previousShanghaiPeriod } from '../../server/demo'
 import { startApp, type RunningApp } from '../../server/app'
-import { feedByName } from '../../server/ingest'
-import { shanghaiText } from '../../server/ingest/fields'
 import { paymentFixture } from '../../server/ingest/test/fixtures'
 import { metricRegistry } from '../../server/metrics/registry'
 import { testConfig } from '../../server/testing/tempDb'
+import { beijingDateTime, beijingMonthBefore } from '../../server/beijingTime'
+import { freePort } from '../../server/testing/freePort'
 
 /**
  * Browser-test harness: the real server (production Next build, live hub, embedded chDB on a
@@ -95,21 +94,10 @@ async function credentials(app: RunningApp): Promise<{ wallToken: string; leader
   return made
 }
 
-/** A port nobody listens on (a restart must reuse the same port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
-}
 
 /** Small calibrated demo data whose history ends last month, as the demo's does. */
 export async function seedDemo(app: RunningApp): Promise<void> {
-  await seedDatabase(app.ctx.db, { scale: 20000, seed: 1, lastPeriod: previousShanghaiPeriod() })
+  await seedDatabase(app.ctx.db, { scale: 20000, seed: 1, lastPeriod: beijingMonthBefore() })
 }
 
 /** Posts a batch to the real ingest endpoint, as a paying bank's feed would. */
@@ -130,7 +118,7 @@ let batchNo = 0
  */
 export async function ingestPayments(app: RunningApp, count: number, offset: number): Promise<number> {
   const now = Date.now()
-  const payTime = shanghaiText(now)
+  const payTime = beijingDateTime(now)
   const period = Number(payTime.slice(0, 4) + payTime.slice(5, 7))
   const records = Array.from({ length: count }, (_, i) =>
     paymentFixture(offset + i, { detail_id: `D-B-${offset + i}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null }),
@@ -144,7 +132,7 @@ export async function ingestPayments(app: RunningApp, count: number, offset: num
  * Returns the county the flag will name.
  */
 export async function ingestDuplicatePayment(app: RunningApp, n: number): Promise<string> {
-  const payTime = shanghaiText(Date.now())
+  const payTime = beijingDateTime(Date.now())
   const period = Number(payTime.slice(0, 4) + payTime.slice(5, 7))
   const records = ['a', 'b'].map((copy) =>
     paymentFixture(n, { detail_id: `D-DUP-${n}-${copy}`, period, pay_time: payTime, applied_at: null, village_reviewed_at: null, publicity_start: null, publicity_end: null }),

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { DataKind } from '../../dataKinds'
 
 /**
  * What the ingest pipeline needs to know about one feed. The table name is a constant here, the only
@@ -9,6 +10,8 @@ export interface FeedSpec<R extends Record<string, unknown> = Record<string, unk
   table: string
   /** Strict record schema; its keys are the table's column names and its output is what is inserted. */
   record: z.ZodType<R>
+  /** What a stored batch changes on the wall: the live core recomputes the rooms that read these kinds. */
+  changes: readonly DataKind[]
   /** Column summed into a batch's amount; null when the feed carries no money. */
   amountColumn: (keyof R & string) | null
   /** When the record happened ('YYYY-MM-DD HH:mm:ss'); the newest one is kept in the ledger. */

@@ -30,6 +30,7 @@ export type IndicatorRecord = z.output<typeof indicatorRecord>
 export const indicatorsFeed = defineFeed({
   feed: 'indicators',
   table: 'budget_indicator',
+  changes: ['budget'],
   record: indicatorRecord,
   amountColumn: 'amount',
   timeOf: (record) => `${record.issued_date ?? record.allocated_date} 00:00:00`,

@@ -5,6 +5,7 @@ import {
 } from '../fields'
 import { ingestLimits } from '../limits'
 import { defineFeed } from './feedSpec'
+import { PAYMENT_STATUSES } from '../../../dashboards/paymentStatus'
 
 /**
  * 支付明细 → payment_detail: every column except batch_id (from the request), ingested_at (set by
@@ -36,7 +37,7 @@ export const paymentRecord = z
     amount_due: money(ingestLimits.maxPaymentYuan),
     amount_paid: money(ingestLimits.maxPaymentYuan),
     pay_time: eventTime(),
-    status: z.enum(['成功', '失败', '退回', '在途']),
+    status: z.enum(PAYMENT_STATUSES),
     failure_reason: text(200),
     reissue_of: optionalRecordId(),
     // Empty links are accepted: a detail without plan or voucher is what the broken-chain rule (R20) finds.
@@ -81,6 +82,7 @@ export type PaymentRecord = z.output<typeof paymentRecord>
 export const paymentsFeed = defineFeed({
   feed: 'payments',
   table: 'payment_detail',
+  changes: ['payments'],
   record: paymentRecord,
   amountColumn: 'amount_paid',
   timeOf: (record) => record.pay_time,

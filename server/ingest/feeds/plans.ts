@@ -23,6 +23,7 @@ export type PlanRecord = z.output<typeof planRecord>
 export const plansFeed = defineFeed({
   feed: 'plans',
   table: 'spending_plan',
+  changes: ['budget'],
   record: planRecord,
   amountColumn: 'amount',
   timeOf: (record) => `${record.approved_date} 00:00:00`,

@@ -25,6 +25,7 @@ export type VoucherRecord = z.output<typeof voucherRecord>
 export const vouchersFeed = defineFeed({
   feed: 'vouchers',
   table: 'payment_voucher',
+  changes: ['budget'],
   record: voucherRecord,
   amountColumn: 'amount',
   timeOf: (record) => `${record.pay_date} 00:00:00`,

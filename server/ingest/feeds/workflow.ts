@@ -23,6 +23,7 @@ export type WorkflowRecord = z.output<typeof workflowRecord>
 export const workflowFeed = defineFeed({
   feed: 'workflow',
   table: 'workflow_event',
+  changes: ['workflow'],
   record: workflowRecord,
   amountColumn: null,
   timeOf: (record) => record.at,

@@ -1,17 +1,4 @@
 import { io as connectClient, type Socket } from 'socket.io-client'
-import type { Auth, Principal } from '../../access/principal'
-
-/** Tokens → principals; stands in for the sign-in layer, which these tests do not exercise. */
-export function tokenAuth(principals: Record<string, Principal>): Auth {
-  const byToken = (token: unknown) => (typeof token === 'string' ? (principals[token] ?? null) : null)
-  return {
-    identify: async (req) => byToken(req.headers.authorization?.replace(/^Bearer /, '')),
-    identifySocket: async (handshake) => byToken(handshake.auth?.token),
-    require: async () => {
-      throw new Error('not used by live tests')
-    },
-  }
-}
 
 export function connect(url: string, token: string): Promise<Socket> {
   const socket = connectClient(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false })
@@ -50,20 +37,6 @@ export async function waitFor(condition: () => boolean, ms = 15_000): Promise<vo
     if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`)
     await sleep(20)
   }
-}
-
-/** A port free right now (config refuses PORT=0, so tests pick one). */
-export async function freePort(): Promise<string> {
-  const { createServer } = await import('node:net')
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(String(port)))
-    })
-  })
 }
 
 /**

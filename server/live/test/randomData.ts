@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client'
 import { getRegion, regionsAtLevel } from '../../../geo/regions'
-import { shanghaiDate } from '../../metrics/sql/time'
+import { beijingDay } from '../../beijingTime'
 
 /**
  * Random rows spread over the whole region tree (every town can get some), for tests that compare
@@ -42,7 +42,7 @@ function pick<T>(random: () => number, list: readonly T[]): T {
 
 /** `count` payment_detail rows in random villages, half of them today (Shanghai), some re-issues. */
 export function randomPayments(random: () => number, count: number, batchId: string): Array<Record<string, unknown>> {
-  const today = shanghaiDate()
+  const today = beijingDay()
   return Array.from({ length: count }, () => {
     const village = pick(random, villages)
     const [project, dept] = pick(random, PROJECTS)

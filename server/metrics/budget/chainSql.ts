@@ -4,7 +4,8 @@ import type { Db } from '../../db/client'
 import { countyOf } from '../../../geo/regions'
 import { budgetCondition, budgetRegionParam, levelOf } from '../sql/region'
 import { selectOne, type QueryParams } from '../sql/query'
-import { dayParam, shanghaiDate } from '../sql/time'
+import { dayParam } from '../sql/time'
+import { beijingDay } from '../../beijingTime'
 
 /**
  * The budget chain of one fiscal year: the year's indicators (in the region's county, or all for
@@ -35,7 +36,7 @@ export interface ChainScope {
 
 /** Resolves the year (latest with indicators unless given) and the region condition. */
 export async function chainScope(db: Db, params: BudgetParams): Promise<ChainScope> {
-  const day = params.day ?? shanghaiDate()
+  const day = params.day ?? beijingDay()
   const year = params.year ?? (await latestFiscalYear(db)) ?? Number(day.slice(0, 4))
   const county = levelOf(params.region) === 'city' ? '' : countyOf(params.region)!
   return { regionCondition: budgetCondition(params.region), params: { year, county }, year, day, only: { project: params.project, dept: params.dept } }

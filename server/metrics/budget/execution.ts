@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
-import { projectName } from '../names'
+import { projectName } from '../../catalogue/projectFacts'
 import { childRegions, levelOf } from '../sql/region'
 import { roundMoney, roundPercent } from '../sql/query'
 import { elapsedShareOfYear } from '../sql/time'

@@ -3,9 +3,10 @@ import type { Db } from '../../db/client'
 import { defineMetric } from '../define'
 import { budgetCondition, budgetRegionParam, levelOf } from '../sql/region'
 import { perRegion, roundMoney, selectRows } from '../sql/query'
-import { dayParam, shanghaiDate } from '../sql/time'
-import { ruleThresholds } from '../../rules/thresholds'
+import { dayParam } from '../sql/time'
+import { ruleThresholds } from '../../catalogue/thresholds'
 import { countyOf } from '../../../geo/regions'
+import { beijingDay } from '../../beijingTime'
 
 /**
  * 沉淀资金 (R16): money on cleared vouchers that has not reached personal cards
@@ -19,7 +20,7 @@ export const budgetIdleFunds = defineMetric({
   params: z.object({ region: budgetRegionParam, day: dayParam.optional() }).strict(),
   reads: ['budget', 'payments'],
   run: async (db, params) => {
-    const day = params.day ?? shanghaiDate()
+    const day = params.day ?? beijingDay()
     const county = countyOf(params.region) ?? ''
     // In a warm pass every county (and the city, their sum) comes from one query grouped by county.
     const idle = await perRegion(db, `idleFunds|${day}`, params.region, {

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { defineMetric } from '../define'
 import { regionParam } from '../sql/region'
 import { rowsPerRegion } from './perRegionRows'
-import { dayParam, monthLabel, monthsEndingAt, shanghaiDate, shanghaiMonth } from '../sql/time'
+import { dayParam, monthLabel, monthsEndingAt } from '../sql/time'
+import { beijingDay, beijingMonth } from '../../beijingTime'
 
 /**
  * 平均整改用时: days from a ledger item's creation to its closure (已销号 or 核实无问题), by the
@@ -14,7 +15,7 @@ export const ledgerTimeToClose = defineMetric({
   params: z.object({ region: regionParam, months: z.coerce.number().int().min(3).max(36).default(12) }).strict(),
   reads: ['ledger'],
   run: async (db, { region, months }) => {
-    const window = monthsEndingAt(shanghaiMonth(), months)
+    const window = monthsEndingAt(beijingMonth(), months)
     const rows = await rowsPerRegion(
       db,
       `timeToClose|${window[0]}`,
@@ -45,7 +46,7 @@ export const ledgerOverdueByDept = defineMetric({
   params: z.object({ region: regionParam, day: dayParam.optional() }).strict(),
   reads: ['ledger'],
   run: async (db, { region, day }) => {
-    const today = day ?? shanghaiDate()
+    const today = day ?? beijingDay()
     const rows = await rowsPerRegion(
       db,
       `overdueByDept|${today}`,

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
-import { projectName } from '../names'
+import { projectName } from '../../catalogue/projectFacts'
 import { paymentFilterShape } from './filters'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'

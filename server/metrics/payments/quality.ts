@@ -3,7 +3,8 @@ import { defineMetric } from '../define'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { perRegion, roundMoney, roundPercent, selectOne, selectRows } from '../sql/query'
 import { paymentFilterParams } from './filters'
-import { selectRegionMonths, STATUSES, sumOf, withinMonths } from './regionMonths'
+import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
+import { PAYMENT_STATUSES } from '../../../dashboards/paymentStatus'
 
 export const paymentsByStatus = defineMetric({
   name: 'payments.byStatus',
@@ -12,10 +13,10 @@ export const paymentsByStatus = defineMetric({
   reads: ['payments'],
   run: async (db, params) => {
     const rows = withinMonths(await selectRegionMonths(db, params), params)
-    const totals = STATUSES.map((status) => sumOf(rows, status))
+    const totals = PAYMENT_STATUSES.map((status) => sumOf(rows, status))
     return {
       kind: 'series',
-      categories: [...STATUSES],
+      categories: [...PAYMENT_STATUSES],
       series: [
         { name: '笔数', values: totals.map((total) => total.payments) },
         { name: '金额', values: totals.map((total) => roundMoney(total.amount)) },

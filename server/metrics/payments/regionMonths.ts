@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { monthRollupQuery } from './filters'
 import { byRegion, perRegion, selectRows } from '../sql/query'
+import { PAYMENT_STATUSES, type PaymentStatus } from '../../../dashboards/paymentStatus'
 
 /**
  * One region's payments by pay month and status: ≤ 12 × years × 4 rows from agg_region_month
@@ -10,12 +11,10 @@ import { byRegion, perRegion, selectRows } from '../sql/query'
  * query per region and tick (the hub's query cache). A project or department filter reads the
  * town-level rollup, which has both columns, with the same row shape.
  */
-export const STATUSES = ['成功', '失败', '退回', '在途'] as const
-export type PaymentStatus = (typeof STATUSES)[number]
 
 const monthStatusRow = z.object({
   ym: z.coerce.number(),
-  status: z.enum(STATUSES),
+  status: z.enum(PAYMENT_STATUSES),
   payments: z.coerce.number(),
   amount: z.coerce.number(),
   newest: z.coerce.number(),

@@ -3,7 +3,8 @@ import type { Db } from '../../db/client'
 import { defineMetric } from '../define'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
-import { dayParam, shanghaiDate } from '../sql/time'
+import { dayParam } from '../sql/time'
+import { beijingDay } from '../../beijingTime'
 
 /** Today's payments from the hourly rollup; `day` (YYYY-MM-DD) defaults to today in Shanghai. */
 const todayParams = z.object({ region: regionUpToTownParam, day: dayParam.optional() }).strict()
@@ -12,7 +13,7 @@ type TodayParams = z.infer<typeof todayParams>
 const hourRow = z.object({ hour_of_day: z.coerce.number(), amount: z.coerce.number(), payments: z.coerce.number() })
 
 async function selectPaidByHour(db: Db, params: TodayParams): Promise<Array<z.infer<typeof hourRow>>> {
-  const day = params.day ?? shanghaiDate()
+  const day = params.day ?? beijingDay()
   return perRegion(db, `paidByHour|${day}`, params.region, {
     // Every payment counts for its town, its county and the city: one read of the day for all regions.
     all: async (regions) =>

@@ -2,9 +2,10 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
-import { monthLabel, monthsEndingAt, shanghaiMonth, yearMonthParam } from '../sql/time'
+import { monthLabel, monthsEndingAt, yearMonthParam } from '../sql/time'
 import { monthRollupQuery, paymentFilterShape, refuseVillageProject } from './filters'
 import { selectRegionMonths, type MonthStatusRow } from './regionMonths'
+import { beijingMonth } from '../../beijingTime'
 
 function paidBy(rows: MonthStatusRow[], key: (ym: number) => number): Map<number, { amount: number; payments: number }> {
   const totals = new Map<number, { amount: number; payments: number }>()
@@ -38,7 +39,7 @@ export const paymentsByMonth = defineMetric({
   reads: ['payments'],
   minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
-    const months = monthsEndingAt(params.to ?? shanghaiMonth(), params.months)
+    const months = monthsEndingAt(params.to ?? beijingMonth(), params.months)
     const byMonth = paidBy(await selectRegionMonths(db, params), (ym) => ym)
     const series = [
       { name: '金额', values: months.map((month) => roundMoney(byMonth.get(month)?.amount ?? 0)) },

@@ -1,21 +1,6 @@
 import { z } from 'zod'
 
-/**
- * Calendar helpers in the wall's time zone (Asia/Shanghai, UTC+8 without DST), so "today" and
- * "this month" do not depend on the server's TZ setting.
- */
-const SHANGHAI_OFFSET_MS = 8 * 3600_000
-
-/** 'YYYY-MM-DD' of `now` in Shanghai. */
-export function shanghaiDate(now: Date = new Date()): string {
-  return new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-/** YYYYMM of `now` in Shanghai. */
-export function shanghaiMonth(now: Date = new Date()): number {
-  const day = shanghaiDate(now)
-  return Number(day.slice(0, 4)) * 100 + Number(day.slice(5, 7))
-}
+/** Month and day parameters of the metrics; today and this month are Beijing's (server/beijingTime.ts). */
 
 export const yearMonthParam = z.coerce
   .number()

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client'
 
 /**
  * A tiny handcrafted dataset whose every aggregate can be worked out by hand (see the expected
- * numbers in metrics.test.ts). Villages: A1, A2 in town T1 of county C1 (市中区); B1 in town T2
+ * numbers in metrics.int.test.ts). Villages: A1, A2 in town T1 of county C1 (市中区); B1 in town T2
  * of county C2 (东兴区). Persons p1…p6; detail d5 failed and was re-issued as d6; d7 failed and is
  * still open; d8 is 在途. d9 and d10 are paid on FIXTURE_DAY.
  */

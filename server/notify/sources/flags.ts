@@ -2,7 +2,7 @@ import type { Db } from '../../db/client'
 import { getRule } from '../../rules/catalog/index'
 import type { NotifyEvent, Severity } from '../types'
 import { eventRegion } from './region'
-import { msFromShanghai, shanghaiText } from '../version'
+import { beijingDateTimeMs, msFromBeijing } from '../../beijingTime'
 
 interface FlagRow {
   flag_id: string
@@ -42,7 +42,7 @@ export async function readNewFlags(db: Db, since: string): Promise<{ events: Not
 export async function newestFlagStoredAt(db: Db): Promise<string> {
   const result = await db.client.query({ query: 'SELECT toString(max(stored_at)) AS at, count() AS n FROM flag', format: 'JSONEachRow' })
   const [row] = await result.json<{ at: string; n: string }>()
-  return Number(row.n) > 0 ? row.at : shanghaiText(0)
+  return Number(row.n) > 0 ? row.at : beijingDateTimeMs(0)
 }
 
 function flagEvent(row: FlagRow): NotifyEvent {
@@ -58,6 +58,6 @@ function flagEvent(row: FlagRow): NotifyEvent {
     title: `${row.rule_id} ${rule?.name ?? ''}`.trim(),
     text: `${row.subject}${amount}`,
     link: `/region/${region.code}?flag=${encodeURIComponent(row.flag_id)}`,
-    occurredAt: new Date(msFromShanghai(row.detected_text)).toISOString(),
+    occurredAt: new Date(msFromBeijing(row.detected_text)).toISOString(),
   }
 }

@@ -4,8 +4,8 @@ import { consoleLogger } from '../../context'
 import { createChannels, readChannelConfigs, readNotifySettings } from '../config'
 import { writeCursor } from '../cursor'
 import { addSubscription } from '../subscriptions'
-import { shanghaiText } from '../version'
 import { insertFlags } from './harness'
+import { beijingDateTimeMs } from '../../beijingTime'
 
 /**
  * Child process of the kill -9 test (chDB: one process per data directory). Fills DATA_DIR with
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await migrate(db)
   const { channels } = createChannels(readChannelConfigs(), readNotifySettings(process.env, 3000), consoleLogger)
   for (const channel of channels.values()) await addSubscription(db, channels, { channel: channel.id, scope: '511000', minSeverity: 'warn', kinds: ['flag'] }, 'test')
-  await writeCursor(db, 'flags', shanghaiText(0))
+  await writeCursor(db, 'flags', beijingDateTimeMs(0))
   const counties = ['511002', '511011', '511024', '511025', '511083']
   const n = Number(process.env.FLAGS)
   await insertFlags(db, Array.from({ length: n }, (_, i) => ({ id: `K${String(i).padStart(5, '0')}`, county: counties[i % 5] })))

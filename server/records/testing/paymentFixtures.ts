@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client'
 import { childrenOf } from '../../../geo/regions'
+import { checkCharacterOf } from '../../ingest/idNumber'
 
 /**
  * A few payment details with checksum-valid (made-up) personal data, spread over two counties,
@@ -23,9 +24,7 @@ export interface FixtureRow {
 }
 
 export function validIdNumber(prefix17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const sum = weights.reduce((total, w, i) => total + w * Number(prefix17[i]), 0)
-  return prefix17 + '10X98765432'[sum % 11]
+  return prefix17 + checkCharacterOf(prefix17)
 }
 
 /** `perVillage` rows in each of: 2 villages of 资中县's first town, 1 village of its second town, 1 village of 市中区. */

@@ -1,10 +1,9 @@
 import { defineRule } from '../types'
 import { groupCaseColumns, groupPersonSubject, personTouched } from './sqlParts'
+import { checkCharacterSql } from '../../ingest/idNumber'
 
-/** GB 11643 check character over the first 17 digits (same as server/ingest/idNumber.ts). */
-const CHECK_CHARACTER = `substring('10X98765432',
-  arraySum(arrayMap((w, i) -> w * toUInt8OrZero(substring(id_number, i, 1)),
-                    [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], range(1, 18))) % 11 + 1, 1)`
+/** GB 11643 check character over the first 17 digits. */
+const CHECK_CHARACTER = checkCharacterSql('id_number')
 
 /**
  * Two stages: the checks per distinct person (one row each: number, oldest birth date, genders

@@ -35,4 +35,3 @@ export function getRule(id: string): RuleDefinition | undefined {
   return byId.get(id)
 }
 
-export const RULE_IDS = rules.map((rule) => rule.id)

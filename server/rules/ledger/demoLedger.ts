@@ -1,11 +1,11 @@
 import type { Principal } from '../../access/principal'
 import type { AppContext } from '../../context'
 import { CITY_CODE, getRegion } from '../../../geo/regions'
-import { catalogue } from '../projectFacts'
-import { shanghaiToday } from '../params'
+import { catalogue } from '../../catalogue/projectFacts'
 import { select } from '../sql'
 import { transitionFollowup } from './followups'
 import { addLedgerEvidence, createLedgerItem, transitionLedgerItem } from './ledgerItems'
+import { beijingDay } from '../../beijingTime'
 
 /**
  * The demo's 问题整改 and 政策找人 themes need work in progress, not only fresh flags: after the
@@ -76,7 +76,7 @@ export async function seedDemoLedger(ctx: AppContext, options: DemoLedgerOptions
   const result: DemoLedgerResult = { items: 0, closed: 0, cleared: 0, followupsMoved: 0 }
   const [existing] = await select<{ n: string }>(ctx.db, 'SELECT count() AS n FROM ledger_item')
   if (Number(existing.n) > 0) return result
-  const today = options.today ?? shanghaiToday()
+  const today = options.today ?? beijingDay()
 
   // Items from every rule, more from critical and warn ones (12 / 8 / 4 at most); the order is
   // fixed by a hash of the flag, so the same demo database gives the same ledger. R25 leads are

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/client'
 import type { Principal } from '../../access/principal'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import type { StoredFlag } from '../evaluate'
 import { scopeCondition } from '../scope'
 import { insertRows, select } from '../sql'
-import { shanghaiDateTime } from '../time'
 import { serialized } from './serialized'
+import { beijingDateTimeMs } from '../../beijingTime'
 
 /**
  * 政策找人 follow-ups: each R25 flag becomes a lead, 疑似 → 已核实 → 已纳入, or 不符合 when a visit
@@ -44,7 +44,7 @@ export interface Followup {
 
 /** The kind is the last part of an R25 case key (`id_number|kind`); the id never leaves the flag. */
 export async function createFollowupsFromFlags(db: Db, flags: readonly StoredFlag[]): Promise<void> {
-  const now = shanghaiDateTime()
+  const now = beijingDateTimeMs()
   const rows: Followup[] = flags.map((flag) => ({
     followup_id: flag.flag_id,
     kind: flag.case_key.split('|').at(-1) ?? '',
@@ -72,7 +72,7 @@ export async function listFollowups(db: Db, scope: string, query: FollowupQuery)
   const conditions = [where.sql]
   const params: Record<string, unknown> = { ...where.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }
   if (query.status) {
-    if (!(FOLLOWUP_STATUSES as readonly string[]).includes(query.status)) throw new HttpError(400, `未知的线索状态 ${query.status}`)
+    if (!(FOLLOWUP_STATUSES as readonly string[]).includes(query.status)) throw new DomainError('invalid', `未知的线索状态 ${query.status}`)
     conditions.push('status = {status:String}')
     params.status = query.status
   }
@@ -98,12 +98,12 @@ export async function transitionFollowup(db: Db, who: Principal, id: string, to:
       `SELECT * FROM followup FINAL WHERE followup_id = {id:String} AND ${scope.sql} LIMIT 1`,
       { id, ...scope.params },
     )
-    if (!current) throw new HttpError(404, `线索 ${id} 不存在或不在您的管辖范围内`)
+    if (!current) throw new DomainError('notFound', `线索 ${id} 不存在或不在您的管辖范围内`)
     if (!(FOLLOWUP_STATUSES as readonly string[]).includes(to)) throw new FollowupError(id, current.status, to, '未知状态')
     const next = to as FollowupStatus
     if (!MOVES[current.status].includes(next)) throw new FollowupError(id, current.status, to, MOVES[current.status].length ? `只能变更为 ${MOVES[current.status].join('、')}` : '该线索已办结')
     if (next === '不符合' && note.trim() === '') throw new FollowupError(id, current.status, to, '须填写不符合的理由')
-    const now = shanghaiDateTime()
+    const now = beijingDateTimeMs()
     const updated: Followup = { ...current, status: next, updated_at: now, version: Number(current.version) + 1 }
     await insertRows(db, 'followup', [updated])
     await insertRows(db, 'followup_event', [{ followup_id: id, at: now, who: who.id, who_name: who.name, from_status: current.status, to_status: next, note }])

@@ -1,14 +1,13 @@
 import type { Db } from '../../db/client'
 import type { Principal } from '../../access/principal'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import { getRule } from '../catalog/index'
-import { shanghaiToday } from '../params'
 import { scopeCondition } from '../scope'
-import { shanghaiDateTime } from '../time'
 import { checkTransition, isEscalated, isLedgerStatus, LedgerError, type LedgerStatus } from './stateMachine'
 import { serialized } from './serialized'
 import { select } from '../sql'
 import { redactPersonalData } from '../../access/personalDataScan'
+import { beijingDateTimeMs, beijingDay } from '../../beijingTime'
 
 export interface LedgerItem {
   item_id: string
@@ -66,9 +65,9 @@ export async function createLedgerItem(db: Db, who: Principal, input: NewLedgerI
       { flagId: input.flagId, ...scope.params },
     )
     const flag = flags[0]
-    if (!flag) throw new HttpError(404, `预警 ${input.flagId} 不存在或不在您的管辖范围内`)
-    if (await findItem(db, itemId)) throw new HttpError(409, `预警 ${input.flagId} 已建立台账 ${itemId}`)
-    const now = shanghaiDateTime()
+    if (!flag) throw new DomainError('notFound', `预警 ${input.flagId} 不存在或不在您的管辖范围内`)
+    if (await findItem(db, itemId)) throw new DomainError('conflict', `预警 ${input.flagId} 已建立台账 ${itemId}`)
+    const now = beijingDateTimeMs()
     const item: LedgerItem = {
       item_id: itemId,
       flag_id: input.flagId,
@@ -98,7 +97,7 @@ export async function transitionLedgerItem(db: Db, who: Principal, itemId: strin
   return serialized(itemId, async () => {
     const item = await requireItemInScope(db, who, itemId)
     const next = checkTransition(itemId, item.status, to, note)
-    const now = shanghaiDateTime()
+    const now = beijingDateTimeMs()
     const updated: LedgerItem = {
       ...item,
       status: next,
@@ -116,7 +115,7 @@ export async function transitionLedgerItem(db: Db, who: Principal, itemId: strin
 export async function addLedgerEvidence(db: Db, who: Principal, itemId: string, note: string): Promise<void> {
   const item = await requireItemInScope(db, who, itemId)
   if (note.trim() === '') throw new LedgerError(itemId, item.status, item.status, '证据说明不能为空')
-  await appendEvent(db, { item_id: itemId, at: shanghaiDateTime(), who: who.id, who_name: who.name, action: '补充证据', from_status: item.status, to_status: item.status, note })
+  await appendEvent(db, { item_id: itemId, at: beijingDateTimeMs(), who: who.id, who_name: who.name, action: '补充证据', from_status: item.status, to_status: item.status, note })
 }
 
 export interface LedgerQuery {
@@ -131,9 +130,9 @@ export interface LedgerQuery {
 export async function listLedgerItems(db: Db, scope: string, query: LedgerQuery): Promise<{ total: number; items: Array<LedgerItem & { escalated: boolean }> }> {
   const where = scopeCondition(scope)
   const conditions = [where.sql]
-  const params: Record<string, unknown> = { ...where.params, today: shanghaiToday(), limit: query.pageSize, offset: (query.page - 1) * query.pageSize }
+  const params: Record<string, unknown> = { ...where.params, today: beijingDay(), limit: query.pageSize, offset: (query.page - 1) * query.pageSize }
   if (query.status) {
-    if (!isLedgerStatus(query.status)) throw new HttpError(400, `未知的台账状态 ${query.status}`)
+    if (!isLedgerStatus(query.status)) throw new DomainError('invalid', `未知的台账状态 ${query.status}`)
     conditions.push('status = {status:String}')
     params.status = query.status
   }
@@ -149,7 +148,7 @@ export async function listLedgerItems(db: Db, scope: string, query: LedgerQuery)
     `SELECT * FROM ledger_item FINAL WHERE ${filter} ORDER BY deadline, item_id LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params,
   )
-  const today = shanghaiToday()
+  const today = beijingDay()
   return { total: Number(counted.total), items: items.map((item) => ({ ...item, version: Number(item.version), escalated: isEscalated(item.status, item.deadline, today) })) }
 }
 
@@ -158,7 +157,7 @@ export async function getLedgerItem(db: Db, who: Principal, itemId: string): Pro
   const history = await select<LedgerEvent>(db, 'SELECT * FROM ledger_event WHERE item_id = {itemId:String} ORDER BY at', { itemId })
   // Notes are free text: an ID, phone or card number typed into one leaves masked, like any record.
   const masked = history.map((event) => ({ ...event, note: redactPersonalData(event.note) }))
-  return { item: { ...item, escalated: isEscalated(item.status, item.deadline, shanghaiToday()) }, history: masked }
+  return { item: { ...item, escalated: isEscalated(item.status, item.deadline, beijingDay()) }, history: masked }
 }
 
 async function requireItemInScope(db: Db, who: Principal, itemId: string): Promise<LedgerItem> {
@@ -168,7 +167,7 @@ async function requireItemInScope(db: Db, who: Principal, itemId: string): Promi
     `SELECT * FROM ledger_item FINAL WHERE item_id = {itemId:String} AND ${scope.sql} LIMIT 1`,
     { itemId, ...scope.params },
   )
-  if (!item) throw new HttpError(404, `台账 ${itemId} 不存在或不在您的管辖范围内`)
+  if (!item) throw new DomainError('notFound', `台账 ${itemId} 不存在或不在您的管辖范围内`)
   return { ...item, version: Number(item.version) }
 }
 

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/client'
 import type { Principal } from '../../access/principal'
 import { isKnownRegion, isWithin } from '../../../geo/regions'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import { rowRegion, scopeCondition } from '../scope'
 import { insertRows, select } from '../sql'
-import { shanghaiDateTime } from '../time'
 import { redactPersonalData } from '../../access/personalDataScan'
+import { beijingDateTimeMs } from '../../beijingTime'
 
 /**
  * 监督关注留痕: a supervisor marks a record, flag or region as watched, and every look is traced
@@ -25,7 +25,7 @@ export async function recordWatch(db: Db, who: Principal, input: WatchInput): Pr
   const regionCode = await regionOfTarget(db, who, input.kind, input.id)
   await insertRows(db, 'watch_mark', [
     {
-      at: shanghaiDateTime(),
+      at: beijingDateTimeMs(),
       who: who.id,
       who_name: who.name,
       role: who.role,
@@ -75,8 +75,8 @@ export async function watchTrail(db: Db, who: Principal, kind: WatchTarget, id: 
 async function regionOfTarget(db: Db, who: Principal, kind: WatchTarget, id: string): Promise<string> {
   const scope = scopeCondition(who.scope)
   if (kind === 'region') {
-    if (!isKnownRegion(id)) throw new HttpError(400, `未知的地区代码 ${id}`)
-    if (!isWithin(id, who.scope)) throw new HttpError(404, `地区 ${id} 不在您的管辖范围内`)
+    if (!isKnownRegion(id)) throw new DomainError('invalid', `未知的地区代码 ${id}`)
+    if (!isWithin(id, who.scope)) throw new DomainError('notFound', `地区 ${id} 不在您的管辖范围内`)
     return id
   }
   const table = kind === 'flag' ? 'flag' : 'payment_detail'
@@ -86,6 +86,6 @@ async function regionOfTarget(db: Db, who: Principal, kind: WatchTarget, id: str
     `SELECT county_code, town_code, village_code FROM ${table} WHERE ${key} = {id:String} AND ${scope.sql} LIMIT 1`,
     { id, ...scope.params },
   )
-  if (!row) throw new HttpError(404, `${kind === 'flag' ? '预警' : '记录'} ${id} 不存在或不在您的管辖范围内`)
+  if (!row) throw new DomainError('notFound', `${kind === 'flag' ? '预警' : '记录'} ${id} 不存在或不在您的管辖范围内`)
   return rowRegion(row)
 }

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client'
 import { maskRecord } from '../../access/mask'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import { getRule } from '../catalog/index'
-import { projectName } from '../projectFacts'
+import { projectName } from '../../catalogue/projectFacts'
 import { scopeCondition } from '../scope'
 import { select } from '../sql'
 import { amountsWithinScope } from './scopedAmounts'
@@ -31,7 +31,7 @@ export async function getFlag(db: Db, scope: string, flagId: string): Promise<Fl
       { flagId, ...inScope.params },
     ),
   )
-  if (!row) throw new HttpError(404, `预警 ${flagId} 不存在或不在您的管辖范围内`)
+  if (!row) throw new DomainError('notFound', `预警 ${flagId} 不存在或不在您的管辖范围内`)
   const records = row.detail_ids.length
     ? await select<Record<string, unknown>>(
         db,

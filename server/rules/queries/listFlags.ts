@@ -1,11 +1,11 @@
 import type { Db } from '../../db/client'
-import { HttpError } from '../../http/router'
+import { DomainError } from '../../domainError'
 import { getRegion } from '../../../geo/regions'
 import { getRule } from '../catalog/index'
 import { rowRegion, scopeCondition } from '../scope'
 import { select } from '../sql'
-import { isoFromShanghai } from '../time'
 import { amountsWithinScope } from './scopedAmounts'
+import { isoFromBeijing } from '../../beijingTime'
 
 /**
  * Flag status as people see it: the ledger item's state; for a 政策找人 lead (R25) without one, the
@@ -64,17 +64,17 @@ export async function listFlags(db: Db, scope: string, query: FlagQuery): Promis
     Object.assign(params, region.params)
   }
   if (query.rule) {
-    if (!getRule(query.rule)) throw new HttpError(400, `未知规则 ${query.rule}`)
+    if (!getRule(query.rule)) throw new DomainError('invalid', `未知规则 ${query.rule}`)
     conditions.push('rule_id = {rule:String}')
     params.rule = query.rule
   }
   if (query.severity) {
-    if (!['info', 'warn', 'critical'].includes(query.severity)) throw new HttpError(400, `未知预警等级 ${query.severity}`)
+    if (!['info', 'warn', 'critical'].includes(query.severity)) throw new DomainError('invalid', `未知预警等级 ${query.severity}`)
     conditions.push('severity = {severity:String}')
     params.severity = query.severity
   }
   if (query.status) {
-    if (!(FLAG_STATUSES as readonly string[]).includes(query.status)) throw new HttpError(400, `未知状态 ${query.status}`)
+    if (!(FLAG_STATUSES as readonly string[]).includes(query.status)) throw new DomainError('invalid', `未知状态 ${query.status}`)
     conditions.push(query.status === 'open' ? 'status IN {openStatuses:Array(String)}' : 'status = {status:String}')
     params.status = query.status
     params.openStatuses = [...OPEN_FLAG_STATUSES]
@@ -118,7 +118,7 @@ export function toListItem(row: FlagRow): FlagListItem {
     regionName: getRegion(regionCode)?.name ?? regionCode,
     amount: row.amount === null ? null : Number(row.amount),
     subject: row.subject,
-    detectedAt: isoFromShanghai(row.detected_at),
+    detectedAt: isoFromBeijing(row.detected_at),
     status: row.status,
     ledgerItemId: row.ledger_item_id || null,
   }

@@ -1,25 +1,10 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Auth, Principal, Role } from '../../access/principal'
+import type { Auth } from '../../access/principal'
 import type { AppContext } from '../../context'
 import type { Db } from '../../db/client'
-import { HttpError, Router, sendJson } from '../../http/router'
+import { Router, sendJson } from '../../http/router'
 import { registerRuleRoutes } from '../routes/index'
-
-/** A test Auth: bearer tokens mapped to principals (the real sign-in layer is server/access). */
-export function tokenAuth(principals: Record<string, Principal>): Auth {
-  const identify = async (req: http.IncomingMessage) => principals[(req.headers.authorization ?? '').replace(/^Bearer /, '')] ?? null
-  return {
-    identify,
-    identifySocket: async () => null,
-    async require(req, roles: readonly Role[]) {
-      const who = await identify(req)
-      if (!who) throw new HttpError(401, 'sign-in required')
-      if (!roles.includes(who.role)) throw new HttpError(403, 'role not allowed')
-      return who
-    },
-  }
-}
 
 /** The rule routes on a real HTTP server over a real database. */
 export async function serveRuleRoutes(db: Db, auth: Auth): Promise<{ ctx: AppContext; url: string; close(): Promise<void> }> {
