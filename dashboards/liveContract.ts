@@ -18,6 +18,18 @@ export type RoomRequest = z.infer<typeof subscribeRequestSchema>
 
 export type UnsubscribeAck = { ok: boolean }
 
+/**
+ * The reason a socket is refused when the server holds as many as its cap (SOCKET_CAP): the
+ * `connect_error` message, shown on the wall as is. Its `data` says when to try again; the client
+ * backs off from there (with jitter, so a roomful of walls does not come back at once).
+ */
+export const SOCKETS_FULL = '连接已满，稍后自动重试'
+export interface SocketsFullRefusal {
+  code: 'sockets-full'
+  /** the earliest retry the server suggests (ms) */
+  retryAfterMs: number
+}
+
 /** client → server */
 export interface ClientToServerEvents {
   /** Join a room; acknowledged with its whole snapshot, answered from memory. */

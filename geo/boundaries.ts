@@ -1,12 +1,12 @@
 /**
- * Boundaries for maps: Neijiang's 5 counties and Sichuan's 21 cities, plain lon/lat
- * GeoJSON wound for d3-geo (exterior rings clockwise). See data/PROVENANCE.md.
+ * Boundaries for maps: Neijiang's 5 counties, plain lon/lat GeoJSON wound for d3-geo (exterior
+ * rings clockwise). See data/PROVENANCE.md. Sichuan's 21 cities are in ./sichuanBoundaries (197 KB
+ * gzip: kept out of this module so a page drawing the city map never downloads them).
  * No town or village polygons exist: below county level use the nearest ancestor.
  */
 import { geoCentroid, geoMercator, type GeoProjection } from 'd3-geo'
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import countiesData from './data/neijiang-counties.geo.json'
-import sichuanData from './data/sichuan-cities.geo.json'
 import { CITY_CODE, pathToRoot } from './regions'
 
 export interface BoundaryProperties {
@@ -20,7 +20,6 @@ export interface BoundaryProperties {
 export type BoundaryCollection = FeatureCollection<Polygon | MultiPolygon, BoundaryProperties>
 
 export const countyBoundaries = countiesData as unknown as BoundaryCollection
-export const sichuanCities = sichuanData as unknown as BoundaryCollection
 
 const centroids = new Map<string, [number, number]>()
 

@@ -18,7 +18,7 @@ export {
   centroidOf,
   countyBoundaries,
   fitProjection,
-  sichuanCities,
   type BoundaryCollection,
   type BoundaryProperties,
 } from './boundaries'
+export { sichuanCities } from './sichuanBoundaries'

@@ -10,6 +10,7 @@ import { registerParts } from './parts'
 import { HttpError } from './http/router'
 import { ingestGate } from './ingest/ingestGate'
 import type { Auth } from './access/principal'
+import { describeBudget, descriptorBudget } from './descriptors'
 
 export interface StartOptions {
   /** Serve the Next.js pages (off in API-only tests). */
@@ -43,6 +44,9 @@ export interface RunningApp {
  */
 export async function startApp(config: AppConfig, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? consoleLogger
+  // Before the engine opens anything: a SOCKET_CAP the limit cannot hold stops start-up here.
+  const descriptors = descriptorBudget(config.SOCKET_CAP)
+  log.info(describeBudget(descriptors))
   const db = await openDb({
     url: config.CLICKHOUSE_URL,
     user: config.CLICKHOUSE_USER,
@@ -55,7 +59,7 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
     const applied = await migrate(db)
     if (applied.length) log.info(`applied migrations: ${applied.join(', ')}`)
 
-    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: unidentified, onIngest: [], dataChanged: () => {}, healthExtras: [] }
+    const ctx: AppContext = { config, db, log, startedAt: new Date(), auth: unidentified, onIngest: [], dataChanged: () => {}, healthExtras: [], descriptors }
     await options.prepare?.(ctx)
     const router = new Router()
     registerHealthRoutes(router)
@@ -75,6 +79,9 @@ export async function startApp(config: AppConfig, options: StartOptions = {}): P
           if (!res.headersSent) sendJson(res, 500, { error: 'internal error' })
         })
     })
+    // The last guard of the engine's descriptors: connections past this are closed as they arrive
+    // (sockets are refused with a reason well before it, at descriptors.socketCap).
+    if (descriptors.connectionCap > 0) server.maxConnections = descriptors.connectionCap
     const parts = await registerParts(ctx, router, server, { auth: options.auth, rules: options.rules })
     closers.unshift(...parts)
 

@@ -34,6 +34,11 @@ const envSchema = z.object({
   TICK_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   /** Rollups compared with the facts (and rebuilt where they differ) this often; 0 = only after a crash recovery. */
   ROLLUP_CHECK_MS: z.coerce.number().int().min(0).default(600_000),
+  /**
+   * Live sockets accepted at most (default: 3/4 of the open-files limit); more are refused with a
+   * reason and retry later, so sockets never take the descriptors the engine and ingest need.
+   */
+  SOCKET_CAP: z.coerce.number().int().min(1).optional(),
   /** `npm run bench` only: GET /api/bench/event-loop reports the event-loop delay per phase. */
   BENCH_PROBE: z.enum(['on', 'off']).default('off'),
   NODE_ENV: z.string().default('development'),

@@ -1,6 +1,7 @@
 import type { AppConfig } from './config'
 import type { Db } from './db/client'
 import type { Auth } from './access/principal'
+import type { DescriptorBudget } from './descriptors'
 
 export interface Logger {
   info(message: string): void
@@ -33,6 +34,8 @@ export interface AppContext {
    * the ingest routes): the live hub keeps rows it read only when no delivery overlapped the read.
    */
   ingestWatch?: { started: number; running: number }
+  /** Open-files limit and the socket cap under it (set by startApp; parts built without it read the limit themselves). */
+  descriptors?: DescriptorBudget
 }
 
 export interface IngestEvent {

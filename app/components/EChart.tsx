@@ -1,13 +1,17 @@
 'use client'
 
 import { useEffect, useRef } from 'react'
-import * as echarts from 'echarts/core'
-import { BarChart, FunnelChart, GaugeChart, LineChart, PieChart, TreemapChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
-import { CanvasRenderer } from 'echarts/renderers'
 import type { EChartsOption } from 'echarts'
+import { lazyModule, useLazyModule } from '../lib/lazyModule'
+import type { ECharts } from '../lib/echartsModules'
 
-echarts.use([BarChart, LineChart, PieChart, GaugeChart, FunnelChart, TreemapChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
+/**
+ * ECharts arrives in a chunk of its own (app/lib/echartsModules.ts), fetched as soon as a page
+ * holding charts runs its code, in parallel with the socket's connect and first snapshot: charts
+ * are on nearly every theme, but the page's frame, KPIs and ticker need not wait for them.
+ */
+const charts = lazyModule(() => import('../lib/echartsModules'))
+if (typeof window !== 'undefined') charts.load().catch(() => {}) // retried by each chart that mounts
 
 export type ChartHandle = { getDataURL(): string }
 
@@ -18,13 +22,15 @@ export type ChartHandle = { getDataURL(): string }
  */
 export function EChart({ option, onClick, handle }: { option: EChartsOption; onClick?: (params: { name: string; data: unknown }) => void; handle?: (h: ChartHandle | null) => void }) {
   const element = useRef<HTMLDivElement>(null)
-  const chart = useRef<echarts.ECharts | null>(null)
+  const chart = useRef<ECharts | null>(null)
+  const lib = useLazyModule(charts)
   const clickRef = useRef(onClick)
   clickRef.current = onClick
 
   useEffect(() => {
+    if (!lib) return
     const el = element.current!
-    const instance = echarts.init(el, undefined, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1 })
+    const instance = lib.init(el, undefined, { renderer: 'canvas', devicePixelRatio: window.devicePixelRatio || 1 })
     chart.current = instance
     instance.on('click', (params) => clickRef.current?.(params as { name: string; data: unknown }))
     const observer = new ResizeObserver(() => instance.resize())
@@ -37,11 +43,11 @@ export function EChart({ option, onClick, handle }: { option: EChartsOption; onC
       chart.current = null
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [])
+  }, [lib])
 
   useEffect(() => {
     chart.current?.setOption(option, { replaceMerge: ['series'], lazyUpdate: true })
-  }, [option])
+  }, [option, lib])
 
-  return <div ref={element} className="echart" />
+  return <div ref={element} className="echart" data-chart={lib ? 'ready' : 'loading'} />
 }

@@ -1,13 +1,15 @@
 'use client'
 
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { geoPath } from 'd3-geo'
-import { centroidOf, countyBoundaries, fitProjection } from '../../geo/boundaries'
+import { lazyModule, useLazyModule } from '../lib/lazyModule'
 import { textPx } from '../lib/chartOptions'
 import { formatValueText } from '../lib/format'
 import { placeMapLabels } from '../lib/mapLabels'
 import { palette } from '../lib/palette'
 import { useDesignScale } from './WallFrame'
+
+/** Fetched when a map first mounts: themes and pages without a map never download it. */
+const countyGeo = lazyModule(() => import('../lib/countyGeo'))
 
 export interface MapRow {
   code: string
@@ -49,16 +51,18 @@ export function RegionMap({ rows, unit, focus, markers = [], pinned, onSelect, s
     return () => observer.disconnect()
   }, [])
 
+  const geo = useLazyModule(countyGeo)
   const values = useMemo(() => new Map(rows.map((r) => [r.code, r.value])), [rows])
   const [min, max] = useMemo(() => {
-    const list = rows.filter((r) => countyBoundaries.features.some((f) => f.properties.code === r.code)).map((r) => r.value)
+    const list = rows.filter((r) => geo?.countyBoundaries.features.some((f) => f.properties.code === r.code)).map((r) => r.value)
     return list.length ? [Math.min(...list), Math.max(...list)] : [0, 0]
-  }, [rows])
+  }, [rows, geo])
 
   // labels follow the wall's design scale (not the box), so they match the other panels' text
   const u = useDesignScale()
   const drawn = useMemo(() => {
-    if (!size || size.width < 10 || size.height < 10) return null
+    if (!geo || !size || size.width < 10 || size.height < 10) return null
+    const { centroidOf, countyBoundaries, fitProjection, geoPath } = geo
     const legendSpace = Math.min(60, size.height * 0.12)
     const projection = fitProjection(size.width * 0.94, size.height - legendSpace)
     const [tx, ty] = projection.translate()
@@ -82,7 +86,7 @@ export function RegionMap({ rows, unit, focus, markers = [], pinned, onSelect, s
         return c ? projection(c) : null
       },
     }
-  }, [size, u])
+  }, [geo, size, u])
   const fill = (code: string) => {
     const value = values.get(code)
     if (value === undefined) return '#10284d'

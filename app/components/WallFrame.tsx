@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { computeFit, orientationOf, type Fit, type FitMode, type Orientation } from '../lib/fit'
 import { formatClock, formatDateTime, formatDateWithWeekday, isDataBehindToday } from '../lib/format'
 import { SERVER_RESTARTING } from '../../dashboards/types'
+import { SOCKETS_FULL } from '../../dashboards/liveContract'
 import type { Connection } from './useLive'
 import { useViewport } from './useViewport'
 
@@ -64,7 +65,12 @@ export function WallFrame({ title, place, asOf, connection, error, kiosk, fit: m
             </span>
           </div>
         </header>
-        {connection === 'disconnected' && (
+        {connection === 'disconnected' && error === SOCKETS_FULL && (
+          <div className="wall-banner" role="alert" data-banner="full">
+            服务器{SOCKETS_FULL}… 以下数据可能已过期（数据截至 {formatDateTime(asOf)}）
+          </div>
+        )}
+        {connection === 'disconnected' && error !== SOCKETS_FULL && (
           <div className="wall-banner" role="alert" data-banner="disconnected">
             {error === SERVER_RESTARTING ? SERVER_RESTARTING : '连接中断'}，正在重新连接… 以下数据可能已过期（数据截至 {formatDateTime(asOf)}）
           </div>

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { io, type Socket } from 'socket.io-client'
 import { roomName, SERVER_RESTARTING, socketEvents, type FlagEvent, type Heartbeat, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
-import type { ClientToServerEvents, RoomRequest, ServerToClientEvents } from '../../dashboards/liveContract'
+import { SOCKETS_FULL, type ClientToServerEvents, type RoomRequest, type ServerToClientEvents, type SocketsFullRefusal } from '../../dashboards/liveContract'
 import { applyHeartbeat, applyUpdate, fromSnapshot, type RoomState } from '../lib/roomState'
 
 /**
@@ -21,17 +21,35 @@ export function useSocket(token: string | undefined): LiveSocket | null {
   const [socket, setSocket] = useState<LiveSocket | null>(null)
   useEffect(() => {
     const s: LiveSocket = io({ auth: token ? { token } : {}, transports: ['websocket', 'polling'], reconnectionDelayMax: 5000 })
+    let retry: ReturnType<typeof setTimeout> | undefined
     // the server ended the session (e.g. restart): socket.io does not retry that case by itself
     s.on('disconnect', (reason) => {
-      if (reason === 'io server disconnect') setTimeout(() => s.connect(), 2000)
+      if (reason === 'io server disconnect') retry = setTimeout(() => s.connect(), 2000)
+    })
+    // Nor does it retry a refusal: a full server (its socket cap) says when to come back.
+    let fullRefusals = 0
+    s.on('connect_error', (error: Error & { data?: Partial<SocketsFullRefusal> }) => {
+      if (error.message !== SOCKETS_FULL) return
+      clearTimeout(retry)
+      retry = setTimeout(() => s.connect(), fullRetryDelay(error.data?.retryAfterMs, fullRefusals++))
+    })
+    s.on('connect', () => {
+      fullRefusals = 0
     })
     setSocket(s)
     return () => {
+      clearTimeout(retry)
       s.removeAllListeners()
       s.disconnect()
     }
   }, [token])
   return socket
+}
+
+/** After the server's hint, doubling per refusal up to 5 minutes, ±25 % so walls spread out. */
+export function fullRetryDelay(retryAfterMs: number | undefined, refusalsBefore: number, random = Math.random): number {
+  const base = Math.max(1000, retryAfterMs ?? 10_000)
+  return Math.round(Math.min(base * 2 ** refusalsBefore, 300_000) * (0.75 + random() * 0.5))
 }
 
 export interface LiveRoom {
@@ -125,6 +143,12 @@ export function useLiveRooms(socket: LiveSocket | null, wanted: RoomRequest[]): 
     // A planned stop names itself; the wall keeps showing that reason until it is live again.
     const onClosing = (notice: { reason?: string }) => setLinkError(notice?.reason ?? SERVER_RESTARTING)
     const onConnectError = (err: Error) => {
+      // The server is full: the wall says so (and that it retries) whether or not it was live before.
+      if (err.message === SOCKETS_FULL) {
+        setLinkError(SOCKETS_FULL)
+        setLink('down')
+        return
+      }
       setLinkError((shown) => (shown === SERVER_RESTARTING ? shown : err.message))
       setLink((l) => (l === 'connecting' && /auth|unauthori|token|401|403|sign/i.test(err.message) ? 'refused' : l === 'up' ? 'down' : l))
     }

@@ -25,11 +25,15 @@ export interface BenchOptions {
   pollSeconds: number
   ingestBatches: number
   ingestRows: number
+  /** cold loads of /wall in headless Chromium (wall-weight section) */
+  wallLoads: number
+  /** another production build (its project directory) whose /wall first-load JS is printed beside this one's */
+  wallBase: string | null
 }
 
-type Preset = Omit<BenchOptions, 'scale' | 'dataDir' | 'apiOnly' | 'sections'>
+type Preset = Omit<BenchOptions, 'scale' | 'dataDir' | 'apiOnly' | 'sections' | 'wallBase'>
 
-const common = { batchRows: 200, batchIntervalMs: 2000, settleMs: 15_000, refreshRooms: 100, lightBatches: 50, ingestRows: 10_000 }
+const common = { wallLoads: 5, batchRows: 200, batchIntervalMs: 2000, settleMs: 15_000, refreshRooms: 100, lightBatches: 50, ingestRows: 10_000 }
 const presets: Record<string, Preset> = {
   small: { ...common, demoScale: '100000', fresh: true, screens: 100, loadedBatches: 20, pollers: 100, pollSeconds: 15, ingestBatches: 4 },
   demo: { ...common, demoScale: 'demo', fresh: false, screens: 500, loadedBatches: 10, pollers: 500, pollSeconds: 20, ingestBatches: 6 },
@@ -39,7 +43,7 @@ const presets: Record<string, Preset> = {
 
 export const USAGE = `npm run bench -- [--scale small|demo|10m|full|<payments>] [--sections a,b] [--api-only] [--fresh]
   [--screens N] [--light-batches N] [--loaded-batches N] [--pollers N] [--poll-seconds N] [--ingest-batches N]
-  [--refresh-rooms N] [--data-dir DIR]`
+  [--refresh-rooms N] [--wall-loads N] [--wall-base DIR] [--data-dir DIR]`
 
 export function parseOptions(argv: string[]): BenchOptions {
   const flags = new Map<string, string>()
@@ -73,5 +77,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     pollers: number('pollers', preset.pollers),
     pollSeconds: number('poll-seconds', preset.pollSeconds),
     ingestBatches: number('ingest-batches', preset.ingestBatches),
+    wallLoads: number('wall-loads', preset.wallLoads),
+    wallBase: flags.get('wall-base') ?? null,
   }
 }

@@ -1,9 +1,10 @@
 import type http from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import { socketEvents, roomName, type FlagEvent, type Heartbeat, type PanelData, type RoomUpdate, type SubscribeAck, type ThemeId } from '../../dashboards/types'
-import { subscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents } from '../../dashboards/liveContract'
+import { SOCKETS_FULL, subscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents, type SocketsFullRefusal } from '../../dashboards/liveContract'
 import { inScope, type Principal } from '../access/principal'
 import type { AppContext } from '../context'
+import { descriptorBudget } from '../descriptors'
 import type { Room } from './room'
 import { wallRoom } from './wallView'
 
@@ -21,8 +22,13 @@ export interface Gateway {
   emitUpdate(room: Room, changed: Record<string, PanelData>): void
   broadcastFlags(events: FlagEvent[]): void
   subscribers(room: Room): number
+  /** Sockets held against the cap, and those refused because it was reached (since start). */
+  capacity(): { connected: number; cap: number; refused: number }
   close(): Promise<void>
 }
+
+/** A refused socket's first retry; the client doubles it (with jitter) while the server stays full. */
+const FULL_RETRY_AFTER_MS = 10_000
 
 /**
  * The socket side of the live hub (path /socket.io): who may connect (the access layer), the
@@ -33,9 +39,12 @@ export function openGateway(
   ctx: AppContext,
   server: http.Server,
   rooms: { room(theme: ThemeId, region: string): Room | undefined; ensure(room: Room): Promise<void>; seqOf(name: string): number },
-  options: { heartbeatMs: number },
+  options: { heartbeatMs: number; socketCap?: number },
 ): Gateway {
   const io: LiveServer = new Server(server, { path: '/socket.io', serveClient: false })
+  const socketCap = options.socketCap ?? ctx.descriptors?.socketCap ?? descriptorBudget(ctx.config.SOCKET_CAP).socketCap
+  let held = 0
+  let refusedFull = 0
 
   io.use((socket, next) => {
     ctx.auth.identifySocket(socket.handshake).then(
@@ -47,6 +56,31 @@ export function openGateway(
       },
       () => next(new Error('unauthorized')),
     )
+  })
+
+  /**
+   * The socket cap (server/descriptors.ts), checked after sign-in so a refusal goes only to a
+   * caller who could otherwise connect. Count and admission happen in one synchronous step (no
+   * await in between), so a burst of handshakes cannot overshoot it. A slot is held until the
+   * socket disconnects, or its connection closes before the socket ever connected.
+   */
+  io.use((socket, next) => {
+    if (held >= socketCap) {
+      refusedFull += 1
+      const refusal = new Error(SOCKETS_FULL) as Error & { data: SocketsFullRefusal }
+      refusal.data = { code: 'sockets-full', retryAfterMs: FULL_RETRY_AFTER_MS }
+      return next(refusal)
+    }
+    held += 1
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      held -= 1
+    }
+    socket.once('disconnect', release)
+    socket.conn.once('close', release)
+    next()
   })
 
   io.on('connection', (socket) => {
@@ -101,6 +135,10 @@ export function openGateway(
     return (adapterRooms.get(room.name)?.size ?? 0) + (adapterRooms.get(wallRoom(room.name))?.size ?? 0)
   }
 
+  function capacity() {
+    return { connected: held, cap: socketCap, refused: refusedFull }
+  }
+
   const heartbeatTimer = setInterval(() => {
     const serverTime = new Date().toISOString()
     for (const socket of io.sockets.sockets.values()) {
@@ -139,5 +177,5 @@ export function openGateway(
     await io.close()
   }
 
-  return { io, emitUpdate, broadcastFlags, subscribers, close }
+  return { io, emitUpdate, broadcastFlags, subscribers, capacity, close }
 }

@@ -37,6 +37,8 @@ type Summary = ReturnType<LatencyRing['summary']>
 
 export interface LiveStats {
   clients: number
+  /** Live sockets against the cap (SOCKET_CAP), and handshakes refused because it was full. */
+  sockets: { connected: number; cap: number; refused: number }
   /** True until every warm room has been computed once after start. */
   warming: boolean
   warmupMs: number | null
@@ -130,6 +132,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     const rooms = all.map(roomStats)
     return {
       clients: gateway.io.engine.clientsCount,
+      sockets: gateway.capacity(),
       warming: scheduler.warming,
       warmupMs: scheduler.warmupMs,
       idle: scheduler.idle(),

@@ -45,11 +45,11 @@ export interface Running {
   close(): Promise<void>
 }
 
-/** Starts the whole app with pages (real sign-in layer, live hub, rule engine). */
-export async function startServer(dataDir: string, port?: number): Promise<Running> {
+/** Starts the whole app with pages (real sign-in layer, live hub, rule engine); `env` adds configuration. */
+export async function startServer(dataDir: string, port?: number, env: Record<string, string> = {}): Promise<Running> {
   port ??= await freePort()
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
-  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200' }), { withPages: true, log: quiet })
+  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200', ...env }), { withPages: true, log: quiet })
   const { wallToken, leaderCookie } = await credentials(app)
   // every connection, upgraded WebSockets included, so a stop is a stop (see close below)
   const sockets = new Set<net.Socket>()

@@ -4,11 +4,13 @@ import { ingestToScreen } from './ingestToScreen'
 import { liveCore } from './liveCore'
 import { polling } from './polling'
 import type { BenchSection } from './types'
+import { wallWeight } from './wallWeight'
 
 /**
  * The bench's sections, in the order they run (`--sections id,id` picks some). Full refreshes go
  * first: they time rooms no screen has watched yet. Ingest goes last: its large batches would
  * otherwise sit in every later figure. The live core's room-refresh figures (scripts/bench/liveCore.ts)
- * run last, in a process and data of their own.
+ * run last, in a process and data of their own. The wall's page weight and first chart
+ * (wall-weight) come first, on the server before any load: a wall screen's cold start.
  */
-export const sections: BenchSection[] = [fullRefresh, ingestToScreen, polling, ingest, liveCore]
+export const sections: BenchSection[] = [wallWeight, fullRefresh, ingestToScreen, polling, ingest, liveCore]
