@@ -33,6 +33,8 @@ export interface AppContext {
    * the ingest routes): the live hub keeps rows it read only when no delivery overlapped the read.
    */
   ingestWatch?: { started: number; running: number }
+  /** The rule engine off or on (resolves when a run in flight ended); set when it runs. The bench uses it. */
+  ruleSwitch?: (on: boolean) => Promise<void>
 }
 
 export interface IngestEvent {
