@@ -1,4 +1,5 @@
 import { fullRefresh } from './fullRefresh'
+import { headroom } from './headroom'
 import { ingest } from './ingest'
 import { ingestToScreen } from './ingestToScreen'
 import { liveCore } from './liveCore'
@@ -8,7 +9,8 @@ import type { BenchSection } from './types'
 /**
  * The bench's sections, in the order they run (`--sections id,id` picks some). Full refreshes go
  * first: they time rooms no screen has watched yet. Ingest goes last: its large batches would
- * otherwise sit in every later figure. The live core's room-refresh figures (scripts/bench/liveCore.ts)
+ * otherwise sit in every later figure. Headroom (rules on vs off, CPU idle and fed) follows the
+ * latency section, on a server no poller has loaded yet. The live core's room-refresh figures (scripts/bench/liveCore.ts)
  * run last, in a process and data of their own.
  */
-export const sections: BenchSection[] = [fullRefresh, ingestToScreen, polling, ingest, liveCore]
+export const sections: BenchSection[] = [fullRefresh, ingestToScreen, headroom, polling, ingest, liveCore]
