@@ -10,7 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
  * never queues in front of them; it only ever delays a high query by its own length, so callers
  * keep low queries small (one rule, the touched keys only).
  *
- * A low query waits at most `maxWaitMs` (default 60 s): a hub busy without pause must not stop the
+ * A low query waits at most `maxWaitMs` (default 15 s): a hub busy without pause must not stop the
  * rules for good; then it goes, and waits its turn in the engine as any query does.
  */
 export interface LaneOptions {
@@ -43,7 +43,7 @@ export class EngineLane {
 
   constructor(options: LaneOptions = {}) {
     this.quietMs = options.quietMs ?? 100
-    this.maxWaitMs = options.maxWaitMs ?? 60_000
+    this.maxWaitMs = options.maxWaitMs ?? 15_000
   }
 
   /** Something about to ask the engine (true = busy): low work waits while any says so. */

@@ -26,6 +26,8 @@ export interface LiveHubOptions {
   warmRegions?: string[]
   /** A clock refresh with no table changed is skipped, but every room is recomputed at least this often (ms, default 10 min). */
   driftCheckMs?: number
+  /** New data reaches themes no screen watches at most this often (ms, default 10 s; 0 = every batch). */
+  unwatchedEveryMs?: number
 }
 
 export interface LiveHub {
@@ -110,6 +112,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       changeDebounceMs: options.changeDebounceMs ?? 50,
       tickMs: ctx.config.TICK_MS,
       driftCheckMs: options.driftCheckMs,
+      unwatchedEveryMs: options.unwatchedEveryMs,
     },
   )
   scheduler.start()

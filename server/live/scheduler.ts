@@ -31,6 +31,12 @@ export interface SchedulerOptions {
    * (the drift check: a full recompute whatever the fingerprint says). Default 10 min.
    */
   driftCheckMs?: number
+  /**
+   * New data reaches a theme no screen watches at most this often (ms, default 10 s): its rooms
+   * are kept warm for the next subscriber, who gets them computed at once if data moved since
+   * (`ensure`). Watched themes are computed on every batch. 0: every theme on every batch.
+   */
+  unwatchedEveryMs?: number
 }
 
 interface ThemeState extends Theme {
@@ -186,8 +192,10 @@ export class LiveScheduler {
    * passes have not reached yet (start-up) or do not keep (a village) is computed alone, once.
    */
   async ensure(room: Room): Promise<void> {
-    if (room.computedAt) return
     const theme = this.themes.get(room.dashboard.id as ThemeId)!
+    // A warm room of an unwatched theme may hold data older than the last batch (unwatchedEveryMs):
+    // its first subscriber gets it computed now, as a cold room is.
+    if (room.computedAt && !(room.warm && this.themeHasChanges(theme, Date.now()) && !this.watched(theme))) return
     room.inflight ??= (async () => {
       const startedAt = Date.now()
       const memo = new MetricMemo(this.deps.db, this.deps.registry)
@@ -253,8 +261,9 @@ export class LiveScheduler {
 
   /** Nothing computing, due or held back: every room shows the data as it is now. */
   idle(): boolean {
-    if (this.running || this.soonTimer || this.quickTimer || this.hasDueWork(Date.now())) return false
-    for (const theme of this.themes.values()) if (theme.deferred.size > 0) return false
+    const now = Date.now()
+    if (this.running || this.soonTimer || this.quickTimer || this.hasDueWork(now)) return false
+    for (const theme of this.themes.values()) if (theme.deferred.size > 0 || this.themeHasChanges(theme, now)) return false
     return [...this.rooms.values()].every((room) => !room.inflight)
   }
 
@@ -425,10 +434,14 @@ export class LiveScheduler {
     return false
   }
 
-  /** New data, a held-back panel come due, the clock refresh or the first pass. */
+  /**
+   * New data, a held-back panel come due, the clock refresh or the first pass. New data for a
+   * theme no screen watches waits until unwatchedEveryMs after the theme was last looked at.
+   */
   private themeHasNew(theme: ThemeState, now: number): boolean {
     if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
-    return this.themeHasChanges(theme, now)
+    if (!this.themeHasChanges(theme, now)) return false
+    return now - theme.lastLookedAt >= (this.options.unwatchedEveryMs ?? 10_000) || this.watched(theme)
   }
 
   /** New data or a held-back panel come due (not the clock). */
