@@ -181,7 +181,8 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
   }
   ctx.onIngest.push(onIngest)
   // lastMinute: time the rules took over the last minute (engine time: their queries in the engine)
-  const healthExtra = (): [string, unknown] => ['rules', { ...stats, enabled, lastMinute: minute.summary() }]
+  // lane (chDB): queries the hub and the rules sent since start, and the rules' engine and waiting time
+  const healthExtra = (): [string, unknown] => ['rules', { ...stats, enabled, lastMinute: minute.summary(), ...(db.lane ? { lane: { ...db.lane.stats } } : {}) }]
   ctx.healthExtras.push(healthExtra)
 
   const fullPass = setInterval(() => void enqueue('full'), options.fullPassEveryMs ?? 15 * 60_000)
