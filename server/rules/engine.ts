@@ -73,6 +73,8 @@ export interface RuleEngine {
  * Work is skipped where it cannot find anything new: an incremental run when no payment row was
  * stored since the last run, and on a full pass each rule whose input tables and evaluation day
  * are the same as at its last successful run (its result would be the same, and already stored).
+ * Every query goes through `backgroundDb`: behind the live hub on the one chDB engine (each query
+ * waits for a gap between the hub's passes), on a pool of its own with ClickHouse.
  */
 export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}): RuleEngine {
   const rules = options.rules ?? allRules
