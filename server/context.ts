@@ -36,6 +36,8 @@ export interface AppContext {
   ingestWatch?: { started: number; running: number }
   /** Open-files limit and the socket cap under it (set by startApp; parts built without it read the limit themselves). */
   descriptors?: DescriptorBudget
+  /** The rule engine off or on (resolves when a run in flight ended); set when it runs. The bench uses it. */
+  ruleSwitch?: (on: boolean) => Promise<void>
 }
 
 export interface IngestEvent {

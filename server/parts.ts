@@ -63,6 +63,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
         notify.flagsStored()
       },
     })
+    ctx.ruleSwitch = (on) => engine.setEnabled(on)
     closers.push(() => engine.stop())
     if (ctx.config.DEMO_SEED === 'auto') {
       // Demo only: once the first pass has flagged the seeded history, open a realistic ledger.

@@ -16,7 +16,12 @@ export interface BenchServer {
   displayToken: string
   ingestToken: string
   leader: { username: string; password: string }
+  /** The server's process id (the bench reads its CPU time from /proc). */
+  pid: number
+  /** /api/health as an administrator sees it (the live hub's and the rules' figures). */
   health(): Promise<Health>
+  /** The rule engine off or on in the running server (BENCH_PROBE route). */
+  setRules(on: boolean): Promise<void>
   /** Event-loop delay since the previous reading (each reading starts a window). */
   eventLoop(): Promise<EventLoopReading>
   stop(): Promise<void>
@@ -34,7 +39,7 @@ export interface EventLoopReading {
 export interface Health {
   rows: Record<string, number>
   live?: { clients: number; dbQueries: number; computations: number; ingestToScreenMs: { count: number; p50: number | null; p95: number | null; unshown: number } }
-  rules?: { runs: number; lastRunMs: number; flagsStored: number }
+  rules?: { runs: number; lastRunMs: number; flagsStored: number; lastMinute?: { runs: number; ms: number; engineMs: number; waitMs: number } }
   [key: string]: unknown
 }
 
@@ -48,6 +53,7 @@ export interface ServerOptions {
 }
 
 const LEADER = 'bench-leader'
+/** /api/health shows the hub's and rules' figures to administrators only. */
 const ADMIN = 'bench-admin'
 
 export async function startBenchServer(options: ServerOptions): Promise<BenchServer> {
@@ -66,11 +72,8 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   const password = `bench-${randomBytes(9).toString('base64url')}`
   const added = admin('user:add', LEADER, '--role', 'leader', '--scope', '511000', '--password', password)
   if (!added.ok && !admin('user:password', LEADER, '--password', password).ok) throw new Error(`admin user:add failed: ${added.out.slice(0, 400)}`)
-  // /api/health shows rule runs, warming and the live figures to administrators only: the bench
-  // reads them as one (anonymous, it saw only { status: 'ok' } and waited for rule runs forever).
-  const adminPassword = `bench-${randomBytes(9).toString('base64url')}`
-  const adminAdded = admin('user:add', ADMIN, '--role', 'admin', '--scope', '511000', '--password', adminPassword)
-  if (!adminAdded.ok && !admin('user:password', ADMIN, '--password', adminPassword).ok) throw new Error(`admin user:add failed: ${adminAdded.out.slice(0, 400)}`)
+  const adminAdded = admin('user:add', ADMIN, '--role', 'admin', '--scope', '511000', '--password', password)
+  if (!adminAdded.ok && !admin('user:password', ADMIN, '--password', password).ok) throw new Error(`admin user:add (admin) failed: ${adminAdded.out.slice(0, 400)}`)
 
   if (!options.apiOnly) {
     log('page build (as npm start: rebuilds only when out of date)')
@@ -98,7 +101,15 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
     displayToken,
     ingestToken,
     leader: { username: LEADER, password },
-    health: async () => (await fetch(`${url}/api/health`, { headers: { cookie: (adminCookie ??= await signIn(url, ADMIN, adminPassword)) } })).json() as Promise<Health>,
+    pid: child.pid!,
+    health: async () => {
+      adminCookie ??= await signIn(url, ADMIN, password)
+      return (await fetch(`${url}/api/health`, { headers: { cookie: adminCookie } })).json() as Promise<Health>
+    },
+    setRules: async (on) => {
+      const response = await fetch(`${url}/api/bench/rules?on=${on ? 1 : 0}`, { method: 'POST', headers: { authorization: `Bearer ${ingestToken}` } })
+      if (response.status !== 200) throw new Error(`rules ${on ? 'on' : 'off'}: ${response.status} ${await response.text()}`)
+    },
     eventLoop: async () => (await fetch(`${url}/api/bench/event-loop`)).json() as Promise<EventLoopReading>,
     stop: async () => {
       await stopProcess(child)

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import { firstLine } from '../errorLine'
+import { EngineLane, laneClient } from './lane'
 
 /**
  * The one place that creates a ClickHouse client. Everything else receives a `Db` and never imports
@@ -19,6 +20,19 @@ export interface Db {
   engine: Engine
   database: string
   close(): Promise<void>
+  /**
+   * The same database for background work (the rule engine) that must never hold up the wall:
+   * on chDB, low priority on the one engine lane (lane.ts); over HTTP, a connection pool of its
+   * own. Absent on a Db made by hand: use `backgroundDb(db)`.
+   */
+  background?: Db
+  /** The embedded engine's lane (chDB only): its figures go to /api/health. */
+  lane?: EngineLane
+}
+
+/** Where background work queries: `db.background`, or `db` itself when it has none. */
+export function backgroundDb(db: Db): Db {
+  return db.background ?? db
 }
 
 export interface DbOptions {
@@ -59,12 +73,22 @@ export async function openDb(options: DbOptions): Promise<Db> {
     throw new DbStartError(`cannot open ${where}: ${firstLine(error, 300)}`)
   }
   const opened = client
-  return { client: opened, engine, database: options.database, close: () => opened.close() }
+  if (engine === 'clickhouse') {
+    // A server runs queries side by side: background work gets a small pool of its own, so it
+    // never takes a socket the wall's reads wait for.
+    const own = httpClient(options, options.database, 2)
+    const background: Db = { client: own, engine, database: options.database, close: () => own.close() }
+    return { client: opened, engine, database: options.database, background, close: async () => { await own.close(); await opened.close() } }
+  }
+  const lane = new EngineLane()
+  const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, close: async () => {}, lane }
+  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, background, lane, close: () => opened.close() }
 }
 
-function httpClient(options: DbOptions, database: string): ClickHouseClient {
+function httpClient(options: DbOptions, database: string, maxOpenConnections?: number): ClickHouseClient {
   return createClient({
     url: options.url,
+    ...(maxOpenConnections ? { max_open_connections: maxOpenConnections } : {}),
     database,
     username: options.user,
     password: options.password,

@@ -1,6 +1,7 @@
+import { timingSafeEqual } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Router } from './router'
-import { sendJson } from './router'
+import { HttpError, sendJson } from './router'
 
 /**
  * `GET /api/bench/event-loop` (only with BENCH_PROBE=on): the server's event-loop delay since the
@@ -25,6 +26,17 @@ export function registerBenchProbe(router: Router): () => void {
     histogram.reset()
     windowStartedAt = Date.now()
     sendJson(res, 200, reading)
+  })
+  // `POST /api/bench/rules?on=0|1` (ingest token): the rule engine off and on again in the same
+  // server, so the bench compares ingest → screen with and without rules on the same data.
+  router.on('POST', '/api/bench/rules', async (req, res, ctx) => {
+    const expected = Buffer.from(`Bearer ${ctx.config.INGEST_TOKEN}`)
+    const given = Buffer.from(req.headers.authorization ?? '')
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'ingest token required')
+    if (!ctx.ruleSwitch) throw new HttpError(404, 'no rule engine in this server')
+    const on = new URL(req.url ?? '/', 'http://x').searchParams.get('on') !== '0'
+    await ctx.ruleSwitch(on)
+    sendJson(res, 200, { rules: on ? 'on' : 'off' })
   })
   return () => histogram.disable()
 }

@@ -12,6 +12,8 @@ import { IngestLatency, type LatencyRing } from './latency'
 import { QueryRate } from './queryRate'
 import type { LivePanel, Room } from './room'
 import { LiveScheduler, type Theme } from './scheduler'
+import { readTableVersions } from '../rules/tableVersions'
+import { shanghaiDate } from '../metrics/sql/time'
 
 export interface LiveHubOptions {
   registry?: MetricRegistry
@@ -22,6 +24,10 @@ export interface LiveHubOptions {
   changeDebounceMs?: number
   /** Regions kept warm for every theme (default: the city, its counties and towns). */
   warmRegions?: string[]
+  /** A clock refresh with no table changed is skipped, but every room is recomputed at least this often (ms, default 10 min). */
+  driftCheckMs?: number
+  /** New data reaches themes no screen watches at most this often (ms, default 10 s; 0 = every batch). */
+  unwatchedEveryMs?: number
 }
 
 export interface LiveHub {
@@ -55,6 +61,8 @@ export interface LiveStats {
   dbQueriesPerSec: number
   /** Time of a whole pass over every theme and room. */
   refreshMs: Summary
+  /** Clock refreshes of a theme skipped because no table (nor the day) changed since its last full computation. */
+  refreshesSkipped: number
   ingestToScreenMs: Summary & { unshown: number }
   /** Time to compute one theme for all its rooms, by theme. */
   tickComputeMs: Record<string, Summary>
@@ -89,16 +97,33 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     { heartbeatMs: options.heartbeatMs ?? 5000 },
   )
   const scheduler: LiveScheduler = new LiveScheduler(
-    { db: counted.db, registry, log: ctx.log, latency, emit: gateway.emitUpdate, subscribers: gateway.subscribers, ingestWatch: () => ctx.ingestWatch },
+    {
+      db: counted.db,
+      registry,
+      log: ctx.log,
+      latency,
+      emit: gateway.emitUpdate,
+      subscribers: gateway.subscribers,
+      ingestWatch: () => ctx.ingestWatch,
+      dataFingerprint: async () => `${shanghaiDate()}|${[...(await readTableVersions(counted.db))].sort().join(',')}`,
+    },
     livePanels(ctx, dashboards, registry),
     {
       warmRegions: options.warmRegions ?? defaultWarmRegions(),
       refreshEveryMs: options.refreshEveryMs ?? 60_000,
       changeDebounceMs: options.changeDebounceMs ?? 50,
       tickMs: ctx.config.TICK_MS,
+      driftCheckMs: options.driftCheckMs,
+      unwatchedEveryMs: options.unwatchedEveryMs,
     },
   )
   scheduler.start()
+  // The hub first on the engine lane: background work (rules) waits while a pass is due or running
+  // and while an ingest delivery is being stored (its rooms are computed right after).
+  const unbusy = [
+    ctx.db.lane?.addBusySignal(() => scheduler.busy()),
+    ctx.db.lane?.addBusySignal(() => (ctx.ingestWatch?.running ?? 0) > 0),
+  ]
 
   const markChanged = (kind: DataKind) => scheduler.markChanged(kind)
   const onIngest = (event: IngestEvent) => {
@@ -143,6 +168,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       dbQueries: counted.count(),
       dbQueriesPerSec: queryRate.perSecond(),
       refreshMs: scheduler.passMs.summary(),
+      refreshesSkipped: scheduler.refreshesSkipped,
       ingestToScreenMs: { ...latency.ring.summary(), unshown: latency.expired },
       tickComputeMs: scheduler.themeComputeMs(),
       roomCount: { total: rooms.length, warm: all.filter((room) => room.warm).length, watched: rooms.filter((room) => room.subscribers > 0).length },
@@ -166,6 +192,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   async function close(): Promise<void> {
     ctx.onIngest.splice(ctx.onIngest.indexOf(onIngest), 1)
     ctx.healthExtras.splice(ctx.healthExtras.indexOf(healthExtra), 1)
+    for (const remove of unbusy) remove?.()
     queryRate.stop()
     await scheduler.close()
     await gateway.close()

@@ -25,13 +25,28 @@ export interface SchedulerOptions {
   changeDebounceMs: number
   /** How often the scheduler looks for due work without new data (held-back panels, the clock). */
   tickMs: number
+  /**
+   * With `dataFingerprint`: a clock refresh finding the fingerprint (the day and every table's
+   * version) as at the theme's last full computation is skipped, except once per this many ms
+   * (the drift check: a full recompute whatever the fingerprint says). Default 10 min.
+   */
+  driftCheckMs?: number
+  /**
+   * New data reaches a theme no screen watches at most this often (ms, default 10 s): its rooms
+   * are kept warm for the next subscriber, who gets them computed at once if data moved since
+   * (`ensure`). Watched themes are computed on every batch. 0: every theme on every batch.
+   */
+  unwatchedEveryMs?: number
 }
 
 interface ThemeState extends Theme {
   /** Data versions when the theme was last looked at by a pass; undefined before its first. */
   seen: ReadonlyMap<DataKind, number> | undefined
-  /** When every panel was last recomputed (first pass and the clock refresh). */
+  /** When every panel was last recomputed, or a clock refresh found nothing changed (first pass and the clock refresh). */
   lastFullAt: number
+  /** When every panel was last really recomputed, and the data fingerprint read before it. */
+  recomputedAt: number
+  fingerprint: string | undefined
   /** When each panel was last computed (ms), for metrics with a minRefreshMs. */
   panelComputedAt: Map<string, number>
   /** Panels with new data held back by their minRefreshMs, and when they are due (ms). */
@@ -76,6 +91,11 @@ export class LiveScheduler {
   private soonTimer: ReturnType<typeof setTimeout> | undefined
   private quickTimer: ReturnType<typeof setTimeout> | undefined
   private tickTimer: ReturnType<typeof setInterval> | undefined
+  /** The fingerprint read at the start of the current pass (stored by the themes it refreshes). */
+  private passFingerprint: string | undefined
+  private checkingClock = false
+  /** Clock refreshes skipped because no table (nor the day) changed. */
+  refreshesSkipped = 0
 
   constructor(
     private readonly deps: {
@@ -87,6 +107,11 @@ export class LiveScheduler {
       emit: (room: Room, changed: Record<string, PanelData>) => void
       subscribers: (room: Room) => number
       ingestWatch?: () => { started: number; running: number } | undefined
+      /**
+       * The day and every table's version, as one string: equal strings, same data. Lets an idle
+       * wall skip the clock refresh of all its rooms (534 warm rooms every minute, for nothing).
+       */
+      dataFingerprint?: () => Promise<string>
     },
     themes: Theme[],
     private readonly options: SchedulerOptions,
@@ -94,7 +119,7 @@ export class LiveScheduler {
     this.additive = new AdditiveState(new Set(options.warmRegions), options.refreshEveryMs, deps.ingestWatch)
     for (const theme of themes) {
       const id = theme.dashboard.id as ThemeId
-      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0, pending: [], pendingSince: 0, counted: false })
+      this.themes.set(id, { ...theme, seen: undefined, lastFullAt: 0, recomputedAt: 0, fingerprint: undefined, panelComputedAt: new Map(), deferred: new Map(), computeMs: new LatencyRing(500), lastLookedAt: 0, pending: [], pendingSince: 0, counted: false })
       for (const region of options.warmRegions) this.rooms.set(roomName(id, region), new Room(theme.dashboard, region, theme.panels, true))
     }
   }
@@ -102,8 +127,55 @@ export class LiveScheduler {
   start(): void {
     this.soon(0)
     this.tickTimer = setInterval(() => {
-      if (this.hasDueWork(Date.now())) this.soon(0)
+      const now = Date.now()
+      if (!this.hasDueWork(now)) return
+      if (this.clockOnly(now).length > 0 && this.deps.dataFingerprint) void this.skipIdleRefresh()
+      else this.soon(0)
     }, this.options.tickMs)
+  }
+
+  /** True while the hub has engine work under way or about to start (the engine lane's busy signal). */
+  busy(): boolean {
+    if (this.running || this.soonTimer || this.quickTimer) return true
+    for (const room of this.rooms.values()) if (room.inflight) return true
+    return false
+  }
+
+  /**
+   * Themes due only for the clock refresh: computed before, no new data, no held-back panel due.
+   * Any other due work makes the list empty (the pass goes as before).
+   */
+  private clockOnly(now: number): ThemeState[] {
+    const themes: ThemeState[] = []
+    for (const theme of this.themes.values()) {
+      if (!this.themeHasDue(theme, now)) continue
+      if (!theme.seen || theme.pending.length > 0 || this.themeHasChanges(theme, now)) return []
+      themes.push(theme)
+    }
+    return themes
+  }
+
+  /**
+   * The clock refresh of an idle wall: when the fingerprint is the one read before the theme's
+   * last full computation (same day, no table moved) and the drift check is not due, every room
+   * would show what it shows: the refresh is noted as done without a query. Otherwise a pass runs.
+   */
+  private async skipIdleRefresh(): Promise<void> {
+    if (this.checkingClock || this.running || this.closed) return
+    this.checkingClock = true
+    try {
+      const fingerprint = await this.deps.dataFingerprint!().catch(() => undefined)
+      const now = Date.now()
+      const driftCheckMs = this.options.driftCheckMs ?? 600_000
+      for (const theme of this.clockOnly(now)) {
+        if (fingerprint === undefined || theme.fingerprint !== fingerprint || now - theme.recomputedAt >= driftCheckMs) continue
+        theme.lastFullAt = now
+        this.refreshesSkipped += 1
+      }
+    } finally {
+      this.checkingClock = false
+    }
+    if (this.hasDueWork(Date.now())) this.soon(0)
   }
 
   /** The room of (theme, region): a warm one, or one made for a region not kept warm (a village). */
@@ -120,8 +192,10 @@ export class LiveScheduler {
    * passes have not reached yet (start-up) or do not keep (a village) is computed alone, once.
    */
   async ensure(room: Room): Promise<void> {
-    if (room.computedAt) return
     const theme = this.themes.get(room.dashboard.id as ThemeId)!
+    // A warm room of an unwatched theme may hold data older than the last batch (unwatchedEveryMs):
+    // its first subscriber gets it computed now, as a cold room is.
+    if (room.computedAt && !(room.warm && this.themeHasChanges(theme, Date.now()) && !this.watched(theme))) return
     room.inflight ??= (async () => {
       const startedAt = Date.now()
       const memo = new MetricMemo(this.deps.db, this.deps.registry)
@@ -187,8 +261,9 @@ export class LiveScheduler {
 
   /** Nothing computing, due or held back: every room shows the data as it is now. */
   idle(): boolean {
-    if (this.running || this.soonTimer || this.quickTimer || this.hasDueWork(Date.now())) return false
-    for (const theme of this.themes.values()) if (theme.deferred.size > 0) return false
+    const now = Date.now()
+    if (this.running || this.soonTimer || this.quickTimer || this.hasDueWork(now)) return false
+    for (const theme of this.themes.values()) if (theme.deferred.size > 0 || this.themeHasChanges(theme, now)) return false
     return [...this.rooms.values()].every((room) => !room.inflight)
   }
 
@@ -236,6 +311,8 @@ export class LiveScheduler {
       let memo: MetricMemo | undefined
       let memoVersion = ''
       while (!this.closed && this.hasDueWork(Date.now())) {
+        // Read before the reads of a full refresh: data stored during it moves the fingerprint.
+        if (this.deps.dataFingerprint && this.fullDue(Date.now())) this.passFingerprint = await this.deps.dataFingerprint().catch(() => undefined)
         const version = this.clock.key()
         if (!memo || version !== memoVersion) {
           // the additive figures, kept current by ingested batches, stand in for their queries
@@ -321,6 +398,8 @@ export class LiveScheduler {
     let due: LivePanel[]
     if (!seenBefore || now - theme.lastFullAt >= this.options.refreshEveryMs) {
       theme.lastFullAt = now
+      theme.recomputedAt = now
+      theme.fingerprint = this.passFingerprint
       theme.deferred.clear()
       due = theme.panels
     } else {
@@ -349,9 +428,25 @@ export class LiveScheduler {
     return theme.pending.length > 0 || this.themeHasNew(theme, now)
   }
 
-  /** New data, a held-back panel come due, the clock refresh or the first pass. */
+  /** Some theme is due its first pass or the clock refresh. */
+  private fullDue(now: number): boolean {
+    for (const theme of this.themes.values()) if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
+    return false
+  }
+
+  /**
+   * New data, a held-back panel come due, the clock refresh or the first pass. New data for a
+   * theme no screen watches waits until unwatchedEveryMs after the theme was last looked at.
+   */
   private themeHasNew(theme: ThemeState, now: number): boolean {
     if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
+    if (!this.themeHasChanges(theme, now)) return false
+    return now - theme.lastLookedAt >= (this.options.unwatchedEveryMs ?? 10_000) || this.watched(theme)
+  }
+
+  /** New data or a held-back panel come due (not the clock). */
+  private themeHasChanges(theme: ThemeState, now: number): boolean {
+    if (!theme.seen) return true
     for (const dueAt of theme.deferred.values()) if (dueAt <= now) return true
     // changed data held back by minRefreshMs is noted (deferred) when the theme is looked at
     return theme.panels.some(({ panel, metric }) => !theme.deferred.has(panel.id) && this.clock.changedSince(theme.seen, metric.reads))

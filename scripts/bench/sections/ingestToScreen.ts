@@ -18,7 +18,7 @@ interface ScreenRecord {
   connected: boolean
 }
 
-interface Run {
+export interface Run {
   screens: number
   batches: number
   all: Summary
@@ -77,7 +77,7 @@ export const ingestToScreen: BenchSection = {
   },
 }
 
-async function measure(context: BenchContext, screens: number, batches: number): Promise<Run> {
+export async function measure(context: BenchContext, screens: number, batches: number): Promise<Run> {
   const { options, server } = context
   const rooms = Array.from({ length: screens }, (_, i) => SCREEN_ROOMS[i % SCREEN_ROOMS.length])
   const workers = split(rooms, Math.ceil(screens / SCREENS_PER_PROCESS)).map((slice, i) => ({ slice, worker: Worker.start('screens', `screens-${i}`) }))
