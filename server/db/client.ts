@@ -1,5 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { Readable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 
@@ -17,7 +19,24 @@ export interface Db {
   client: ClickHouseClient
   engine: Engine
   database: string
+  /**
+   * One INSERT of a body already in `format` (bytes, never a V8 string): chDB takes the Buffer
+   * zero-copy and parses it on its own threads; a ClickHouse server receives it as the request body.
+   * `settings` go into the statement's own SETTINGS clause (never session settings, see README).
+   */
+  insertBody(insert: BodyInsert): Promise<void>
   close(): Promise<void>
+}
+
+/** Formats a body may be sent in (chDB's raw insert whitelist: text formats only, no RowBinary). */
+export type BodyFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV' | 'CSV'
+
+export interface BodyInsert {
+  table: string
+  columns: readonly string[]
+  format: BodyFormat
+  body: Buffer
+  settings: Record<string, number>
 }
 
 export interface DbOptions {
@@ -34,6 +53,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const engine: Engine = options.url ? 'clickhouse' : 'chdb'
   const database = quoteIdentifier(options.database)
   let client: ClickHouseClient | undefined
+  let rawInsert: ((insert: BodyInsert) => Promise<void>) | undefined
   try {
     if (engine === 'clickhouse') {
       // Over HTTP the database is named on every request, so it must exist before that client runs.
@@ -46,7 +66,9 @@ export async function openDb(options: DbOptions): Promise<Db> {
       client = httpClient(options, options.database)
       await client.ping().then((result) => { if (!result.success) throw result.error })
     } else {
-      client = embeddedClient(options.dataDir)
+      const embedded = embeddedClient(options.dataDir)
+      client = embedded.client
+      rawInsert = embedded.rawInsert
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
       // chDB keeps one session per process, and USE holds for every later query on it.
       await client.command({ query: `USE ${database}` })
@@ -58,7 +80,19 @@ export async function openDb(options: DbOptions): Promise<Db> {
     throw new DbStartError(`cannot open ${where}: ${firstLine(error)}`)
   }
   const opened = client
-  return { client: opened, engine, database: options.database, close: () => opened.close() }
+  const insertBody = rawInsert ?? ((insert: BodyInsert) => httpInsertBody(opened, insert))
+  return { client: opened, engine, database: options.database, insertBody, close: () => opened.close() }
+}
+
+async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Promise<void> {
+  const result = await client.exec({ query: insertStatement(insert), values: Readable.from([insert.body]) })
+  // The INSERT has no output, but the response stream must be consumed to free the connection.
+  await finished(result.stream.resume())
+}
+
+function insertStatement({ table, columns, format, settings }: BodyInsert): string {
+  const clause = Object.entries(settings).map(([name, value]) => `${quoteIdentifier(name)} = ${Number(value)}`).join(', ')
+  return `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')})${clause ? ` SETTINGS ${clause}` : ''} FORMAT ${format}`
 }
 
 function httpClient(options: DbOptions, database: string): ClickHouseClient {
@@ -75,7 +109,11 @@ function httpClient(options: DbOptions, database: string): ClickHouseClient {
   })
 }
 
-function embeddedClient(dataDir: string): ClickHouseClient {
+interface ChdbRawInsert {
+  rawInsert(params: { table: string; columns: readonly string[]; format: BodyFormat; values: Buffer; settings: Record<string, number> }): Promise<unknown>
+}
+
+function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert: (insert: BodyInsert) => Promise<void> } {
   try {
     fs.mkdirSync(dataDir, { recursive: true })
     fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
@@ -85,10 +123,15 @@ function embeddedClient(dataDir: string): ClickHouseClient {
   // chdb/connection implements @clickhouse/client-common's Connection, but it is typed against its
   // own copy of that package; the shapes agree at run time (chdb's parity suite checks it). This is
   // the single place where the two declarations meet.
-  const connection = createChdbConnection({ path: path.resolve(dataDir) }) as unknown as NonNullable<
-    Parameters<typeof createClient>[0]
-  >['connection']
-  return createClient({ connection, log: { level: ClickHouseLogLevel.OFF } })
+  const chdb = createChdbConnection({ path: path.resolve(dataDir) })
+  const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+  // The same session as the client's queries (so USE <database> holds); chDB puts `settings` into
+  // the statement's own SETTINGS clause.
+  const raw = (chdb as unknown as { chdb: ChdbRawInsert }).chdb
+  const rawInsert = async ({ table, columns, format, body, settings }: BodyInsert) => {
+    await raw.rawInsert({ table, columns, format, values: body, settings })
+  }
+  return { client: createClient({ connection, log: { level: ClickHouseLogLevel.OFF } }), rawInsert }
 }
 
 /** Identifiers (never values) that must be pasted into SQL: database names from configuration. */
