@@ -10,6 +10,7 @@
 import { openTempDb } from '../../testing/tempDb'
 import { feedByName } from '../feeds'
 import { validateBatch } from '../validateBatch'
+import { columnsOf } from '../preparedBatch'
 import { paymentBatch } from '../test/fixtures'
 import type { BodyFormat } from '../../db/client'
 
@@ -17,7 +18,7 @@ const rows = Number(process.argv[2] ?? 10_000)
 const rounds = Number(process.argv[3] ?? 5)
 const db = await openTempDb()
 const spec = feedByName('payments')!
-const columns = [...Object.keys(spec.record.def.shape), 'batch_id']
+const columns = [...columnsOf(spec), 'batch_id']
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 const tsvEscape = (value: string) => value.replace(/[\\\t\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : '\\n'))
