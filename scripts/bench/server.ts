@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { signIn } from './signIn'
 
 /**
  * The server under test, started as `npm start` starts it (server/index.ts in a process of its own:
@@ -49,6 +50,8 @@ export interface ServerOptions {
 }
 
 const LEADER = 'bench-leader'
+/** /api/health shows rows, rules and live figures to administrators only (the public one says up or not). */
+const ADMIN = 'bench-admin'
 
 export async function startBenchServer(options: ServerOptions): Promise<BenchServer> {
   const { dataDir, log } = options
@@ -66,6 +69,8 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   const password = `bench-${randomBytes(9).toString('base64url')}`
   const added = admin('user:add', LEADER, '--role', 'leader', '--scope', '511000', '--password', password)
   if (!added.ok && !admin('user:password', LEADER, '--password', password).ok) throw new Error(`admin user:add failed: ${added.out.slice(0, 400)}`)
+  const adminAdded = admin('user:add', ADMIN, '--role', 'admin', '--scope', '511000', '--password', password)
+  if (!adminAdded.ok && !admin('user:password', ADMIN, '--password', password).ok) throw new Error(`admin user:add (health reader) failed: ${adminAdded.out.slice(0, 400)}`)
 
   if (!options.apiOnly) {
     log('page build (as npm start: rebuilds only when out of date)')
@@ -88,12 +93,16 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   })
   log(`server starting (DEMO_SCALE=${options.demoScale}, rules on, feed off); its log: ${logFile}`)
   const url = await listening(child)
+  let adminCookie: string | undefined
   const server: BenchServer = {
     url,
     displayToken,
     ingestToken,
     leader: { username: LEADER, password },
-    health: async () => (await fetch(`${url}/api/health`)).json() as Promise<Health>,
+    health: async () => {
+      adminCookie ??= await signIn(url, ADMIN, password)
+      return (await fetch(`${url}/api/health`, { headers: { cookie: adminCookie } })).json() as Promise<Health>
+    },
     eventLoop: async () => (await fetch(`${url}/api/bench/event-loop`)).json() as Promise<EventLoopReading>,
     stop: async () => {
       await stopProcess(child)
