@@ -29,9 +29,14 @@ export interface BenchOptions {
   wallLoads: number
   /** another production build (its project directory) whose /wall first-load JS is printed beside this one's */
   wallBase: string | null
+  /**
+   * A git ref (e.g. main) whose server the ingest section also measures, after this one, with the
+   * same senders and data scale: the previous figures beside the new ones. null: this server only.
+   */
+  baseline: string | null
 }
 
-type Preset = Omit<BenchOptions, 'scale' | 'dataDir' | 'apiOnly' | 'sections' | 'wallBase'>
+type Preset = Omit<BenchOptions, 'scale' | 'dataDir' | 'apiOnly' | 'sections' | 'wallBase' | 'baseline'>
 
 const common = { wallLoads: 5, batchRows: 200, batchIntervalMs: 2000, settleMs: 15_000, refreshRooms: 100, lightBatches: 50, ingestRows: 10_000 }
 const presets: Record<string, Preset> = {
@@ -43,7 +48,7 @@ const presets: Record<string, Preset> = {
 
 export const USAGE = `npm run bench -- [--scale small|demo|10m|full|<payments>] [--sections a,b] [--api-only] [--fresh]
   [--screens N] [--light-batches N] [--loaded-batches N] [--pollers N] [--poll-seconds N] [--ingest-batches N]
-  [--refresh-rooms N] [--wall-loads N] [--wall-base DIR] [--data-dir DIR]`
+  [--refresh-rooms N] [--wall-loads N] [--wall-base DIR] [--data-dir DIR] [--baseline GIT-REF]`
 
 export function parseOptions(argv: string[]): BenchOptions {
   const flags = new Map<string, string>()
@@ -70,6 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     fresh: flags.has('fresh') || preset.fresh,
     apiOnly: flags.has('api-only'),
     sections: flags.get('sections')?.split(',') ?? null,
+    baseline: flags.get('baseline') ?? null,
     screens: number('screens', preset.screens),
     lightBatches: number('light-batches', preset.lightBatches),
     loadedBatches: number('loaded-batches', preset.loadedBatches),

@@ -50,6 +50,8 @@ export interface ServerOptions {
   apiOnly: boolean
   runId: number
   log: (line: string) => void
+  /** Checkout to run the server from (default: this one); the bench's baseline runs another commit's. */
+  cwd?: string
 }
 
 const LEADER = 'bench-leader'
@@ -61,7 +63,7 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   fs.mkdirSync(dataDir, { recursive: true })
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'production' }
   const admin = (...args: string[]) => {
-    const run = spawnSync('node', ['--import', 'tsx', 'scripts/admin.ts', ...args], { env, encoding: 'utf8' })
+    const run = spawnSync('node', ['--import', 'tsx', 'scripts/admin.ts', ...args], { env, encoding: 'utf8', cwd: options.cwd })
     return { ok: run.status === 0, out: `${run.stdout}${run.stderr}` }
   }
   log('admin CLI: display token and a leader for the pollers')
@@ -77,7 +79,7 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
 
   if (!options.apiOnly) {
     log('page build (as npm start: rebuilds only when out of date)')
-    const build = spawnSync('node', ['--import', 'tsx', 'scripts/ensureBuild.ts'], { stdio: ['ignore', 'ignore', 'inherit'] })
+    const build = spawnSync('node', ['--import', 'tsx', 'scripts/ensureBuild.ts'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: options.cwd })
     if (build.status !== 0) throw new Error('page build failed')
   }
   const ingestToken = `bench-ingest-${randomBytes(9).toString('base64url')}`
@@ -85,6 +87,7 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
   const child = spawn('node', ['--import', 'tsx', 'server/index.ts', ...(options.apiOnly ? ['--api-only'] : [])], {
     env: { ...env, PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'auto', DEMO_SCALE: options.demoScale, DEMO_FEED: 'off', BENCH_PROBE: 'on', INGEST_TOKEN: ingestToken },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
   })
   const out = fs.createWriteStream(logFile)
   child.stdout!.pipe(out)

@@ -1,5 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { Readable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import { firstLine } from '../errorLine'
@@ -19,6 +21,12 @@ export interface Db {
   client: ClickHouseClient
   engine: Engine
   database: string
+  /**
+   * One INSERT of a body already in `format` (bytes, never a V8 string): chDB takes the Buffer
+   * zero-copy and parses it on its own threads; a ClickHouse server receives it as the request body.
+   * `settings` go into the statement's own SETTINGS clause (never session settings, see README).
+   */
+  insertBody(insert: BodyInsert): Promise<void>
   close(): Promise<void>
   /**
    * The same database for background work (the rule engine) that must never hold up the wall:
@@ -35,6 +43,17 @@ export function backgroundDb(db: Db): Db {
   return db.background ?? db
 }
 
+/** Formats a body may be sent in (chDB's raw insert whitelist: text formats only, no RowBinary). */
+export type BodyFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV' | 'CSV'
+
+export interface BodyInsert {
+  table: string
+  columns: readonly string[]
+  format: BodyFormat
+  body: Buffer
+  settings: Record<string, number>
+}
+
 export interface DbOptions {
   url?: string
   user?: string
@@ -49,6 +68,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const engine: Engine = options.url ? 'clickhouse' : 'chdb'
   const database = quoteIdentifier(options.database)
   let client: ClickHouseClient | undefined
+  let rawInsert: ((insert: BodyInsert) => Promise<void>) | undefined
   try {
     if (engine === 'clickhouse') {
       // Over HTTP the database is named on every request, so it must exist before that client runs.
@@ -61,7 +81,9 @@ export async function openDb(options: DbOptions): Promise<Db> {
       client = httpClient(options, options.database)
       await client.ping().then((result) => { if (!result.success) throw result.error })
     } else {
-      client = embeddedClient(options.dataDir)
+      const embedded = embeddedClient(options.dataDir)
+      client = embedded.client
+      rawInsert = embedded.rawInsert
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
       // chDB keeps one session per process, and USE holds for every later query on it.
       await client.command({ query: `USE ${database}` })
@@ -77,12 +99,35 @@ export async function openDb(options: DbOptions): Promise<Db> {
     // A server runs queries side by side: background work gets a small pool of its own, so it
     // never takes a socket the wall's reads wait for.
     const own = httpClient(options, options.database, 2)
-    const background: Db = { client: own, engine, database: options.database, close: () => own.close() }
-    return { client: opened, engine, database: options.database, background, close: async () => { await own.close(); await opened.close() } }
+    const background: Db = { client: own, engine, database: options.database, insertBody: (insert) => httpInsertBody(own, insert), close: () => own.close() }
+    return {
+      client: opened,
+      engine,
+      database: options.database,
+      insertBody: (insert) => httpInsertBody(opened, insert),
+      background,
+      close: async () => {
+        await own.close()
+        await opened.close()
+      },
+    }
   }
+  // chDB: raw inserts take the lane too, so the rules' low-priority queries wait for them as for the hub's.
   const lane = new EngineLane()
-  const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, close: async () => {}, lane }
-  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, background, lane, close: () => opened.close() }
+  const raw = rawInsert!
+  const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, insertBody: (insert) => lane.low(() => raw(insert)), close: async () => {}, lane }
+  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => raw(insert)), background, lane, close: () => opened.close() }
+}
+
+async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Promise<void> {
+  const result = await client.exec({ query: insertStatement(insert), values: Readable.from([insert.body]) })
+  // The INSERT has no output, but the response stream must be consumed to free the connection.
+  await finished(result.stream.resume())
+}
+
+function insertStatement({ table, columns, format, settings }: BodyInsert): string {
+  const clause = Object.entries(settings).map(([name, value]) => `${quoteIdentifier(name)} = ${Number(value)}`).join(', ')
+  return `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')})${clause ? ` SETTINGS ${clause}` : ''} FORMAT ${format}`
 }
 
 function httpClient(options: DbOptions, database: string, maxOpenConnections?: number): ClickHouseClient {
@@ -100,7 +145,11 @@ function httpClient(options: DbOptions, database: string, maxOpenConnections?: n
   })
 }
 
-function embeddedClient(dataDir: string): ClickHouseClient {
+interface ChdbRawInsert {
+  rawInsert(params: { table: string; columns: readonly string[]; format: BodyFormat; values: Buffer; settings: Record<string, number> }): Promise<unknown>
+}
+
+function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert: (insert: BodyInsert) => Promise<void> } {
   try {
     fs.mkdirSync(dataDir, { recursive: true })
     fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
@@ -110,10 +159,15 @@ function embeddedClient(dataDir: string): ClickHouseClient {
   // chdb/connection implements @clickhouse/client-common's Connection, but it is typed against its
   // own copy of that package; the shapes agree at run time (chdb's parity suite checks it). This is
   // the single place where the two declarations meet.
-  const connection = createChdbConnection({ path: path.resolve(dataDir) }) as unknown as NonNullable<
-    Parameters<typeof createClient>[0]
-  >['connection']
-  return createClient({ connection, log: { level: ClickHouseLogLevel.OFF } })
+  const chdb = createChdbConnection({ path: path.resolve(dataDir) })
+  const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+  // The same session as the client's queries (so USE <database> holds); chDB puts `settings` into
+  // the statement's own SETTINGS clause.
+  const raw = (chdb as unknown as { chdb: ChdbRawInsert }).chdb
+  const rawInsert = async ({ table, columns, format, body, settings }: BodyInsert) => {
+    await raw.rawInsert({ table, columns, format, values: body, settings })
+  }
+  return { client: createClient({ connection, log: { level: ClickHouseLogLevel.OFF } }), rawInsert }
 }
 
 /** Identifiers (never values) that must be pasted into SQL: database names from configuration. */

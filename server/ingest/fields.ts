@@ -18,7 +18,7 @@ import { beijingDateTime, beijingDay } from '../beijingTime'
  * that looks like another character: a full-width Ｄ, a Cyrillic А or a compatibility ideograph
  * would make two ids that read the same compare different.
  */
-const ID_CHARACTERS = /^[\x21-\x7E\p{Script=Han}\u3001-\u303F]{1,64}$/u
+export const ID_CHARACTERS = /^[\x21-\x7E\p{Script=Han}\u3001-\u303F]{1,64}$/u
 export const recordId = () =>
   z
     .string()
@@ -30,7 +30,7 @@ export const recordId = () =>
  * unassigned code points, and unpaired UTF-16 halves (lone surrogates, which the database
  * refuses). Line breaks and tabs are allowed in free text.
  */
-const HIDDEN = /[^\P{C}\n\t]/u
+export const HIDDEN = /[^\P{C}\n\t]/u
 
 /** Identifier that may be empty where the relation is absent (e.g. `reissue_of`). */
 export const optionalRecordId = () => z.union([z.literal(''), recordId()])
@@ -46,7 +46,7 @@ export const text = (max: number) =>
  * (阿依古丽·买买提), or Latin letters. Nothing invisible, no digits, no look-alikes from other
  * scripts, so one person is not two in per-person rules.
  */
-const PERSON_NAME = /^(?:[\p{Script=Han}〇]+(?:·[\p{Script=Han}〇]+)*|[A-Za-z]+(?:[ .'-][A-Za-z]+)*)$/u
+export const PERSON_NAME = /^(?:[\p{Script=Han}〇]+(?:·[\p{Script=Han}〇]+)*|[A-Za-z]+(?:[ .'-][A-Za-z]+)*)$/u
 export const personName = (options: { mayBeEmpty?: boolean } = {}) =>
   z
     .string()
@@ -75,20 +75,24 @@ function idNumberField(mayBeEmpty: boolean) {
 /** Amount in yuan, ≥ 0 with at most two decimals, sent as a JSON number or a decimal string. */
 export const money = (maxYuan: number) =>
   z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const written = typeof value === 'number' ? String(value) : value
-    const match = /^(-?)(\d{1,15})(?:\.(\d+))?$/.exec(written)
-    if (!match) {
-      ctx.addIssue({ code: 'custom', message: 'must be a plain decimal amount such as 1234.50' })
-      return z.NEVER
-    }
-    const [, sign, whole, fraction = ''] = match
-    const normalized = `${BigInt(whole)}.${fraction.padEnd(2, '0')}`
-    if (sign && Number(normalized) !== 0) ctx.addIssue({ code: 'custom', message: 'must be ≥ 0' })
-    else if (fraction.length > 2) ctx.addIssue({ code: 'custom', message: 'must have at most two decimals' })
-    else if (Number(normalized) > maxYuan) ctx.addIssue({ code: 'custom', message: `must be at most ${maxYuan} yuan` })
-    else return normalized
+    const checked = checkMoney(value, maxYuan)
+    if (checked.ok) return checked.value
+    ctx.addIssue({ code: 'custom', message: checked.problem })
     return z.NEVER
   })
+
+/** The amount as ClickHouse reads it ('1234.50'), or why it is refused (shared with the fused validator). */
+export function checkMoney(value: number | string, maxYuan: number): { ok: true; value: string } | { ok: false; problem: string } {
+  const written = typeof value === 'number' ? String(value) : value
+  const match = /^(-?)(\d{1,15})(?:\.(\d+))?$/.exec(written)
+  if (!match) return { ok: false, problem: 'must be a plain decimal amount such as 1234.50' }
+  const [, sign, whole, fraction = ''] = match
+  const normalized = `${BigInt(whole)}.${fraction.padEnd(2, '0')}`
+  if (sign && Number(normalized) !== 0) return { ok: false, problem: 'must be ≥ 0' }
+  if (fraction.length > 2) return { ok: false, problem: 'must have at most two decimals' }
+  if (Number(normalized) > maxYuan) return { ok: false, problem: `must be at most ${maxYuan} yuan` }
+  return { ok: true, value: normalized }
+}
 
 /** Whole cents of a normalized amount ('1234.50' → 123450), exact for any amount we accept. */
 export function centsOf(amount: string): number {
@@ -129,7 +133,7 @@ export const eventTime = () =>
  * tens of thousands). Times compare as text: 'YYYY-MM-DD HH:mm:ss' sorts like time.
  */
 let snapshot = { until: 0, latestEventTime: '', year: 0 }
-function clock(): typeof snapshot {
+export function clock(): typeof snapshot {
   const now = Date.now()
   if (now >= snapshot.until) {
     snapshot = { until: now + 1000, latestEventTime: beijingDateTime(now + ingestLimits.futureSlackMs), year: Number(beijingDay(now).slice(0, 4)) }
@@ -198,7 +202,7 @@ export function checkRegionChain(record: RegionFields, ctx: z.RefinementCtx, opt
   }
 }
 
-function isRealDate(value: string): boolean {
+export function isRealDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   if (!match) return false
   const month = Number(match[2])
@@ -206,7 +210,7 @@ function isRealDate(value: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(match[1]), month)
 }
 
-function isRealDateTime(value: string): boolean {
+export function isRealDateTime(value: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value)
   if (!match || !isRealDate(match[1])) return false
   return Number(match[2]) <= 23 && Number(match[3]) <= 59 && Number(match[4]) <= 59

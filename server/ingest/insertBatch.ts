@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream'
-import { finished } from 'node:stream/promises'
+import { Buffer } from 'node:buffer'
 import type { Db } from '../db/client'
-import { quoteIdentifier } from '../db/client'
 import type { FeedSpec } from './feeds'
+import { prepareRecords, type PreparedBatch } from './preparedBatch'
 
 /**
  * Block-forming settings for one INSERT, written in the statement's own SETTINGS clause. Through
@@ -10,32 +9,24 @@ import type { FeedSpec } from './feeds'
  * they must never carry these. Thresholds far above any batch make the parser and the squashing
  * step emit one block; parallel parsing would otherwise cut the body into ~10 MB chunks.
  */
-const ONE_BLOCK_SETTINGS = [
-  'max_insert_block_size = 1000000000',
-  'min_insert_block_size_rows = 1000000000',
-  'min_insert_block_size_bytes = 1000000000000',
-  'input_format_parallel_parsing = 0',
-].join(', ')
+const ONE_BLOCK_SETTINGS = {
+  max_insert_block_size: 1_000_000_000,
+  min_insert_block_size_rows: 1_000_000_000,
+  min_insert_block_size_bytes: 1_000_000_000_000,
+  input_format_parallel_parsing: 0,
+}
 
 /**
  * Inserts a whole batch as ONE INSERT that forms one block. The target tables are not partitioned,
- * so one block is one part: the batch becomes visible all at once or not at all.
+ * so one block is one part: the batch becomes visible all at once or not at all. The body is
+ * JSONCompactEachRow (measured against JSONEachRow, TSV and CSV: server/ingest/bench/insertFormats.ts).
  */
-export async function insertBatch(db: Db, spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): Promise<void> {
-  await insertLines(db, spec, batchId, records.map((record) => JSON.stringify(record)))
+export async function insertPrepared(db: Db, spec: FeedSpec, batch: Pick<PreparedBatch, 'columns' | 'body'>): Promise<void> {
+  const body = Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength)
+  await db.insertBody({ table: spec.table, columns: batch.columns, format: 'JSONCompactEachRow', body, settings: ONE_BLOCK_SETTINGS })
 }
 
-/** The same from the records' normalized JSON lines (objects), each given the batch id on the way out. */
-export async function insertLines(db: Db, spec: FeedSpec, batchId: string, lines: readonly string[]): Promise<void> {
-  const prefix = `{"batch_id":${JSON.stringify(batchId)},`
-  // Streamed line by line: no second copy of the whole batch as one string.
-  function* body() {
-    for (const line of lines) yield `${prefix}${line.slice(1)}\n`
-  }
-  const result = await db.client.exec({
-    query: `INSERT INTO ${quoteIdentifier(spec.table)} SETTINGS ${ONE_BLOCK_SETTINGS} FORMAT JSONEachRow`,
-    values: Readable.from(body()),
-  })
-  // The INSERT has no output, but the response stream must be consumed to free the connection.
-  await finished(result.stream.resume())
+/** The same from records as the feed schema outputs them (tests, benches). */
+export async function insertBatch(db: Db, spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): Promise<void> {
+  await insertPrepared(db, spec, prepareRecords(spec, batchId, records))
 }

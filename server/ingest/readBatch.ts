@@ -29,13 +29,21 @@ export const UNREADABLE = Symbol('unreadable')
 /** Batch ids name a delivery in the sender's system; kept to characters safe in logs and URLs. */
 const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
 
+/** A request body as received: its bytes (not yet decoded) and, for NDJSON, the batch id from the request. */
+export interface ReceivedBody {
+  /** The body's bytes in an ArrayBuffer of their own (so they can be handed to a worker without a copy). */
+  bytes: Uint8Array
+  /** NDJSON: the batch id from X-Batch-Id or ?batchId= (already checked); null for a JSON envelope. */
+  ndjsonBatchId: string | null
+}
+
 /**
- * Reads `{ batchId, records }` (application/json) or one record per line (application/x-ndjson,
- * batch id from X-Batch-Id or ?batchId=). Content type and charset are checked before the body is
- * read, the size while it arrives; the text must be valid UTF-8 (GBK and other legacy encodings
- * are refused, not guessed: a wrong guess would store garbled names).
+ * Receives `{ batchId, records }` (application/json) or one record per line (application/x-ndjson,
+ * batch id from X-Batch-Id or ?batchId=). Content type, charset and an NDJSON batch id are checked
+ * before the body is read, the size while it arrives. The bytes are decoded and read by
+ * `readReceived` (in an ingest worker, off the event loop).
  */
-export async function readBatch(req: IncomingMessage, url: URL, maxBytes: number, pause: () => Promise<void>): Promise<SentBatch> {
+export async function receiveBatch(req: IncomingMessage, url: URL, maxBytes: number): Promise<ReceivedBody> {
   const [mediaPart, ...parameters] = (req.headers['content-type'] ?? '').split(';')
   const mediaType = mediaPart.trim().toLowerCase()
   const isJson = mediaType === 'application/json'
@@ -49,9 +57,35 @@ export async function readBatch(req: IncomingMessage, url: URL, maxBytes: number
     const header = req.headers['x-batch-id']
     const batchId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('batchId') ?? ''
     requireBatchId(batchId)
-    return readNdjson(batchId, await readUtf8Body(req, maxBytes), pause)
+    return { bytes: await readBodyBytes(req, maxBytes), ndjsonBatchId: batchId }
   }
-  return readJsonBatch(await readUtf8Body(req, maxBytes), pause)
+  return { bytes: await readBodyBytes(req, maxBytes), ndjsonBatchId: null }
+}
+
+/**
+ * The text of a received body, read into a batch. It must be valid UTF-8 (GBK and other legacy
+ * encodings are refused, not guessed: a wrong guess would store garbled names); a BOM is ignored.
+ */
+export async function readReceived(body: ReceivedBody, pause: () => Promise<void>): Promise<SentBatch> {
+  const text = decodeUtf8(body.bytes)
+  return body.ndjsonBatchId === null ? readJsonBatch(text, pause) : readNdjson(body.ndjsonBatchId, text, pause)
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let text: string
+  try {
+    text = decoder.decode(bytes, { stream: true })
+  } catch {
+    throw new HttpError(400, 'body is not valid UTF-8 (legacy encodings such as GBK are not accepted)')
+  }
+  try {
+    text += decoder.decode()
+  } catch {
+    throw new HttpError(400, 'body is not valid UTF-8 (it ends inside a character)')
+  }
+  // A UTF-8 byte-order mark some exporters write is not part of the JSON.
+  return text.replace(/^\uFEFF/, '')
 }
 
 async function readJsonBatch(text: string, pause: () => Promise<void>): Promise<SentBatch> {
@@ -123,42 +157,38 @@ function requireBatchId(batchId: string): void {
 }
 
 /**
- * The body as text, decoded while it arrives (no second copy of the bytes), refused as soon as it
- * passes `maxBytes` (declared or streamed, chunked too) with a 413 the sender can read: the rest
- * of the body is left unread and the connection closed after the answer, never reset before it.
+ * The body's bytes, refused as soon as they pass `maxBytes` (declared or streamed, chunked too)
+ * with a 413 the sender can read: the rest of the body is left unread and the connection closed
+ * after the answer, never reset before it. Nothing is decoded here: that is the worker's job.
  */
-async function readUtf8Body(req: IncomingMessage, maxBytes: number): Promise<string> {
+async function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(req.headers['content-length'] ?? 0)
   if (declared > maxBytes) throw tooLarge(`body of ${declared} bytes exceeds the limit of ${maxBytes} bytes`)
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  const pieces: string[] = []
+  const chunks: Buffer[] = []
   let size = 0
   await new Promise<void>((resolve, reject) => {
-    const fail = (error: Error) => {
-      req.off('data', onData)
-      req.pause()
-      reject(error)
-    }
     const onData = (chunk: Buffer) => {
       size += chunk.length
-      if (size > maxBytes) return fail(tooLarge(`body exceeds the limit of ${maxBytes} bytes`))
-      try {
-        pieces.push(decoder.decode(chunk, { stream: true }))
-      } catch {
-        fail(new HttpError(400, 'body is not valid UTF-8 (legacy encodings such as GBK are not accepted)'))
+      if (size > maxBytes) {
+        req.off('data', onData)
+        req.pause()
+        reject(tooLarge(`body exceeds the limit of ${maxBytes} bytes`))
+        return
       }
+      chunks.push(chunk)
     }
     req.on('data', onData)
     req.once('end', () => resolve())
     req.once('error', reject)
   })
-  try {
-    pieces.push(decoder.decode())
-  } catch {
-    throw new HttpError(400, 'body is not valid UTF-8 (it ends inside a character)')
+  // One copy into a buffer of its own: transferable to a worker (pooled chunks are not).
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
   }
-  // A UTF-8 byte-order mark some exporters write is not part of the JSON.
-  return pieces.join('').replace(/^\uFEFF/, '')
+  return bytes
 }
 
 export class BodyTooLarge extends HttpError {}

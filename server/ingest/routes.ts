@@ -4,10 +4,9 @@ import { requireIngestToken } from './bearer'
 import { ingestGate } from './ingestGate'
 import { feedByName, FEED_NAMES } from './feeds'
 import { ingestLimits } from './limits'
-import { pacer } from './pacer'
-import { BodyTooLarge, readBatch } from './readBatch'
+import { BodyTooLarge, receiveBatch } from './readBatch'
 import { storePrepared } from './storeBatch'
-import { prepareBatch } from './validateBatch'
+import { preparePool } from './worker/pool'
 import { reportFault } from '../notify/sources/faults'
 
 export interface IngestRouteOptions {
@@ -23,6 +22,7 @@ export interface IngestRouteOptions {
  */
 export function registerIngestRoutes(router: Router, options: IngestRouteOptions = {}): void {
   const maxBodyBytes = options.maxBodyBytes ?? ingestLimits.maxBodyBytes
+  preparePool.warm()
   router.on('POST', '/api/ingest/:feed', async (req, res, ctx, params, url) => {
     if (!ingestGate.isAccepting) {
       res.setHeader('retry-after', '5')
@@ -43,37 +43,34 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
     watch.running += 1
     try {
       // Counted until the answer is handed to the socket, so a shutdown waits for the 200 too.
-      const { batch, outcome, prepared } = await ingestGate.request(async () => {
-        const pause = pacer()
-        const batch = await readBatch(req, url, maxBodyBytes, pause).catch((error: unknown) => {
+      const { batchId, outcome, prepared } = await ingestGate.request(async () => {
+        const received = await receiveBatch(req, url, maxBodyBytes).catch((error: unknown) => {
           if (error instanceof BodyTooLarge) res.setHeader('connection', 'close') // the rest is not read
           throw error
         })
-        const prepared = await prepareBatch(spec, batch, pause)
-        const outcome = await storePrepared(ctx.db, spec, batch.batchId, prepared).catch((error: unknown) => {
-          reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batch.batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
+        // Decoding, reading, checking and serializing run in an ingest worker (worker/pool.ts).
+        const { batchId, prepared } = await preparePool.prepare(spec.feed, received)
+        const outcome = await storePrepared(ctx.db, spec, batchId, prepared).catch((error: unknown) => {
+          reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
           throw error
         })
         const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))
         sendJson(res, 200, outcome)
         await sent
-        return { batch, outcome, prepared }
+        return { batchId, outcome, prepared }
       })
       if (outcome.status === 'stored') {
-        if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batch.batchId}: rows were already stored by an interrupted delivery; ledger completed`)
+        if (outcome.recovered) ctx.log.warn(`ingest ${spec.feed} ${batchId}: rows were already stored by an interrupted delivery; ledger completed`)
         // The records as stored move the live hub's additive figures; a recovered batch may have
         // missed its rollups: the rollup healer listens for `recovered` (and the hub recomputes).
         announce(ctx, {
           feed: spec.feed,
-          batchId: batch.batchId,
+          batchId,
           rows: outcome.rows,
           acknowledgedAt: Date.now(),
-          // Only the payments feed moves additive figures: other feeds are not parsed a second time.
-        ...(outcome.recovered
-          ? { recovered: true }
-          : spec.feed === 'payments'
-            ? { records: prepared.lines.map((line) => JSON.parse(line) as Record<string, unknown>) }
-            : {}),
+          // The payments' stored fields the hub adds up came back from the worker with the batch:
+          // nothing is parsed a second time (other feeds carry none).
+          ...(outcome.recovered ? { recovered: true } : prepared.facts ? { records: prepared.facts } : {}),
         })
       }
     } finally {

@@ -3,7 +3,7 @@ import { HttpError } from '../http/router'
 import { findLedgerEntry, recordLedgerEntry, storedContentOfBatch, yuanText } from './batchLedger'
 import type { FeedSpec } from './feeds'
 import { ingestGate } from './ingestGate'
-import { insertLines } from './insertBatch'
+import { insertPrepared } from './insertBatch'
 import { prepareRecords, type PreparedBatch } from './preparedBatch'
 import { KeyedMutex } from './keyedMutex'
 
@@ -25,7 +25,7 @@ const batchLocks = new KeyedMutex()
  * The ledger is written after the rows, so a ledger entry always means the rows are in.
  */
 export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): Promise<StoreOutcome> {
-  return storePrepared(db, spec, batchId, prepareRecords(spec, records))
+  return storePrepared(db, spec, batchId, prepareRecords(spec, batchId, records))
 }
 
 export async function storePrepared(db: Db, spec: FeedSpec, batchId: string, batch: PreparedBatch): Promise<StoreOutcome> {
@@ -48,7 +48,7 @@ export async function storePrepared(db: Db, spec: FeedSpec, batchId: string, bat
       // This is the sender's first acknowledgment of the batch, so it is answered as stored.
       return { ...stored, recovered: true }
     }
-    await insertLines(db, spec, batchId, batch.lines)
+    await insertPrepared(db, spec, batch)
     await recordLedgerEntry(db, entry)
     return stored
   }))

@@ -1,35 +1,85 @@
+import fs from 'node:fs'
+import { baselineCheckout } from '../baseline'
 import { Worker } from '../children'
+import { startBenchServer, type BenchServer, type EventLoopReading } from '../server'
 import { round } from '../stats'
 import type { Sent } from '../workers/sender'
 import { loopFigure, phase, ratio, type BenchContext, type BenchSection, type Figure } from './types'
 
+/** Senders at once in the two measured phases (4 = the server's cap of ingests worked on at once). */
+const SENDER_COUNTS = [1, 4] as const
+
+interface SenderRun {
+  senders: number
+  timedBatches: number
+  refused: number
+  rowsPerSec: number
+  meanMs: number
+  maxMs: number
+  loop: EventLoopReading
+}
+
 /**
  * Ingest throughput through POST /api/ingest/payments, from sender processes: bodies are built and
  * serialized before the clock starts; each sender's first batch is a warm-up, not timed. Once with
- * one sender, once with two at the same time. The rule engine runs as in production.
+ * one sender, once with four at the same time, with the server's event-loop delay over each phase.
+ * The rule engine runs as in production. With `--baseline <ref>` the same phases run afterwards
+ * against that commit's server (its own data directory, same scale, pages off): the previous figures
+ * beside these, measured in the same run on the same machine.
  */
 export const ingest: BenchSection = {
   id: 'ingest',
   title: 'Ingest throughput (HTTP, senders in their own processes, warm-up excluded)',
   async run(context) {
     const { options, log } = context
-    const one = await senders(context, 1)
-    log(`ingest, 1 sender: ${one.rowsPerSec} rows/s`)
-    const two = await senders(context, 2)
-    log(`ingest, 2 senders: ${two.rowsPerSec} rows/s`)
-    const absolute: Figure[] = []
-    for (const run of [one, two]) {
-      absolute.push({ label: `${run.senders} sender(s), ${run.timedBatches} timed batches of ${options.ingestRows.toLocaleString()} rows: rows/s`, value: `${run.rowsPerSec.toLocaleString()}${run.refused ? ` (${run.refused} refused)` : ''}` })
-      absolute.push({ label: `${run.senders} sender(s): per batch mean / max`, value: `${run.meanMs} / ${run.maxMs} ms (n=${run.timedBatches}, too few for percentiles)` })
-      absolute.push(loopFigure(`${run.senders} sender(s)`, run.loop))
+    const current = await measure(context, context.server, 'this build')
+    let baseline: { ref: string; commit: string; runs: SenderRun[] } | null = null
+    if (options.baseline) {
+      const { dir, commit } = baselineCheckout(options.baseline, log)
+      const dataDir = `${options.dataDir}-baseline`
+      if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true })
+      const server = await startBenchServer({ dataDir, demoScale: options.demoScale, apiOnly: true, runId: context.runId, log, cwd: dir })
+      try {
+        baseline = { ref: options.baseline, commit, runs: await measure(context, server, `baseline ${options.baseline}`) }
+      } finally {
+        await server.stop()
+      }
     }
-    const ratios: Figure[] = [{ label: 'rows/s, 2 senders ÷ 1 sender', value: ratio(two.rowsPerSec, one.rowsPerSec) }]
-    return { absolute, ratios, data: { one, two } }
+    const absolute: Figure[] = []
+    const ratios: Figure[] = []
+    for (const [i, run] of current.entries()) {
+      const before = baseline?.runs[i]
+      const was = (text: string) => (before ? `   (${baseline!.ref}: ${text})` : '')
+      absolute.push({
+        label: `${run.senders} sender(s), ${run.timedBatches} timed batches of ${options.ingestRows.toLocaleString()} rows: rows/s`,
+        value: `${run.rowsPerSec.toLocaleString()}${run.refused ? ` (${run.refused} refused)` : ''}${was(before ? `${before.rowsPerSec.toLocaleString()}${before.refused ? ` (${before.refused} refused)` : ''}` : '')}`,
+      })
+      absolute.push({ label: `${run.senders} sender(s): per batch mean / max`, value: `${run.meanMs} / ${run.maxMs} ms (n=${run.timedBatches}, too few for percentiles)${was(before ? `${before.meanMs} / ${before.maxMs} ms` : '')}` })
+      const loop = loopFigure(`${run.senders} sender(s)`, run.loop)
+      absolute.push({ ...loop, value: `${loop.value}${was(before ? `${before.loop.p99Ms} / ${before.loop.maxMs} ms` : '')}` })
+      if (before) {
+        ratios.push({ label: `rows/s, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.rowsPerSec, before.rowsPerSec) })
+        ratios.push({ label: `event-loop delay p99, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.loop.p99Ms, before.loop.p99Ms) })
+      }
+    }
+    ratios.unshift({ label: `rows/s, ${SENDER_COUNTS[1]} senders ÷ 1 sender`, value: ratio(current[1].rowsPerSec, current[0].rowsPerSec) })
+    if (baseline) absolute.push({ label: 'baseline', value: `${baseline.ref} = ${baseline.commit.slice(0, 12)} (its server, its own data directory at the same scale, pages off)` })
+    return { absolute, ratios, data: { runs: current, baseline } }
   },
 }
 
-async function senders(context: BenchContext, count: number) {
-  const { options, server } = context
+async function measure(context: BenchContext, server: BenchServer, name: string): Promise<SenderRun[]> {
+  const runs: SenderRun[] = []
+  for (const count of SENDER_COUNTS) {
+    const run = await senders(context, server, count)
+    context.log(`ingest, ${name}, ${count} sender(s): ${run.rowsPerSec} rows/s, event-loop delay p99 ${run.loop.p99Ms} ms`)
+    runs.push(run)
+  }
+  return runs
+}
+
+async function senders(context: BenchContext, server: BenchServer, count: number): Promise<SenderRun> {
+  const { options } = context
   const workers = Array.from({ length: count }, (_, i) => Worker.start('sender', `sender-${i}`))
   try {
     const batches = options.ingestBatches + 1

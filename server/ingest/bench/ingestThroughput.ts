@@ -1,16 +1,18 @@
 /**
  * Measures ingest throughput: one JSON payments batch of N rows (default 10 000) posted to a fresh
- * app on a temp data dir, timed from request to the 200; then where the time goes (validation,
- * content hash, the INSERT) on a second batch of the same size. Run:
+ * app on a temp data dir, timed from request to the 200; then where the time goes, stage by stage,
+ * on a second batch of the same size: the whole worker task (decode, read, check, serialize, hash)
+ * and, side by side on the same records, the schema against the fused validator, then the INSERT.
  *   npx tsx server/ingest/bench/ingestThroughput.ts [rows]
  */
 import { makeTempDir } from '../../testing/tempDb'
 import { contentHash } from '../contentHash'
 import { feedByName } from '../feeds'
-import { insertBatch } from '../insertBatch'
-import { validateBatch } from '../validateBatch'
+import { fusedPayment } from '../fused/paymentRow'
+import { insertPrepared } from '../insertBatch'
 import { paymentBatch } from '../test/fixtures'
 import { postBatch, queryRow, startIngestApp } from '../test/harness'
+import { prepareTask } from '../worker/prepareTask'
 
 const rows = Number(process.argv[2] ?? 10_000)
 const app = await startIngestApp(makeTempDir('ykt-ingest-bench-'))
@@ -29,19 +31,27 @@ try {
 
   const spec = feedByName('payments')!
   const raw = paymentBatch(rows, rows)
+  const text = JSON.stringify({ batchId: 'bench-phases', records: raw })
   const phases: Record<string, number> = {}
   let mark = performance.now()
   const lap = (name: string) => {
     phases[name] = Math.round(performance.now() - mark)
     mark = performance.now()
   }
-  const records = validateBatch(spec, { batchId: 'bench-phases', records: raw, unreadable: [] })
-  lap('validate')
-  contentHash(records)
-  lap('hash')
-  await insertBatch(app.ctx.db, spec, 'bench-phases', records)
-  lap('insert')
-  console.log(`phases (ms) for ${rows} rows: ${JSON.stringify(phases)}`)
+  const records = raw.map((record) => JSON.parse(JSON.stringify(record)) as unknown)
+  lap('(setup)')
+  const schemaOutput = records.map((record) => spec.record.parse(record))
+  lap('schema (zod) per record')
+  contentHash(schemaOutput)
+  lap('hash, previous way (stringify + sort + sha256)')
+  for (const record of records) fusedPayment(record)
+  lap('fused validator per record')
+  const task = await prepareTask({ feed: 'payments', body: { bytes: new TextEncoder().encode(text), ndjsonBatchId: null } }, async () => {})
+  lap('whole worker task (decode, read, check, serialize, hash)')
+  if (!task.ok) throw new Error(task.message)
+  await insertPrepared(app.ctx.db, spec, task.prepared)
+  lap('INSERT (JSONCompactEachRow, with the views)')
+  console.log(`phases (ms) for ${rows} rows: ${JSON.stringify(phases, null, 1)}`)
 } finally {
   await app.close()
 }
