@@ -13,7 +13,7 @@ import { QueryRate } from './queryRate'
 import type { LivePanel, Room } from './room'
 import { LiveScheduler, type Theme } from './scheduler'
 import { readTableVersions } from '../rules/tableVersions'
-import { shanghaiDate } from '../metrics/sql/time'
+import { beijingDay } from '../beijingTime'
 
 export interface LiveHubOptions {
   registry?: MetricRegistry
@@ -105,7 +105,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       emit: gateway.emitUpdate,
       subscribers: gateway.subscribers,
       ingestWatch: () => ctx.ingestWatch,
-      dataFingerprint: async () => `${shanghaiDate()}|${[...(await readTableVersions(counted.db))].sort().join(',')}`,
+      dataFingerprint: async () => `${beijingDay()}|${[...(await readTableVersions(counted.db))].sort().join(',')}`,
     },
     livePanels(ctx, dashboards, registry),
     {

@@ -5,7 +5,9 @@ import { makeTempDir, testConfig } from '../testing/tempDb'
 import { dashboardSchema, type Dashboard, type SubscribeAck } from '../../dashboards/types'
 import { C2, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
-import { attachHub, connect, freePort, sleep, tokenAuth, waitFor } from './test/helpers'
+import { attachHub, connect, sleep, waitFor } from './test/helpers'
+import { freePort } from '../testing/freePort'
+import { tokenAuth } from '../testing/tokenAuth'
 
 /**
  * An idle wall is idle: the clock refresh of every room is skipped while no table (nor the day)
@@ -30,7 +32,7 @@ const sockets: Socket[] = []
 let nextDetail = 500
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: '100', PORT: await freePort() }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: '100', PORT: String(await freePort()) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   idleHub = await attachHub(app.ctx, dashboards, { refreshEveryMs: REFRESH_MS, driftCheckMs: 3_600_000, unwatchedEveryMs: 3_600_000 })
   await waitFor(() => !idleHub.hub.stats().warming, 60_000)
