@@ -1,0 +1,342 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Db } from '../db/client'
+import { quoteIdentifier } from '../db/client'
+import { IngestGate } from '../ingest/ingestGate'
+import { layoutOf, readBankConfig, BANKS_DIR, type FileKind } from './bankConfig'
+import { findLoadedFile, recordLoadedFile } from './fileLedger'
+import { hashFile, openFileSource, type Encoding, type SourceChunk } from './fileSource'
+import { commitMove, dropTables, healFactRollups, prepareMove } from './moveRows'
+import type { ProgressEvent } from './progress'
+import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } from './stageSql'
+
+/**
+ * `npm run load`: one bank file into the database, whole or not at all.
+ *   1. The file's sha256 is looked up in bulk_file: a file loaded before stores nothing again.
+ *   2. Its records go through ClickHouse's CSV input format, chunk by chunk, into a staging table
+ *      where SQL checks every field (stageSql.ts), then the set-wide checks: duplicates within
+ *      the file, payments already stored (payroll) or unknown / not changeable (return).
+ *   3. Refused rows (line, field, reason) are written to a report. With any refused row nothing
+ *      is stored unless `acceptValid`.
+ *   4. Payroll: valid rows and their rollup rows are attached partition by partition (moveRows.ts).
+ *      Return: statuses change in place (a mutation), the change is traced in payment_return and
+ *      the rollups are rebuilt from the facts where they differ (the healer's check).
+ *   5. The file is recorded in bulk_file.
+ */
+
+export interface LoadOptions {
+  file: string
+  bank: string
+  kind: FileKind
+  encoding?: Encoding
+  acceptValid?: boolean
+  /** where the refused rows go (default: beside the file, `<file>.refused.csv`) */
+  reportPath?: string
+  banksDir?: string
+  /** the server's gate when loading inside the server; a CLI holds its own */
+  gate?: IngestGate
+  onProgress?: (event: ProgressEvent) => void
+}
+
+export interface Refusal {
+  line: number
+  field: string
+  reason: string
+}
+
+export interface LoadResult {
+  status: 'loaded' | 'duplicate' | 'refused'
+  file: string
+  contentHash: string
+  batchId: string
+  format: 'csv' | 'xlsx'
+  encoding: Encoding
+  rowsInFile: number
+  rowsLoaded: number
+  rowsRefused: number
+  /** first refusals (all of them are in the report) */
+  refusals: Refusal[]
+  reportPath: string | null
+  /** payroll: amount loaded; return: amount of the payments whose status changed */
+  amount: string
+  /** return: payments whose status changed, by new status */
+  changed?: Record<string, number>
+  /** a load that had stopped half-way was completed */
+  recovered?: boolean
+  ms: { read: number; check: number; move: number; total: number }
+}
+
+export class LoadError extends Error {}
+
+const SHOWN_REFUSALS = 50
+
+export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult> {
+  const started = Date.now()
+  const progress = options.onProgress ?? (() => {})
+  const config = readBankConfig(options.bank, options.banksDir ?? BANKS_DIR)
+  const layout = layoutOf(config, options.kind)
+  const contentHash = await hashFile(options.file)
+  const batchId = `file:${contentHash.slice(0, 32)}`
+  const source = await openFileSource(options.file, { encoding: options.encoding ?? config.encoding })
+  const base = { file: options.file, contentHash, batchId, format: source.format, encoding: source.encoding }
+
+  const before = await findLoadedFile(db, contentHash)
+  if (before) {
+    return { ...base, status: 'duplicate', rowsInFile: before.rowsInFile, rowsLoaded: 0, rowsRefused: 0, refusals: [], reportPath: null, amount: '0.00', ms: { read: 0, check: 0, move: 0, total: Date.now() - started } }
+  }
+
+  const prefix = `_bulk_${contentHash.slice(0, 16)}`
+  const checked = `${prefix}_chk`
+  const refused = `${prefix}_bad`
+  const staged = [checked, refused]
+  const gate = options.gate ?? new IngestGate()
+  try {
+    // 2. Read and check every record.
+    const chunks = source.chunks()
+    let next = await chunks.next() // reads the header first
+    const columns = mapHeader(source.header, layout, options.kind)
+    await createChecked(db, checked, options.kind)
+    const params = { ...stageParams(layout, config.bank), batchId }
+    let rowsInFile = 0
+    const tempDir = db.engine === 'chdb' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ykt-bulk-')) : null
+    try {
+      for (; !next.done; next = await chunks.next()) {
+        const chunk = next.value
+        await stageChunk(db, chunk, { checked, kind: options.kind, columns, layout, excelSerials: source.format === 'xlsx', structure: structureOf(source.header), params, tempDir })
+        rowsInFile += chunk.records
+        progress({ phase: 'read', rows: rowsInFile, share: chunk.bytesRead > 0 ? chunk.bytesRead / source.totalBytes : null })
+      }
+    } finally {
+      if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true })
+    }
+    const readMs = Date.now() - started
+    progress({ phase: 'check', rows: rowsInFile, share: null })
+    const alreadyIn = options.kind === 'payroll' ? await countRows(db, 'SELECT count() AS n FROM payment_detail WHERE batch_id = {batchId:String}', { batchId }) : 0
+    await collectRefusals(db, options.kind, checked, refused, batchId)
+    const rowsRefused = await countRows(db, `SELECT uniqExact(line) AS n FROM ${quoteIdentifier(refused)}`)
+    const rowsChecked = await countRows(db, `SELECT count() AS n FROM ${quoteIdentifier(checked)}`)
+    const reportPath = rowsRefused > 0 ? options.reportPath ?? `${options.file}.refused.csv` : null
+    const refusals = reportPath ? await writeReport(db, refused, reportPath) : []
+    const checkMs = Date.now() - started - readMs
+    const rowsValid = rowsChecked - rowsRefused
+    const result = { ...base, rowsInFile: rowsChecked, rowsRefused, refusals, reportPath }
+    if (rowsRefused > 0 && !options.acceptValid) {
+      return { ...result, status: 'refused', rowsLoaded: 0, amount: '0.00', ms: { read: readMs, check: checkMs, move: 0, total: Date.now() - started } }
+    }
+
+    // 4. Move.
+    progress({ phase: 'move', rows: rowsValid, share: null })
+    const valid = `${quoteIdentifier(checked)} WHERE line NOT IN (SELECT line FROM ${quoteIdentifier(refused)})`
+    let amount = '0.00'
+    let changed: Record<string, number> | undefined
+    let recovered = false
+    if (options.kind === 'payroll') {
+      amount = await scalar(db, `SELECT formatDecimal(sum(amount_paid), 2) AS n FROM ${valid}`)
+      if (alreadyIn === 0) {
+        const move = await prepareMove(db, prefix, async (facts) => {
+          await db.client.command({ query: `INSERT INTO ${quoteIdentifier(facts)} (${FACT_COLUMNS.join(', ')}) SELECT ${FACT_COLUMNS.join(', ')} FROM ${valid}` })
+        })
+        staged.push(...move.pairs.map(([, table]) => table))
+        await commitMove(db, gate, move)
+      } else if (alreadyIn === rowsValid) {
+        // An earlier run attached the facts and stopped before its ledger row: the rollups may be short.
+        recovered = true
+        await healFactRollups(db, gate)
+      } else {
+        throw new LoadError(`payment_detail holds ${alreadyIn} rows of this file (batch ${batchId}) but ${rowsValid} are valid now: remove them (DELETE FROM payment_detail WHERE batch_id = '${batchId}') and load again`)
+      }
+    } else {
+      const applied = await applyReturns(db, gate, { checked, refused, contentHash, prefix })
+      staged.push(...applied.tables)
+      amount = applied.amount
+      changed = applied.changed
+    }
+    const loaded = options.kind === 'payroll' ? rowsValid : Object.values(changed ?? {}).reduce((a, b) => a + b, 0)
+    await recordLoadedFile(db, { contentHash, fileName: path.basename(options.file), bank: options.bank, kind: options.kind, batchId, rowsInFile: rowsChecked, rowsLoaded: loaded, rowsRefused, amount })
+    const total = Date.now() - started
+    progress({ phase: 'done', rows: loaded, share: 1 })
+    return { ...result, status: 'loaded', rowsLoaded: loaded, amount, changed, recovered: recovered || undefined, ms: { read: readMs, check: checkMs, move: total - readMs - checkMs, total } }
+  } finally {
+    await dropTables(db, staged)
+  }
+}
+
+/** payment_detail columns the loader writes (batch_id included; ingested_at and age_years are the table's own). */
+const FACT_COLUMNS = [
+  'detail_id', 'batch_id', 'period', 'project_code', 'dept', 'paying_unit', 'county_code', 'town_code', 'village_code', 'household_id',
+  'person_name', 'id_number', 'gender', 'birth_date', 'card_number', 'account_holder', 'holder_id_number', 'bank', 'phone', 'base_quantity',
+  'standard', 'amount_due', 'amount_paid', 'pay_time', 'status', 'failure_reason', 'reissue_of', 'plan_id', 'voucher_id', 'indicator_doc',
+  'fund_level', 'proxy_held', 'proxy_holder_id', 'proxy_holder_name', 'prereview_hits',
+]
+
+async function createChecked(db: Db, table: string, kind: FileKind): Promise<void> {
+  const name = quoteIdentifier(table)
+  await db.client.command({ query: `DROP TABLE IF EXISTS ${name}` })
+  // Memory: the staging rows live only for the load; a load that dies is simply run again.
+  const query = kind === 'payroll'
+    ? `CREATE TABLE ${name} ENGINE = Memory AS
+       SELECT CAST(0, 'UInt64') AS line, CAST([], 'Array(Tuple(String, String))') AS problems, ${FACT_COLUMNS.join(', ')} FROM payment_detail WHERE 0`
+    : `CREATE TABLE ${name} (line UInt64, problems Array(Tuple(String, String)), detail_id String, status String, failure_reason String,
+                             account_holder String, holder_id_number String) ENGINE = Memory`
+  await db.client.command({ query })
+}
+
+interface StageContext {
+  checked: string
+  kind: FileKind
+  columns: Map<string, number>
+  layout: ReturnType<typeof layoutOf>
+  excelSerials: boolean
+  structure: string
+  params: Record<string, unknown>
+  tempDir: string | null
+}
+
+/**
+ * One chunk through ClickHouse's CSV reader. Embedded: the chunk is written to a temporary file
+ * and read with file() (chDB has no request body for input()). Server: the chunk is the body of
+ * an INSERT … SELECT … FROM input(), streamed over HTTP.
+ */
+async function stageChunk(db: Db, chunk: SourceChunk, context: StageContext): Promise<void> {
+  const table = quoteIdentifier(context.checked)
+  // The structure is c0 String, c1 String, …: built from column positions, never from header text.
+  const structure = `'${context.structure}'`
+  const params = { ...context.params, firstLine: chunk.firstRecord + 2 }
+  const build = (source: { from: string; rowNumber: string }) =>
+    context.kind === 'payroll'
+      ? payrollStageSql(table, context.columns, context.layout, context.excelSerials, source)
+      : returnStageSql(table, context.columns, source)
+  const settings = 'SETTINGS input_format_csv_allow_variable_number_of_columns = 0, format_csv_allow_single_quotes = 0, input_format_csv_trim_whitespaces = 0'
+  if (context.tempDir) {
+    const file = path.join(context.tempDir, `chunk-${chunk.firstRecord}.csv`)
+    if (!/^[\w/.-]+$/.test(file)) throw new LoadError(`temporary directory ${context.tempDir} has characters the loader will not put into SQL`)
+    fs.writeFileSync(file, chunk.csv)
+    try {
+      await db.client.command({ query: `${build({ from: `file('${file}', 'CSV', ${structure})`, rowNumber: '_row_number' })} ${settings}`, query_params: params })
+    } finally {
+      fs.rmSync(file, { force: true })
+    }
+  } else {
+    await db.client.exec({ query: `${build({ from: `input(${structure})`, rowNumber: 'rowNumberInAllBlocks()' })} ${settings} FORMAT CSV`, query_params: params, values: chunk.csv as unknown as never })
+  }
+}
+
+/** Every refused row into `refused` (line, field, reason): per-field problems and the set-wide checks. */
+async function collectRefusals(db: Db, kind: FileKind, checkedTable: string, refusedTable: string, batchId: string): Promise<void> {
+  const checked = quoteIdentifier(checkedTable)
+  const refused = quoteIdentifier(refusedTable)
+  await db.client.command({ query: `DROP TABLE IF EXISTS ${refused}` })
+  await db.client.command({ query: `CREATE TABLE ${refused} (line UInt64, field String, reason String) ENGINE = Memory` })
+  await db.client.command({ query: `INSERT INTO ${refused} SELECT line, p.1, p.2 FROM ${checked} ARRAY JOIN problems AS p` })
+  await db.client.command({
+    query: `INSERT INTO ${refused}
+            SELECT line, 'detail_id', concat('appears ', toString(length(lines)), ' times in the file (lines ', arrayStringConcat(arraySlice(lines, 1, 5), ', '), if(length(lines) > 5, ', …', ''), ')')
+            FROM (SELECT detail_id, arraySort(groupArray(line)) AS lines FROM ${checked} WHERE detail_id != '' GROUP BY detail_id HAVING count() > 1)
+            ARRAY JOIN lines AS line`,
+  })
+  if (kind === 'payroll') {
+    await db.client.command({
+      query: `INSERT INTO ${refused}
+              SELECT line, 'detail_id', 'is already stored (another file or feed batch): a payment is stored once' FROM ${checked}
+              WHERE detail_id IN (SELECT detail_id FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked}) AND batch_id != {batchId:String})`,
+      query_params: { batchId },
+    })
+    return
+  }
+  await db.client.command({
+    query: `INSERT INTO ${refused}
+            SELECT line, 'detail_id', 'no stored payment has this detail id' FROM ${checked}
+            WHERE detail_id != '' AND detail_id NOT IN (SELECT detail_id FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked}))`,
+  })
+  // 成功 may still come back (退回); a failure is settled by a re-issue, never turned into a success.
+  await db.client.command({
+    query: `INSERT INTO ${refused}
+            SELECT c.line, 'status', concat('the payment is ', toString(f.status), ' already: a return cannot make it ', c.status,
+                   if(toString(f.status) IN ('失败', '退回'), ' (a failed payment is settled by a re-issue with reissue_of)', ''))
+            FROM ${checked} AS c
+            INNER JOIN (SELECT detail_id, status FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked})) AS f ON f.detail_id = c.detail_id
+            WHERE empty(c.problems) AND c.status != toString(f.status) AND NOT (toString(f.status) = '在途' OR (toString(f.status) = '成功' AND c.status = '退回'))`,
+  })
+}
+
+/** All refusals to `reportPath` as CSV (line, field, reason), sorted by line; the first few returned. */
+async function writeReport(db: Db, refusedTable: string, reportPath: string): Promise<Refusal[]> {
+  const result = await db.client.query({
+    query: `SELECT line, field, reason FROM ${quoteIdentifier(refusedTable)} ORDER BY line, field`,
+    format: 'CSVWithNames',
+  })
+  fs.writeFileSync(reportPath, await result.text())
+  const first = await db.client.query({
+    query: `SELECT line, field, reason FROM ${quoteIdentifier(refusedTable)} ORDER BY line, field LIMIT ${SHOWN_REFUSALS}`,
+    format: 'JSONEachRow',
+  })
+  return (await first.json<{ line: string | number; field: string; reason: string }>()).map((row) => ({ line: Number(row.line), field: row.field, reason: row.reason }))
+}
+
+interface ReturnTables {
+  checked: string
+  refused: string
+  contentHash: string
+  prefix: string
+}
+
+/**
+ * A return file's results onto the stored payments. Only rows that change something are applied;
+ * the trace goes in first (keyed by file and payment, so a re-run rewrites the same rows), then
+ * the statuses change in one mutation, then the rollups are rebuilt from the facts where they
+ * now differ: a status moves a payment between rollup rows, which no insert-time view can do.
+ */
+async function applyReturns(db: Db, gate: IngestGate, t: ReturnTables): Promise<{ tables: string[]; amount: string; changed: Record<string, number> }> {
+  const checked = quoteIdentifier(t.checked)
+  const changes = `${t.prefix}_ret`
+  const join = quoteIdentifier(changes)
+  await db.client.command({ query: `DROP TABLE IF EXISTS ${join}` })
+  await db.client.command({ query: `CREATE TABLE ${join} (detail_id String, status String, failure_reason String, account_holder String, holder_id_number String) ENGINE = Join(ANY, LEFT, detail_id)` })
+  const changing = `FROM ${checked} AS c
+    INNER JOIN (SELECT detail_id, status, failure_reason, county_code, town_code, amount_paid, pay_time, account_holder, holder_id_number
+                FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked})) AS f ON f.detail_id = c.detail_id
+    WHERE c.line NOT IN (SELECT line FROM ${quoteIdentifier(t.refused)})
+      AND (c.status != toString(f.status) OR c.failure_reason != f.failure_reason
+           OR (c.account_holder != '' AND c.account_holder != f.account_holder) OR (c.holder_id_number != '' AND c.holder_id_number != f.holder_id_number))`
+  await db.client.command({ query: `INSERT INTO ${join} SELECT c.detail_id, c.status, c.failure_reason, c.account_holder, c.holder_id_number ${changing}` })
+  await db.client.command({
+    query: `INSERT INTO payment_return (content_hash, detail_id, line, county_code, town_code, from_status, to_status, failure_reason, amount_paid, pay_time)
+            SELECT {contentHash:String}, c.detail_id, c.line, f.county_code, f.town_code, f.status, c.status, c.failure_reason, f.amount_paid, f.pay_time ${changing}`,
+    query_params: { contentHash: t.contentHash },
+  })
+  const summary = await db.client.query({
+    query: `SELECT to_status, count() AS n, toString(sum(amount_paid)) AS amount FROM payment_return FINAL WHERE content_hash = {contentHash:String} GROUP BY to_status`,
+    query_params: { contentHash: t.contentHash },
+    format: 'JSONEachRow',
+  })
+  const rows = await summary.json<{ to_status: string; n: string | number; amount: string }>()
+  const changed = Object.fromEntries(rows.map((row) => [row.to_status, Number(row.n)]))
+  const amount = rows.reduce((sum, row) => sum + Math.round(Number(row.amount) * 100), 0)
+  const target = `${db.database}.${changes}`
+  if (!/^\w+\.\w+$/.test(target)) throw new LoadError('unexpected staging table name')
+  const get = (column: string) => `joinGet('${target}', '${column}', detail_id)`
+  await gate.exclusive(async () => {
+    await db.client.command({
+      query: `ALTER TABLE payment_detail UPDATE
+                status = CAST(${get('status')}, 'Enum8(\\'成功\\' = 1, \\'失败\\' = 2, \\'退回\\' = 3, \\'在途\\' = 4)'),
+                failure_reason = ${get('failure_reason')},
+                account_holder = if(${get('account_holder')} = '', account_holder, ${get('account_holder')}),
+                holder_id_number = if(${get('holder_id_number')} = '', holder_id_number, ${get('holder_id_number')})
+              WHERE detail_id IN (SELECT detail_id FROM ${join})
+              SETTINGS mutations_sync = 2`,
+    })
+  })
+  await healFactRollups(db, gate)
+  return { tables: [changes], amount: `${Math.trunc(amount / 100)}.${String(amount % 100).padStart(2, '0')}`, changed }
+}
+
+async function countRows(db: Db, query: string, params: Record<string, unknown> = {}): Promise<number> {
+  return Number(await scalar(db, query, params))
+}
+
+async function scalar(db: Db, query: string, params: Record<string, unknown> = {}): Promise<string> {
+  const result = await db.client.query({ query, query_params: params, format: 'JSONEachRow' })
+  const [row] = await result.json<{ n: string | number | null }>()
+  return String(row?.n ?? '0')
+}
