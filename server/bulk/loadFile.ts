@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Db } from '../db/client'
 import { quoteIdentifier } from '../db/client'
+import { yuanText } from '../ingest/batchLedger'
 import { IngestGate } from '../ingest/ingestGate'
 import { layoutOf, readBankConfig, BANKS_DIR, type FileKind } from './bankConfig'
 import { findLoadedFile, recordLoadedFile } from './fileLedger'
@@ -132,7 +133,7 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     let changed: Record<string, number> | undefined
     let recovered = false
     if (options.kind === 'payroll') {
-      amount = await scalar(db, `SELECT formatDecimal(sum(amount_paid), 2) AS n FROM ${valid}`)
+      amount = yuanText(Number(await scalar(db, `SELECT toInt64(sum(amount_paid) * 100) AS n FROM ${valid}`)))
       if (alreadyIn === 0) {
         const move = await prepareMove(db, prefix, async (facts) => {
           await db.client.command({ query: `INSERT INTO ${quoteIdentifier(facts)} (${FACT_COLUMNS.join(', ')}) SELECT ${FACT_COLUMNS.join(', ')} FROM ${valid}` })
@@ -328,7 +329,7 @@ async function applyReturns(db: Db, gate: IngestGate, t: ReturnTables): Promise<
     })
   })
   await healFactRollups(db, gate)
-  return { tables: [changes], amount: `${Math.trunc(amount / 100)}.${String(amount % 100).padStart(2, '0')}`, changed }
+  return { tables: [changes], amount: yuanText(amount), changed }
 }
 
 async function countRows(db: Db, query: string, params: Record<string, unknown> = {}): Promise<number> {

@@ -55,7 +55,7 @@ export const amountOk = (v: string, unit: '元' | '分') =>
 export const amountValue = (v: string, unit: '元' | '分') =>
   unit === '元'
     ? `toDecimal64OrZero(replaceAll(${v}, ',', ''), 2)`
-    : `toDecimal64(toDecimal128OrZero(${v}, 0) / 100, 2)`
+    : `toDecimal64(toDecimal128OrZero(${v}, 2) / 100, 2)`
 
 /** Record ids (detail, household, plan, voucher, document numbers) as fields.ts recordId. */
 export const RECORD_ID = '^[\\\\x21-\\\\x7E\\\\p{Han}\\\\x{3001}-\\\\x{303F}]{1,64}$'

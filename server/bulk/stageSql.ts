@@ -104,7 +104,7 @@ SELECT
   {firstLine:UInt64} + row_number AS line,
   arrayFilter(p -> p.1 != '', [
     ${idLike('detail_id', true)},
-    if(r_period = '', ${NO_PROBLEM}, ${problem('period', `NOT (match(r_period, '^\\\\d{6}$') AND toUInt16(substring(r_period, 1, 4)) BETWEEN 2018 AND {maxYear:UInt16} AND toUInt8(substring(r_period, 5, 2)) BETWEEN 1 AND 12)`, 'must be a month YYYYMM from 201801 to next year')}),
+    if(r_period = '', ${NO_PROBLEM}, ${problem('period', `NOT (match(r_period, '^\\\\d{6}$') AND toUInt16OrZero(substring(r_period, 1, 4)) BETWEEN 2018 AND {maxYear:UInt16} AND toUInt8OrZero(substring(r_period, 5, 2)) BETWEEN 1 AND 12)`, 'must be a month YYYYMM from 201801 to next year')}),
     ${problem('project', "v_project_code = ''", 'is not a project in the catalogue (code or name)')},
     ${problem('dept', "v_project_code != '' AND NOT has({departments:Array(String)}, v_dept)", 'is not a department in the catalogue')},
     ${problem('paying_unit', "v_paying_unit = ''", 'is required (column or the bank default)')},
@@ -174,7 +174,7 @@ FROM (
     ${dateParts('r_birth_date', excelSerials)} AS g_birth,
     ${toTime('g_pay')} AS v_pay_time,
     if(r_birth_date = '',
-       if(${idFromId('r_id_number')}, makeDate32(toUInt16(substring(r_id_number, 7, 4)), toUInt8(substring(r_id_number, 11, 2)), toUInt8(substring(r_id_number, 13, 2))), toDate32('1900-01-01')),
+       if(${idFromId('r_id_number')}, makeDate32(toUInt16OrZero(substring(r_id_number, 7, 4)), toUInt8OrZero(substring(r_id_number, 11, 2)), toUInt8OrZero(substring(r_id_number, 13, 2))), toDate32('1900-01-01')),
        ${toDate32('g_birth')}) AS v_birth_date,
     if(has({projectCodes:Array(String)}, r_project), r_project, transform(r_project, {projectNames:Array(String)}, {projectCodes:Array(String)}, '')) AS v_project_code,
     transform(r_village_code, {villageCodes:Array(String)}, {villageTowns:Array(String)}, '') AS v_town_code,
