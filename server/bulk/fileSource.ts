@@ -31,7 +31,7 @@ export interface FileSource {
 
 export class FileSourceError extends Error {}
 
-const CHUNK_BYTES = 16 << 20
+const CHUNK_BYTES = 8 << 20
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** sha256 of the file's bytes: the file's identity in the ledger (same bytes, same file). */

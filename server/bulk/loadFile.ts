@@ -8,7 +8,7 @@ import { IngestGate } from '../ingest/ingestGate'
 import { layoutOf, readBankConfig, BANKS_DIR, type FileKind } from './bankConfig'
 import { findLoadedFile, recordLoadedFile } from './fileLedger'
 import { hashFile, openFileSource, type Encoding, type SourceChunk } from './fileSource'
-import { commitMove, dropTables, healFactRollups, prepareMove } from './moveRows'
+import { dropTables, healFactRollups, moveByMonth, MoveError } from './moveRows'
 import type { ProgressEvent } from './progress'
 import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } from './stageSql'
 
@@ -20,7 +20,8 @@ import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } 
  *      the file, payments already stored (payroll) or unknown / not changeable (return).
  *   3. Refused rows (line, field, reason) are written to a report. With any refused row nothing
  *      is stored unless `acceptValid`.
- *   4. Payroll: valid rows and their rollup rows are attached partition by partition (moveRows.ts).
+ *   4. Payroll: valid rows go into payment_detail month by month; the rollups follow through its
+ *      materialized views (moveRows.ts).
  *      Return: statuses change in place (a mutation), the change is traced in payment_return and
  *      the rollups are rebuilt from the facts where they differ (the healer's check).
  *   5. The file is recorded in bulk_file.
@@ -71,6 +72,8 @@ export interface LoadResult {
 export class LoadError extends Error {}
 
 const SHOWN_REFUSALS = 50
+/** Chunks staged per statement in the embedded engine: one reading thread each (chDB runs 2 here). */
+const WAVE = 2
 
 export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult> {
   const started = Date.now()
@@ -101,19 +104,28 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     const params = { ...stageParams(layout, config.bank), batchId }
     let rowsInFile = 0
     const tempDir = db.engine === 'chdb' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ykt-bulk-')) : null
+    const context: StageContext = { checked, kind: options.kind, columns, layout, excelSerials: source.format === 'xlsx', structure: structureOf(source.header), params, tempDir }
     try {
-      for (; !next.done; next = await chunks.next()) {
-        const chunk = next.value
-        await stageChunk(db, chunk, { checked, kind: options.kind, columns, layout, excelSerials: source.format === 'xlsx', structure: structureOf(source.header), params, tempDir })
-        rowsInFile += chunk.records
-        progress({ phase: 'read', rows: rowsInFile, share: chunk.bytesRead > 0 ? chunk.bytesRead / source.totalBytes : null })
+      // Embedded: chunks are read WAVE at a time, one file each, so ClickHouse reads them side by side.
+      let wave: SourceChunk[] = []
+      const flush = async () => {
+        if (wave.length === 0) return
+        await stageChunks(db, wave, context)
+        rowsInFile += wave.reduce((sum, chunk) => sum + chunk.records, 0)
+        const last = wave[wave.length - 1]
+        progress({ phase: 'read', rows: rowsInFile, share: last.bytesRead > 0 ? last.bytesRead / source.totalBytes : null })
+        wave = []
       }
+      for (; !next.done; next = await chunks.next()) {
+        wave.push(next.value)
+        if (!tempDir || wave.length >= WAVE) await flush()
+      }
+      await flush()
     } finally {
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true })
     }
     const readMs = Date.now() - started
     progress({ phase: 'check', rows: rowsInFile, share: null })
-    const alreadyIn = options.kind === 'payroll' ? await countRows(db, 'SELECT count() AS n FROM payment_detail WHERE batch_id = {batchId:String}', { batchId }) : 0
     await collectRefusals(db, options.kind, checked, refused, batchId)
     const rowsRefused = await countRows(db, `SELECT uniqExact(line) AS n FROM ${quoteIdentifier(refused)}`)
     const rowsChecked = await countRows(db, `SELECT count() AS n FROM ${quoteIdentifier(checked)}`)
@@ -134,18 +146,16 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     let recovered = false
     if (options.kind === 'payroll') {
       amount = yuanText(Number(await scalar(db, `SELECT toInt64(sum(amount_paid) * 100) AS n FROM ${valid}`)))
-      if (alreadyIn === 0) {
-        const move = await prepareMove(db, prefix, async (facts) => {
-          await db.client.command({ query: `INSERT INTO ${quoteIdentifier(facts)} (${FACT_COLUMNS.join(', ')}) SELECT ${FACT_COLUMNS.join(', ')} FROM ${valid}` })
-        })
-        staged.push(...move.pairs.map(([, table]) => table))
-        await commitMove(db, gate, move)
-      } else if (alreadyIn === rowsValid) {
-        // An earlier run attached the facts and stopped before its ledger row: the rollups may be short.
-        recovered = true
-        await healFactRollups(db, gate)
-      } else {
-        throw new LoadError(`payment_detail holds ${alreadyIn} rows of this file (batch ${batchId}) but ${rowsValid} are valid now: remove them (DELETE FROM payment_detail WHERE batch_id = '${batchId}') and load again`)
+      try {
+        const moved = await moveByMonth(db, gate, valid, FACT_COLUMNS, batchId, (done, total) => progress({ phase: 'move', rows: done, share: done / total }))
+        if (moved.resumed) {
+          // An earlier run stored some months and stopped (before its ledger row): views may have missed its last block.
+          recovered = true
+          await healFactRollups(db, gate)
+        }
+      } catch (error) {
+        if (!(error instanceof MoveError)) throw error
+        throw new LoadError(`${error.message} (an earlier load of this file stopped mid-month): remove them with DELETE FROM payment_detail WHERE batch_id = '${batchId}', then load again`)
       }
     } else {
       const applied = await applyReturns(db, gate, { checked, refused, contentHash, prefix })
@@ -164,7 +174,7 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
 }
 
 /** payment_detail columns the loader writes (batch_id included; ingested_at and age_years are the table's own). */
-const FACT_COLUMNS = [
+export const FACT_COLUMNS = [
   'detail_id', 'batch_id', 'period', 'project_code', 'dept', 'paying_unit', 'county_code', 'town_code', 'village_code', 'household_id',
   'person_name', 'id_number', 'gender', 'birth_date', 'card_number', 'account_holder', 'holder_id_number', 'bank', 'phone', 'base_quantity',
   'standard', 'amount_due', 'amount_paid', 'pay_time', 'status', 'failure_reason', 'reissue_of', 'plan_id', 'voucher_id', 'indicator_doc',
@@ -195,31 +205,41 @@ interface StageContext {
 }
 
 /**
- * One chunk through ClickHouse's CSV reader. Embedded: the chunk is written to a temporary file
- * and read with file() (chDB has no request body for input()). Server: the chunk is the body of
- * an INSERT … SELECT … FROM input(), streamed over HTTP.
+ * Chunks through ClickHouse's CSV reader. Embedded: each chunk is written to a temporary file named
+ * after its first record and the wave is read with one file() glob (chDB has no request body for
+ * input()); a record's line is its file's first record + its row number there + 2 (header = line 1).
+ * Server: one chunk is the body of an INSERT … SELECT … FROM input(), streamed over HTTP.
+ * Lines count records: a quoted field holding a line break does not shift later lines.
  */
-async function stageChunk(db: Db, chunk: SourceChunk, context: StageContext): Promise<void> {
+async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext): Promise<void> {
   const table = quoteIdentifier(context.checked)
   // The structure is c0 String, c1 String, …: built from column positions, never from header text.
   const structure = `'${context.structure}'`
-  const params = { ...context.params, firstLine: chunk.firstRecord + 2 }
-  const build = (source: { from: string; rowNumber: string }) =>
+  const build = (source: { from: string; line: string }) =>
     context.kind === 'payroll'
       ? payrollStageSql(table, context.columns, context.layout, context.excelSerials, source)
       : returnStageSql(table, context.columns, source)
   const settings = 'SETTINGS input_format_csv_allow_variable_number_of_columns = 0, format_csv_allow_single_quotes = 0, input_format_csv_trim_whitespaces = 0'
   if (context.tempDir) {
-    const file = path.join(context.tempDir, `chunk-${chunk.firstRecord}.csv`)
-    if (!/^[\w/.-]+$/.test(file)) throw new LoadError(`temporary directory ${context.tempDir} has characters the loader will not put into SQL`)
-    fs.writeFileSync(file, chunk.csv)
+    const wave = `w${chunks[0].firstRecord}`
+    const files = chunks.map((chunk) => path.join(context.tempDir!, `${wave}-${chunk.firstRecord}.csv`))
+    const glob = path.join(context.tempDir, `${wave}-*.csv`)
+    if (!/^[\w/.*-]+$/.test(glob)) throw new LoadError(`temporary directory ${context.tempDir} has characters the loader will not put into SQL`)
+    chunks.forEach((chunk, i) => fs.writeFileSync(files[i], chunk.csv))
     try {
-      await db.client.command({ query: `${build({ from: `file('${file}', 'CSV', ${structure})`, rowNumber: '_row_number' })} ${settings}`, query_params: params })
+      const line = `toUInt64(extract(_file, '-(\\\\d+)\\\\.csv$')) + _row_number + 2`
+      await db.client.command({ query: `${build({ from: `file('${glob}', 'CSV', ${structure})`, line })} ${settings}`, query_params: context.params })
     } finally {
-      fs.rmSync(file, { force: true })
+      for (const file of files) fs.rmSync(file, { force: true })
     }
   } else {
-    await db.client.exec({ query: `${build({ from: `input(${structure})`, rowNumber: 'rowNumberInAllBlocks()' })} ${settings} FORMAT CSV`, query_params: params, values: chunk.csv as unknown as never })
+    for (const chunk of chunks) {
+      await db.client.exec({
+        query: `${build({ from: `input(${structure})`, line: '{firstLine:UInt64} + rowNumberInAllBlocks()' })} ${settings} FORMAT CSV`,
+        query_params: { ...context.params, firstLine: chunk.firstRecord + 2 },
+        values: chunk.csv as unknown as never,
+      })
+    }
   }
 }
 

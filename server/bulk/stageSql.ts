@@ -72,8 +72,8 @@ export function stageParams(layout: FileLayout, bank: string, now = Date.now()) 
 interface Source {
   /** `file('…', 'CSV', '…')` or `input('…')`, built by the caller from whitelisted parts */
   from: string
-  /** 0-based row number within the source: `_row_number` (file) or `rowNumberInAllBlocks()` (input) */
-  rowNumber: string
+  /** the record's line in the bank file, over the source's own columns (see loadFile.ts) */
+  line: string
 }
 
 /** Status as written (the bank's code or the status itself) → one of the four, '' if unknown. */
@@ -94,32 +94,33 @@ export function payrollStageSql(table: string, columns: Map<string, number>, lay
     'id_number', 'gender', 'birth_date', 'card_number', 'account_holder', 'holder_id_number', 'phone', 'base_quantity', 'standard',
     'amount_due', 'amount_paid', 'pay_time', 'status', 'failure_reason', 'reissue_of', 'plan_id', 'voucher_id', 'indicator_doc', 'fund_level',
   ]
-  const idFromId = (v: string) => `lengthUTF8(${v}) = 18 AND ${idNumberReason(v)} = ''`
+  // The 身份证号 is checked once per row (e_id_reason); gender and birth date come from a valid one.
+  const idFromId = (v: string) => (v === 'r_id_number' ? "e_id_reason = ''" : `${idNumberReason(v)} = ''`)
   return `INSERT INTO ${table}
   (line, problems, detail_id, batch_id, period, project_code, dept, paying_unit, county_code, town_code, village_code, household_id,
    person_name, id_number, gender, birth_date, card_number, account_holder, holder_id_number, bank, phone, base_quantity, standard,
    amount_due, amount_paid, pay_time, status, failure_reason, reissue_of, plan_id, voucher_id, indicator_doc, fund_level, proxy_held,
    proxy_holder_id, proxy_holder_name, prereview_hits)
 SELECT
-  {firstLine:UInt64} + row_number AS line,
+  row_line AS line,
   arrayFilter(p -> p.1 != '', [
     ${idLike('detail_id', true)},
     if(r_period = '', ${NO_PROBLEM}, ${problem('period', `NOT (match(r_period, '^\\\\d{6}$') AND toUInt16OrZero(substring(r_period, 1, 4)) BETWEEN 2018 AND {maxYear:UInt16} AND toUInt8OrZero(substring(r_period, 5, 2)) BETWEEN 1 AND 12)`, 'must be a month YYYYMM from 201801 to next year')}),
     ${problem('project', "v_project_code = ''", 'is not a project in the catalogue (code or name)')},
     ${problem('dept', "v_project_code != '' AND NOT has({departments:Array(String)}, v_dept)", 'is not a department in the catalogue')},
     ${problem('paying_unit', "v_paying_unit = ''", 'is required (column or the bank default)')},
-    ${problem('village_code', 'NOT has({villageCodes:Array(String)}, r_village_code)', 'is not a known village code')},
+    ${problem('village_code', 'r_village_code NOT IN {villageCodes:Array(String)}', 'is not a known village code')},
     ${problem('town_code', "r_town_code != '' AND r_town_code != v_town_code", 'town does not contain village_code')},
     ${problem('county_code', "r_county_code != '' AND r_county_code != v_county_code", 'county does not contain village_code')},
     ${has('household_id') ? idLike('household_id', false) : NO_PROBLEM},
     if(r_person_name = '', ('person_name', 'is required'), ${problem('person_name', `NOT match(r_person_name, '${PERSON_NAME}') OR lengthUTF8(r_person_name) > 50`, 'must be a name in Chinese characters (· between parts) or Latin letters')}),
-    if(${idNumberReason('r_id_number')} != '', ('id_number', ${idNumberReason('r_id_number')}), ${NO_PROBLEM}),
+    if(e_id_reason != '', ('id_number', e_id_reason), ${NO_PROBLEM}),
     ${problem('gender', "r_gender != '' AND NOT has(['男', '女', '1', '2'], r_gender)", 'must be 男 or 女 (or 1 / 2)')},
     ${problem('birth_date', `r_birth_date != '' AND NOT ${isRealDateTime('g_birth')}`, 'must be a real date (2024-05-03, 2024/5/3, 20240503)')},
     ${problem('birth_date', `v_birth_date > toDate32(v_pay_time)`, 'must not be after pay_time')},
     ${problem('card_number', "NOT match(r_card_number, '^\\\\d{12,19}$')", 'must be 12–19 digits')},
     ${problem('account_holder', `r_account_holder != '' AND NOT match(r_account_holder, '${PERSON_NAME}')`, 'must be a name in Chinese characters (· between parts) or Latin letters')},
-    if(r_holder_id_number != '' AND ${idNumberReason('r_holder_id_number')} != '', ('holder_id_number', ${idNumberReason('r_holder_id_number')}), ${NO_PROBLEM}),
+    if(r_holder_id_number != '' AND e_holder_reason != '', ('holder_id_number', e_holder_reason), ${NO_PROBLEM}),
     ${problem('phone', "NOT match(r_phone, '^(1\\\\d{10}|0\\\\d{2,3}-?\\\\d{7,8})?$')", 'must be empty, a mobile number or a landline')},
     ${has('base_quantity') ? amountProblem('base_quantity', false) : NO_PROBLEM},
     ${has('standard') ? amountProblem('standard', false) : NO_PROBLEM},
@@ -170,6 +171,8 @@ SELECT
 FROM (
   SELECT *,
     ${fields.map((field) => `${raw(field)} AS r_${field}`).join(',\n    ')},
+    ${idNumberReason('r_id_number')} AS e_id_reason,
+    if(r_holder_id_number = '', '', ${idNumberReason('r_holder_id_number')}) AS e_holder_reason,
     ${dateParts('r_pay_time', excelSerials)} AS g_pay,
     ${dateParts('r_birth_date', excelSerials)} AS g_birth,
     ${toTime('g_pay')} AS v_pay_time,
@@ -185,7 +188,7 @@ FROM (
     if(r_status = '', {defaultStatus:String}, ${statusOf('r_status')}) AS v_status,
     ${has('amount_paid') ? amountValue('r_amount_paid', unit) : 'toDecimal64(0, 2)'} AS v_amount_paid,
     ${amount('amount_due', 'v_amount_paid')} AS v_amount_due,
-    ${source.rowNumber} AS row_number
+    ${source.line} AS row_line
   FROM ${source.from}
 )
 -- A blank line (every field empty) is no record.
@@ -197,7 +200,7 @@ export function returnStageSql(table: string, columns: Map<string, number>, sour
   const fields = ['detail_id', 'status', 'failure_reason', 'account_holder', 'holder_id_number']
   return `INSERT INTO ${table} (line, problems, detail_id, status, failure_reason, account_holder, holder_id_number)
 SELECT
-  {firstLine:UInt64} + row_number AS line,
+  row_line AS line,
   arrayFilter(p -> p.1 != '', [
     if(r_detail_id = '', ('detail_id', 'is required'), ${problem('detail_id', `NOT match(r_detail_id, '${RECORD_ID}')`, 'must be 1–64 ASCII letters, digits, signs or Chinese characters, without spaces or invisible characters')}),
     if(r_status = '', ('status', 'is required'), ${problem('status', "v_status = ''", 'is not a status (成功/失败/退回/在途) nor a status code of this bank')}),
@@ -212,7 +215,7 @@ FROM (
   SELECT *,
     ${fields.map((field) => `${raw(field)} AS r_${field}`).join(',\n    ')},
     ${statusOf('r_status')} AS v_status,
-    ${source.rowNumber} AS row_number
+    ${source.line} AS row_line
   FROM ${source.from}
 )
 WHERE NOT (${fields.filter((f) => columns.has(f)).map((field) => `r_${field} = ''`).join(' AND ')})`
