@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import path from 'node:path'
+import { Readable } from 'node:stream'
 import { loadConfig, ConfigError } from '../server/config'
 import { DbStartError, openDb, type Db } from '../server/db/client'
 import { migrate } from '../server/db/migrate'
@@ -13,8 +15,10 @@ import { XlsxError } from '../server/bulk/xlsx'
  * npm run load -- <file> [--bank <name>] [--kind payroll|return] [--encoding utf-8|gbk] [--accept-valid] [--report <path>]
  *
  * Loads one bank file (CSV in UTF-8 or GBK, or .xlsx) into the database the server uses (DATA_DIR,
- * or CLICKHOUSE_URL). Exit codes: 0 loaded or already loaded, 1 unexpected error, 2 usage or file
- * layout, 3 data directory owned by a running server, 4 rows refused (nothing stored).
+ * or CLICKHOUSE_URL). When a running server owns DATA_DIR, the file is sent to that server
+ * (POST /api/bulk/file with INGEST_TOKEN, at LOAD_SERVER_URL or http://127.0.0.1:PORT), which loads
+ * it the same way. Exit codes: 0 loaded or already loaded, 1 unexpected error, 2 usage or file
+ * layout, 3 data directory owned by a server that could not be reached, 4 rows refused (nothing stored).
  */
 const USAGE = `usage: npm run load -- <file> [--bank <name>] [--kind payroll|return] [--encoding utf-8|gbk] [--accept-valid] [--report <path>]
   --bank          column mapping in config/banks/<name>.json (optional when there is only one)
@@ -77,12 +81,38 @@ function describe(result: LoadResult): string[] {
   for (const refusal of result.refusals) lines.push(`  line ${refusal.line}, ${refusal.field}: ${refusal.reason}`)
   if (result.rowsRefused > result.refusals.length) lines.push(`  … (all in the report)`)
   if (result.reportPath) lines.unshift(`${result.rowsRefused} of ${result.rowsInFile} rows refused; report: ${result.reportPath}`)
+  else if (result.rowsRefused > 0) lines.unshift(`${result.rowsRefused} of ${result.rowsInFile} rows refused (the first ${result.refusals.length} below)`)
   const seconds = (result.ms.total / 1000).toFixed(1)
   const rate = Math.round(result.rowsInFile / Math.max(result.ms.total / 1000, 0.001)).toLocaleString('en')
   if (result.status === 'refused') lines.push(`${where}: nothing stored (all or nothing; --accept-valid stores the ${result.rowsInFile - result.rowsRefused} valid rows)`)
   else if (result.changed) lines.push(`${where}: ${result.rowsLoaded} payments changed status (${Object.entries(result.changed).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}), ${result.amount} 元; rollups rebuilt where they differed; ${seconds} s`)
   else lines.push(`${where}: ${result.rowsLoaded.toLocaleString('en')} payments stored, ${result.amount} 元, batch ${result.batchId}${result.recovered ? ' (completed an earlier load that had stopped)' : ''}; ${seconds} s, ${rate} rows/s (read ${result.ms.read} ms, check ${result.ms.check} ms, move ${result.ms.move} ms)`)
   return lines
+}
+
+/** The file to POST /api/bulk/file of the server that owns the data directory, with upload progress. */
+async function sendToServer(server: string, token: string, args: Args): Promise<LoadResult> {
+  const total = fs.statSync(args.file).size
+  const progress = progressPrinter()
+  let sent = 0
+  const body = Readable.toWeb(
+    fs.createReadStream(args.file).on('data', (chunk) => {
+      sent += chunk.length
+      progress({ phase: 'read', rows: 0, share: sent / total })
+    }),
+  ) as ReadableStream
+  const query = new URLSearchParams({ bank: args.bank, kind: args.kind, name: path.basename(args.file), ...(args.acceptValid ? { acceptValid: '1' } : {}) })
+  console.error(`a server owns the data directory: sending ${args.file} to ${server}`)
+  const response = await fetch(`${server}/api/bulk/file?${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(total) },
+    body,
+    duplex: 'half',
+  } as RequestInit)
+  const answer = (await response.json().catch(() => ({}))) as Partial<LoadResult> & { error?: string }
+  if (response.status !== 200 && !(response.status === 400 && answer.status === 'refused')) throw new Error(`HTTP ${response.status}: ${answer.error ?? 'no answer'}`)
+  progress({ phase: 'done', rows: answer.rowsLoaded ?? 0, share: 1 })
+  return { ...(answer as LoadResult), file: args.file, reportPath: null }
 }
 
 async function main(): Promise<number> {
@@ -104,8 +134,16 @@ async function main(): Promise<number> {
     db = await openDb({ url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE, dataDir: config.dataDir })
   } catch (error) {
     if (error instanceof DbStartError && !config.CLICKHOUSE_URL) {
-      console.error(`cannot open the database in ${config.dataDir}: a running server owns it (the embedded engine lets one process use a data directory).`)
-      console.error('Load while the server is stopped, or run the server and this tool against a ClickHouse server (CLICKHOUSE_URL), where they work side by side.')
+      // chDB lets one process use a data directory: the server that owns it loads the file instead.
+      const server = process.env.LOAD_SERVER_URL ?? `http://127.0.0.1:${config.PORT}`
+      const sent = await sendToServer(server, config.INGEST_TOKEN, args).catch((failure: unknown) => failure as Error)
+      if (!(sent instanceof Error)) {
+        for (const line of describe(sent)) console.log(line)
+        return sent.status === 'refused' ? 4 : 0
+      }
+      console.error(`cannot open the database in ${config.dataDir}: a running server owns it (the embedded engine lets one process use a data directory),`)
+      console.error(`and sending the file to it at ${server} failed: ${sent.message}`)
+      console.error('Start that server (PORT, INGEST_TOKEN; LOAD_SERVER_URL for another address), load while no server runs, or run both against a ClickHouse server (CLICKHOUSE_URL).')
       console.error(`(${error.message})`)
       return 3
     }

@@ -3,11 +3,13 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../db/client'
 import { IngestGate } from '../../ingest/ingestGate'
+import { idNumberProblem } from '../../ingest/idNumber'
 import { makeIdNumber, withWrongCheckCharacter } from '../../ingest/test/fixtures'
 import { discoverRollups } from '../../rollups/discover'
 import { checkRollup } from '../../rollups/heal'
 import { makeTempDir, openTempDb } from '../../testing/tempDb'
 import { loadFile, type LoadOptions } from '../loadFile'
+import { idNumberReason } from '../sqlChecks'
 import { csvText, NONGSHANG_HEADER, nongshangRow, toGbk, writeFile, xlsxOf } from './files'
 
 const dir = makeTempDir('ykt-bulk-files-')
@@ -173,5 +175,20 @@ describe('npm run load: bank files in bulk', () => {
   it('refuses a file whose header lacks a required column, naming it', async () => {
     const file = writeFile(dir, 'noid.csv', csvText([NONGSHANG_HEADER.filter((h) => h !== '身份证号'), ['x']]))
     await expect(load(file)).rejects.toThrow(/身份证号 \(id_number\)/)
+  })
+
+  it('checks 身份证号 in SQL exactly as the HTTP feed does in TypeScript', async () => {
+    const ids = [
+      '11010519491231002X', makeIdNumber(1), makeIdNumber(2, '20000229', '女'), withWrongCheckCharacter(makeIdNumber(3)),
+      '51102519000229001X', '5110251958031200', '01102519580312001X', '51102519580231001X', '511025209901010011', '51102518991231001X',
+      '51102519580312001x', '５11025195803120011',
+    ]
+    const result = await db.client.query({
+      query: `SELECT id, ${idNumberReason('id')} AS reason FROM (SELECT arrayJoin({ids:Array(String)}) AS id)`,
+      query_params: { ids, today8: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '') },
+      format: 'JSONEachRow',
+    })
+    const sql = await result.json<{ id: string; reason: string }>()
+    expect(sql.map((row) => row.reason)).toEqual(ids.map((id) => idNumberProblem(id) ?? ''))
   })
 })
