@@ -3,7 +3,6 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Db } from '../db/client'
 import { quoteIdentifier } from '../db/client'
-import { yuanText } from '../ingest/batchLedger'
 import { IngestGate } from '../ingest/ingestGate'
 import { layoutOf, readBankConfig, BANKS_DIR, type FileKind } from './bankConfig'
 import { findLoadedFile, recordLoadedFile } from './fileLedger'
@@ -350,6 +349,11 @@ async function applyReturns(db: Db, gate: IngestGate, t: ReturnTables): Promise<
   })
   await healFactRollups(db, gate)
   return { tables: [changes], amount: yuanText(amount), changed }
+}
+
+/** Whole cents → 'N.NN' (kept here rather than imported: the HTTP ingest path is being rewritten). */
+function yuanText(cents: number): string {
+  return `${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`
 }
 
 async function countRows(db: Db, query: string, params: Record<string, unknown> = {}): Promise<number> {

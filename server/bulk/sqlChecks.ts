@@ -19,15 +19,16 @@ export const idCheckCharacter = (id: string) =>
   `substring('10X98765432', ((${ID_WEIGHTS.map((w, i) => `(toUInt16(ascii(substring(${id}, ${i + 1}, 1))) - 48) * ${w}`).join(' + ')}) % 11) + 1, 1)`
 
 /** Calendar arithmetic, not date functions: Date's range starts in 1970, birth dates do not. */
-const realDate = (y: string, m: string, d: string) =>
-  `(${y} BETWEEN 1900 AND 2299 AND ${m} BETWEEN 1 AND 12 AND ${d} >= 1 AND ${d} <= arrayElement([31, 28 + toUInt8(${y} % 4 = 0 AND (${y} % 100 != 0 OR ${y} % 400 = 0)), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], least(greatest(${m}, 1), 12)))`
+const realDate = (y: string, m: string, d: string, anyYear = false) =>
+  `(${anyYear ? '1 = 1' : `${y} BETWEEN 1900 AND 2299`} AND ${m} BETWEEN 1 AND 12 AND ${d} >= 1 AND ${d} <= arrayElement([31, 28 + toUInt8(${y} % 4 = 0 AND (${y} % 100 != 0 OR ${y} % 400 = 0)), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], least(greatest(${m}, 1), 12)))`
 
 /** Why `v` is not a valid 身份证号 ('' when it is): the checks of server/ingest/idNumber.ts. */
 export const idNumberReason = (v: string) => `multiIf(
     ${v} = '', 'is required',
     lengthUTF8(${v}) != 18, 'must be 18 characters',
     NOT match(${v}, '^[1-9]\\\\d{16}[\\\\dX]$'), 'must be 17 digits (not starting with 0) and a digit or upper-case X',
-    NOT ${realDate(`toUInt16OrZero(substring(${v}, 7, 4))`, `toUInt8OrZero(substring(${v}, 11, 2))`, `toUInt8OrZero(substring(${v}, 13, 2))`)}, 'birth date (digits 7–14) is not a real date',
+    NOT ${realDate(`toUInt16OrZero(substring(${v}, 7, 4))`, `toUInt8OrZero(substring(${v}, 11, 2))`, `toUInt8OrZero(substring(${v}, 13, 2))`, true)}, 'birth date (digits 7–14) is not a real date',
+    substring(${v}, 7, 4) < '1900', 'birth date (digits 7–14) is before 1900',
     substring(${v}, 7, 8) > {today8:String}, 'birth date (digits 7–14) is in the future',
     ${idCheckCharacter(`substring(${v}, 1, 17)`)} != substring(${v}, 18, 1), 'checksum digit wrong',
     '')`
