@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
+import type { AppContext } from '../context'
 import { HttpError, sendJson, type Router } from '../http/router'
 import { requireIngestToken } from '../ingest/bearer'
 import { ingestGate } from '../ingest/ingestGate'
@@ -11,6 +12,21 @@ import { FileSourceError } from './fileSource'
 import { LoadError, loadFile } from './loadFile'
 import { FileLayoutError } from './stageSql'
 import { XlsxError } from './xlsx'
+
+/**
+ * Tells the live hub (and anyone else listening) that payments changed. Without records the hub
+ * re-reads the payment rollups instead of adding rows to its warm figures: a file is too large to
+ * hand over row by row, and a return file moves payments between statuses.
+ */
+function announce(ctx: AppContext, batchId: string, rows: number): void {
+  for (const listener of ctx.onIngest) {
+    try {
+      listener({ feed: 'payments', batchId, rows, acknowledgedAt: Date.now() })
+    } catch (error) {
+      ctx.log.error(`listener failed on bulk load: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
+    }
+  }
+}
 
 /** Largest file accepted over HTTP (a province's payroll day as CSV is well under this). */
 const MAX_FILE_BYTES = 4 * 1024 ** 3
@@ -55,6 +71,7 @@ export function registerBulkRoutes(router: Router): void {
           const result = await loadFile(ctx.db, { file, bank, kind, gate: ingestGate, acceptValid: url.searchParams.get('acceptValid') === '1', reportPath: path.join(dir, 'refused.csv') })
           const { reportPath: _serverPath, file: _tmp, ...answer } = result
           sendJson(res, result.status === 'refused' ? 400 : 200, { ...answer, file: name })
+          if (result.status === 'loaded') announce(ctx, result.batchId, kind === 'payroll' ? result.rowsLoaded : 0)
         } catch (error) {
           if (error instanceof BankConfigError || error instanceof FileLayoutError || error instanceof FileSourceError || error instanceof XlsxError || error instanceof LoadError) {
             throw new HttpError(400, error.message)

@@ -60,6 +60,8 @@ describe('npm run load (the command)', () => {
 
   it('sends the file to the server that owns the data directory, which loads it (POST /api/bulk/file)', async () => {
     const app = await startIngestApp(dataDir)
+    const events: Array<{ feed: string; rows: number; records?: unknown }> = []
+    app.ctx.onIngest.push((event) => events.push(event))
     try {
       const file = writeFile(dir, 'to-server.csv', toGbk(csvText([NONGSHANG_HEADER, ...Array.from({ length: 25 }, (_, n) => nongshangRow(600 + n, { 明细编号: `SRV-${n}` }))])))
       const wrongToken = await runLoad(dataDir, [file, '--bank', 'nongshang'], { LOAD_SERVER_URL: app.url, INGEST_TOKEN: 'not-the-token-0000' })
@@ -70,10 +72,14 @@ describe('npm run load (the command)', () => {
       expect(sent.stdout).toContain('25 payments stored')
       expect(sent.code).toBe(0)
       expect(await queryRow(app, `SELECT toString(count()) AS n FROM payment_detail WHERE startsWith(detail_id, 'SRV-')`)).toEqual({ n: '25' })
+      // The live hub hears of it (no records: it re-reads the payment rollups).
+      expect(events).toEqual([expect.objectContaining({ feed: 'payments', rows: 25 })])
+      expect(events[0].records).toBeUndefined()
       const bad = writeFile(dir, 'to-server-bad.csv', csvText([NONGSHANG_HEADER, nongshangRow(700, { 明细编号: 'SRV-X', 社保卡号: '1' })]))
       const refused = await runLoad(dataDir, [bad, '--bank', 'nongshang'], { LOAD_SERVER_URL: app.url, INGEST_TOKEN: TOKEN })
       expect(refused.code).toBe(4)
       expect(refused.stdout).toContain('line 2, card_number: must be 12–19 digits')
+      expect(events).toHaveLength(1)
     } finally {
       await app.close()
     }
