@@ -218,7 +218,7 @@ async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext)
     context.kind === 'payroll'
       ? payrollStageSql(table, context.columns, context.layout, context.excelSerials, source)
       : returnStageSql(table, context.columns, source)
-  const settings = 'SETTINGS input_format_csv_allow_variable_number_of_columns = 0, format_csv_allow_single_quotes = 0, input_format_csv_trim_whitespaces = 0'
+  const settings = 'SETTINGS input_format_csv_allow_variable_number_of_columns = 0, format_csv_allow_single_quotes = 0, input_format_csv_trim_whitespaces = 0, input_format_csv_skip_trailing_empty_lines = 1'
   if (context.tempDir) {
     const wave = `w${chunks[0].firstRecord}`
     const files = chunks.map((chunk) => path.join(context.tempDir!, `${wave}-${chunk.firstRecord}.csv`))
@@ -228,18 +228,40 @@ async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext)
     try {
       const line = `toUInt64(extract(_file, '-(\\\\d+)\\\\.csv$')) + _row_number + 2`
       await db.client.command({ query: `${build({ from: `file('${glob}', 'CSV', ${structure})`, line })} ${settings}`, query_params: context.params })
+    } catch (error) {
+      throw unreadable(error, chunks)
     } finally {
       for (const file of files) fs.rmSync(file, { force: true })
     }
   } else {
     for (const chunk of chunks) {
-      await db.client.exec({
-        query: `${build({ from: `input(${structure})`, line: '{firstLine:UInt64} + rowNumberInAllBlocks()' })} ${settings} FORMAT CSV`,
-        query_params: { ...context.params, firstLine: chunk.firstRecord + 2 },
-        values: chunk.csv as unknown as never,
-      })
+      await db.client
+        .exec({
+          query: `${build({ from: `input(${structure})`, line: '{firstLine:UInt64} + rowNumberInAllBlocks()' })} ${settings} FORMAT CSV`,
+          query_params: { ...context.params, firstLine: chunk.firstRecord + 2 },
+          values: chunk.csv as unknown as never,
+        })
+        .catch((error: unknown) => {
+          throw unreadable(error, [chunk])
+        })
     }
   }
+}
+
+/**
+ * A chunk ClickHouse's CSV reader could not read (a row with more or fewer fields than the header,
+ * a stray quote, a blank line inside the file): the whole file is refused, naming where. ClickHouse
+ * counts rows from 1 within the chunk file it read; with one chunk per statement that maps to a line.
+ */
+function unreadable(error: unknown, chunks: SourceChunk[]): Error {
+  const message = error instanceof Error ? error.message : String(error)
+  if (!/CANNOT_PARSE|Cannot parse|INCORRECT_DATA|expected/i.test(message)) return error instanceof Error ? error : new Error(message)
+  const row = /\(at row (\d+)\)/.exec(message)?.[1]
+  const file = /-(\d+)\.csv\)?/.exec(/in file\/uri ([^)]*)/.exec(message)?.[1] ?? '')?.[1]
+  const first = file !== undefined ? Number(file) : chunks.length === 1 ? chunks[0].firstRecord : null
+  const where = row && first !== null ? `line ${first + Number(row) + 1}` : `lines ${chunks[0].firstRecord + 2}–${chunks[chunks.length - 1].firstRecord + chunks[chunks.length - 1].records + 1}`
+  const reason = /ERROR: ([^\n]*)/.exec(message)?.[1] ?? message.split('\n')[0].replace(/^.*?Exception: /, '').slice(0, 200)
+  return new LoadError(`${where}: not readable as CSV (${reason}); nothing stored`)
 }
 
 /** Every refused row into `refused` (line, field, reason): per-field problems and the set-wide checks. */

@@ -175,6 +175,17 @@ describe('npm run load: bank files in bulk', () => {
   it('refuses a file whose header lacks a required column, naming it', async () => {
     const file = writeFile(dir, 'noid.csv', csvText([NONGSHANG_HEADER.filter((h) => h !== '身份证号'), ['x']]))
     await expect(load(file)).rejects.toThrow(/身份证号 \(id_number\)/)
+    // A row ClickHouse's CSV reader cannot read refuses the file, naming the line; nothing is stored.
+    const broken = writeFile(dir, 'broken.csv', csvText([NONGSHANG_HEADER, nongshangRow(800, { 明细编号: 'BRK-1' })]) + 'a,b\n' + csvText([nongshangRow(801, { 明细编号: 'BRK-2' })]))
+    await expect(load(broken)).rejects.toThrow(/^line 3: not readable as CSV/)
+    expect((await factsOf('BRK-')).n).toBe('0')
+  })
+
+  it('reads quoted fields with commas, quotes and line breaks, and blank lines at the end', async () => {
+    const rows = [nongshangRow(810, { 明细编号: 'QT-1', 发放状态: '1', 失败原因: '账户冻结, "司法"\n另行处理' }), nongshangRow(811, { 明细编号: 'QT-2' })]
+    const result = await load(writeFile(dir, 'quoted.csv', csvText([NONGSHANG_HEADER, ...rows]) + '\r\n\r\n'))
+    expect(result).toMatchObject({ status: 'loaded', rowsLoaded: 2 })
+    expect(await one<{ r: string }>(`SELECT failure_reason AS r FROM payment_detail WHERE detail_id = 'QT-1'`)).toEqual({ r: '账户冻结, "司法"\n另行处理' })
   })
 
   it('checks 身份证号 in SQL exactly as the HTTP feed does in TypeScript', async () => {
