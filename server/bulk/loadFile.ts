@@ -7,7 +7,10 @@ import { IngestGate } from '../ingest/ingestGate'
 import { layoutOf, readBankConfig, BANKS_DIR, type FileKind } from './bankConfig'
 import { findLoadedFile, recordLoadedFile } from './fileLedger'
 import { hashFile, openFileSource, type Encoding, type SourceChunk } from './fileSource'
+import { applyReturns } from './applyReturns'
+import { LoadError, yuanText } from './loadError'
 import { dropTables, healFactRollups, moveByMonth, MoveError } from './moveRows'
+import { collectRefusals, writeReport } from './refusals'
 import type { ProgressEvent } from './progress'
 import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } from './stageSql'
 
@@ -40,11 +43,7 @@ export interface LoadOptions {
   onProgress?: (event: ProgressEvent) => void
 }
 
-export interface Refusal {
-  line: number
-  field: string
-  reason: string
-}
+export type { Refusal } from './refusals'
 
 export interface LoadResult {
   status: 'loaded' | 'duplicate' | 'refused'
@@ -57,7 +56,7 @@ export interface LoadResult {
   rowsLoaded: number
   rowsRefused: number
   /** first refusals (all of them are in the report) */
-  refusals: Refusal[]
+  refusals: import('./refusals').Refusal[]
   reportPath: string | null
   /** payroll: amount loaded; return: amount of the payments whose status changed */
   amount: string
@@ -68,9 +67,8 @@ export interface LoadResult {
   ms: { read: number; check: number; move: number; total: number }
 }
 
-export class LoadError extends Error {}
+export { LoadError } from './loadError'
 
-const SHOWN_REFUSALS = 50
 /** Chunks staged per statement in the embedded engine: one reading thread each (chDB runs 2 here). */
 const WAVE = 2
 
@@ -264,119 +262,6 @@ function unreadable(error: unknown, chunks: SourceChunk[]): Error {
   return new LoadError(`${where}: not readable as CSV (${reason}); nothing stored`)
 }
 
-/** Every refused row into `refused` (line, field, reason): per-field problems and the set-wide checks. */
-async function collectRefusals(db: Db, kind: FileKind, checkedTable: string, refusedTable: string, batchId: string): Promise<void> {
-  const checked = quoteIdentifier(checkedTable)
-  const refused = quoteIdentifier(refusedTable)
-  await db.client.command({ query: `DROP TABLE IF EXISTS ${refused}` })
-  await db.client.command({ query: `CREATE TABLE ${refused} (line UInt64, field String, reason String) ENGINE = Memory` })
-  await db.client.command({ query: `INSERT INTO ${refused} SELECT line, p.1, p.2 FROM ${checked} ARRAY JOIN problems AS p` })
-  await db.client.command({
-    query: `INSERT INTO ${refused}
-            SELECT line, 'detail_id', concat('appears ', toString(length(lines)), ' times in the file (lines ', arrayStringConcat(arraySlice(lines, 1, 5), ', '), if(length(lines) > 5, ', …', ''), ')')
-            FROM (SELECT detail_id, arraySort(groupArray(line)) AS lines FROM ${checked} WHERE detail_id != '' GROUP BY detail_id HAVING count() > 1)
-            ARRAY JOIN lines AS line`,
-  })
-  if (kind === 'payroll') {
-    await db.client.command({
-      query: `INSERT INTO ${refused}
-              SELECT line, 'detail_id', 'is already stored (another file or feed batch): a payment is stored once' FROM ${checked}
-              WHERE detail_id IN (SELECT detail_id FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked}) AND batch_id != {batchId:String})`,
-      query_params: { batchId },
-    })
-    return
-  }
-  await db.client.command({
-    query: `INSERT INTO ${refused}
-            SELECT line, 'detail_id', 'no stored payment has this detail id' FROM ${checked}
-            WHERE detail_id != '' AND detail_id NOT IN (SELECT detail_id FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked}))`,
-  })
-  // 成功 may still come back (退回); a failure is settled by a re-issue, never turned into a success.
-  await db.client.command({
-    query: `INSERT INTO ${refused}
-            SELECT c.line, 'status', concat('the payment is ', toString(f.status), ' already: a return cannot make it ', c.status,
-                   if(toString(f.status) IN ('失败', '退回'), ' (a failed payment is settled by a re-issue with reissue_of)', ''))
-            FROM ${checked} AS c
-            INNER JOIN (SELECT detail_id, status FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked})) AS f ON f.detail_id = c.detail_id
-            WHERE empty(c.problems) AND c.status != toString(f.status) AND NOT (toString(f.status) = '在途' OR (toString(f.status) = '成功' AND c.status = '退回'))`,
-  })
-}
-
-/** All refusals to `reportPath` as CSV (line, field, reason), sorted by line; the first few returned. */
-async function writeReport(db: Db, refusedTable: string, reportPath: string): Promise<Refusal[]> {
-  const result = await db.client.query({
-    query: `SELECT line, field, reason FROM ${quoteIdentifier(refusedTable)} ORDER BY line, field`,
-    format: 'CSVWithNames',
-  })
-  fs.writeFileSync(reportPath, await result.text())
-  const first = await db.client.query({
-    query: `SELECT line, field, reason FROM ${quoteIdentifier(refusedTable)} ORDER BY line, field LIMIT ${SHOWN_REFUSALS}`,
-    format: 'JSONEachRow',
-  })
-  return (await first.json<{ line: string | number; field: string; reason: string }>()).map((row) => ({ line: Number(row.line), field: row.field, reason: row.reason }))
-}
-
-interface ReturnTables {
-  checked: string
-  refused: string
-  contentHash: string
-  prefix: string
-}
-
-/**
- * A return file's results onto the stored payments. Only rows that change something are applied;
- * the trace goes in first (keyed by file and payment, so a re-run rewrites the same rows), then
- * the statuses change in one mutation, then the rollups are rebuilt from the facts where they
- * now differ: a status moves a payment between rollup rows, which no insert-time view can do.
- */
-async function applyReturns(db: Db, gate: IngestGate, t: ReturnTables): Promise<{ tables: string[]; amount: string; changed: Record<string, number> }> {
-  const checked = quoteIdentifier(t.checked)
-  const changes = `${t.prefix}_ret`
-  const join = quoteIdentifier(changes)
-  await db.client.command({ query: `DROP TABLE IF EXISTS ${join}` })
-  await db.client.command({ query: `CREATE TABLE ${join} (detail_id String, status String, failure_reason String, account_holder String, holder_id_number String) ENGINE = Join(ANY, LEFT, detail_id)` })
-  const changing = `FROM ${checked} AS c
-    INNER JOIN (SELECT detail_id, status, failure_reason, county_code, town_code, amount_paid, pay_time, account_holder, holder_id_number
-                FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM ${checked})) AS f ON f.detail_id = c.detail_id
-    WHERE c.line NOT IN (SELECT line FROM ${quoteIdentifier(t.refused)})
-      AND (c.status != toString(f.status) OR c.failure_reason != f.failure_reason
-           OR (c.account_holder != '' AND c.account_holder != f.account_holder) OR (c.holder_id_number != '' AND c.holder_id_number != f.holder_id_number))`
-  await db.client.command({ query: `INSERT INTO ${join} SELECT c.detail_id, c.status, c.failure_reason, c.account_holder, c.holder_id_number ${changing}` })
-  await db.client.command({
-    query: `INSERT INTO payment_return (content_hash, detail_id, line, county_code, town_code, from_status, to_status, failure_reason, amount_paid, pay_time)
-            SELECT {contentHash:String}, c.detail_id, c.line, f.county_code, f.town_code, f.status, c.status, c.failure_reason, f.amount_paid, f.pay_time ${changing}`,
-    query_params: { contentHash: t.contentHash },
-  })
-  const summary = await db.client.query({
-    query: `SELECT to_status, count() AS n, toString(sum(amount_paid)) AS amount FROM payment_return FINAL WHERE content_hash = {contentHash:String} GROUP BY to_status`,
-    query_params: { contentHash: t.contentHash },
-    format: 'JSONEachRow',
-  })
-  const rows = await summary.json<{ to_status: string; n: string | number; amount: string }>()
-  const changed = Object.fromEntries(rows.map((row) => [row.to_status, Number(row.n)]))
-  const amount = rows.reduce((sum, row) => sum + Math.round(Number(row.amount) * 100), 0)
-  const target = `${db.database}.${changes}`
-  if (!/^\w+\.\w+$/.test(target)) throw new LoadError('unexpected staging table name')
-  const get = (column: string) => `joinGet('${target}', '${column}', detail_id)`
-  await gate.exclusive(async () => {
-    await db.client.command({
-      query: `ALTER TABLE payment_detail UPDATE
-                status = CAST(${get('status')}, 'Enum8(\\'成功\\' = 1, \\'失败\\' = 2, \\'退回\\' = 3, \\'在途\\' = 4)'),
-                failure_reason = ${get('failure_reason')},
-                account_holder = if(${get('account_holder')} = '', account_holder, ${get('account_holder')}),
-                holder_id_number = if(${get('holder_id_number')} = '', holder_id_number, ${get('holder_id_number')})
-              WHERE detail_id IN (SELECT detail_id FROM ${join})
-              SETTINGS mutations_sync = 2`,
-    })
-  })
-  await healFactRollups(db, gate)
-  return { tables: [changes], amount: yuanText(amount), changed }
-}
-
-/** Whole cents → 'N.NN' (kept here rather than imported: the HTTP ingest path is being rewritten). */
-function yuanText(cents: number): string {
-  return `${Math.trunc(cents / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`
-}
 
 async function countRows(db: Db, query: string, params: Record<string, unknown> = {}): Promise<number> {
   return Number(await scalar(db, query, params))
