@@ -6,6 +6,7 @@ import { createAuth, registerAccessRoutes } from './access'
 import { dropSocketsOnRevocation } from './access/socketRevocation'
 import { auditSocketRefusals } from './access/socketAudit'
 import { registerIngestRoutes } from './ingest'
+import { registerBulkRoutes } from './bulk/routes'
 import { registerRecordRoutes } from './records'
 import { registerRuleRoutes } from './rules/routes'
 import { startRuleEngine } from './rules/engine'
@@ -40,6 +41,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   ctx.auth = options.auth ?? createAuth(ctx)
   await registerAccessRoutes(router, ctx)
   registerIngestRoutes(router)
+  registerBulkRoutes(router)
   registerRecordRoutes(router)
   registerRuleRoutes(router)
   registerMetricRoutes(router)

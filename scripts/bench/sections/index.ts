@@ -1,3 +1,4 @@
+import { bulkLoad } from './bulkLoad'
 import { fullRefresh } from './fullRefresh'
 import { headroom } from './headroom'
 import { ingest } from './ingest'
@@ -13,6 +14,6 @@ import { wallWeight } from './wallWeight'
  * otherwise sit in every later figure. The wall's page weight and first chart (wall-weight) come
  * first, on the server before any load: a wall screen's cold start. Headroom (rules on vs off, CPU
  * idle and fed) follows the latency section, on a server no poller has loaded yet. The live core's
- * room-refresh figures (scripts/bench/liveCore.ts) run last, in a process and data of their own.
+ * room-refresh figures (scripts/bench/liveCore.ts) run last, in a process and data of their own, and so does the bulk load of a 1M-row file.
  */
-export const sections: BenchSection[] = [wallWeight, fullRefresh, ingestToScreen, headroom, polling, ingest, liveCore]
+export const sections: BenchSection[] = [wallWeight, fullRefresh, ingestToScreen, headroom, polling, ingest, liveCore, bulkLoad]

@@ -1,0 +1,205 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../db/client'
+import { IngestGate } from '../../ingest/ingestGate'
+import { idNumberProblem } from '../../ingest/idNumber'
+import { makeIdNumber, withWrongCheckCharacter } from '../../ingest/test/fixtures'
+import { discoverRollups } from '../../rollups/discover'
+import { checkRollup } from '../../rollups/heal'
+import { makeTempDir, openTempDb } from '../../testing/tempDb'
+import { loadFile, type LoadOptions } from '../loadFile'
+import { idNumberReason } from '../sqlChecks'
+import { csvText, NONGSHANG_HEADER, nongshangRow, toGbk, writeFile, xlsxOf } from './files'
+
+const dir = makeTempDir('ykt-bulk-files-')
+let db: Db
+
+beforeAll(async () => {
+  db = await openTempDb()
+})
+afterAll(() => db?.close())
+
+const load = (file: string, options: Partial<LoadOptions> = {}) => loadFile(db, { file, bank: 'nongshang', kind: 'payroll', ...options })
+
+async function one<T>(query: string, params: Record<string, unknown> = {}): Promise<T> {
+  const result = await db.client.query({ query, query_params: params, format: 'JSONEachRow' })
+  // Counts arrive as numbers or strings depending on the engine's JSON settings: compared as text here.
+  const [row] = await result.json<Record<string, unknown>>()
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])) as T
+}
+
+/** Every rollup over the facts compared with its views' SELECT over all facts (the healer's check, no repair). */
+async function rollupsDisagreeing(): Promise<string[]> {
+  const out: string[] = []
+  for (const rollup of (await discoverRollups(db)).filter((r) => r.sources.includes('payment_detail'))) {
+    const verdict = await checkRollup(db, new IngestGate(), rollup, { repair: false })
+    if (verdict.mismatched.length > 0 || verdict.unchecked) out.push(rollup.table)
+  }
+  return out
+}
+
+const factsOf = (prefix: string) =>
+  one<{ n: string; amount: string }>(`SELECT count() AS n, toString(sum(amount_paid)) AS amount FROM payment_detail WHERE startsWith(detail_id, {prefix:String})`, { prefix })
+
+describe('npm run load: bank files in bulk', () => {
+  it('loads a UTF-8 CSV payroll file: derived fields, batch id, rollups equal to the facts', async () => {
+    const rows = Array.from({ length: 40 }, (_, n) => nongshangRow(n, { 明细编号: `U8-${n}`, 发放状态: n === 5 ? '1' : '0', 失败原因: n === 5 ? '账户已冻结' : '' }))
+    const file = writeFile(dir, 'utf8.csv', '\ufeff' + csvText([NONGSHANG_HEADER, ...rows]))
+    const result = await load(file)
+    expect(result).toMatchObject({ status: 'loaded', format: 'csv', encoding: 'utf-8', rowsInFile: 40, rowsLoaded: 40, rowsRefused: 0, reportPath: null })
+    const stored = await one<Record<string, string>>(
+      `SELECT count() AS n, countIf(status = '失败') AS failed, any(batch_id) AS batch, countIf(bank = '农村商业银行') AS bank,
+              countIf(county_code = substring(town_code, 1, 6) AND town_code = substring(village_code, 1, 9)) AS nested,
+              countIf(birth_date = '1958-03-12') AS births, countIf(gender = '女') AS women, countIf(project_code = 'P01') AS p01,
+              countIf(paying_unit = '惠民惠农财政补贴代发') AS units
+       FROM payment_detail WHERE startsWith(detail_id, 'U8-')`,
+    )
+    expect(stored).toMatchObject({ n: '40', failed: '1', batch: result.batchId, bank: '40', nested: '40', births: '40', women: '20', p01: '40', units: '40' })
+    expect(await rollupsDisagreeing()).toEqual([])
+  })
+
+  it('loads a GBK CSV file, detected without being told', async () => {
+    const rows = Array.from({ length: 12 }, (_, n) => nongshangRow(100 + n, { 明细编号: `GBK-${n}`, 发放状态: '0' }))
+    const file = writeFile(dir, 'gbk.csv', toGbk(csvText([NONGSHANG_HEADER, ...rows])))
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file))).toThrow()
+    const result = await load(file)
+    expect(result).toMatchObject({ status: 'loaded', encoding: 'gbk', rowsLoaded: 12 })
+    const names = await one<{ names: string[] }>(`SELECT groupUniqArray(person_name) AS names FROM payment_detail WHERE startsWith(detail_id, 'GBK-')`)
+    expect(names.names.sort()).toEqual(['张三', '阿依古丽·买买提'])
+  })
+
+  it('loads an Excel workbook: amounts in 分, dates as serial numbers, status codes of that bank', async () => {
+    const header = ['交易流水号', '项目编码', '行政区划代码', '户名', '证件号码', '卡号', '金额(分)', '交易时间', '交易状态', '备注']
+    const rows = Array.from({ length: 8 }, (_, n) => [`XL-${n}`, 'P02', nongshangRow(200 + n)[3], '李四', makeIdNumber(200 + n), `62280000${String(n).padStart(8, '0')}`, 30050 + n, 45422.375, n === 0 ? 'F' : 'S', n === 0 ? '户名不符' : ''])
+    const file = writeFile(dir, 'abc.xlsx', xlsxOf([header, ...rows]))
+    const result = await loadFile(db, { file, bank: 'abc', kind: 'payroll' })
+    expect(result).toMatchObject({ status: 'loaded', format: 'xlsx', rowsLoaded: 8, amount: '2404.28' })
+    const stored = await one<Record<string, string>>(
+      `SELECT toString(min(pay_time)) AS t, toString(min(amount_paid)) AS a, countIf(status = '失败') AS failed, any(failure_reason) AS reason,
+              countIf(fund_level = '县') AS county_level
+       FROM payment_detail WHERE startsWith(detail_id, 'XL-') AND status = '失败'`,
+    )
+    // 45422.375 = 2024-05-10 09:00 (Excel counts days from 1900-01-01 as day 1, with 1900-02-29).
+    expect(stored).toMatchObject({ t: '2024-05-10 09:00:00', a: '300.5', failed: '1', reason: '户名不符', county_level: '1' })
+  })
+
+  it('refuses a file with bad rows as a whole, naming line and field in the printed list and the report', async () => {
+    const rows = Array.from({ length: 10 }, (_, n) => nongshangRow(300 + n, { 明细编号: `BAD-${n}` }))
+    rows[2] = nongshangRow(302, { 明细编号: 'BAD-2', 身份证号: withWrongCheckCharacter(makeIdNumber(302)) }) // line 4
+    rows[6] = nongshangRow(306, { 明细编号: 'BAD-6', 实发金额: '12.345', 发放日期: '2024-02-30' }) // line 8
+    rows[8] = nongshangRow(308, { 明细编号: 'BAD-1' }) // line 10: the id of line 3 again
+    const file = writeFile(dir, 'bad.csv', csvText([NONGSHANG_HEADER, ...rows]))
+    const report = path.join(dir, 'bad-report.csv')
+    const result = await load(file, { reportPath: report })
+    expect(result.status).toBe('refused')
+    expect(result.rowsRefused).toBe(4)
+    expect(result.refusals).toEqual([
+      { line: 3, field: 'detail_id', reason: 'appears 2 times in the file (lines 3, 10)' },
+      { line: 4, field: 'id_number', reason: 'checksum digit wrong' },
+      { line: 8, field: 'amount_paid', reason: 'must be an amount in 元 with at most two decimals' },
+      { line: 8, field: 'pay_time', reason: 'must be a real date or time (2024-05-03 10:00:00, 20240503)' },
+      { line: 10, field: 'detail_id', reason: 'appears 2 times in the file (lines 3, 10)' },
+    ])
+    expect(fs.readFileSync(report, 'utf8').split('\n')[0]).toBe('"line","field","reason"')
+    expect(fs.readFileSync(report, 'utf8')).toContain('4,"id_number","checksum digit wrong"')
+    expect((await factsOf('BAD-')).n).toBe('0')
+    expect(await one<{ n: string }>(`SELECT count() AS n FROM bulk_file WHERE content_hash = {h:String}`, { h: result.contentHash })).toEqual({ n: '0' })
+
+    // --accept-valid stores the six good rows, never the refused ones.
+    const partial = await load(file, { reportPath: report, acceptValid: true })
+    expect(partial).toMatchObject({ status: 'loaded', rowsLoaded: 6, rowsRefused: 4 })
+    const stored = await one<{ ids: string[] }>(`SELECT arraySort(groupArray(detail_id)) AS ids FROM payment_detail WHERE startsWith(detail_id, 'BAD-')`)
+    expect(stored.ids).toEqual(['BAD-0', 'BAD-3', 'BAD-4', 'BAD-5', 'BAD-7', 'BAD-9'])
+  })
+
+  it('stores nothing the second time the same file is loaded, and refuses payments already stored under another file', async () => {
+    const rows = Array.from({ length: 15 }, (_, n) => nongshangRow(400 + n, { 明细编号: `TWICE-${n}` }))
+    const file = writeFile(dir, 'twice.csv', csvText([NONGSHANG_HEADER, ...rows]))
+    expect((await load(file)).status).toBe('loaded')
+    const after = await factsOf('TWICE-')
+    const monthRows = await one<{ n: string }>(`SELECT sum(payments) AS n FROM agg_region_month WHERE region_code = '511000'`)
+    const again = await load(file)
+    expect(again).toMatchObject({ status: 'duplicate', rowsLoaded: 0 })
+    expect(await factsOf('TWICE-')).toEqual(after)
+    expect(await one<{ n: string }>(`SELECT sum(payments) AS n FROM agg_region_month WHERE region_code = '511000'`)).toEqual(monthRows)
+
+    // The same payments in a file with other bytes (re-exported): each row refused, nothing doubled.
+    const copy = writeFile(dir, 'twice-again.csv', csvText([NONGSHANG_HEADER, ...rows.slice(0, 3)]))
+    const clash = await load(copy)
+    expect(clash.status).toBe('refused')
+    expect(clash.refusals.map((r) => `${r.line} ${r.field}`)).toEqual(['2 detail_id', '3 detail_id', '4 detail_id'])
+    expect(await factsOf('TWICE-')).toEqual(after)
+  })
+
+  it('applies a return file: failures and returns change status, are traced, and the rollups follow', async () => {
+    const rows = Array.from({ length: 6 }, (_, n) => nongshangRow(500 + n, { 明细编号: `RET-${n}`, 发放状态: '9' }))
+    expect((await load(writeFile(dir, 'ret-payroll.csv', csvText([NONGSHANG_HEADER, ...rows]))))).toMatchObject({ status: 'loaded', rowsLoaded: 6 })
+    const failedBefore = await one<{ n: string }>(`SELECT sum(payments) AS n FROM agg_region_month WHERE region_code = '511000' AND status = '失败'`)
+
+    const header = ['明细编号', '处理结果', '失败原因', '账户户名', '户名证件号']
+    const returns = [
+      ['RET-0', '0', '', '', ''],
+      ['RET-1', '1', '账户已销户', '', ''],
+      ['RET-2', '2', '户名与证件不符', '王五', makeIdNumber(999)],
+      ['RET-3', '0', '', '', ''],
+    ]
+    const file = writeFile(dir, 'return.csv', toGbk(csvText([header, ...returns])))
+    const result = await loadFile(db, { file, bank: 'nongshang', kind: 'return' })
+    expect(result).toMatchObject({ status: 'loaded', rowsLoaded: 4, changed: { 成功: 2, 失败: 1, 退回: 1 } })
+    const stored = await one<{ s: string[] }>(`SELECT arrayMap(x -> concat(x.1, ' ', toString(x.2), ' ', x.3), arraySort(groupArray((detail_id, status, failure_reason)))) AS s FROM payment_detail WHERE startsWith(detail_id, 'RET-')`)
+    expect(stored.s).toEqual(['RET-0 成功 ', 'RET-1 失败 账户已销户', 'RET-2 退回 户名与证件不符', 'RET-3 成功 ', 'RET-4 在途 ', 'RET-5 在途 '])
+    expect(await one<{ h: string }>(`SELECT holder_id_number AS h FROM payment_detail WHERE detail_id = 'RET-2'`)).toEqual({ h: makeIdNumber(999) })
+    const trace = await one<{ t: string[] }>(`SELECT arraySort(groupArray(concat(detail_id, ':', toString(from_status), '→', toString(to_status)))) AS t FROM payment_return FINAL WHERE content_hash = {h:String}`, { h: result.contentHash })
+    expect(trace.t).toEqual(['RET-0:在途→成功', 'RET-1:在途→失败', 'RET-2:在途→退回', 'RET-3:在途→成功'])
+    expect(await rollupsDisagreeing()).toEqual([])
+    const failedAfter = await one<{ n: string }>(`SELECT sum(payments) AS n FROM agg_region_month WHERE region_code = '511000' AND status = '失败'`)
+    expect(Number(failedAfter.n) - Number(failedBefore.n)).toBe(1)
+
+    // A failed payment is settled by a re-issue, not turned into a success; unknown ids are refused.
+    const wrong = writeFile(dir, 'return-wrong.csv', csvText([header, ['RET-1', '0', '', '', ''], ['NOPE-1', '1', '卡片挂失', '', ''], ['RET-4', '1', '', '', '']]))
+    const refused = await loadFile(db, { file: wrong, bank: 'nongshang', kind: 'return' })
+    expect(refused.status).toBe('refused')
+    expect(refused.refusals).toEqual([
+      { line: 2, field: 'status', reason: 'the payment is 失败 already: a return cannot make it 成功 (a failed payment is settled by a re-issue with reissue_of)' },
+      { line: 3, field: 'detail_id', reason: 'no stored payment has this detail id' },
+      { line: 4, field: 'failure_reason', reason: 'is required for a failed or returned payment (日销号: every failure traced with its cause)' },
+    ])
+    expect((await one<{ s: string }>(`SELECT toString(status) AS s FROM payment_detail WHERE detail_id = 'RET-1'`)).s).toBe('失败')
+
+    // The same return file again: nothing changes, nothing traced twice.
+    expect((await loadFile(db, { file, bank: 'nongshang', kind: 'return' })).status).toBe('duplicate')
+    expect(await one<{ n: string }>(`SELECT count() AS n FROM payment_return FINAL WHERE content_hash = {h:String}`, { h: result.contentHash })).toEqual({ n: '4' })
+  })
+
+  it('refuses a file whose header lacks a required column, naming it', async () => {
+    const file = writeFile(dir, 'noid.csv', csvText([NONGSHANG_HEADER.filter((h) => h !== '身份证号'), ['x']]))
+    await expect(load(file)).rejects.toThrow(/身份证号 \(id_number\)/)
+    // A row ClickHouse's CSV reader cannot read refuses the file, naming the line; nothing is stored.
+    const broken = writeFile(dir, 'broken.csv', csvText([NONGSHANG_HEADER, nongshangRow(800, { 明细编号: 'BRK-1' })]) + 'a,b\n' + csvText([nongshangRow(801, { 明细编号: 'BRK-2' })]))
+    await expect(load(broken)).rejects.toThrow(/^line 3: not readable as CSV/)
+    expect((await factsOf('BRK-')).n).toBe('0')
+  })
+
+  it('reads quoted fields with commas, quotes and line breaks, and blank lines at the end', async () => {
+    const rows = [nongshangRow(810, { 明细编号: 'QT-1', 发放状态: '1', 失败原因: '账户冻结, "司法"\n另行处理' }), nongshangRow(811, { 明细编号: 'QT-2' })]
+    const result = await load(writeFile(dir, 'quoted.csv', csvText([NONGSHANG_HEADER, ...rows]) + '\r\n\r\n'))
+    expect(result).toMatchObject({ status: 'loaded', rowsLoaded: 2 })
+    expect(await one<{ r: string }>(`SELECT failure_reason AS r FROM payment_detail WHERE detail_id = 'QT-1'`)).toEqual({ r: '账户冻结, "司法"\n另行处理' })
+  })
+
+  it('checks 身份证号 in SQL exactly as the HTTP feed does in TypeScript', async () => {
+    const ids = [
+      '11010519491231002X', makeIdNumber(1), makeIdNumber(2, '20000229', '女'), withWrongCheckCharacter(makeIdNumber(3)),
+      '51102519000229001X', '5110251958031200', '01102519580312001X', '51102519580231001X', '511025209901010011', '51102518991231001X',
+      '51102519580312001x', '５11025195803120011',
+    ]
+    const result = await db.client.query({
+      query: `SELECT id, ${idNumberReason('id')} AS reason FROM (SELECT arrayJoin({ids:Array(String)}) AS id)`,
+      query_params: { ids, today8: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '') },
+      format: 'JSONEachRow',
+    })
+    const sql = await result.json<{ id: string; reason: string }>()
+    expect(sql.map((row) => row.reason)).toEqual(ids.map((id) => idNumberProblem(id) ?? ''))
+  })
+})
