@@ -5,6 +5,7 @@ import { familyNames, givenFemale, givenMale } from './names'
 import { atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { idCheck } from './sqlCommon'
+import { ruleThresholds } from '../rules/thresholds'
 
 /**
  * Builds `sim_person`: the synthetic population, one row per beneficiary, all inside ClickHouse.
@@ -26,8 +27,19 @@ const bankCumulative = [0.45, 0.65, 0.85, 0.93, 1.0]
 /** Mobile prefixes of clean phones; 170 is left to the injected shared phones (R11). */
 const phonePrefixes = ['138', '139', '135', '136', '137', '150', '151', '152', '157', '158', '159', '182', '183', '187', '188', '180', '181', '189', '177', '133']
 
-/** Anomaly rates applied while building people (share of persons). */
-export const personAnomalyRates = { badChecksum: 0.0002, genderMismatch: 0.0002, sharedPhone: 0.0003, sharedCard: 0.0002 }
+/**
+ * Anomaly rates applied while building people (share of persons). sharedPhone is the share of
+ * 64-person blocks that plant one phone group; sharedCardInHousehold the share of children under 16
+ * paid onto their household head's card (R09's near miss: one household).
+ */
+export const personAnomalyRates = { badChecksum: 0.0002, genderMismatch: 0.0002, sharedPhone: 0.0028, sharedCard: 0.0002, sharedCardInHousehold: 0.002 }
+
+/**
+ * R11 plants: in a chosen block of 64 consecutive people, the ones at pid % 8 = 0 (different
+ * households: a household is at most 7 consecutive people) share one 170… phone. Two in three
+ * blocks are cases (threshold + 2 people); one in three a near miss (threshold − 1 people).
+ */
+export const phoneGroupSizes = { case: ruleThresholds.sharedPhoneMinPeople + 2, nearMiss: ruleThresholds.sharedPhoneMinPeople - 1 }
 
 export function villageParams() {
   const counties = Object.keys(countyShares)
@@ -52,8 +64,9 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
     prefixes: phonePrefixes, cadreRate: atLeast(0.0066, 5, plan.persons / 3), officialRate: atLeast(0.012, 15, plan.persons / 3),
     badChecksum: atLeast(personAnomalyRates.badChecksum, 2, plan.persons),
     genderMismatch: atLeast(personAnomalyRates.genderMismatch, 2, plan.persons),
-    sharedPhone: atLeast(personAnomalyRates.sharedPhone, 14, plan.persons),
+    sharedPhone: atLeast(personAnomalyRates.sharedPhone, 9, plan.persons / 64), phoneCase: phoneGroupSizes.case, phoneNear: phoneGroupSizes.nearMiss,
     sharedCard: atLeast(personAnomalyRates.sharedCard, 3, plan.persons),
+    sharedCardHh: atLeast(personAnomalyRates.sharedCardInHousehold, 4, plan.persons * 0.1),
     // Proxied cards are ~1.5 % of people; 3 % of them go to a few multi-card holders (R22).
     multiCard: atLeast(0.03, 12, plan.persons * 0.015),
   }
@@ -109,6 +122,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
   await run(`CREATE TABLE sim_person ENGINE = MergeTree ORDER BY pid AS
     WITH row_number() OVER (PARTITION BY county, birth, male ORDER BY pid) - 1 AS rnk,
          max(grade > 0) OVER (PARTITION BY hh) AS hhDisabled,
+         min(pid) OVER (PARTITION BY hh) AS headPid,
          concat(county, toString(toYYYYMMDD(birth)),
                 leftPad(toString(((cityHash64({seed:UInt64}, 'seq', county, birth) % 300) + rnk) * 2 + male), 3, '0')) AS id17,
          arraySum(arrayMap((i, w) -> toUInt8(substring(id17, i, 1)) * w, range(1, 18), [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11 AS ckIndex,
@@ -121,9 +135,15 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          cityHash64({seed:UInt64}, 'bank', pid) % 1000 / 1000 AS ub,
          arrayFirstIndex(c -> ub < c, {bankCum:Array(Float64)}) AS bi,
          cityHash64({seed:UInt64}, 'r09', pid) % 1000000 < {sharedCard:Float64} * 1e6 AS sharesCard,
-         if(sharesCard, if(pid >= 1000, pid - 200 - cityHash64({seed:UInt64}, 'r09o', pid) % 500, pid + 200), pid) AS cardPid,
+         -- near miss: a child paid onto the card of its own household's head (one household, not R09)
+         NOT sharesCard AND rel = 2 AND age_end < 16 AND pid != headPid AND cityHash64({seed:UInt64}, 'r09h', pid) % 1000000 < {sharedCardHh:Float64} * 1e6
+           AND NOT cityHash64({seed:UInt64}, 'r09', headPid) % 1000000 < {sharedCard:Float64} * 1e6 AS sharesHhCard,
+         toUInt64(multiIf(sharesCard, if(pid >= 1000, pid - 200 - cityHash64({seed:UInt64}, 'r09o', pid) % 500, pid + 200), sharesHhCard, headPid, pid)) AS cardPid,
          arrayFirstIndex(c -> cityHash64({seed:UInt64}, 'bank', cardPid) % 1000 / 1000 < c, {bankCum:Array(Float64)}) AS cardBank,
-         cityHash64({seed:UInt64}, 'r11', pid) % 1000000 < {sharedPhone:Float64} * 1e6 AS sharesPhone,
+         cityHash64({seed:UInt64}, 'r11b', intDiv(pid, 64)) AS phoneBlock,
+         phoneBlock % 1000000 < {sharedPhone:Float64} * 1e6 AS phoneBlockChosen,
+         if(intDiv(phoneBlock, 1000000) % 3 = 0, {phoneNear:UInt8}, {phoneCase:UInt8}) AS phoneGroupSize,
+         phoneBlockChosen AND pid % 8 = 0 AND intDiv(pid % 64, 8) < phoneGroupSize AS sharesPhone,
          (age_end >= 85 OR grade IN (1, 2)) AND cadre_hh = 0 AND cityHash64({seed:UInt64}, 'proxy', pid) % 100 < 30 AS proxied,
          addDays(birth, 9000 + cityHash64({seed:UInt64}, 'pxb', pid) % 3000) AS holderBirth,
          concat(county, toString(toYYYYMMDD(holderBirth)), toString(700 + cityHash64({seed:UInt64}, 'pxs', pid) % 300)) AS h17,
@@ -131,15 +151,17 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
     SELECT *, concat(id17, ck) AS id_number, dq, toUInt8(hhDisabled) AS hh_disabled,
            toUInt8(if(dq = 2, 1 + male, 2 - male)) AS gender_code,
            fullName AS person_name,
-           if(sharesPhone, concat('170', leftPad(toString(cityHash64({seed:UInt64}, 'r11g', pid) % greatest(1, toUInt64({n:UInt64} * {sharedPhone:Float64} / 7)) * 7 + 1000), 8, '0')),
+           toUInt8(if(sharesPhone, if(phoneGroupSize = {phoneCase:UInt8}, 1, 2), 0)) AS phone_group,
+           if(sharesPhone, concat('170', leftPad(toString(intDiv(pid, 64)), 8, '0')),
               concat({prefixes:Array(String)}[cityHash64({seed:UInt64}, 'pp', pid) % length({prefixes:Array(String)}) + 1],
                      leftPad(toString((pid * 4827137 + 23456789 + {seed:UInt64} % 1000003) % 100000000), 8, '0'))) AS phone,
            {banks:Array(String)}[cardBank] AS bank,
            concat({bins:Array(String)}[cardBank], leftPad(toString((cardPid * 982451653 + 31415926535 + {seed:UInt64} % 999983) % 1000000000000), 12, '0'), toString(cardPid % 10)) AS card_number,
-           toUInt8(sharesCard) AS shares_card,
+           toUInt8(sharesCard) AS shares_card, toUInt8(sharesHhCard) AS shares_card_hh, cardPid AS card_pid,
            toUInt8(proxied) AS proxy,
+           toUInt8(proxied AND cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6) AS proxy_multi,
            multiIf(NOT proxied, '',
-                   cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6, concat(concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0')), ${idCheck(`concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'))`)}),
+                   proxy_multi = 1, concat(concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0')), ${idCheck(`concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'))`)}),
                    concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1])) AS proxy_id,
            if(proxied, concat({fam:Array(String)}[fam_i], {gm:Array(String)}[cityHash64({seed:UInt64}, 'pxn', pid) % length({gm:Array(String)}) + 1], '华'), '') AS proxy_name
     FROM sim_p2`)

@@ -21,7 +21,7 @@ export const seededTables = [
   'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth', 'decoy',
 ] as const
 
-const workTables = ['sim_proj', 'sim_person', 'sim_enroll', 'sim_payment', 'sim_cand', 'sim_pick', 'sim_flags', 'sim_keep', 'sim_inject', 'sim_voucher', 'sim_p1', 'sim_p2']
+const workTables = ['sim_proj', 'sim_person', 'sim_enroll', 'sim_payment', 'sim_cand', 'sim_pick', 'sim_flags', 'sim_keep', 'sim_inject', 'sim_voucher', 'sim_p1', 'sim_p2', 'sim_card', 'sim_r01']
 
 export interface SeedResult {
   plan: Plan
