@@ -2,7 +2,7 @@ import type { Db } from '../db/client'
 import { regionsAtLevel, countyOf } from '../../geo/regions'
 import { banks } from '../catalogue'
 import { familyNames, givenFemale, givenMale } from './names'
-import { atLeast, type Plan } from './params'
+import { atLeast, WINDOW_MONTHS, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { idCheck } from './sqlCommon'
 import { ruleThresholds } from '../rules/thresholds'
@@ -20,6 +20,13 @@ export const countyShares: Record<string, number> = {
   '511025': 0.29, // 资中县: the largest (≈ 1.2 M residents)
   '511083': 0.19, // 隆昌市
 }
+
+/**
+ * Deaths: 内江's crude death rate is 11.38 ‰ a year (the issue's figure for the city). Beneficiaries
+ * are older than the city, so the level is set for the generated people to die at that rate: the
+ * seed report prints deaths per person-year beside 11.38 ‰.
+ */
+export const MORTALITY = { crudePerMille: 11.38, level: -9.715, slope: 0.085 }
 
 /** Card BINs per paying bank, in the order of `banks`. */
 const bankBins = ['623190', '622848', '621799', '621700', '621226']
@@ -56,12 +63,16 @@ export function villageParams() {
   }
 }
 
+/** 17 digits of a shared multi-card holder's ID (R22): one per group of ~35 proxied cards. */
+const multiHolderGroup = `cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))`
+const multiHolder17 = `concat({counties:Array(String)}[${multiHolderGroup} % 5 + 1], '19700101', leftPad(toString(${multiHolderGroup}), 3, '0'))`
+
 export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
   const { startDate, endDate } = periodDates(plan)
   const params = {
     seed: plan.seed, n: plan.persons, startDate, endDate, ...villageParams(),
     fam: familyNames, gm: givenMale, gf: givenFemale, banks: [...banks], bins: bankBins, bankCum: bankCumulative,
-    prefixes: phonePrefixes, cadreRate: atLeast(0.0066, 5, plan.persons / 3), officialRate: atLeast(0.012, 15, plan.persons / 3),
+    counties: Object.keys(countyShares), prefixes: phonePrefixes, mortalityLevel: MORTALITY.level, mortalitySlope: MORTALITY.slope, years: WINDOW_MONTHS / 12, cadreRate: atLeast(0.0066, 5, plan.persons / 3), officialRate: atLeast(0.012, 15, plan.persons / 3),
     badChecksum: atLeast(personAnomalyRates.badChecksum, 2, plan.persons),
     genderMismatch: atLeast(personAnomalyRates.genderMismatch, 2, plan.persons),
     sharedPhone: atLeast(personAnomalyRates.sharedPhone, 9, plan.persons / 64), phoneCase: phoneGroupSizes.case, phoneNear: phoneGroupSizes.nearMiss,
@@ -91,7 +102,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          cityHash64({seed:UInt64}, 'ha', hh) % 1000 AS ra,
          multiIf(ra < 170, 28 + ra % 22, ra < 480, 50 + ra % 15, ra < 915, 65 + ra % 15, ra < 995, 80 + ra % 12, 92 + ra % 9) AS headAge,
          -- Men head most households, less so with age: widows head most of the oldest ones.
-         cityHash64({seed:UInt64}, 'hg', hh) % 100 < multiIf(headAge >= 90, 30, headAge >= 80, 42, headAge >= 70, 58, 70) AS headMale,
+         cityHash64({seed:UInt64}, 'hg', hh) % 100 < multiIf(headAge >= 90, 30, headAge >= 80, 42, headAge >= 70, 52, 60) AS headMale,
          row_number() OVER (PARTITION BY hh ORDER BY pid) - 1 AS posInHh,
          cityHash64({seed:UInt64}, 'p', pid) AS p1,
          -- a spouse is rarer past 80 (widowhood)
@@ -102,7 +113,10 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          subtractDays(subtractYears(toDate32({endDate:Date}), ageEnd), intDiv(p1, 100000) % 365) AS birthDay,
          cityHash64({seed:UInt64}, 'd', pid) AS p2,
          addDays({startDate:Date}, intDiv(p2, 1000) % dateDiff('day', {startDate:Date}, {endDate:Date})) AS deathDay,
-         p2 % 1000 < multiIf(ageEnd >= 85, 250, ageEnd >= 75, 120, ageEnd >= 60, 40, 3) AND deathDay > birthDay + 60 AS isDead,
+         -- Mortality by age (Gompertz: the yearly rate ×2.3 per decade), over the window's years at the
+         -- person's mid-window age; the level gives 内江's crude death rate (MORTALITY.crudePerMille).
+         p2 % 1000000 < 1e6 * (1 - exp(-{years:Float64} * least(0.45, exp({mortalityLevel:Float64} + {mortalitySlope:Float64} * greatest(0, toFloat64(ageEnd) - {years:Float64} / 2)))))
+           AND deathDay > birthDay + 60 AS isDead,
          cityHash64({seed:UInt64}, 'dis', pid) AS p3,
          p3 % 1000 < 60 AND ageEnd >= 2 AS isDisabled
     SELECT pid, hh, toUInt32(posInHh) AS pos, toUInt8(relCode) AS rel, substring(vil, 1, 6) AS county, substring(vil, 1, 9) AS town, vil AS village,
@@ -161,7 +175,8 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
            toUInt8(proxied) AS proxy,
            toUInt8(proxied AND cityHash64({seed:UInt64}, 'r22m', pid) % 1000000 < {multiCard:Float64} * 1e6) AS proxy_multi,
            multiIf(NOT proxied, '',
-                   proxy_multi = 1, concat(concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0')), ${idCheck(`concat(county, '19700101', leftPad(toString(cityHash64({seed:UInt64}, 'r22g', pid) % greatest(1, intDiv({n:UInt64} * 0.015 * {multiCard:Float64}, 35))), 3, '0'))`)}),
+                   -- a shared holder (group g of ~35 cards) registered in county g % 5, whatever the card holders' counties
+                   proxy_multi = 1, concat(${multiHolder17}, ${idCheck(multiHolder17)}),
                    concat(h17, ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][hck + 1])) AS proxy_id,
            if(proxied, concat({fam:Array(String)}[fam_i], {gm:Array(String)}[cityHash64({seed:UInt64}, 'pxn', pid) % length({gm:Array(String)}) + 1], '华'), '') AS proxy_name
     FROM sim_p2`)

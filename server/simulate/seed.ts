@@ -11,6 +11,7 @@ import { insertPeople } from './people'
 import { injectCopies } from './copies'
 import { insertChain } from './chain'
 import { injectAndRecordTruth } from './truth'
+import { insertSupervisionPosts } from './posts'
 
 /**
  * Fills every table with a calibrated synthetic city, entirely inside ClickHouse
@@ -18,7 +19,7 @@ import { injectAndRecordTruth } from './truth'
  */
 export const seededTables = [
   'payment_detail', 'budget_indicator', 'spending_plan', 'payment_voucher', 'workflow_event', 'beneficiary', 'household',
-  'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth', 'decoy',
+  'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth', 'decoy', 'supervision_post',
 ] as const
 
 const workTables = ['sim_proj', 'sim_person', 'sim_enroll', 'sim_payment', 'sim_cand', 'sim_pick', 'sim_flags', 'sim_keep', 'sim_inject', 'sim_voucher', 'sim_p1', 'sim_p2', 'sim_card', 'sim_r01']
@@ -61,6 +62,7 @@ export async function seedDatabase(db: Db, options: SeedOptions, log?: Logger): 
     })
     await step('budget chain', () => insertChain(db, plan))
     await step('ground truth', () => injectAndRecordTruth(db, plan))
+    await step('supervision posts', () => insertSupervisionPosts(db))
     return { plan, bandPosition, uncovered, steps }
   } finally {
     await dropWorkTables(db)
