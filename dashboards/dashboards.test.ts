@@ -10,7 +10,7 @@ const CONTRACT_METRICS = new Set([
   'flags.byRegion', 'payments.byMonth', 'payments.byYear', 'payments.byHour', 'payments.byAgeBand',
   'payments.byProject', 'payments.byDept', 'payments.byBank', 'payments.byStatus', 'budget.executionByDept', 'budget.executionByProject', 'flags.criticalAmount', 'flags.topVillages', 'ledger.timeToClose', 'ledger.overdueByDept',
   'flags.byRule', 'flags.byClass', 'flags.bySeverity', 'ledger.byStatus', 'outreach.byKind', 'outreach.byRegion', 'approvals.overdue',
-  'budget.chain', 'outreach.funnel', 'flags.ticker', 'ledger.overdue', 'payments.topVillages',
+  'budget.chain', 'outreach.funnel', 'flags.ticker', 'ledger.overdue', 'payments.topVillages', 'payments.prereviewHits',
 ])
 
 describe('dashboards as code', () => {

@@ -26,7 +26,7 @@ export const countyShares: Record<string, number> = {
  * are older than the city, so the level is set for the generated people to die at that rate: the
  * seed report prints deaths per person-year beside 11.38 ‰.
  */
-export const MORTALITY = { crudePerMille: 11.38, level: -9.715, slope: 0.085 }
+export const MORTALITY = { crudePerMille: 11.38, level: -9.75, slope: 0.085 }
 
 /** Card BINs per paying bank, in the order of `banks`. */
 const bankBins = ['623190', '622848', '621799', '621700', '621226']
@@ -102,7 +102,7 @@ export async function buildPopulation(db: Db, plan: Plan): Promise<void> {
          cityHash64({seed:UInt64}, 'ha', hh) % 1000 AS ra,
          multiIf(ra < 170, 28 + ra % 22, ra < 480, 50 + ra % 15, ra < 915, 65 + ra % 15, ra < 995, 80 + ra % 12, 92 + ra % 9) AS headAge,
          -- Men head most households, less so with age: widows head most of the oldest ones.
-         cityHash64({seed:UInt64}, 'hg', hh) % 100 < multiIf(headAge >= 90, 30, headAge >= 80, 42, headAge >= 70, 52, 60) AS headMale,
+         cityHash64({seed:UInt64}, 'hg', hh) % 100 < multiIf(headAge >= 90, 30, headAge >= 80, 42, headAge >= 70, 52, 56) AS headMale,
          row_number() OVER (PARTITION BY hh ORDER BY pid) - 1 AS posInHh,
          cityHash64({seed:UInt64}, 'p', pid) AS p1,
          -- a spouse is rarer past 80 (widowhood)

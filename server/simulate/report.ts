@@ -39,7 +39,8 @@ const figures: ArticleFigure[] = [
   // Not the article's: the city's own figures the issue measured the generator against.
   { name: '死亡率(‰/年)', article: MORTALITY.crudePerMille, unit: '‰', scales: false,
     sql: `SELECT (SELECT count() FROM ref_death) / (SELECT count() FROM beneficiary FINAL) / ${WINDOW_MONTHS / 12} * 1000` },
-  { name: '60岁及以上', article: 794_000, unit: '万人', divisor: 1e4, scales: true,
+  // Beneficiaries are a part of the city's residents: the 79.4 万 residents aged 60+ are an upper bound.
+  { name: '60岁以上受益人', article: 794_000, unit: '万人', divisor: 1e4, scales: true,
     sql: `SELECT countIf(age('year', birth_date, (SELECT toDate(max(pay_time)) FROM payment_detail)) >= 60) FROM beneficiary FINAL WHERE id_number NOT IN (SELECT id_number FROM ref_death)` },
 ]
 

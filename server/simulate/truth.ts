@@ -26,7 +26,7 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS,
     R01: atLeast(truthRates.R01, 4, plan.persons * 0.3), R01other: atLeast(truthRates.R01other, 3, plan.persons * 0.05),
     R17: atLeast(truthRates.R17, 3, plan.persons), grace: t.afterDeathGraceDays,
-    R22cadre: Math.max(3, Math.round(30 * plan.fraction)), r25: enrollmentParams(plan).r25,
+    R22cadre: Math.max(3, Math.round(30 * plan.fraction)), r25: enrollmentParams(plan).r25, phoneMin: t.sharedPhoneMinPeople,
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
   const truth = 'INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)'
@@ -85,9 +85,10 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
     INNER JOIN sim_person AS o ON o.pid = a.card_pid
     WHERE a.shares_card AND o.card_pid = o.pid
       AND a.pid IN (SELECT pid FROM sim_enroll) AND o.pid IN (SELECT pid FROM sim_enroll)`)
-  // R11: the planted phone groups of threshold + 2 people (one per household), all paid.
+  // R11: the planted phone groups of threshold + 2 people (one per household); a group is planted
+  // when at least the threshold of its people were paid (someone never paid has no phone on record).
   await run(`${truth} SELECT 'R11', phone, '', '多人共用预留手机号', '' FROM sim_person
-    WHERE phone_group = 1 GROUP BY phone HAVING countIf(pid IN (SELECT pid FROM sim_enroll)) = count()`)
+    WHERE phone_group = 1 GROUP BY phone HAVING countIf(pid IN (SELECT pid FROM sim_enroll)) >= {phoneMin:UInt8}`)
   // R24: bad check digit, or a gender digit that contradicts the recorded gender.
   await run(`${truth} SELECT 'R24', id_number, '', if(dq = 1, '身份证校验位错误', '性别与身份证不符') AS note, note FROM sim_person
     WHERE dq > 0 AND id_number IN (SELECT id_number FROM beneficiary)`)
@@ -107,6 +108,7 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
   await run(`${truth} SELECT DISTINCT 'R08', concat(p.id_number, '|', pr.code), '', '村干部及近亲属享受村评项目', ''
     FROM sim_enroll AS e INNER JOIN sim_person AS p ON p.pid = e.pid INNER JOIN sim_proj AS pr ON pr.j = e.j
     WHERE e.kind > 0 AND pr.village_reviewed = 1 AND p.cadre_hh AND (p.cadre OR p.age_end >= 16)
+      AND p.hh IN (SELECT hh FROM sim_person WHERE cadre)
       AND (p.id_number, pr.code) IN (SELECT id_number, project_code FROM payment_detail WHERE status = '成功')
       AND concat(p.id_number, '|', pr.code) NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R08')`)
   await plantDecoys(db, plan)
