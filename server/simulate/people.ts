@@ -68,8 +68,10 @@ export async function insertPeople(db: Db, plan: Plan, payments = 'payment_detai
   await run('DROP TABLE IF EXISTS sim_card')
   await run(`CREATE TABLE sim_card ENGINE = MergeTree ORDER BY card_number AS
     SELECT card_number, max(isDormant) AS dormant, NOT max(isDormant) AND max(nearDormant) AS near_dormant, max(proxied) AS proxy,
-           max(proxied) AND cityHash64({seed:UInt64}, 'r22a', card_number) % 1000000 < {r22a:Float64} * 1e6 AS unapproved
-    FROM (SELECT card_number, proxy AS proxied,
+           -- a shared multi-card holder's cards stay approved: one planted branch per holder (ground_truth
+           -- keeps one row per case key, so a holder in two branches would count in one only)
+           max(proxied) AND NOT max(multi) AND cityHash64({seed:UInt64}, 'r22a', card_number) % 1000000 < {r22a:Float64} * 1e6 AS unapproved
+    FROM (SELECT card_number, proxy AS proxied, proxy_multi AS multi,
                  pid IN (SELECT pid FROM sim_enroll WHERE has(months, {W:UInt16} - 14) AND has(months, {W:UInt16} - 1) AND length(months) >= 14) AS monthly14,
                  monthly14 AND cityHash64({seed:UInt64}, 'r21p', pid) % 1000000 < {r21:Float64} * 1e6 AS isDormant,
                  monthly14 AND NOT isDormant AND cityHash64({seed:UInt64}, 'd21p', pid) % 1000000 < {d21:Float64} * 1e6 AS nearDormant

@@ -96,7 +96,8 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
   await run('DROP TABLE IF EXISTS sim_r22c')
   await run(`CREATE TABLE sim_r22c ENGINE = Memory AS
     SELECT proxy_holder_id AS id_number, any(village_code) AS village_code FROM payment_detail
-    WHERE proxy_held = 1 AND proxy_holder_id != '' GROUP BY proxy_holder_id HAVING uniqExact(card_number) = 1
+    WHERE proxy_held = 1 AND proxy_holder_id != '' AND proxy_holder_id NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R22')
+    GROUP BY proxy_holder_id HAVING uniqExact(card_number) = 1
     ORDER BY cityHash64({seed:UInt64}, 'r22c', proxy_holder_id) LIMIT {R22cadre:UInt32}`)
   await run(`INSERT INTO ref_official (id_number, kind, related_cadre, village_code, since)
     SELECT id_number, '村干部', '', village_code, toDate('2018-01-01') FROM sim_r22c`)
