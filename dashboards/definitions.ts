@@ -7,6 +7,7 @@ export const metricDefinitions: Record<string, string> = {
   'payments.total': '发放状态为“成功”的支付明细金额之和（元），按支付时间计入年度和月份。',
   'payments.count': '发放状态为“成功”的支付明细笔数（人次）：同一人每领取一次计一次。',
   'payments.persons': '至少收到一笔“成功”发放的不同身份证号人数（人），同一人领取多个项目只计一人。',
+  'payments.prereviewHits': '前置审查（124 项审查规则）在发放前拦截、核实更正后再发放的支付明细笔数（条），一条明细无论触发几项规则只计一次。',
   'payments.todayAmount': '今日（北京时间）“成功”发放的金额之和（元）。',
   'payments.todayCount': '今日（北京时间）“成功”发放的笔数。',
   'payments.byHour': '今日（北京时间）各整点小时内“成功”发放的金额与笔数。',

@@ -5,6 +5,7 @@ import type { MetricDefinition } from './define'
 import { paymentsCount, paymentsPersons, paymentsTotal } from './payments/totals'
 import { paymentsByHour, paymentsTodayAmount, paymentsTodayCount } from './payments/today'
 import { paymentsByStatus, paymentsFailedOpen, paymentsSuccessRate } from './payments/quality'
+import { paymentsPrereviewHits } from './payments/prereview'
 import { paymentsByChildRegion, paymentsTopVillages } from './payments/byRegion'
 import { paymentsByMonth, paymentsByYear } from './payments/trends'
 import { paymentsByAgeBand, paymentsByBank, paymentsByDept, paymentsByProject } from './payments/breakdowns'
@@ -25,6 +26,7 @@ const allMetrics: MetricDefinition[] = [
   paymentsByHour,
   paymentsSuccessRate,
   paymentsFailedOpen,
+  paymentsPrereviewHits,
   paymentsByStatus,
   paymentsByChildRegion,
   paymentsTopVillages,

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client'
-import { article, atLeast, type Plan } from './params'
+import { article, atLeast, WINDOW_MONTHS, type Plan } from './params'
+import { periodDates } from './sqlDates'
 import { villageParams, countyShares } from './population'
 import { getRegion } from '../../geo/regions'
 import { projectIndex, projectParams } from './projectParams'
@@ -39,7 +40,7 @@ const clean = `status = '成功' AND reissue_of = '' AND holder_id_number = id_n
 
 /** Copy of a row moved to project `nc` (computed in the source as nc, nj = its index, amt = standard). */
 const asProject = (qty = 'base_quantity') => `* EXCEPT (nc, nj, amt) REPLACE (
-    concat(detail_id, 'X', substring(rule_tag, 2)) AS detail_id,
+    concat(detail_id, if(startsWith(rule_tag, 'D'), 'Y', 'X'), substring(rule_tag, 2)) AS detail_id,
     nc AS project_code, {pDept:Array(String)}[nj] AS dept,
     concat(transform(county_code, {countyCodes:Array(String)}, {countyNames:Array(String)}, ''), {pUnit:Array(String)}[nj]) AS paying_unit,
     {pFund:Array(String)}[nj] AS fund_level, concat(substring(plan_id, 1, 8), nc, substring(plan_id, 12)) AS plan_id,
@@ -57,12 +58,17 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
     R02: atLeast(copyRates.R02, 3, plan.payments), R03: atLeast(copyRates.R03, 3, plan.payments * 0.05),
     R04: atLeast(copyRates.R04, 3, plan.payments * 0.05), R06: atLeast(copyRates.R06, 3, plan.payments * 0.05),
     R07: atLeast(copyRates.R07, 3, plan.persons * 0.004), R08: atLeast(copyRates.R08, 3, plan.persons * 0.005),
-    R12: atLeast(copyRates.R12, 3, plan.persons * 0.05),
+    R12: atLeast(copyRates.R12, 3, plan.persons * 0.05), decoys: Math.min(200, Math.max(3, Math.round(plan.persons * 0.001))),
+    ...periodDates(plan), W: WINDOW_MONTHS,
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
     sibFrom: siblings.map((s) => s[0]), sibTo: siblings.map((s) => s[1]),
     jOld: projectIndex('P11'), jRelief1: projectIndex('P09'), jRelief2: projectIndex('P10'), jLand: projectIndex('P41'),
   }
-  const run = (query: string) => db.client.command({ query, query_params: params })
+  const run = async (query: string) => {
+    const started = Date.now()
+    await db.client.command({ query, query_params: params })
+    if (process.env.SIM_TIMING) console.log(`${Date.now() - started} ms ${query.trim().slice(0, 60).replace(/\s+/g, ' ')}`)
+  }
   const pick = (tag: string, rate: string) => `cityHash64({seed:UInt64}, '${tag}', detail_id) % 1000000 < {${rate}:Float64} * 1e6`
   const into = 'INSERT INTO sim_inject'
   await run('DROP TABLE IF EXISTS sim_inject')
@@ -81,7 +87,7 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
           FROM ${table} WHERE ${clean} AND amount_paid BETWEEN 800 AND 3000 AND ${pick('r03', 'R03')} LIMIT 1 BY id_number)`)
 
   const moved = (rule: string, key: string, note: string, source: string, code: string, qty?: string) =>
-    run(`${into} SELECT '${rule}', ${key}, '${note}', ${asProject(qty).replace('rule_tag', `'${rule}'`)}
+    run(`${into} SELECT '${rule}', ${key}, '${note}', ${asProject(qty).replaceAll('rule_tag', `'${rule}'`)}
       FROM (SELECT *, ${code} AS nc, indexOf({pCode:Array(String)}, nc) AS nj, ${bandAmount} AS amt FROM (${source}))`)
 
   await moved('R04', `concat(id_number, '|', toString(period), '|', {pGroup:Array(String)}[nj])`, '同期享受互斥项目',
@@ -101,10 +107,51 @@ export async function injectCopies(db: Db, plan: Plan, table = 'payment_detail')
       AND id_number IN (SELECT id_number FROM ref_asset WHERE kind != '房产' OR count >= 2)
       AND id_number NOT IN (SELECT id_number FROM ref_official) AND ${pick('r12', 'R12')} LIMIT 1 BY id_number`, `'P10'`)
 
+  // Near misses (decoys) that add a payment a correct rule must not flag, picked by hash from clean
+  // rows of people paid no more of that item afterwards (the row's next period is free), and no
+  // natural death recorded:
+  // D03: moved to another county, paid there from the next period on (two counties, two periods);
+  // D04: a 低保 household moved from town to village (P01 → P02, or back) the next period;
+  // D12: a one-flat owner (房产 1, below R12's threshold) given 临时救助(支出型) once.
+  const last = 'toYYYYMM(addMonths({startDate:Date}, {W:UInt16} - 1))'
+  const freeNext = (codes: string) => `${clean} AND project_code IN ${codes} AND period < ${last}
+      AND id_number NOT IN (SELECT id_number FROM ref_death)
+      AND concat(id_number, '|', toString(toYYYYMM(addMonths(toDate(pay_time), 1)))) NOT IN
+          (SELECT concat(id_number, '|', toString(period)) FROM ${table} WHERE project_code IN ${codes})`
+  // The copy moves to the next month: np (its period) and npt (its pay time) come from the layer below.
+  const next = 'toYYYYMM(addMonths(toDate(pay_time), 1)) AS np, addMonths(pay_time, 1) AS npt'
+  const nextMonth = `* EXCEPT (np, npt) REPLACE (np AS period, npt AS pay_time,
+      concat('V', county_code, project_code, toString(toYYYYMMDD(toDate(npt))), substring(voucher_id, 19)) AS voucher_id,
+      concat('PL', county_code, project_code, toString(np)) AS plan_id)`
+  await run(`${into} SELECT 'D03', concat(id_number, '|', project_code, '|', toString(np)), '迁居外县，次月起由新县发放', ${nextMonth}
+    FROM (SELECT * EXCEPT (ci, nc, nv) REPLACE (
+            concat(detail_id, 'Y3') AS detail_id, nc AS county_code, left(nv, 9) AS town_code, nv AS village_code,
+            replaceOne(paying_unit, transform(county_code, {countyCodes:Array(String)}, {countyNames:Array(String)}, ''), transform(nc, {countyCodes:Array(String)}, {countyNames:Array(String)}, '')) AS paying_unit),
+            ${next}
+          FROM (SELECT *, indexOf({countyCodes:Array(String)}, county_code) % 5 + 1 AS ci, {countyCodes:Array(String)}[ci] AS nc,
+                       {villages:Array(String)}[{vOff:Array(UInt32)}[ci] + cityHash64({seed:UInt64}, 'd03v', detail_id) % {vCnt:Array(UInt32)}[ci] + 1] AS nv
+                FROM ${table} WHERE ${freeNext("('P26')")} AND age('year', birth_date, toDate(pay_time)) BETWEEN 61 AND 118
+                ORDER BY cityHash64({seed:UInt64}, 'd03', detail_id) LIMIT 1 BY id_number LIMIT {decoys:UInt32}))`)
+  await run(`${into} SELECT 'D04', concat(id_number, '|', toString(np), '|', {pGroup:Array(String)}[indexOf({pCode:Array(String)}, project_code)]), '城乡低保转换，次月起领新项目', ${nextMonth}
+    FROM (SELECT ${asProject().replaceAll('rule_tag', "'D04'")}, ${next}
+          FROM (SELECT *, if(project_code = 'P01', 'P02', 'P01') AS nc, indexOf({pCode:Array(String)}, nc) AS nj, ${bandAmount} AS amt
+                FROM ${table} WHERE ${freeNext("('P01', 'P02')")}
+                ORDER BY cityHash64({seed:UInt64}, 'd04', detail_id) LIMIT 1 BY id_number LIMIT {decoys:UInt32}))`)
+  // people first (a few hundred ids), then one clean row of each: sorting every clean row of the
+  // one-flat owners took 4.5 s at demo scale
+  await moved('D12', `concat(id_number, '|', nc)`, '仅有一套住房，领取临时救助', `SELECT * FROM ${table} WHERE ${clean}
+      AND id_number IN (SELECT id_number FROM ref_asset GROUP BY id_number HAVING maxIf(count, kind = '房产') = 1 AND countIf(kind != '房产') = 0
+                        AND id_number NOT IN (SELECT id_number FROM ref_official) AND id_number NOT IN (SELECT id_number FROM ${table} WHERE project_code = 'P10')
+                        AND id_number IN (SELECT id_number FROM ${table} WHERE ${clean})
+                        ORDER BY cityHash64({seed:UInt64}, 'd12', id_number) LIMIT {decoys:UInt32})
+      LIMIT 1 BY id_number`, `'P10'`, 'toDecimal64(1, 2)')
+
   const columns = (await (await db.client.query({ query: `SELECT * FROM ${table} LIMIT 0`, format: 'JSONCompactEachRowWithNames' })).text()).split('\n')[0]
   const names = (JSON.parse(columns) as string[]).map((c) => `\`${c.replace(/[^a-z_]/g, '')}\``).join(', ')
   await run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM sim_inject`)
-  await run(`INSERT INTO ground_truth (rule_id, case_key, detail_id, note) SELECT rule, case_key, detail_id, note FROM sim_inject`)
+  await run(`INSERT INTO ground_truth (rule_id, case_key, detail_id, note) SELECT rule, case_key, detail_id, note FROM sim_inject WHERE rule LIKE 'R%'`)
+  await run(`INSERT INTO decoy (rule_id, branch, case_key, detail_id, note)
+    SELECT concat('R', substring(rule, 2)), '', case_key, detail_id, note FROM sim_inject WHERE rule LIKE 'D%'`)
   await run('DROP TABLE sim_inject')
 }
 

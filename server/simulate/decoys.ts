@@ -17,6 +17,7 @@ export async function plantDecoys(db: Db, plan: Plan): Promise<void> {
     seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS, limit: DECOYS_PER_KIND,
     // Deaths change who is paid next month (the live feed pays no one dead): 0.2 % of people at most.
     deaths: Math.min(DECOYS_PER_KIND, Math.max(3, Math.round(plan.persons * 0.002))),
+    otherDeaths: Math.min(DECOYS_PER_KIND, Math.max(3, Math.round(plan.persons * 0.0005))), grace: t.afterDeathGraceDays,
     sla: Object.values(t.approvalSlaDays), reliefProjects: catalogueParams().reliefProjects,
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
@@ -38,6 +39,20 @@ export async function plantDecoys(db: Db, plan: Plan): Promise<void> {
     WHERE d.status = '成功' AND d.period = toYYYYMM(${last}) AND x.death_date BETWEEN toDate(d.pay_time) + 1 AND toDate(d.pay_time) + 5
       AND d.detail_id NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R01')`)
 
+  // R01, other items: someone with one non-monthly item whose death is recorded exactly 30 days
+  // before its last payment (paid on the 30th day: inside the grace, not after it).
+  await run(`INSERT INTO ref_death (id_number, death_date, source)
+    SELECT d.id_number, subtractDays(toDate(d.pay_time), {grace:UInt16}), '卫健死亡医学证明'
+    FROM sim_enroll AS e INNER JOIN payment_detail AS d ON d.detail_id = concat('D', toString(toYYYYMM(addMonths({startDate:Date}, e.months[e.n]))), leftPad(toString(e.eid), 10, '0'))
+    WHERE e.n >= 2 AND e.j IN (SELECT j FROM sim_proj WHERE freq != 'monthly') AND d.status = '成功'
+      AND e.pid IN (SELECT pid FROM sim_enroll GROUP BY pid HAVING count() = 1)
+      AND d.id_number NOT IN (SELECT id_number FROM ref_death)
+      AND d.id_number NOT IN (SELECT id_number FROM payment_detail WHERE match(detail_id, '[XY]') OR toYYYYMM(pay_time) != period OR status != '成功')
+    ORDER BY cityHash64({seed:UInt64}, 'd01o', e.pid) LIMIT {otherDeaths:UInt32}`)
+  await run(`${decoy} SELECT 'R01', '其他项目死亡30天后发放', d.detail_id, d.detail_id, '死亡后第 30 天发放（宽限期内）'
+    FROM payment_detail AS d INNER JOIN ref_death AS x ON x.id_number = d.id_number
+    WHERE x.source = '卫健死亡医学证明' AND toDate(d.pay_time) = x.death_date + {grace:UInt16} AND d.status = '成功'`)
+
   // R02: a failed payment and its successful re-issue: one payment, not two.
   await run(`${decoy} SELECT 'R02', '', concat(id_number, '|', project_code, '|', toString(period)), detail_id, '失败后重发（一次发放）'
     FROM payment_detail WHERE reissue_of != '' AND status = '成功'
@@ -58,6 +73,27 @@ export async function plantDecoys(db: Db, plan: Plan): Promise<void> {
     WHERE status = '成功' AND project_code NOT IN {reliefProjects:Array(String)}
       AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('公职人员', '财政供养人员'))
     GROUP BY id_number, project_code ${byHash('d07', 'concat(id_number, project_code)')}`)
+
+  // R08: registered cadres and relatives paid an item the village does not review (a pension, …).
+  await run(`${decoy} SELECT 'R08', '', concat(id_number, '|', project_code), any(detail_id), '村干部及亲属领取非村评项目'
+    FROM payment_detail
+    WHERE status = '成功' AND project_code IN (SELECT code FROM sim_proj WHERE village_reviewed = 0)
+      AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
+    GROUP BY id_number, project_code ${byHash('d08', 'concat(id_number, project_code)')}`)
+
+  // R09: a child paid onto its own household head's card (population.ts): one household.
+  await run(`${decoy} SELECT DISTINCT 'R09', '', h.card_number, '', '同户子女使用户主的卡' FROM sim_person AS c
+    INNER JOIN sim_person AS h ON h.pid = c.card_pid
+    WHERE c.shares_card_hh AND h.card_pid = h.pid AND c.pid IN (SELECT pid FROM sim_enroll) AND h.pid IN (SELECT pid FROM sim_enroll)
+      AND h.card_number NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R09')`)
+
+  // R11: phone groups one person under the threshold, each in another household (population.ts).
+  await run(`${decoy} SELECT DISTINCT 'R11', '', phone, '', '共用手机号人数比阈值少 1' FROM sim_person WHERE phone_group = 2`)
+
+  // R24: valid IDs whose check character is X (an X is not an error).
+  await run(`${decoy} SELECT 'R24', '身份证校验位错误', id_number, '', '校验位为 X 的正确身份证号' FROM beneficiary FINAL
+    WHERE endsWith(id_number, 'X') AND id_number NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R24')
+    ${byHash('d24', 'id_number')}`)
 
   // R10 and R22: proxy-held cards (代管代持) kept by an approved relative: the bank still returns the
   // beneficiary as holder, and the holder keeps one card.

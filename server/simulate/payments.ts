@@ -61,7 +61,7 @@ export function paymentParams(plan: Plan, p: number) {
   return {
     ...enrollmentParams(plan), ...chainParams(), p, banks: [...banks], reasons: failureReasons,
     countyCodes: counties, countyNames: counties.map((c) => getRegion(c)!.name),
-    edges, r10: atLeast(r.R10, 4, plan.persons * 1.5), prereview: PREREVIEW_RATE, returned: r.returned, lateDays: ruleThresholds.latePaymentDays, reissueDays: ruleThresholds.reissueWithinDays,
+    edges, entitlements: ['P11', 'P12', 'P13', 'P20', 'P61', 'P62', 'P63', 'P64'], r10: atLeast(r.R10, 4, plan.persons * 1.5), prereview: PREREVIEW_RATE, returned: r.returned, lateDays: ruleThresholds.latePaymentDays, reissueDays: ruleThresholds.reissueWithinDays,
     // A late payment lands up to lateDays + 61 days after its month's last day: only months whose
     // latest such day has passed may carry one (a demo window ends now; none may lie in the future).
     lateLatest: new Date(Date.now() - (ruleThresholds.latePaymentDays + 61 + 31 + 1) * 86_400_000).toISOString().slice(0, 10),
@@ -109,19 +109,21 @@ export const expansionSql = `
        addSeconds(toDateTime(payDay, 'Asia/Shanghai'), 9 * 3600 + intDiv(hr, 1000000000) % 28800
                   + if(variant = 1, 86400 * if(rowRule = 'D15', {reissueDays:UInt16}, 1 + hr % 6), 0)) AS pay_time
   FROM (
-  SELECT *, m AS mi, cityHash64({seed:UInt64}, 'row', eid, m) AS hr, hr % 1000000 AS rr, intDiv(hr, 1000000) % 1000 / 1000 AS u,
+  SELECT *, m AS mi, code IN {entitlements:Array(String)} AND m >= {W:UInt16} - 12 AS lateEntitlement, cityHash64({seed:UInt64}, 'row', eid, m) AS hr, hr % 1000000 AS rr, intDiv(hr, 1000000) % 1000 / 1000 AS u,
        if(code = '${PENSION_CODE}', ${pensionStandard('m')}, std0) AS std, std * qty AS due,
        multiIf(isR10, 'R10',
                rr < {edges:Array(Float64)}[1], 'R05',
                rr < {edges:Array(Float64)}[2] AND n >= 5, 'R23',
-               rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[3], 'R15',
+               -- no lost payment (R15, R16) on an entitlement item (高龄, 护理, 教育) in the last year: it
+               -- would make its person a 政策找人 case the generator did not plant (seen at demo scale)
+               rr >= {edges:Array(Float64)}[2] AND rr < {edges:Array(Float64)}[3] AND NOT lateEntitlement, 'R15',
                rr >= {edges:Array(Float64)}[4] AND rr < {edges:Array(Float64)}[5] AND hi >= 120 AND dead = 0 AND ${monthStart('m')} <= {lateLatest:Date}, 'R18',
                rr >= {edges:Array(Float64)}[5] AND rr < {edges:Array(Float64)}[6], 'R20',
                rr >= {edges:Array(Float64)}[6] AND rr < {edges:Array(Float64)}[7] AND due > 2, 'D05',
                rr >= {edges:Array(Float64)}[7] AND rr < {edges:Array(Float64)}[8] AND n >= 5, 'D23',
                rr >= {edges:Array(Float64)}[8] AND rr < {edges:Array(Float64)}[9], 'D15',
                rr >= {edges:Array(Float64)}[9] AND rr < {edges:Array(Float64)}[10] AND hi >= 120 AND dead = 0 AND ${monthStart('m')} <= {lateLatest:Date}, 'D18',
-               rr >= {edges:Array(Float64)}[10] AND rr < {edges:Array(Float64)}[11] AND ${monthStart('m')} <= {lateLatest:Date}, 'R16',
+               rr >= {edges:Array(Float64)}[10] AND rr < {edges:Array(Float64)}[11] AND ${monthStart('m')} <= {lateLatest:Date} AND NOT lateEntitlement, 'R16',
                -- at most 120 on the 1st of any period up to 2023-12 (no R06 case), over 120 from 2024
                rr >= {edges:Array(Float64)}[11] AND rr < {edges:Array(Float64)}[12] AND hi >= 120 AND ${monthStart('m')} < toDate('2024-01-01'), 'R24',
                '') AS rowRule,

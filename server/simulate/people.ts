@@ -1,6 +1,8 @@
 import type { Db } from '../db/client'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
+import { idCheck } from './sqlCommon'
+import { ruleThresholds } from '../catalogue/thresholds'
 
 /**
  * Base data the rules check payments against, derived from `sim_person` / `sim_enroll`:
@@ -9,7 +11,7 @@ import { periodDates } from './sqlDates'
  * Only people who were paid at least once are beneficiaries.
  */
 export async function insertPeople(db: Db, plan: Plan, payments = 'payment_detail'): Promise<void> {
-  const params = { seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS, r21: atLeast(0.003, 4, plan.persons * 0.3), r22a: atLeast(0.05, 3, plan.persons * 0.015) }
+  const params = { seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS, r21: atLeast(0.003, 4, plan.persons * 0.3), r22a: atLeast(0.05, 3, plan.persons * 0.015), d21: atLeast(0.002, 4, plan.persons * 0.3), proxyMax: ruleThresholds.proxyMaxCards }
   const run = (query: string) => db.client.command({ query, query_params: params })
   const paid = 'pid IN (SELECT DISTINCT pid FROM sim_enroll)'
 
@@ -58,16 +60,42 @@ export async function insertPeople(db: Db, plan: Plan, payments = 'payment_detai
     UNION ALL
     SELECT id_number, '房产', 1 FROM sim_person WHERE NOT assets AND cityHash64({seed:UInt64}, 'flat', pid) % 100 < 20`)
 
-  // Cards withdraw regularly: the last withdrawal lies within 40 days of the window's end.
+  // Cards withdraw regularly: the last withdrawal lies within 40 days of the window's end. Planted:
+  // R21 dormant cards (people paid monthly through the last 14 months whose last withdrawal is
+  // 430–730 days back, or none), their near miss (last withdrawal on the last day of the 12th month
+  // before the end: credits in 11 months after it, one under the threshold), and R22's unapproved
+  // proxies. Ground truth and decoys are written from these plants, not from the rules' conditions.
+  await run('DROP TABLE IF EXISTS sim_card')
+  await run(`CREATE TABLE sim_card ENGINE = MergeTree ORDER BY card_number AS
+    SELECT card_number, max(isDormant) AS dormant, NOT max(isDormant) AND max(nearDormant) AS near_dormant, max(proxied) AS proxy,
+           -- a shared multi-card holder's cards stay approved: one planted branch per holder (ground_truth
+           -- keeps one row per case key, so a holder in two branches would count in one only)
+           max(proxied) AND NOT max(multi) AND cityHash64({seed:UInt64}, 'r22a', card_number) % 1000000 < {r22a:Float64} * 1e6 AS unapproved
+    FROM (SELECT card_number, proxy AS proxied, proxy_multi AS multi,
+                 pid IN (SELECT pid FROM sim_enroll WHERE has(months, {W:UInt16} - 14) AND has(months, {W:UInt16} - 1) AND length(months) >= 14) AS monthly14,
+                 monthly14 AND cityHash64({seed:UInt64}, 'r21p', pid) % 1000000 < {r21:Float64} * 1e6 AS isDormant,
+                 monthly14 AND NOT isDormant AND cityHash64({seed:UInt64}, 'd21p', pid) % 1000000 < {d21:Float64} * 1e6 AS nearDormant
+          FROM sim_person WHERE ${paid}) GROUP BY card_number`)
   await run(`INSERT INTO card_activity (card_number, last_withdrawal, proxy_approved, reported_on)
     SELECT card_number,
-           if(max(dormant), if(cityHash64({seed:UInt64}, 'r21', card_number) % 3 = 0, NULL, subtractDays({endDate:Date}, 430 + cityHash64({seed:UInt64}, 'wd', card_number) % 300)),
-              subtractDays({endDate:Date}, cityHash64({seed:UInt64}, 'wd', card_number) % 40)),
-           if(max(proxy) AND cityHash64({seed:UInt64}, 'r22a', card_number) % 1000000 < {r22a:Float64} * 1e6, 0, max(proxy)), {endDate:Date}
-    FROM (SELECT card_number, proxy,
-                 pid IN (SELECT pid FROM sim_enroll WHERE has(months, {W:UInt16} - 14) AND has(months, {W:UInt16} - 1) AND length(months) >= 14)
-                   AND cityHash64({seed:UInt64}, 'r21p', pid) % 1000000 < {r21:Float64} * 1e6 AS dormant
-          FROM sim_person WHERE ${paid}) GROUP BY card_number`)
+           multiIf(dormant, if(cityHash64({seed:UInt64}, 'r21', card_number) % 3 = 0, NULL, subtractDays({endDate:Date}, 430 + cityHash64({seed:UInt64}, 'wd', card_number) % 300)),
+                   near_dormant, toLastDayOfMonth(addMonths({startDate:Date}, {W:UInt16} - 12)),
+                   subtractDays({endDate:Date}, cityHash64({seed:UInt64}, 'wd', card_number) % 40)),
+           if(unapproved, 0, proxy), {endDate:Date}
+    FROM sim_card`)
+  await run(`INSERT INTO ground_truth (rule_id, case_key, detail_id, note) SELECT 'R21', card_number, '', '长期只进不出' FROM sim_card WHERE dormant`)
+  await run(`INSERT INTO decoy (rule_id, branch, case_key, detail_id, note) SELECT 'R21', '', card_number, '', '最后取款后 11 个月有入账（差一个月）' FROM sim_card WHERE near_dormant`)
+  // R22: holders of an unapproved proxied card, and the few shared multi-card holders.
+  await run(`INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)
+    SELECT DISTINCT 'R22', p.proxy_id, '', '代管代持异常', '未备案代管' FROM sim_person AS p
+    WHERE p.proxy AND ${paid.replace('pid', 'p.pid')} AND p.card_number IN (SELECT card_number FROM sim_card WHERE unapproved)
+    UNION ALL
+    SELECT 'R22', proxy_id, '', '代管代持异常', '一人代管多卡' FROM sim_person WHERE proxy_multi AND ${paid}
+    GROUP BY proxy_id HAVING uniqExact(card_number) >= {proxyMax:UInt8}`)
+  // A shared holder the hash gave fewer cards (small runs: one county's group) is a near miss.
+  await run(`INSERT INTO decoy (rule_id, branch, case_key, detail_id, note)
+    SELECT 'R22', '一人代管多卡', proxy_id, '', '一人代管卡数低于阈值' FROM sim_person WHERE proxy_multi AND ${paid}
+    GROUP BY proxy_id HAVING uniqExact(card_number) < {proxyMax:UInt8}`)
 
   // 户报 → 村评 → 镇审 → 县定 → 市管 for every enrollment, each step inside its SLA.
   await run(`INSERT INTO workflow_event (application_id, node, at, project_code, county_code, town_code, village_code, id_number, actor, batch_id)

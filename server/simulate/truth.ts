@@ -3,38 +3,66 @@ import { ruleThresholds } from '../catalogue/thresholds'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { plantDecoys } from './decoys'
+import { enrollmentParams } from './enrollments'
 
 /**
- * The remaining injections and their ground truth. Deaths (R01) and stalled applications (R17) are
- * injected here; for R09, R11, R21, R22 and R25 the anomaly was planted while building people
- * and cards, and the ground truth is still the rule's definition (ANOMALIES.md) evaluated on the
- * final tables; R24 comes from the planted marker (sim_person.dq). The near misses of decoys.ts are
- * planted here too, before R25's suspects are read.
+ * The remaining injections and their ground truth. Every case recorded here is one the generator
+ * planted, read from its own plan (sim_person, sim_enroll, the rows it chose), never from a rule's
+ * condition re-run on the final tables: deaths (R01), stalled applications (R17), shared cards (R09,
+ * planted in population.ts), phone groups (R11), cadre holders (R22), cadres on village-reviewed
+ * items (R08) and the 政策找人 people whose items were cut (R25). R21 and R22's other branches are
+ * recorded in people.ts where the cards are made; R24 comes from sim_person.dq. The near misses of
+ * decoys.ts are planted here too.
  */
-export const truthRates = { R01: 0.0015, R17: 0.0004 }
+export const truthRates = { R01: 0.0015, R01other: 0.0005, R17: 0.0004 }
+
+/** Payment ids are `D<period><eid padded to 10>` (+ `R` for a re-issue, `X…` for an injected copy). */
+const baseDetailId = (period: string, eid: string) => `concat('D', toString(${period}), leftPad(toString(${eid}), 10, '0'))`
 
 export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
   const t = ruleThresholds
   const params = {
     seed: plan.seed, ...periodDates(plan), W: WINDOW_MONTHS,
-    R01: atLeast(truthRates.R01, 4, plan.persons * 0.3), R17: atLeast(truthRates.R17, 3, plan.persons), grace: t.afterDeathGraceDays, phoneMin: t.sharedPhoneMinPeople,
-    dormant: t.dormantMonths, proxyMax: t.proxyMaxCards, R22cadre: Math.max(3, Math.round(30 * plan.fraction)), sla: Object.values(t.approvalSlaDays), slaNodes: Object.keys(t.approvalSlaDays),
+    R01: atLeast(truthRates.R01, 4, plan.persons * 0.3), R01other: atLeast(truthRates.R01other, 3, plan.persons * 0.05),
+    R17: atLeast(truthRates.R17, 3, plan.persons), grace: t.afterDeathGraceDays,
+    R22cadre: Math.max(3, Math.round(30 * plan.fraction)), r25: enrollmentParams(plan).r25, phoneMin: t.sharedPhoneMinPeople,
   }
   const run = (query: string) => db.client.command({ query, query_params: params })
-  const truth = 'INSERT INTO ground_truth (rule_id, case_key, detail_id, note)'
+  const truth = 'INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)'
 
-  // R01: a death reported for someone still paid: 1–3 monthly payments fall after the death month.
-  await run(`INSERT INTO ref_death (id_number, death_date, source)
-    SELECT p.id_number, addDays(addMonths({startDate:Date}, e.months[e.n - 1 - toInt32(cityHash64({seed:UInt64}, 'r01k', e.pid) % 3)] - 1), 1 + cityHash64({seed:UInt64}, 'r01d', e.pid) % 26), '公安户籍'
+  // R01: a death reported (公安户籍) for someone still paid. Two plants, each on people the copies,
+  // late payments and month-crossing re-issues left alone (their every payment is one of the plan's):
+  // - monthly items only: the death falls in the month 1–3 payments before the last; the payments of
+  //   every later month stay (case: each of them);
+  // - one non-monthly item (≥ 2 payments): the death is 31–50 days before the last payment.
+  await run('DROP TABLE IF EXISTS sim_r01')
+  await run(`CREATE TABLE sim_r01 ENGINE = Memory AS
+    WITH untouched AS (SELECT pid FROM sim_person WHERE NOT dead AND id_number NOT IN (
+                         SELECT id_number FROM payment_detail WHERE match(detail_id, '[XY]') OR toYYYYMM(pay_time) != period))
+    SELECT e.pid AS pid, any(p.id_number) AS id_number, '按月项目死亡次月后发放' AS branch,
+           any(e.months[e.n - toInt32(1 + cityHash64({seed:UInt64}, 'r01k', e.pid) % 3)]) AS death_month,
+           addDays(addMonths({startDate:Date}, death_month), cityHash64({seed:UInt64}, 'r01d', e.pid) % 28) AS death_date
     FROM sim_enroll AS e INNER JOIN sim_person AS p ON p.pid = e.pid
-    WHERE NOT p.dead AND e.n >= 6 AND e.j IN (SELECT j FROM sim_proj WHERE freq = 'monthly')
-      AND cityHash64({seed:UInt64}, 'r01', e.pid) % 1000000 < {R01:Float64} * 1e6
-    LIMIT 1 BY e.pid`)
-  await run(`${truth.replace('note)', 'note, branch)')} SELECT 'R01', detail_id, detail_id, '死亡后仍发放',
-           if(d.project_code IN (SELECT code FROM sim_proj WHERE freq = 'monthly'), '按月项目死亡次月后发放', '其他项目死亡30天后发放')
-    FROM payment_detail AS d INNER JOIN ref_death AS x ON x.id_number = d.id_number
-    WHERE d.status = '成功' AND if(d.project_code IN (SELECT code FROM sim_proj WHERE freq = 'monthly'),
-                                   d.period > toYYYYMM(x.death_date), toDate(d.pay_time) > x.death_date + {grace:UInt16})`)
+    WHERE e.pid IN untouched AND e.n >= 6 AND cityHash64({seed:UInt64}, 'r01', e.pid) % 1000000 < {R01:Float64} * 1e6
+      AND e.pid NOT IN (SELECT pid FROM sim_enroll WHERE j IN (SELECT j FROM sim_proj WHERE freq != 'monthly'))
+    GROUP BY e.pid`)
+  await run(`INSERT INTO sim_r01
+    SELECT e.pid, p.id_number, '其他项目死亡30天后发放', e.months[e.n], subtractDays(toDate(d.pay_time), 31 + cityHash64({seed:UInt64}, 'r01o', e.pid) % 20)
+    FROM sim_enroll AS e INNER JOIN sim_person AS p ON p.pid = e.pid
+    INNER JOIN payment_detail AS d ON d.detail_id = ${baseDetailId('toYYYYMM(addMonths({startDate:Date}, e.months[e.n]))', 'e.eid')}
+    WHERE e.pid IN (SELECT pid FROM sim_person WHERE NOT dead AND id_number NOT IN (
+                      SELECT id_number FROM payment_detail WHERE match(detail_id, '[XY]') OR toYYYYMM(pay_time) != period))
+      AND e.n >= 2 AND e.j IN (SELECT j FROM sim_proj WHERE freq != 'monthly')
+      AND e.pid IN (SELECT pid FROM sim_enroll GROUP BY pid HAVING count() = 1) AND e.pid NOT IN (SELECT pid FROM sim_r01)
+      AND cityHash64({seed:UInt64}, 'r01b', e.pid) % 1000000 < {R01other:Float64} * 1e6`)
+  await run(`INSERT INTO ref_death (id_number, death_date, source) SELECT id_number, death_date, '公安户籍' FROM sim_r01`)
+  await run(`${truth} SELECT 'R01', d.detail_id, d.detail_id, '死亡后仍发放', planned.branch
+    FROM payment_detail AS d
+    INNER JOIN (SELECT ${baseDetailId('toYYYYMM(addMonths({startDate:Date}, m))', 'e.eid')} AS base, r.branch AS branch
+                FROM sim_enroll AS e INNER JOIN sim_r01 AS r ON r.pid = e.pid ARRAY JOIN e.months AS m
+                WHERE m > r.death_month OR (r.branch != '按月项目死亡次月后发放' AND m = r.death_month)) AS planned
+      ON planned.base = substring(d.detail_id, 1, 17)
+    WHERE d.status = '成功'`)
 
   // R17: applications stuck at a node past its SLA (no payment behind them). The last node was
   // reached 13–42 days before the history ends: longer than any SLA (≤ 10 days), with room for a
@@ -47,77 +75,66 @@ export async function injectAndRecordTruth(db: Db, plan: Plan): Promise<void> {
                  addSeconds(toDateTime(subtractDays({endDate:Date}, 13 + intDiv(h, 10) % 30 + 2 * (reached - 1)), 'Asia/Shanghai'), 32400) AS t0
           FROM sim_person WHERE h % 1000000 < {R17:Float64} * 1e6)
     ARRAY JOIN arrayMap(i -> i + 1, range(reached)) AS k, arrayMap(i -> t0 + i * 2 * 86400, range(reached)) AS at`)
-  await run(`${truth} SELECT 'R17', concat(application_id, '|', ['村评', '镇审', '县定', '市管'][max(toUInt8(node))]), '', '审批超时未办结'
+  await run(`${truth} SELECT 'R17', concat(application_id, '|', ['村评', '镇审', '县定', '市管'][max(toUInt8(node))]), '', '审批超时未办结', ''
     FROM workflow_event WHERE application_id LIKE 'SQ______S%' GROUP BY application_id`)
 
-  // R09: one card used by people of two or more households.
-  await run(`${truth} SELECT 'R09', card_number, any(detail_id), '一卡多人' FROM payment_detail
-    GROUP BY card_number HAVING uniqExact(id_number) >= 2 AND uniqExact(household_id) >= 2`)
-  // R11: one phone reserved for ≥ N beneficiaries across households.
-  await run(`${truth} SELECT 'R11', phone, '', '多人共用预留手机号' FROM beneficiary
-    GROUP BY phone HAVING uniqExact(id_number) >= {phoneMin:UInt8} AND uniqExact(household_id) >= 2`)
+  // R09: a person paid onto the card of someone 200–700 people away (another household) who uses
+  // their own card; both paid. Planted in population.ts (shares_card, card_pid).
+  await run(`${truth} SELECT DISTINCT 'R09', a.card_number, '', '一卡多人', '' FROM sim_person AS a
+    INNER JOIN sim_person AS o ON o.pid = a.card_pid
+    WHERE a.shares_card AND o.card_pid = o.pid
+      AND a.pid IN (SELECT pid FROM sim_enroll) AND o.pid IN (SELECT pid FROM sim_enroll)`)
+  // R11: the planted phone groups of threshold + 2 people (one per household); a group is planted
+  // when at least the threshold of its people were paid (someone never paid has no phone on record).
+  await run(`${truth} SELECT 'R11', phone, '', '多人共用预留手机号', '' FROM sim_person
+    WHERE phone_group = 1 GROUP BY phone HAVING countIf(pid IN (SELECT pid FROM sim_enroll)) >= {phoneMin:UInt8}`)
   // R24: bad check digit, or a gender digit that contradicts the recorded gender.
-  await run(`${truth} SELECT 'R24', id_number, '', if(dq = 1, '身份证校验位错误', '性别与身份证不符') FROM sim_person
+  await run(`${truth} SELECT 'R24', id_number, '', if(dq = 1, '身份证校验位错误', '性别与身份证不符') AS note, note FROM sim_person
     WHERE dq > 0 AND id_number IN (SELECT id_number FROM beneficiary)`)
-  // R21: ≥ 12 distinct months credited since the last withdrawal (ever, if none).
-  await run(`${truth} SELECT 'R21', d.card_number, '', '长期只进不出' FROM payment_detail AS d
-    INNER JOIN card_activity AS c ON c.card_number = d.card_number
-    WHERE d.status = '成功' AND (c.last_withdrawal IS NULL OR toDate(d.pay_time) > c.last_withdrawal)
-    GROUP BY d.card_number HAVING uniqExact(toYYYYMM(d.pay_time)) >= {dormant:UInt8}`)
   // R22's third branch: a few approved relatives who hold one card are (also) village cadres.
-  await run(`INSERT INTO ref_official (id_number, kind, related_cadre, village_code, since)
-    SELECT proxy_holder_id, '村干部', '', any(village_code), toDate('2018-01-01') FROM payment_detail
-    WHERE proxy_held = 1 AND proxy_holder_id != '' GROUP BY proxy_holder_id HAVING uniqExact(card_number) = 1
+  await run('DROP TABLE IF EXISTS sim_r22c')
+  await run(`CREATE TABLE sim_r22c ENGINE = Memory AS
+    SELECT proxy_holder_id AS id_number, any(village_code) AS village_code FROM payment_detail
+    WHERE proxy_held = 1 AND proxy_holder_id != '' AND proxy_holder_id NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R22')
+    GROUP BY proxy_holder_id HAVING uniqExact(card_number) = 1
     ORDER BY cityHash64({seed:UInt64}, 'r22c', proxy_holder_id) LIMIT {R22cadre:UInt32}`)
-  // R22: a proxy holder without approval, holding ≥ N cards, or a village cadre.
-  await run(`${truth.replace('note)', 'note, branch)')} SELECT 'R22', proxy_holder_id, '', '代管代持异常',
-           multiIf(proxy_holder_id IN (SELECT id_number FROM ref_official WHERE kind = '村干部'), '村干部代管',
-                   min(c.proxy_approved) = 0, '未备案代管', '一人代管多卡')
-    FROM payment_detail AS d
-    LEFT JOIN card_activity AS c ON c.card_number = d.card_number
-    WHERE d.proxy_held = 1 GROUP BY proxy_holder_id
-    HAVING min(c.proxy_approved) = 0 OR uniqExact(d.card_number) >= {proxyMax:UInt8}
-        OR proxy_holder_id IN (SELECT id_number FROM ref_official WHERE kind = '村干部')`)
-  // R08 is attention, not a verdict: every cadre or relative paid a village-reviewed item is a case,
-  // including those whose household is entitled to it anyway; record them by the definition.
-  await run(`${truth} SELECT 'R08', concat(id_number, '|', project_code), any(detail_id), '村干部及近亲属享受村评项目'
-    FROM payment_detail
-    WHERE status = '成功' AND project_code IN (SELECT code FROM sim_proj WHERE village_reviewed = 1)
-      AND id_number IN (SELECT id_number FROM ref_official WHERE kind IN ('村干部', '村干部亲属'))
-      AND concat(id_number, '|', project_code) NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R08')
-    GROUP BY id_number, project_code`)
+  await run(`INSERT INTO ref_official (id_number, kind, related_cadre, village_code, since)
+    SELECT id_number, '村干部', '', village_code, toDate('2018-01-01') FROM sim_r22c`)
+  await run(`${truth} SELECT 'R22', id_number, '', '代管代持异常', '村干部代管' FROM sim_r22c`)
+  await run('DROP TABLE sim_r22c')
+  // R08 is attention, not a verdict: besides the injected copies (copies.ts), the generator gives
+  // grade 1–2 disabled people of cadre households 重度残疾人护理补贴 (and other eligibility-driven
+  // items): village-reviewed items it paid to registered cadres and relatives (≥ 16) are cases too.
+  await run(`${truth} SELECT DISTINCT 'R08', concat(p.id_number, '|', pr.code), '', '村干部及近亲属享受村评项目', ''
+    FROM sim_enroll AS e INNER JOIN sim_person AS p ON p.pid = e.pid INNER JOIN sim_proj AS pr ON pr.j = e.j
+    WHERE e.kind > 0 AND pr.village_reviewed = 1 AND p.cadre_hh AND (p.cadre OR p.age_end >= 16)
+      AND p.hh IN (SELECT hh FROM sim_person WHERE cadre)
+      AND (p.id_number, pr.code) IN (SELECT id_number, project_code FROM payment_detail WHERE status = '成功')
+      AND concat(p.id_number, '|', pr.code) NOT IN (SELECT case_key FROM ground_truth WHERE rule_id = 'R08')`)
   await plantDecoys(db, plan)
   await insertPolicySuspects(db, params)
 }
 
 /**
- * R25 (政策找人) by its definition at the window's end: alive (no death record), and
- * - 高龄津贴: ≥ 80 on the 1st of the last month, no 高龄 payment in the last two months;
- * - 护理补贴: disability grade 1–2, no 重度残疾人护理补贴 (P20) in the last two months;
+ * R25 (政策找人): the people enrollments.ts planted (sim_enroll.r25: their 高龄 and 护理 items stop
+ * 3–12 months before the end, education aid is never given), for each kind they are entitled to at
+ * the window's end, if no death was recorded for them since:
+ * - 高龄津贴: ≥ 80 on the 1st of the last month;
+ * - 护理补贴: disability grade 1–2;
  * - 教育资助: 3–18 on 1 September of the last school year, of a 低保/特困 household or one with a
- *   disabled member, no P61/P62/P63/P64 payment in that school year.
+ *   disabled member.
  */
 async function insertPolicySuspects(db: Db, params: Record<string, unknown>): Promise<void> {
   const last = `addMonths({startDate:Date}, {W:UInt16} - 1)`
-  const recent = `toYYYYMM(pay_time) >= toYYYYMM(addMonths(${last}, -1)) AND status = '成功'`
   const schoolStart = `makeDate(if(toMonth(${last}) >= 9, toYear(${last}), toYear(${last}) - 1), 9, 1)`
   await db.client.command({
     query: `INSERT INTO ground_truth (rule_id, case_key, detail_id, note, branch)
-      SELECT 'R25', concat(id_number, '|', kind), '', '符合条件未享受', kind FROM (
-        SELECT b.id_number, '高龄津贴' AS kind FROM beneficiary AS b
-        WHERE age('year', b.birth_date, ${last}) >= 80
-          AND b.id_number NOT IN (SELECT id_number FROM payment_detail WHERE project_code IN ('P11', 'P12', 'P13') AND ${recent})
-        UNION ALL
-        SELECT b.id_number, '护理补贴' FROM beneficiary AS b
-        WHERE b.id_number IN (SELECT id_number FROM ref_disability WHERE grade IN (1, 2))
-          AND b.id_number NOT IN (SELECT id_number FROM payment_detail WHERE project_code = 'P20' AND ${recent})
-        UNION ALL
-        SELECT b.id_number, '教育资助' FROM beneficiary AS b INNER JOIN household AS h ON h.household_id = b.household_id
-        WHERE age('year', b.birth_date, ${schoolStart}) BETWEEN 3 AND 18
-          AND (h.is_dibao OR h.is_tekun OR b.household_id IN (SELECT household_id FROM beneficiary WHERE id_number IN (SELECT id_number FROM ref_disability)))
-          AND b.id_number NOT IN (SELECT id_number FROM payment_detail WHERE project_code IN ('P61', 'P62', 'P63', 'P64')
-                                    AND status = '成功' AND toDate(pay_time) >= ${schoolStart})
-      ) WHERE id_number NOT IN (SELECT id_number FROM ref_death)`,
+      SELECT 'R25', concat(id_number, '|', kind), '', '符合条件未享受', kind FROM sim_person
+      ARRAY JOIN arrayFilter(k -> k != '', [if(age('year', birth, ${last}) >= 80, '高龄津贴', ''),
+                                            if(grade IN (1, 2), '护理补贴', ''),
+                                            if(age('year', birth, ${schoolStart}) BETWEEN 3 AND 18 AND (dibao OR tekun OR hh_disabled), '教育资助', '')]) AS kind
+      WHERE cityHash64({seed:UInt64}, 'r25', pid) % 1000000 < {r25:Float64} * 1e6
+        AND pid IN (SELECT pid FROM sim_enroll) AND NOT dead AND id_number NOT IN (SELECT id_number FROM ref_death)`,
     query_params: params,
   })
 }
