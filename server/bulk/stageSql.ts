@@ -1,7 +1,7 @@
 import { regionsAtLevel } from '../../geo/regions'
 import { departments, projects } from '../catalogue'
 import { ingestLimits } from '../ingest/limits'
-import { shanghaiText } from '../ingest/fields'
+import { beijingDateTime } from '../beijingTime'
 import type { FileKind, FileLayout } from './bankConfig'
 import {
   amountOk, amountValue, dateParts, HIDDEN, idNumberReason, isRealDateTime, NO_PROBLEM, PERSON_NAME, problem, RECORD_ID, toDate32, toTime,
@@ -47,9 +47,9 @@ export function stageParams(layout: FileLayout, bank: string, now = Date.now()) 
   const codes = Object.entries(layout.statusCodes)
   return {
     bank,
-    today8: shanghaiText(now).slice(0, 10).replaceAll('-', ''),
+    today8: beijingDateTime(now).slice(0, 10).replaceAll('-', ''),
     earliestPay: ingestLimits.earliestPayTime,
-    latestPay: shanghaiText(now + ingestLimits.futureSlackMs),
+    latestPay: beijingDateTime(now + ingestLimits.futureSlackMs),
     maxYuan: String(ingestLimits.maxPaymentYuan),
     villageCodes: villages.map((v) => v.code),
     villageTowns: villages.map((v) => v.parent!),
@@ -65,7 +65,7 @@ export function stageParams(layout: FileLayout, bank: string, now = Date.now()) 
     defaultStatus: layout.defaults.status ?? '',
     defaultPayingUnit: layout.defaults.paying_unit ?? '',
     defaultFundLevel: layout.defaults.fund_level ?? '',
-    maxYear: Number(shanghaiText(now).slice(0, 4)) + 1,
+    maxYear: Number(beijingDateTime(now).slice(0, 4)) + 1,
   }
 }
 

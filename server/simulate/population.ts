@@ -6,6 +6,7 @@ import { atLeast, WINDOW_MONTHS, type Plan } from './params'
 import { periodDates } from './sqlDates'
 import { idCheck } from './sqlCommon'
 import { checkCharacterAtSql, checkIndexSql } from '../ingest/idNumber'
+import { ruleThresholds } from '../catalogue/thresholds'
 
 /**
  * Builds `sim_person`: the synthetic population, one row per beneficiary, all inside ClickHouse.
