@@ -12,7 +12,7 @@ import { IngestLatency, type LatencyRing } from './latency'
 import { QueryRate } from './queryRate'
 import type { LivePanel, Room } from './room'
 import { LiveScheduler, type Theme } from './scheduler'
-import { readTableVersions } from '../rules/tableVersions'
+import { readTableVersions } from '../db/tableVersions'
 import { beijingDay } from '../beijingTime'
 
 export interface LiveHubOptions {

@@ -1,7 +1,6 @@
 import type { Db } from '../db/client'
 import { WINDOW_MONTHS, atLeast, type Plan } from './params'
 import { periodDates } from './sqlDates'
-import { idCheck } from './sqlCommon'
 import { ruleThresholds } from '../catalogue/thresholds'
 
 /**
