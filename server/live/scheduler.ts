@@ -188,14 +188,21 @@ export class LiveScheduler {
   }
 
   /**
-   * Resolves once the room holds data. A warm room computed by a pass resolves at once; a room the
-   * passes have not reached yet (start-up) or do not keep (a village) is computed alone, once.
+   * Resolves once the room holds data. A room that holds data resolves at once; a room the passes
+   * have not reached yet (start-up) or do not keep (a village) is computed alone, once.
    */
   async ensure(room: Room): Promise<void> {
     const theme = this.themes.get(room.dashboard.id as ThemeId)!
-    // A warm room of an unwatched theme may hold data older than the last batch (unwatchedEveryMs):
-    // its first subscriber gets it computed now, as a cold room is.
-    if (room.computedAt && !(room.warm && this.themeHasChanges(theme, Date.now()) && !this.watched(theme))) return
+    if (room.computedAt) {
+      // Answered from memory, never after a query: a rotating wall subscribes to its next theme
+      // and must not wait. A theme nobody watched may hold data older than the last batch
+      // (unwatchedEveryMs): it is made due now, and the pass sends its subscriber the update.
+      if (room.warm && this.themeHasChanges(theme, Date.now())) {
+        theme.lastLookedAt = 0
+        this.soon(0)
+      }
+      return
+    }
     room.inflight ??= (async () => {
       const startedAt = Date.now()
       const memo = new MetricMemo(this.deps.db, this.deps.registry)
