@@ -1,7 +1,7 @@
 import { isKnownRegion } from '../../geo/regions'
 import { DomainError } from '../domainError'
 import { inScope, type Principal } from '../access/principal'
-import { regionCondition } from './regionScope'
+import { recordsRegionLimit } from './regionScope'
 import { join, MAX_PAGE_SIZE, param, sql, trusted, type SqlFragment } from '../sql'
 import { getRule } from '../rules/catalog/index'
 import { PAYMENT_STATUSES, type PaymentStatus } from '../../dashboards/paymentStatus'
@@ -72,7 +72,7 @@ function positiveInt(text: string | null, fallback: number, max: number, name: s
 
 /** WHERE clause: the principal's scope AND the requested region AND the filters, all parameters. */
 export function recordWhere(filter: RecordFilter, who: Principal): SqlFragment {
-  const parts = [regionCondition(who.scope, 'scope'), regionCondition(filter.region, 'region')]
+  const parts = [recordsRegionLimit(who.scope, 'scope'), recordsRegionLimit(filter.region, 'region')]
   if (filter.project) parts.push(sql`project_code = ${param('project', 'String', filter.project)}`)
   if (filter.period) parts.push(sql`period = ${param('period', 'UInt32', filter.period)}`)
   if (filter.status) parts.push(sql`status = ${param('status', 'String', filter.status)}`)

@@ -3,7 +3,7 @@ import type { Db } from '../db/client'
 import { param, selectFirst, sql, trusted } from '../sql'
 import type { PersonalField } from '../access/mask'
 import type { Principal } from '../access/principal'
-import { regionCondition } from './regionScope'
+import { recordsRegionLimit } from './regionScope'
 
 /**
  * One personal field of one payment detail, unmasked, if the detail lies inside the principal's
@@ -14,7 +14,7 @@ export async function revealField(db: Db, who: Principal, detailId: string, fiel
   const row = await selectFirst(
     db,
     sql`SELECT ${trusted(field)} AS value FROM payment_detail
-        WHERE detail_id = ${param('detailId', 'String', detailId)} AND ${regionCondition(who.scope, 'scope')}
+        WHERE detail_id = ${param('detailId', 'String', detailId)} AND ${recordsRegionLimit(who.scope, 'scope')}
         LIMIT 1`,
     z.object({ value: z.unknown() }),
   )

@@ -5,7 +5,7 @@ import { projectName } from '../../catalogue/projectFacts'
 import { paymentFilterShape } from './filters'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
-import { monthStart, yearMonthParam } from '../sql/time'
+import { monthRange, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 import type { PanelData } from '../../../dashboards/types'
 
@@ -27,15 +27,8 @@ function regionWhere(params: BreakdownParams): { where: string; queryParams: Que
 }
 
 function withMonths(conditions: string[], queryParams: QueryParams, range: { from?: number; to?: number }) {
-  if (range.from !== undefined) {
-    conditions.push('month >= {from:Date}')
-    queryParams.from = monthStart(range.from)
-  }
-  if (range.to !== undefined) {
-    conditions.push('month <= {to:Date}')
-    queryParams.to = monthStart(range.to)
-  }
-  return { where: conditions.join(' AND '), queryParams }
+  const months = monthRange(range)
+  return { where: [...conditions, ...months.conditions].join(' AND '), queryParams: { ...queryParams, ...months.params } }
 }
 
 const groupRow = z.object({ key: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })

@@ -4,7 +4,7 @@ import { getRegion } from '../../../geo/regions'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../sql/region'
 import { perRegion, roundMoney, selectRows } from '../sql/query'
-import { monthStart, yearMonthParam } from '../sql/time'
+import { monthRange, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 
 /** Village-level rollup: the only one with all three region columns. */
@@ -17,17 +17,8 @@ const byRegionParams = z
   .strict()
 
 function villageRollupWhere(params: { region: string; from?: number; to?: number }): { where: string; queryParams: QueryParams } {
-  const conditions = ["status = '成功'", regionCondition(params.region)]
-  const queryParams: QueryParams = { region: params.region }
-  if (params.from !== undefined) {
-    conditions.push('month >= {from:Date}')
-    queryParams.from = monthStart(params.from)
-  }
-  if (params.to !== undefined) {
-    conditions.push('month <= {to:Date}')
-    queryParams.to = monthStart(params.to)
-  }
-  return { where: conditions.join(' AND '), queryParams }
+  const months = monthRange(params)
+  return { where: ["status = '成功'", regionCondition(params.region), ...months.conditions].join(' AND '), queryParams: { region: params.region, ...months.params } }
 }
 
 const regionRow = z.object({ code: z.string(), amount: z.coerce.number(), payments: z.coerce.number(), persons: z.coerce.number() })
@@ -41,14 +32,7 @@ export const paymentsByChildRegion = defineMetric({
   run: async (db, params) => {
     const children = childRegions(params.region)
     const codes = children.map((child) => child.code)
-    const monthConditions = [
-      ...(params.from !== undefined ? ['month >= {from:Date}'] : []),
-      ...(params.to !== undefined ? ['month <= {to:Date}'] : []),
-    ]
-    const range: QueryParams = {
-      ...(params.from !== undefined ? { from: monthStart(params.from) } : {}),
-      ...(params.to !== undefined ? { to: monthStart(params.to) } : {}),
-    }
+    const { conditions: monthConditions, params: range } = monthRange(params)
     const [paid, people] =
       params.from === undefined && params.to === undefined
         ? await selectAllTimeChildren(db, params.region, codes)

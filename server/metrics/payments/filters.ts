@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { departments, isKnownProject } from '../../catalogue'
 import { levelOf, regionCondition, regionParam } from '../sql/region'
-import { monthStart, yearMonthParam } from '../sql/time'
+import { monthRange, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 
 /**
@@ -35,16 +35,9 @@ export interface MonthRollupQuery {
 
 export function monthRollupQuery(filter: { region: string; from?: number; to?: number; project?: string; dept?: string }): MonthRollupQuery {
   const table = levelOf(filter.region) === 'village' ? 'agg_village_month' : 'agg_payment_month'
-  const conditions = [regionCondition(filter.region)]
-  const params: QueryParams = { region: filter.region }
-  if (filter.from !== undefined) {
-    conditions.push('month >= {from:Date}')
-    params.from = monthStart(filter.from)
-  }
-  if (filter.to !== undefined) {
-    conditions.push('month <= {to:Date}')
-    params.to = monthStart(filter.to)
-  }
+  const months = monthRange(filter)
+  const conditions = [regionCondition(filter.region), ...months.conditions]
+  const params: QueryParams = { region: filter.region, ...months.params }
   if (filter.project !== undefined) {
     conditions.push('project_code = {project:String}')
     params.project = filter.project

@@ -25,6 +25,24 @@ export function monthsEndingAt(last: number, count: number): number[] {
   return months
 }
 
+/**
+ * The pay-month range (YYYYMM, either end optional) as conditions on a rollup's `month` column,
+ * with their parameters: the one place the month filter of payment metrics is built.
+ */
+export function monthRange(range: { from?: number; to?: number }): { conditions: string[]; params: Record<string, string> } {
+  const conditions: string[] = []
+  const params: Record<string, string> = {}
+  if (range.from !== undefined) {
+    conditions.push('month >= {from:Date}')
+    params.from = monthStart(range.from)
+  }
+  if (range.to !== undefined) {
+    conditions.push('month <= {to:Date}')
+    params.to = monthStart(range.to)
+  }
+  return { conditions, params }
+}
+
 /** '2024-07-01' for 202407: the `month` column of the rollups is the first day of the month. */
 export function monthStart(yearMonth: number): string {
   return `${Math.floor(yearMonth / 100)}-${String(yearMonth % 100).padStart(2, '0')}-01`
