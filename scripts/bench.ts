@@ -31,7 +31,7 @@ if (options.sections && chosen.length !== options.sections.length) {
 
 log(`cores ${environment.cores}, load average ${environment.loadAtStart.toFixed(2)} at start`)
 if (options.fresh) fs.rmSync(options.dataDir, { recursive: true, force: true })
-const server = await startBenchServer({ dataDir: options.dataDir, demoScale: options.demoScale, apiOnly: options.apiOnly, runId, log })
+const server = await startBenchServer({ dataDir: options.dataDir, demoScale: options.demoScale, apiOnly: options.apiOnly, runId, log, settleRules: options.settleRules })
 const ran: Array<{ section: BenchSection; result: SectionResult | Error }> = []
 const results = new Map<string, SectionResult>()
 let batchNumbers = 0

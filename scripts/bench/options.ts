@@ -10,6 +10,8 @@ export interface BenchOptions {
   /** Start from an empty data directory (seed again). */
   fresh: boolean
   apiOnly: boolean
+  /** false with --no-rule-settle: measure without waiting for the rule engine's first pass */
+  settleRules: boolean
   sections: string[] | null
   screens: number
   /** latency batches with one screen per room, and with `screens` screens */
@@ -36,7 +38,7 @@ export interface BenchOptions {
   baseline: string | null
 }
 
-type Preset = Omit<BenchOptions, 'scale' | 'dataDir' | 'apiOnly' | 'sections' | 'wallBase' | 'baseline'>
+type Preset = Omit<BenchOptions, 'scale' | 'dataDir' | 'apiOnly' | 'settleRules' | 'sections' | 'wallBase' | 'baseline'>
 
 const common = { wallLoads: 5, batchRows: 200, batchIntervalMs: 2000, settleMs: 15_000, refreshRooms: 100, lightBatches: 50, ingestRows: 10_000 }
 const presets: Record<string, Preset> = {
@@ -46,7 +48,7 @@ const presets: Record<string, Preset> = {
   full: { ...common, demoScale: 'full', fresh: false, screens: 500, loadedBatches: 10, pollers: 500, pollSeconds: 20, ingestBatches: 6 },
 }
 
-export const USAGE = `npm run bench -- [--scale small|demo|10m|full|<payments>] [--sections a,b] [--api-only] [--fresh]
+export const USAGE = `npm run bench -- [--scale small|demo|10m|full|<payments>] [--sections a,b] [--api-only] [--fresh] [--no-rule-settle]
   [--screens N] [--light-batches N] [--loaded-batches N] [--pollers N] [--poll-seconds N] [--ingest-batches N]
   [--refresh-rooms N] [--wall-loads N] [--wall-base DIR] [--data-dir DIR] [--baseline GIT-REF]`
 
@@ -55,7 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]
     if (!name.startsWith('--')) throw new Error(`unexpected ${name}\n${USAGE}`)
-    if (name === '--api-only' || name === '--fresh') flags.set(name.slice(2), 'yes')
+    if (name === '--api-only' || name === '--fresh' || name === '--no-rule-settle') flags.set(name.slice(2), 'yes')
     else if (argv[i + 1] === undefined) throw new Error(`${name} needs a value\n${USAGE}`)
     else flags.set(name.slice(2), argv[++i])
   }
@@ -74,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     dataDir: flags.get('data-dir') ?? `/tmp/ykt-bench-${scale}`,
     fresh: flags.has('fresh') || preset.fresh,
     apiOnly: flags.has('api-only'),
+    settleRules: !flags.has('no-rule-settle'),
     sections: flags.get('sections')?.split(',') ?? null,
     baseline: flags.get('baseline') ?? null,
     screens: number('screens', preset.screens),

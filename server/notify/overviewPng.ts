@@ -28,6 +28,10 @@ export function overviewRenderer(options: { db: Db; baseUrl: string; chromium: s
       await page
         .waitForFunction(() => document.querySelectorAll('[data-panel][data-state="waiting"]').length === 0, undefined, { timeout: 10_000 })
         .catch(() => {})
+      // Charts and the map arrive in chunks of their own after the page (app/lib/lazyModule.ts).
+      await page
+        .waitForFunction(() => document.querySelectorAll('.echart[data-chart="loading"], .region-map[data-map="loading"]').length === 0, undefined, { timeout: 10_000 })
+        .catch(() => {})
       await page.waitForTimeout(1000) // entrance animations
       return await page.screenshot({ type: 'png' })
     } finally {

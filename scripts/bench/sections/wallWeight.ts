@@ -86,35 +86,39 @@ async function warm(health: () => Promise<Record<string, unknown>>): Promise<voi
   }
 }
 
+const MARKS_SCRIPT = `
+  const marks = (window.__wallMarks = {})
+  new MutationObserver(() => {
+    if (marks.chart === undefined && document.querySelector('.echart canvas')) {
+      marks.chart = -1
+      requestAnimationFrame(() => (marks.chart = performance.now()))
+    }
+    if (marks.map === undefined && document.querySelector('path[data-county]')) marks.map = performance.now()
+  }).observe(document, { childList: true, subtree: true })
+`
+
+/** Scripts as transferred (encoded body bytes): those finished by the first chart, and all. */
+const MEASURE_SCRIPT = `(() => {
+  const marks = window.__wallMarks
+  const scripts = performance.getEntriesByType('resource').filter((entry) => entry.initiatorType === 'script' || /\\.js(\\?|$)/.test(entry.name))
+  const byChart = scripts.filter((entry) => entry.responseEnd <= marks.chart)
+  const bytes = (list) => list.reduce((sum, entry) => sum + entry.encodedBodySize, 0)
+  return { chart: marks.chart, map: marks.map ?? null, byChart: byChart.length, byChartBytes: bytes(byChart), scripts: scripts.length, scriptBytes: bytes(scripts) }
+})()`
+
 async function coldLoad(browser: Browser, url: string): Promise<Load> {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
   try {
     const page = await context.newPage()
-    // The page's own clock: the first ECharts canvas, one frame after it appears (drawn), and the map.
-    await page.addInitScript(() => {
-      const marks: Record<string, number> = {}
-      ;(window as unknown as { __wallMarks: Record<string, number> }).__wallMarks = marks
-      const observer = new MutationObserver(() => {
-        if (marks.chart === undefined && document.querySelector('.echart canvas')) {
-          marks.chart = -1
-          requestAnimationFrame(() => (marks.chart = performance.now()))
-        }
-        if (marks.map === undefined && document.querySelector('path[data-county]')) marks.map = performance.now()
-      })
-      observer.observe(document, { childList: true, subtree: true })
-    })
+    // The page's own clock: the first ECharts canvas, one frame after it appears (drawn), and the
+    // map. Page scripts are strings: tsx compiles functions with helpers the page does not have.
+    await page.addInitScript({ content: MARKS_SCRIPT })
     await page.goto(url, { waitUntil: 'commit' })
-    await page.waitForFunction(() => ((window as unknown as { __wallMarks: Record<string, number> }).__wallMarks.chart ?? -1) > 0, undefined, { timeout: 120_000 })
+    await page.waitForFunction('(window.__wallMarks.chart ?? -1) > 0', undefined, { timeout: 120_000 })
     // the rest of the theme: the map (overview draws one) and whatever else the page fetches
-    await page.waitForFunction(() => (window as unknown as { __wallMarks: Record<string, number> }).__wallMarks.map !== undefined, undefined, { timeout: 30_000 }).catch(() => {})
+    await page.waitForFunction('window.__wallMarks.map !== undefined', undefined, { timeout: 30_000 }).catch(() => {})
     await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => {})
-    const measured = await page.evaluate(() => {
-      const marks = (window as unknown as { __wallMarks: Record<string, number> }).__wallMarks
-      const scripts = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) => entry.initiatorType === 'script' || /\.js(\?|$)/.test(entry.name))
-      const byChart = scripts.filter((entry) => entry.responseEnd <= marks.chart)
-      const bytes = (list: PerformanceResourceTiming[]) => list.reduce((sum, entry) => sum + entry.encodedBodySize, 0)
-      return { chart: marks.chart, map: marks.map ?? null, byChart: byChart.length, byChartBytes: bytes(byChart), scripts: scripts.length, scriptBytes: bytes(scripts) }
-    })
+    const measured = (await page.evaluate(MEASURE_SCRIPT)) as { chart: number; map: number | null; byChart: number; byChartBytes: number; scripts: number; scriptBytes: number }
     return {
       firstChartMs: round(measured.chart),
       mapMs: measured.map === null ? null : round(measured.map),
