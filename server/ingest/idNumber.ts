@@ -66,8 +66,10 @@ function birthDateOf(id: string): string | null {
 
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
-  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+  return DAYS_IN_MONTH[month - 1]
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /** A date in China (UTC+8, no daylight saving), as YYYY-MM-DD. */
 function chinaDate(now: Date): string {
