@@ -48,6 +48,7 @@ export type BodyFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV' | 'CSV'
 
 export interface BodyInsert {
   table: string
+  /** the body's columns in order; [] = all of the table's, in its order */
   columns: readonly string[]
   format: BodyFormat
   body: Buffer
@@ -127,7 +128,8 @@ async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Pro
 
 function insertStatement({ table, columns, format, settings }: BodyInsert): string {
   const clause = Object.entries(settings).map(([name, value]) => `${quoteIdentifier(name)} = ${Number(value)}`).join(', ')
-  return `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')})${clause ? ` SETTINGS ${clause}` : ''} FORMAT ${format}`
+  const list = columns.length ? ` (${columns.map(quoteIdentifier).join(', ')})` : ''
+  return `INSERT INTO ${quoteIdentifier(table)}${list}${clause ? ` SETTINGS ${clause}` : ''} FORMAT ${format}`
 }
 
 function httpClient(options: DbOptions, database: string, maxOpenConnections?: number): ClickHouseClient {
@@ -146,7 +148,7 @@ function httpClient(options: DbOptions, database: string, maxOpenConnections?: n
 }
 
 interface ChdbRawInsert {
-  rawInsert(params: { table: string; columns: readonly string[]; format: BodyFormat; values: Buffer; settings: Record<string, number> }): Promise<unknown>
+  rawInsert(params: { table: string; columns?: readonly string[]; format: BodyFormat; values: Buffer; settings: Record<string, number> }): Promise<unknown>
 }
 
 function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert: (insert: BodyInsert) => Promise<void> } {
@@ -165,7 +167,7 @@ function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert:
   // the statement's own SETTINGS clause.
   const raw = (chdb as unknown as { chdb: ChdbRawInsert }).chdb
   const rawInsert = async ({ table, columns, format, body, settings }: BodyInsert) => {
-    await raw.rawInsert({ table, columns, format, values: body, settings })
+    await raw.rawInsert({ table, columns: columns.length ? columns : undefined, format, values: body, settings })
   }
   return { client: createClient({ connection, log: { level: ClickHouseLogLevel.OFF } }), rawInsert }
 }

@@ -87,7 +87,8 @@ export function checkMoney(value: number | string, maxYuan: number): { ok: true;
   const match = /^(-?)(\d{1,15})(?:\.(\d+))?$/.exec(written)
   if (!match) return { ok: false, problem: 'must be a plain decimal amount such as 1234.50' }
   const [, sign, whole, fraction = ''] = match
-  const normalized = `${BigInt(whole)}.${fraction.padEnd(2, '0')}`
+  // Leading zeros dropped (BigInt keeps digits beyond a double's precision); most amounts have none.
+  const normalized = `${whole.length === 1 || whole.charCodeAt(0) !== 48 ? whole : BigInt(whole)}.${fraction.padEnd(2, '0')}`
   if (sign && Number(normalized) !== 0) return { ok: false, problem: 'must be ≥ 0' }
   if (fraction.length > 2) return { ok: false, problem: 'must have at most two decimals' }
   if (Number(normalized) > maxYuan) return { ok: false, problem: `must be at most ${maxYuan} yuan` }

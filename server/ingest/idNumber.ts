@@ -88,8 +88,10 @@ function birthDateOf(id: string): string | null {
 
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
-  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+  return DAYS_IN_MONTH[month - 1]
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 // Batches check tens of thousands of numbers; today's date is worked out once a minute, not per number.
 let today = { until: 0, date: '' }

@@ -147,10 +147,16 @@ export function fusedPayment(raw: unknown): FusedPayment | null {
     jsonOrNull(townReviewedAt), jsonOrNull(countyDecidedAt), jsonOrNull(cityManagedAt), jsonOrNull(publicityStart),
     jsonOrNull(publicityEnd), JSON.stringify(hits),
   ]
-  let objectLine = ''
-  for (let i = 0; i < values.length; i++) objectLine += KEY_PREFIXES[i] + values[i]
+  // Joined, not concatenated: a flat string, which the content hash's sort compares cheaply (a rope
+  // of 80 pieces is flattened on every comparison).
+  const parts = new Array<string>(values.length * 2 + 1)
+  for (let i = 0; i < values.length; i++) {
+    parts[2 * i] = KEY_PREFIXES[i]
+    parts[2 * i + 1] = values[i]
+  }
+  parts[values.length * 2] = '}'
   return {
-    objectLine: `${objectLine}}`,
+    objectLine: parts.join(''),
     compactLine: `[${values.join(',')}]`,
     amountPaid,
     payTime: pay_time,

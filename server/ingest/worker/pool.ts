@@ -24,6 +24,8 @@ interface Job {
   reject: (error: Error) => void
 }
 
+const STARTUP_TIMEOUT_MS = 120_000
+
 export class PreparePool {
   private readonly slots: Slot[] = []
   private readonly queue: Job[] = []
@@ -56,7 +58,9 @@ export class PreparePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./entry.mjs', import.meta.url))
+    // No inherited node flags: under the tsx CLI (npm run dev) they include its preflight, which
+    // hangs in a worker thread. The entry loads the TypeScript itself (tsImport).
+    const worker = new Worker(new URL('./entry.mjs', import.meta.url), { execArgv: [] })
     // Idle workers must not keep a stopping process alive; a running job holds a ref (see dispatch).
     worker.unref()
     const slot: Slot = { worker, busy: false, ready: Promise.resolve() }
@@ -68,6 +72,13 @@ export class PreparePool {
       }
       worker.on('message', onMessage)
       worker.once('error', reject)
+      // A worker that never comes up must fail its batches (500), not hold them (and the cap) forever.
+      const timer = setTimeout(() => {
+        reject(new Error(`not ready after ${STARTUP_TIMEOUT_MS / 1000} s`))
+        void worker.terminate()
+      }, STARTUP_TIMEOUT_MS)
+      timer.unref()
+      worker.on('message', (message: { ready?: boolean }) => message.ready && clearTimeout(timer))
     })
     slot.ready.catch(() => {}) // reported through the job that meets it (see dispatch)
     worker.on('message', (message: { id?: number; result?: PrepareResult }) => {
