@@ -26,7 +26,7 @@ export interface LiveHubOptions {
   warmRegions?: string[]
   /** A clock refresh with no table changed is skipped, but every room is recomputed at least this often (ms, default 10 min). */
   driftCheckMs?: number
-  /** New data reaches themes no screen watches at most this often (ms, default 30 s; 0 = every batch). */
+  /** New data reaches themes no screen watches at most this often (ms, default 10 s; 0 = every batch). */
   unwatchedEveryMs?: number
 }
 

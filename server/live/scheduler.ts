@@ -32,7 +32,7 @@ export interface SchedulerOptions {
    */
   driftCheckMs?: number
   /**
-   * New data reaches a theme no screen watches at most this often (ms, default 30 s): its rooms
+   * New data reaches a theme no screen watches at most this often (ms, default 10 s): its rooms
    * are kept warm for the next subscriber, who gets them computed at once if data moved since
    * (`ensure`). Watched themes are computed on every batch. 0: every theme on every batch.
    */
@@ -441,7 +441,7 @@ export class LiveScheduler {
   private themeHasNew(theme: ThemeState, now: number): boolean {
     if (!theme.seen || now - theme.lastFullAt >= this.options.refreshEveryMs) return true
     if (!this.themeHasChanges(theme, now)) return false
-    return now - theme.lastLookedAt >= (this.options.unwatchedEveryMs ?? 30_000) || this.watched(theme)
+    return now - theme.lastLookedAt >= (this.options.unwatchedEveryMs ?? 10_000) || this.watched(theme)
   }
 
   /** New data or a held-back panel come due (not the clock). */
