@@ -13,6 +13,8 @@ const FEED_SECONDS = 60
 const FEED_ROWS_PER_SECOND = 10
 /** Latency batches per block; blocks alternate rules off, on, off, on (noise falls on both). */
 const BLOCK_BATCHES = 15
+/** Each block waits at most this long for the screens to show its warm-up batches. */
+const CATCH_UP_MS = 30_000
 
 /**
  * Headroom (issue: the rule engine never delays the wall, an idle wall is idle), on the bench's own
@@ -41,7 +43,7 @@ export const headroom: BenchSection = {
     try {
       for (const on of [false, true, false, true]) {
         await server.setRules(on)
-        const run = await measure(context, screens, BLOCK_BATCHES)
+        const run = await measure(context, screens, BLOCK_BATCHES, CATCH_UP_MS)
         const health = await server.health()
         blocks.push({ rules: on, p50: run.all.p50, p95: run.all.p95, p99: run.all.p99, missed: run.missed, ruleMinute: health.rules })
         log(`rules ${on ? 'on' : 'off'}: ack → screen ${formatMs(run.all)}, missed ${run.missed}`)
