@@ -20,8 +20,10 @@ export interface RuleEngineOptions {
    * Least time from the end of one incremental run to the start of the next. An incremental run
    * costs about 1.3 s on 2.5 M payments whatever the batch size (the rules read a few columns of
    * every payment), and the demo feed posts a batch a second: without a gap the rules would take a
-   * whole core from the wall. Default 30 s: a new case reaches the wall within about half a
-   * minute. (At 10 s the rules alone took a fifth of a core with a feed of 10 rows/s.)
+   * whole core from the wall. Default 10 s: a new case reaches the wall within seconds, which is
+   * what the wall is for (at 10 s the rules alone took a fifth of a core with a feed of 10 rows/s;
+   * 30 s halved that but left a critical flag off the wall for half a minute, and the detour
+   * browser test waiting 20 s for its flag card failed).
    */
   incrementalGapMs?: number
   /**
@@ -84,7 +86,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
   // Low priority on the engine lane (chDB) or a pool of its own (ClickHouse): never ahead of the wall.
   const db = backgroundDb(ctx.db)
   const debounceMs = options.debounceMs ?? 150
-  const incrementalGapMs = options.incrementalGapMs ?? 30_000
+  const incrementalGapMs = options.incrementalGapMs ?? 10_000
   const stats = { runs: 0, incrementalSkipped: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null }
   const minute = new RunMinute(() => db.lane?.stats)
   let enabled = true
