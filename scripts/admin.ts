@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { loadConfig, ConfigError } from '../server/config'
-import { DbStartError, openDb, type Db } from '../server/db/client'
+import type { Db } from '../server/db/client'
+import { openToolDb, parseOrUsage, UsageError } from './cli'
 import { migrate } from '../server/db/migrate'
 import { isKnownRegion, CITY_CODE } from '../geo/regions'
 import { listAudit, recordAudit } from '../server/access/auditLog'
@@ -29,8 +30,6 @@ const USAGE = `usage: npx tsx scripts/admin.ts <command>
   token:revoke <id>
   token:list
   audit:tail [n]`
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): { command: string; positional: string[]; flags: Record<string, string> } {
   const [command = '', ...rest] = argv
@@ -133,32 +132,22 @@ async function run(db: Db, command: string, positional: string[], flags: Record<
 }
 
 async function main(): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs(process.argv.slice(2))
-    if (!parsed.command || parsed.command === 'help' || parsed.command === '--help') throw new UsageError('')
-  } catch (error) {
-    if (error instanceof UsageError) {
-      if (error.message) console.error(error.message)
-      console.error(USAGE)
-      return 2
-    }
-    throw error
-  }
+  const parsed = parseOrUsage(() => {
+    const args = parseArgs(process.argv.slice(2))
+    if (!args.command || args.command === 'help' || args.command === '--help') throw new UsageError('')
+    return args
+  }, USAGE)
+  if (parsed === 2) return 2
   const config = loadConfig()
-  let db: Db
-  try {
-    db = await openDb({ url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE, dataDir: config.dataDir })
-  } catch (error) {
-    if (error instanceof DbStartError && !config.CLICKHOUSE_URL) {
-      console.error(`cannot open the database in ${config.dataDir}.`)
-      console.error('The embedded engine (chDB) lets one process use a data directory at a time: if the server is running on it, stop the server first,')
-      console.error('or run the server and this tool against a ClickHouse server (CLICKHOUSE_URL), where they work side by side.')
-      console.error(`(${error.message})`)
-      return 3
-    }
-    throw error
+  const opened = await openToolDb(config)
+  if ('ownedElsewhere' in opened) {
+    console.error(`cannot open the database in ${config.dataDir}.`)
+    console.error('The embedded engine (chDB) lets one process use a data directory at a time: if the server is running on it, stop the server first,')
+    console.error('or run the server and this tool against a ClickHouse server (CLICKHOUSE_URL), where they work side by side.')
+    console.error(`(${opened.ownedElsewhere.message})`)
+    return 3
   }
+  const db = opened.db
   try {
     await migrate(db)
     await run(db, parsed.command, parsed.positional, parsed.flags, config.PORT)

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { loadConfig, ConfigError } from '../server/config'
-import { DbStartError, openDb, type Db } from '../server/db/client'
 import { migrate } from '../server/db/migrate'
+import { openToolDb, parseOrUsage, UsageError } from './cli'
 import { BANKS_DIR, BankConfigError } from '../server/bulk/bankConfig'
 import { FileSourceError } from '../server/bulk/fileSource'
 import { LoadError, loadFile, type LoadResult } from '../server/bulk/loadFile'
@@ -27,7 +27,6 @@ const USAGE = `usage: npm run load -- <file> [--bank <name>] [--kind payroll|ret
   --accept-valid  store the valid rows even when some are refused (default: all or nothing)
   --report        where refused rows go (default <file>.refused.csv)`
 
-class UsageError extends Error {}
 
 interface Args {
   file: string
@@ -116,39 +115,29 @@ async function sendToServer(server: string, token: string, args: Args): Promise<
 }
 
 async function main(): Promise<number> {
-  let args: Args
-  try {
-    args = parseLoadArgs(process.argv.slice(2))
-    if (!fs.existsSync(args.file)) throw new UsageError(`no such file: ${args.file}`)
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(error.message)
-      console.error(USAGE)
-      return 2
-    }
-    throw error
-  }
+  const args = parseOrUsage(() => {
+    const parsed = parseLoadArgs(process.argv.slice(2))
+    if (!fs.existsSync(parsed.file)) throw new UsageError(`no such file: ${parsed.file}`)
+    return parsed
+  }, USAGE)
+  if (args === 2) return 2
   const config = loadConfig()
-  let db: Db
-  try {
-    db = await openDb({ url: config.CLICKHOUSE_URL, user: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD, database: config.CLICKHOUSE_DATABASE, dataDir: config.dataDir })
-  } catch (error) {
-    if (error instanceof DbStartError && !config.CLICKHOUSE_URL) {
-      // chDB lets one process use a data directory: the server that owns it loads the file instead.
-      const server = process.env.LOAD_SERVER_URL ?? `http://127.0.0.1:${config.PORT}`
-      const sent = await sendToServer(server, config.INGEST_TOKEN, args).catch((failure: unknown) => failure as Error)
-      if (!(sent instanceof Error)) {
-        for (const line of describe(sent)) console.log(line)
-        return sent.status === 'refused' ? 4 : 0
-      }
-      console.error(`cannot open the database in ${config.dataDir}: a running server owns it (the embedded engine lets one process use a data directory),`)
-      console.error(`and sending the file to it at ${server} failed: ${sent.message}`)
-      console.error('Start that server (PORT, INGEST_TOKEN; LOAD_SERVER_URL for another address), load while no server runs, or run both against a ClickHouse server (CLICKHOUSE_URL).')
-      console.error(`(${error.message})`)
-      return 3
+  const opened = await openToolDb(config)
+  if ('ownedElsewhere' in opened) {
+    // chDB lets one process use a data directory: the server that owns it loads the file instead.
+    const server = process.env.LOAD_SERVER_URL ?? `http://127.0.0.1:${config.PORT}`
+    const sent = await sendToServer(server, config.INGEST_TOKEN, args).catch((failure: unknown) => failure as Error)
+    if (!(sent instanceof Error)) {
+      for (const line of describe(sent)) console.log(line)
+      return sent.status === 'refused' ? 4 : 0
     }
-    throw error
+    console.error(`cannot open the database in ${config.dataDir}: a running server owns it (the embedded engine lets one process use a data directory),`)
+    console.error(`and sending the file to it at ${server} failed: ${sent.message}`)
+    console.error('Start that server (PORT, INGEST_TOKEN; LOAD_SERVER_URL for another address), load while no server runs, or run both against a ClickHouse server (CLICKHOUSE_URL).')
+    console.error(`(${opened.ownedElsewhere.message})`)
+    return 3
   }
+  const db = opened.db
   try {
     await migrate(db)
     const result = await loadFile(db, {
