@@ -8,6 +8,7 @@ import { findCases } from '../rules/evaluate'
 import { runMetric } from '../metrics/registry'
 import { beijingDay } from '../beijingTime'
 import { beijingMonthBefore } from '../beijingTime'
+import { projectByCode } from '../catalogue'
 
 /** The demo's live feed through the real ingest endpoint: payments land with a chain that adds up. */
 describe('simulated feed', () => {
@@ -90,6 +91,25 @@ describe('simulated feed', () => {
     expect(Object.keys(live).filter((id) => !['R01', 'R02', 'R21'].includes(id)), JSON.stringify(live)).toEqual([])
     expect((live.R01 ?? 0) + (live.R02 ?? 0)).toBeLessThanOrEqual(planted)
   }, 60_000)
+
+  it('plants a death only on a payment its project would still make by age this period (one anomaly, not an R06 besides)', async () => {
+    const period = Number(beijingDay().slice(0, 7).replace('-', ''))
+    const deathsResult = await app.ctx.db.client.query({ query: 'SELECT id_number FROM ref_death', format: 'JSONEachRow' })
+    const deaths = new Set((await deathsResult.json<{ id_number: string }>()).map((row) => row.id_number))
+    let planted = 0
+    for (let seq = 20; seq <= 2000; seq += 20) {
+      const batch = await makePaymentBatch(app.ctx.db, { size: 5, seq })
+      const dead = batch.records.filter((record) => deaths.has(String(record.id_number)))
+      for (const record of batch.records) {
+        const project = projectByCode(String(record.project_code))!
+        const age = Math.floor((period * 100 + 1 - Number(String(record.birth_date).replaceAll('-', ''))) / 10000)
+        expect(age, `${record.detail_id} ${project.code}`).toBeGreaterThanOrEqual(project.ageMin)
+        expect(age, `${record.detail_id} ${project.code}`).toBeLessThanOrEqual(project.ageMax)
+      }
+      planted += dead.length
+    }
+    expect(planted).toBeGreaterThan(0)
+  }, 120_000)
 
   it("pays the month's payroll once, then rests and says so", async () => {
     const infos: string[] = []

@@ -51,11 +51,20 @@ const catalogueFacts = {
   ageMax: Object.fromEntries(projects.map((p) => [p.code, p.ageMax])),
 }
 
+/**
+ * The planted anomaly: a payment to someone who has died (R01) and nothing else. Their latest
+ * payment may be years old, so it is repeated only where they would still be in the project's age
+ * band this period: a child allowance repeated for a now-grown child was an R06 case besides (the
+ * feed test caught it on a day the hash picked such a person).
+ */
 const deceasedQuery = `
   SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
-  WHERE id_number IN (SELECT id_number FROM ref_death ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {size:UInt32})
-    AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due
-  ORDER BY pay_time DESC LIMIT 1 BY id_number`
+  WHERE id_number IN (SELECT id_number FROM ref_death ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {sample:UInt32})
+    AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due AND detail_id NOT IN (SELECT detail_id FROM ground_truth)
+    AND intDiv(toInt64({period:UInt32}) * 100 + 1 - toInt64(toYYYYMMDD(birth_date)), 10000)
+        BETWEEN {ageMin:Map(String, UInt8)}[project_code] AND {ageMax:Map(String, UInt8)}[project_code]
+  ORDER BY pay_time DESC LIMIT 1 BY id_number
+  LIMIT {size:UInt32}`
 
 async function rows(db: Db, query: string, params: Record<string, unknown>): Promise<PaymentRecord[]> {
   const result = await db.client.query({ query, query_params: params, format: 'JSONEachRow' })
@@ -75,7 +84,7 @@ export async function makePaymentBatch(db: Db, options: { size: number; seq: num
   // sample of the demo city), and more are paid already as the month goes on. Five spare rows:
   // some seeded people carry bad base data (see `sendable` below).
   const clean = await rows(db, sourceQuery, { ...catalogueFacts, period, seq: options.seq, size: size + 5, sample: size * 8 })
-  const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { seq: options.seq, size: Math.ceil(anomalies / 2) }) : []
+  const deceased = anomalies > 0 ? await rows(db, deceasedQuery, { ...catalogueFacts, period, seq: options.seq, size: Math.ceil(anomalies / 2), sample: 20 }) : []
   const duplicates = clean.slice(0, anomalies - deceased.length)
   const live = (source: PaymentRecord, i: number): PaymentRecord => {
     const payTime = beijingDateTime(now - ((options.seq * 7919 + i * 104729) % 60_000))
