@@ -1,15 +1,13 @@
 import os from 'node:os'
-import { loadConfig, ConfigError } from '../server/config'
+import { loadConfig } from '../server/config'
 import type { Db } from '../server/db/client'
-import { openToolDb, parseOrUsage, UsageError } from './cli'
-import { migrate } from '../server/db/migrate'
+import { exitWith, openToolDb, parseOrUsage, runOnDb, UsageError } from './cli'
 import { isKnownRegion, CITY_CODE } from '../geo/regions'
 import { listAudit, recordAudit } from '../server/access/auditLog'
 import { issueDisplayToken, listDisplayTokens, revokeDisplayToken } from '../server/access/displayTokenStore'
 import { passwordProblem } from '../server/access/password'
 import { newPassword } from '../server/access/secrets'
 import { USER_ROLES, UserInputError, createUser, listUsers, setUserDisabled, setUserPassword, type UserRole } from '../server/access/userStore'
-import { firstLine } from '../server/errorLine'
 
 /**
  * Administration from a shell, on the database the server uses (DATA_DIR, or CLICKHOUSE_URL).
@@ -148,26 +146,7 @@ async function main(): Promise<number> {
     return 3
   }
   const db = opened.db
-  try {
-    await migrate(db)
-    await run(db, parsed.command, parsed.positional, parsed.flags, config.PORT)
-    return 0
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof UserInputError) {
-      console.error(error.message)
-      return 2
-    }
-    throw error
-  } finally {
-    await db.close()
-  }
+  return runOnDb(db, () => run(db, parsed.command, parsed.positional, parsed.flags, config.PORT), [UserInputError])
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = firstLine(error)
-    console.error(error instanceof ConfigError ? message : `unexpected error: ${message}`)
-    process.exit(1)
-  },
-)
+exitWith(main)

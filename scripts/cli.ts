@@ -1,5 +1,7 @@
-import type { AppConfig } from '../server/config'
+import { ConfigError, type AppConfig } from '../server/config'
 import { DbStartError, openDb, type Db } from '../server/db/client'
+import { migrate } from '../server/db/migrate'
+import { firstLine } from '../server/errorLine'
 
 /** Wrong arguments: the command prints the message and its usage, and exits 2. */
 export class UsageError extends Error {}
@@ -28,4 +30,35 @@ export async function openToolDb(config: AppConfig): Promise<{ db: Db } | { owne
     if (error instanceof DbStartError && !config.CLICKHOUSE_URL) return { ownedElsewhere: error }
     throw error
   }
+}
+
+/**
+ * Migrates `db`, runs the command and closes the database: the command's exit code (0 when it
+ * returns nothing); a refused input (`inputErrors`) prints its message and gives 2.
+ */
+export async function runOnDb(db: Db, command: () => Promise<number | void>, inputErrors: ReadonlyArray<abstract new (...args: never[]) => Error>): Promise<number> {
+  try {
+    await migrate(db)
+    return (await command()) ?? 0
+  } catch (error) {
+    if (error instanceof UsageError || inputErrors.some((kind) => error instanceof kind)) {
+      console.error((error as Error).message)
+      return 2
+    }
+    throw error
+  } finally {
+    await db.close()
+  }
+}
+
+/** Ends the process with `main`'s exit code; anything unexpected is one line and exit code 1. */
+export function exitWith(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const message = firstLine(error)
+      console.error(error instanceof ConfigError ? message : `unexpected error: ${message}`)
+      process.exit(1)
+    },
+  )
 }

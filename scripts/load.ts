@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { loadConfig, ConfigError } from '../server/config'
+import { loadConfig } from '../server/config'
 import { migrate } from '../server/db/migrate'
-import { openToolDb, parseOrUsage, UsageError } from './cli'
+import { exitWith, openToolDb, parseOrUsage, UsageError } from './cli'
 import { BANKS_DIR, BankConfigError } from '../server/bulk/bankConfig'
 import { FileSourceError } from '../server/bulk/fileSource'
 import { LoadError, loadFile, type LoadResult } from '../server/bulk/loadFile'
@@ -157,13 +157,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (process.argv[1] && /scripts[\\/]load\.ts$/.test(process.argv[1])) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
-      console.error(error instanceof ConfigError ? message : `unexpected error: ${message.slice(0, 500)}`)
-      process.exit(1)
-    },
-  )
-}
+if (process.argv[1] && /scripts[\\/]load\.ts$/.test(process.argv[1])) exitWith(main)

@@ -1,8 +1,7 @@
 import os from 'node:os'
-import { loadConfig, ConfigError } from '../server/config'
+import { loadConfig } from '../server/config'
 import type { Db } from '../server/db/client'
-import { openToolDb, parseOrUsage, UsageError } from './cli'
-import { migrate } from '../server/db/migrate'
+import { exitWith, openToolDb, parseOrUsage, runOnDb, UsageError } from './cli'
 import { recordAudit } from '../server/access/auditLog'
 import { consoleLogger } from '../server/context'
 import { createChannels, DEMO_SINK, readChannelConfigs, readNotifySettings } from '../server/notify/config'
@@ -10,7 +9,6 @@ import { countByStatus, listDeliveries, type OutboxStatus } from '../server/noti
 import { addSubscription, listSubscriptions, removeSubscription, SubscriptionError } from '../server/notify/subscriptions'
 import { briefingEvent, briefingFigures, shanghaiClock } from '../server/notify/briefing'
 import { EVENT_KINDS, type EventKind } from '../server/notify/types'
-import { firstLine } from '../server/errorLine'
 
 /**
  * Notification administration from a shell, on the database the server uses (like scripts/admin.ts;
@@ -110,26 +108,7 @@ async function main(): Promise<number> {
     return 3
   }
   const db = opened.db
-  try {
-    await migrate(db)
-    await run(db, parsed.command, parsed.positional, parsed.flags, config.PORT)
-    return 0
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof SubscriptionError) {
-      console.error(error.message)
-      return 2
-    }
-    throw error
-  } finally {
-    await db.close()
-  }
+  return runOnDb(db, () => run(db, parsed.command, parsed.positional, parsed.flags, config.PORT), [SubscriptionError])
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = firstLine(error)
-    console.error(error instanceof ConfigError ? message : `unexpected error: ${message}`)
-    process.exit(1)
-  },
-)
+exitWith(main)

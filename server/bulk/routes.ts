@@ -7,6 +7,7 @@ import type { AppContext } from '../context'
 import { HttpError, sendJson, type Router } from '../http/router'
 import { requireIngestToken } from '../ingest/bearer'
 import { ingestGate } from '../ingest/ingestGate'
+import { refuseWhileStopping } from '../ingest/routes'
 import { BankConfigError } from './bankConfig'
 import { FileSourceError } from './fileSource'
 import { LoadError, loadFile } from './loadFile'
@@ -40,11 +41,7 @@ const MAX_FILE_BYTES = 4 * 1024 ** 3
  */
 export function registerBulkRoutes(router: Router): void {
   router.on('POST', '/api/bulk/file', async (req, res, ctx, _params, url) => {
-    if (!ingestGate.isAccepting) {
-      res.setHeader('retry-after', '5')
-      res.setHeader('connection', 'close')
-      throw new HttpError(503, 'server is restarting; send the file again in a few seconds')
-    }
+    refuseWhileStopping(res, 'file')
     requireIngestToken(req, ctx.config.INGEST_TOKEN)
     const bank = url.searchParams.get('bank') ?? ''
     const kind = url.searchParams.get('kind') ?? 'payroll'

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { AppContext, IngestEvent } from '../context'
 import { HttpError, sendJson, type Router } from '../http/router'
 import { requireIngestToken } from './bearer'
@@ -24,11 +25,7 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
   const maxBodyBytes = options.maxBodyBytes ?? ingestLimits.maxBodyBytes
   preparePool.warm()
   router.on('POST', '/api/ingest/:feed', async (req, res, ctx, params, url) => {
-    if (!ingestGate.isAccepting) {
-      res.setHeader('retry-after', '5')
-      res.setHeader('connection', 'close')
-      throw new HttpError(503, 'server is restarting; send the batch again in a few seconds')
-    }
+    refuseWhileStopping(res, 'batch')
     requireIngestToken(req, ctx.config.INGEST_TOKEN)
     const spec = feedByName(params.feed)
     if (!spec) throw new HttpError(404, `unknown feed; feeds are ${FEED_NAMES.join(', ')}`)
@@ -88,4 +85,12 @@ function announce(ctx: AppContext, event: IngestEvent): void {
       ctx.log.error(`ingest listener failed for ${event.feed} ${event.batchId}: ${error instanceof Error ? error.message.split('\n')[0] : error}`)
     }
   }
+}
+
+/** A stopping server takes no new delivery (503 + Retry-After); the body is not read. */
+export function refuseWhileStopping(res: ServerResponse, what: 'batch' | 'file'): void {
+  if (ingestGate.isAccepting) return
+  res.setHeader('retry-after', '5')
+  res.setHeader('connection', 'close')
+  throw new HttpError(503, `server is restarting; send the ${what} again in a few seconds`)
 }
