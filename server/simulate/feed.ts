@@ -28,13 +28,17 @@ export interface PaymentBatch {
  * paid that project this period already (R02: at 200 payments/s a random pick repeats people within
  * minutes, and the demo wall once showed 30 new duplicates a second), and is still within the
  * project's age band this month (R06: the latest payment may be years old). Rows the generator
- * injected as anomalies (ground_truth) or paid to another holder (R10) are never repeated.
+ * injected as anomalies (ground_truth) or paid to another holder (R10) are never repeated, nor
+ * anyone the generator made a near miss of (decoy).
  */
 const sourceQuery = `
   SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
   WHERE id_number IN (
       SELECT id_number FROM beneficiary
       WHERE id_number NOT IN (SELECT id_number FROM ref_death)
+        -- near misses sit one step from a case (a 低保 switch next month, a moved county): a repeated
+        -- older payment would make them one (R04 seen in CI), so their people are not paid live
+        AND id_number NOT IN (SELECT id_number FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM decoy))
       ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {sample:UInt32})
     AND project_code IN {monthly:Array(String)}
     AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due AND voucher_id != ''
@@ -61,6 +65,7 @@ const deceasedQuery = `
   SELECT * EXCEPT (batch_id, ingested_at) FROM payment_detail
   WHERE id_number IN (SELECT id_number FROM ref_death ORDER BY cityHash64({seq:UInt64}, id_number) LIMIT {sample:UInt32})
     AND status = '成功' AND reissue_of = '' AND amount_paid = amount_due AND detail_id NOT IN (SELECT detail_id FROM ground_truth)
+    AND id_number NOT IN (SELECT id_number FROM payment_detail WHERE detail_id IN (SELECT detail_id FROM decoy))
     AND intDiv(toInt64({period:UInt32}) * 100 + 1 - toInt64(toYYYYMMDD(birth_date)), 10000)
         BETWEEN {ageMin:Map(String, UInt8)}[project_code] AND {ageMax:Map(String, UInt8)}[project_code]
   ORDER BY pay_time DESC LIMIT 1 BY id_number
