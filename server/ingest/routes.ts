@@ -48,7 +48,9 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
         // Decoding, reading, checking and serializing run in an ingest worker (worker/pool.ts).
         const { batchId, prepared } = await preparePool.prepare(spec.feed, received)
         const outcome = await storePrepared(ctx.db, spec, batchId, prepared).catch((error: unknown) => {
-          reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
+          // A batch refused to its sender (409: the id was stored with other content) is theirs to
+          // fix; only a failure of the store itself goes out to the operations channels.
+          if (!(error instanceof HttpError)) reportFault(ctx, { source: 'ingest', key: spec.feed, message: `批次 ${batchId} 未能入库（${prepared.rows} 条），详见服务器日志` })
           throw error
         })
         const sent = new Promise((resolve) => res.once('finish', resolve).once('close', resolve))

@@ -28,6 +28,8 @@ export interface NotifyPart {
   scan(options?: { watch?: boolean }): Promise<number>
   /** Enqueues the daily briefing of `day` for every briefing subscription; returns how many were new. */
   sendBriefings(day?: string): Promise<number>
+  /** The schedule's check (every 30 s, and once at start): today's briefing once NOTIFY_BRIEFING_AT has passed. */
+  checkBriefing(): Promise<number>
   /** Messages the demo log sink received (newest last). */
   sink(): SinkEntry[]
   outboxCounts(): Array<{ channel_id: string; status: OutboxStatus; n: number }>
@@ -40,6 +42,8 @@ export interface NotifyOptions {
   channels?: ChannelConfig[]
   /** Evaluation date for ledger and approvals (default: the rule engine's). */
   today?: () => string
+  /** Day and 'HH:MM' in Shanghai for the briefing schedule (default: the real clock). */
+  clock?: () => { day: string; time: string }
   /**
    * Demo: with no channel configured, the log sink subscribes to the whole city (较大 and 重大, all
    * kinds) so a first `npm start` shows messages arriving in the log and at /api/admin/notify/sink.
@@ -123,18 +127,21 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
     return route(events)
   }
 
+  const clock = options.clock ?? (() => shanghaiClock())
   let lastBriefingDay = ''
-  const briefingTick = () => {
-    const { day, time } = shanghaiClock()
-    if (time < settings.briefingAt || lastBriefingDay === day) return
+  function checkBriefing(): Promise<number> {
+    const { day, time } = clock()
+    if (time < settings.briefingAt || lastBriefingDay === day) return Promise.resolve(0)
     lastBriefingDay = day
     // The outbox key holds the day, so a restart after the hour does not send it twice.
-    void serial(() => sendBriefings(day))
+    return serial(() => sendBriefings(day))
   }
 
   const flagTimer = setInterval(() => void serial(scanFlags), Math.max(settings.pollMs * 5, 1000))
   const watchTimer = setInterval(() => void serial(watch), settings.watchEveryMs)
-  const briefingTimer = setInterval(briefingTick, 30_000)
+  const briefingTimer = setInterval(() => void checkBriefing(), 30_000)
+  // At start too: a server (re)started after the hour sends today's briefing now, not 30 s later.
+  void checkBriefing()
   // A first look soon after start, not a whole watch interval later.
   const firstWatch = setTimeout(() => void serial(watch), Math.min(settings.watchEveryMs, 10_000))
   for (const timer of [flagTimer, watchTimer, briefingTimer, firstWatch]) timer.unref()
@@ -154,6 +161,7 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
     flagsStored: () => void serial(scanFlags),
     scan: ({ watch: alsoWatch = false } = {}) => serial(async () => (await scanFlags()) + (alsoWatch ? await watch() : 0)),
     sendBriefings: (day) => serial(() => sendBriefings(day)),
+    checkBriefing,
     sink: () => [...channels.values()].flatMap((c) => ('received' in c ? (c as Channel & { received: SinkEntry[] }).received : [])),
     outboxCounts: counts,
     async close() {

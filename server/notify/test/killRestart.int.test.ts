@@ -4,6 +4,7 @@ import path from 'node:path'
 import { makeTempDir, openTempDb } from '../../testing/tempDb'
 import { DINGTALK_SECRET, WEBHOOK_SECRET, startHttpReceivers, type HttpReceivers } from '../testing/receivers'
 import { until } from '../testing/harness'
+import { findSecretsInDb } from '../testing/secretScan'
 
 /**
  * The real server (`server/index.ts`, API only) is killed with SIGKILL three times while it sends
@@ -19,6 +20,9 @@ const FLAGS = 120
 const KILLS = 3
 let receivers: HttpReceivers
 let server: ChildProcess | undefined
+/** Everything the server processes printed, to check that no secret reached the log. */
+let serverLog = ''
+const ROBOT_TOKEN = 'kill-token-7f3a9c'
 
 afterAll(async () => {
   server?.kill('SIGKILL')
@@ -27,7 +31,7 @@ afterAll(async () => {
 
 function channelsJson(url: string): string {
   return JSON.stringify({ channels: [
-    { id: 'kill-dt', type: 'dingtalk', scope: '511000', url: `${url}/dingtalk/kill-dt?access_token=kill-token`, secret: DINGTALK_SECRET },
+    { id: 'kill-dt', type: 'dingtalk', scope: '511000', url: `${url}/dingtalk/kill-dt?access_token=${ROBOT_TOKEN}`, secret: DINGTALK_SECRET },
     { id: 'kill-hook', type: 'webhook', scope: '511000', url: `${url}/webhook/kill-hook`, secret: WEBHOOK_SECRET },
   ] })
 }
@@ -43,8 +47,8 @@ function env(url: string): NodeJS.ProcessEnv {
 
 function startServer(url: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts', '--api-only'], { cwd: root, env: env(url), stdio: ['ignore', 'pipe', 'pipe'] })
-  child.stdout!.resume()
-  child.stderr!.resume()
+  child.stdout!.on('data', (chunk: Buffer) => (serverLog += chunk.toString('utf8')))
+  child.stderr!.on('data', (chunk: Buffer) => (serverLog += chunk.toString('utf8')))
   return child
 }
 
@@ -88,12 +92,19 @@ describe('exactly once across kill -9', () => {
       console.log(`[kill -9] ${channel}: ${raw.length} receipts, ${keys.size} distinct events, ${raw.length - keys.size} resent after a kill`)
     }
     expect(receivers.refused).toEqual([])
+    // ...nor in what the server printed through three kills and a restart (rate limits and resends included).
+    expect(serverLog).toContain('notify channel kill-dt: dingtalk http://127.0.0.1')
+    for (const secret of [DINGTALK_SECRET, WEBHOOK_SECRET, ROBOT_TOKEN]) expect(serverLog).not.toContain(secret)
 
     const db = await openTempDb(dataDir)
     try {
       const result = await db.client.query({ query: 'SELECT status, count() AS n, uniqExact(delivery_key) AS keys FROM notify_outbox FINAL GROUP BY status', format: 'JSONEachRow' })
       const rows = (await result.json<{ status: string; n: string; keys: string }>()).map((r) => ({ status: r.status, n: Number(r.n), keys: Number(r.keys) }))
       expect(rows).toEqual([{ status: 'delivered', n: 2 * FLAGS, keys: 2 * FLAGS }])
+      // Channel secrets and the robot's token are nowhere in the database in clear; the scan does
+      // find what is stored (the channel ids), so an empty answer is not a blind search.
+      expect(await findSecretsInDb(db, [DINGTALK_SECRET, WEBHOOK_SECRET, ROBOT_TOKEN])).toEqual([])
+      expect((await findSecretsInDb(db, ['kill-hook'])).map((found) => found.place)).toContain('notify_outbox.channel_id')
     } finally {
       await db.close()
     }

@@ -7,6 +7,7 @@ import { startNotifyUnderTest, townOf, until, type NotifyUnderTest } from '../te
 import { reportFault } from '../index'
 import { startRuleEngine } from '../../rules/engine'
 import { defineRule } from '../../rules/types'
+import type { ChannelConfig } from '../config'
 
 let db: Db & { dataDir: string }
 let http: HttpReceivers
@@ -14,16 +15,18 @@ let smtp: SmtpReceiver
 let app: NotifyUnderTest
 const TODAY = '2024-10-22'
 
+const channels = (): ChannelConfig[] => [
+  { id: 'zz-mail', type: 'email', scope: '511025', smtp: smtp.url, from: 'ykt@example.gov.cn', to: ['zizhong-leader@example.gov.cn'] },
+  { id: 'zz-wc', type: 'wecom', scope: '511025', url: `${http.url}/wecom/zz-wc?key=k-zz` },
+  { id: 'sz-wc', type: 'wecom', scope: '511002', url: `${http.url}/wecom/sz-wc?key=k-sz` },
+  { id: 'ops-hook', type: 'webhook', scope: '511000', url: `${http.url}/webhook/ops-hook`, secret: WEBHOOK_SECRET },
+]
+
 beforeAll(async () => {
   db = await openTempDb()
   http = await startHttpReceivers()
   smtp = await startSmtpReceiver()
-  app = await startNotifyUnderTest(db, [
-    { id: 'zz-mail', type: 'email', scope: '511025', smtp: smtp.url, from: 'ykt@example.gov.cn', to: ['zizhong-leader@example.gov.cn'] },
-    { id: 'zz-wc', type: 'wecom', scope: '511025', url: `${http.url}/wecom/zz-wc?key=k-zz` },
-    { id: 'sz-wc', type: 'wecom', scope: '511002', url: `${http.url}/wecom/sz-wc?key=k-sz` },
-    { id: 'ops-hook', type: 'webhook', scope: '511000', url: `${http.url}/webhook/ops-hook`, secret: WEBHOOK_SECRET },
-  ], { NOTIFY_FEED_SILENT_MINUTES: '0.01' })
+  app = await startNotifyUnderTest(db, channels(), { NOTIFY_FEED_SILENT_MINUTES: '0.01' })
   const subscribe = async (body: Record<string, unknown>) => {
     const res = await fetch(`${app.url}/api/admin/notify/subscriptions`, { method: 'POST', headers: app.adminHeaders, body: JSON.stringify(body) })
     expect(res.status, await res.text()).toBe(201)
@@ -163,5 +166,31 @@ describe('time-driven sources, faults and the daily briefing', () => {
     expect(http.receipts.filter((r) => r.channel === 'sz-wc' && r.text.includes('每日简报'))).toEqual([])
     const again = await (await fetch(`${app.url}/api/admin/notify/briefing`, { method: 'POST', headers: app.adminHeaders, body: JSON.stringify({ day: TODAY }) })).json()
     expect(again).toEqual({ queued: 0 })
+  })
+
+  it('the schedule: nothing before NOTIFY_BRIEFING_AT, then once a day, also across a restart', async () => {
+    const scheduled = (day: string, channel: string) => `briefing:${day}:511025|${channel}`
+    const arrived = (day: string) => mailsWith(scheduled(day, 'zz-mail')).length + http.receipts.filter((r) => r.key === scheduled(day, 'zz-wc')).length
+    let now = { day: '2024-10-23', time: '08:29' }
+    await app.close()
+    app = await startNotifyUnderTest(db, channels(), { NOTIFY_BRIEFING_AT: '08:30' }, () => now)
+    expect(await app.notify.checkBriefing()).toBe(0)
+    now = { day: '2024-10-23', time: '08:30' }
+    expect(await app.notify.checkBriefing()).toBe(2) // 资中县's mail and robot; 市中区's robot has no briefing subscription
+    now = { day: '2024-10-23', time: '17:00' }
+    expect(await app.notify.checkBriefing()).toBe(0)
+    await until(() => arrived('2024-10-23') === 2, 'the scheduled briefing by mail and robot')
+    // Restarted after the hour: the check at start finds the day's briefing in the outbox already.
+    await app.close()
+    app = await startNotifyUnderTest(db, channels(), { NOTIFY_BRIEFING_AT: '08:30' }, () => now)
+    await app.notify.scan()
+    await app.notify.worker.runOnce()
+    expect(arrived('2024-10-23')).toBe(2)
+    // The next day after the hour: the start-up check already queued it.
+    now = { day: '2024-10-24', time: '09:15' }
+    await app.close()
+    app = await startNotifyUnderTest(db, channels(), { NOTIFY_BRIEFING_AT: '08:30' }, () => now)
+    expect(await app.notify.checkBriefing()).toBe(0)
+    await until(() => arrived('2024-10-24') === 2, 'the next day\'s briefing, queued at start')
   })
 })

@@ -21,7 +21,16 @@ export interface NotifyUnderTest {
   close(): Promise<void>
 }
 
-export async function startNotifyUnderTest(db: Db & { dataDir: string }, channels: ChannelConfig[], env: Record<string, string> = {}): Promise<NotifyUnderTest> {
+/**
+ * The briefing schedule reads `clock`; by default a fixed early hour of the test day, so the real
+ * time of day never sends a briefing in the middle of a test.
+ */
+export async function startNotifyUnderTest(
+  db: Db & { dataDir: string },
+  channels: ChannelConfig[],
+  env: Record<string, string> = {},
+  clock: () => { day: string; time: string } = () => ({ day: '2024-10-22', time: '00:00' }),
+): Promise<NotifyUnderTest> {
   const logs: string[] = []
   const log = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) }
   const auth = tokenAuth({ 'admin-token': { id: 'u-admin', name: 'admin', role: 'admin', scope: '511000' }, 'staff-token': { id: 'u-staff', name: 'staff', role: 'staff', scope: '511025' } })
@@ -30,6 +39,7 @@ export async function startNotifyUnderTest(db: Db & { dataDir: string }, channel
     env: { NOTIFY_POLL_MS: '50', NOTIFY_PUBLIC_URL: 'https://wall.example', NOTIFY_BACKOFF_SECONDS: '0.05', NOTIFY_RATE_PAUSE_SECONDS: '0.2', ...env },
     channels,
     today: () => '2024-10-22',
+    clock,
   })
   const router = new Router()
   registerHealthRoutes(router)
