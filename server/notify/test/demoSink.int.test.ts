@@ -7,8 +7,9 @@ import { until } from '../testing/harness'
 
 /**
  * `npm start` as a new user runs it: demo data, no channel configured, no outside network. The
- * log sink is subscribed to the whole city, so the first rule pass's flags arrive as messages in
- * the server log and at GET /api/admin/notify/sink (pages left out for speed).
+ * log sink is subscribed to the whole city, so the first events (R17 督办 of the seeded approvals,
+ * the first rule pass's flags) arrive as messages in the server log and at
+ * GET /api/admin/notify/sink (pages left out for speed).
  */
 const root = path.resolve(import.meta.dirname, '../../..')
 const ADMIN_PASSWORD = 'demo-sink-admin-password'
@@ -26,7 +27,7 @@ afterAll(() => {
 interface SinkMessage { channel: string; key: string; digest: boolean; title: string; text: string }
 
 describe('the demo log sink', () => {
-  it('with no channel configured, the first flags print in the server log and show at /api/admin/notify/sink', async () => {
+  it('with no channel configured, the first messages print in the server log and show at /api/admin/notify/sink', async () => {
     await until(() => /wall on http:\/\/localhost:\d+/.test(output) || child.exitCode !== null, 'the server to listen', 150_000)
     expect(child.exitCode, output.slice(-2000)).toBeNull()
     expect(output).toContain('notify channel demo-log: log')
@@ -45,7 +46,7 @@ describe('the demo log sink', () => {
     }, 'a message in the demo sink', 150_000)
     for (const message of messages) {
       expect(message.channel).toBe('demo-log')
-      expect(message.key).toMatch(/^(digest:demo-log:|flag:|ledger:|r17:)/)
+      expect(message.key).toMatch(/^(digest:demo-log:|flag:|ledger:|r17:|briefing:)/)
       // ...printed in the log as it arrived, masked as on screen, with a link to the wall.
       expect(output).toContain(`notify → demo-log: ${message.title}`)
       expect(message.text).toMatch(/http:\/\/localhost:\d+\/(region|review)\//)

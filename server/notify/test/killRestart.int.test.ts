@@ -52,6 +52,15 @@ function startServer(url: string): ChildProcess {
   return child
 }
 
+/** Start-up is slow under load (warming the wall's rooms alone took 23 s at load average 40). */
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  try {
+    await until(check, what, 180_000)
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; ${receivers.receipts.length} receipts; server log ends:\n${serverLog.slice(-3000)}`)
+  }
+}
+
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
 
 describe('exactly once across kill -9', () => {
@@ -65,12 +74,12 @@ describe('exactly once across kill -9', () => {
     for (let kill = 1; kill <= KILLS; kill++) {
       server = startServer(receivers.url)
       const target = Math.round((2 * FLAGS * kill) / (KILLS + 1))
-      await until(() => total() >= target, `${target} messages before kill ${kill}`, 60_000)
+      await waitFor(() => total() >= target, `${target} messages before kill ${kill}`)
       server.kill('SIGKILL')
       await exited(server)
     }
     server = startServer(receivers.url)
-    await until(() => distinct('kill-dt') === FLAGS && distinct('kill-hook') === FLAGS, 'every event on both channels', 90_000)
+    await waitFor(() => distinct('kill-dt') === FLAGS && distinct('kill-hook') === FLAGS, 'every event on both channels')
     await new Promise((resolve) => setTimeout(resolve, 500)) // any late duplicate would show now
     server.kill('SIGTERM')
     await exited(server)
@@ -108,5 +117,5 @@ describe('exactly once across kill -9', () => {
     } finally {
       await db.close()
     }
-  }, 240_000)
+  }, 900_000)
 })
