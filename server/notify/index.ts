@@ -9,6 +9,7 @@ import { readCursor, writeCursor } from './cursor'
 import { faultEvent, onFault, type Fault } from './sources/faults'
 import { newestFlagStoredAt, readNewFlags } from './sources/flags'
 import { overdueApprovals, overdueLedgerItems } from './sources/watchers'
+import { feedHasStoredBatches } from './sources/feedInUse'
 import { addSubscription, channelsFor, listSubscriptions } from './subscriptions'
 import { EVENT_KINDS, type NotifyEvent } from './types'
 import { startDeliveryWorker, type DeliveryWorker } from './worker'
@@ -100,8 +101,11 @@ export async function startNotify(ctx: AppContext, options: NotifyOptions = {}):
     return added
   }
 
-  // Feed silence: measured from the last payments batch this process saw (none yet: no alarm).
-  let lastPaymentsAt = 0
+  // Feed silence: measured from the last payments batch this process saw. A feed that has stored
+  // batches before is expected from the start, so a restart in the middle of a silence still
+  // notices it (after a full NOTIFY_FEED_SILENT_MINUTES: the server's own downtime is not the
+  // feed's fault). A feed never used (bank files only) raises no alarm.
+  let lastPaymentsAt = (await feedHasStoredBatches(ctx.db, 'payments')) ? Date.now() : 0
   const onIngest = (event: IngestEvent) => {
     if (event.feed === 'payments' && event.rows > 0) lastPaymentsAt = Date.now()
   }

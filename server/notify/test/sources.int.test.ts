@@ -193,4 +193,25 @@ describe('time-driven sources, faults and the daily briefing', () => {
     expect(await app.notify.checkBriefing()).toBe(0)
     await until(() => arrived('2024-10-24') === 2, 'the next day\'s briefing, queued at start')
   })
+
+  it('a restart during a silent payment feed still reports it, after a full silence window', async () => {
+    const ops = () => http.receipts.filter((r) => r.channel === 'ops-hook')
+    // The HTTP feed has stored batches before; after the restart none comes.
+    await db.client.insert({ table: 'ingest_batch', format: 'JSONEachRow', values: [
+      { feed: 'payments', batch_id: 'before-restart', content_hash: '0'.repeat(64), row_count: 1, amount: '300.00', newest_time: '2024-10-21 09:00:00' },
+    ] })
+    await app.close()
+    const before = ops().length
+    app = await startNotifyUnderTest(db, channels(), { NOTIFY_FEED_SILENT_MINUTES: '0.1' })
+    // The server's own downtime is not the feed's silence: nothing at once...
+    await app.notify.scan({ watch: true })
+    await app.notify.worker.runOnce()
+    expect(ops()).toHaveLength(before)
+    // ...but six seconds of silence after the start are.
+    await new Promise((resolve) => setTimeout(resolve, 6500))
+    await app.notify.scan({ watch: true })
+    await until(() => ops().length === before + 1, 'the silence message after the restart')
+    const body = JSON.parse(ops().at(-1)!.text) as { events: Array<{ kind: string; title: string }> }
+    expect(body.events[0]).toMatchObject({ kind: 'feed_silent', title: '数据接入 payments 中断' })
+  })
 })
