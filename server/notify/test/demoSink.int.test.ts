@@ -28,7 +28,7 @@ interface SinkMessage { channel: string; key: string; digest: boolean; title: st
 
 describe('the demo log sink', () => {
   it('with no channel configured, the first messages print in the server log and show at /api/admin/notify/sink', async () => {
-    await until(() => /wall on http:\/\/localhost:\d+/.test(output) || child.exitCode !== null, 'the server to listen', 150_000)
+    await until(() => /wall on http:\/\/localhost:\d+/.test(output) || child.exitCode !== null, 'the server to listen', 240_000)
     expect(child.exitCode, output.slice(-2000)).toBeNull()
     expect(output).toContain('notify channel demo-log: log')
     expect(output).toContain('notify: demo sink subscribed to 511000')
@@ -43,7 +43,7 @@ describe('the demo log sink', () => {
     await until(async () => {
       messages = ((await (await fetch(`${url}/api/admin/notify/sink`, { headers })).json()) as { messages: SinkMessage[] }).messages
       return messages.length > 0
-    }, 'a message in the demo sink', 150_000)
+    }, 'a message in the demo sink', 240_000)
     for (const message of messages) {
       expect(message.channel).toBe('demo-log')
       expect(message.key).toMatch(/^(digest:demo-log:|flag:|ledger:|r17:|briefing:)/)
@@ -55,5 +55,5 @@ describe('the demo log sink', () => {
     const deliveries = await (await fetch(`${url}/api/admin/notify/deliveries?channel=demo-log&status=delivered`, { headers })).json() as { rows: unknown[] }
     expect(deliveries.rows.length).toBeGreaterThanOrEqual(messages.length)
     console.log(`[demo sink] ${messages.length} message(s), first: ${messages[0].title}`)
-  }, 320_000)
+  }, 540_000)
 })
