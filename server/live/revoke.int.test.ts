@@ -4,7 +4,10 @@ import { startApp, type RunningApp } from '../app'
 import { makeTempDir, testConfig } from '../testing/tempDb'
 import { issueDisplayToken, revokeDisplayToken } from '../access/displayTokenStore'
 
-/** A revoked wall token ends the wall's open socket within a heartbeat, and its reconnect is refused. */
+/**
+ * A revoked wall token ends the wall's open socket within a second of the revocation (not at the
+ * next 5 s heartbeat: the outside test saw screens stream for up to 4 s), and its reconnect is refused.
+ */
 describe('revoking a display token with the wall connected', () => {
   let app: RunningApp
   beforeAll(async () => {
@@ -24,11 +27,13 @@ describe('revoking a display token with the wall connected', () => {
     const ack = await socket.timeout(20_000).emitWithAck('subscribe', { dashboard: 'overview', region: '511000' })
     expect(ack.ok).toBe(true)
 
-    const dropped = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)))
+    const dropped = new Promise<{ reason: string; at: number }>((resolve) => socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() })))
     await revokeDisplayToken(app.ctx.db, id)
-    const started = Date.now()
-    expect(await dropped).toBe('io server disconnect')
-    expect(Date.now() - started).toBeLessThan(7_000)
+    // The revocation is stored once revokeDisplayToken returns; the socket may already be gone.
+    const revokedAt = Date.now()
+    const { reason, at } = await dropped
+    expect(reason).toBe('io server disconnect')
+    expect(at - revokedAt).toBeLessThan(1_000)
 
     const again = connect(token)
     const refused = await new Promise<string>((resolve) => {
