@@ -63,6 +63,9 @@ const REVEALS = 'POST /api/reveal'
 /** Values for path parameters: harmless, and not naming anything that exists. */
 const PATH_VALUES: Record<string, string> = { feed: 'payments', kind: 'region', name: 'no-such-user', id: 'no-such-id' }
 
+/** Tests that loop over every route, caller and region: about a minute on a quiet machine, several under load. */
+const LOOP_TIMEOUT_MS = 300_000
+
 let app: RunningApp
 let rows: FixtureRow[]
 const callers: Caller[] = []
@@ -172,7 +175,7 @@ describe('HTTP matrix', () => {
     }
     expect(problems).toEqual([])
     expect(missingHeaders).toEqual([])
-  })
+  }, LOOP_TIMEOUT_MS)
 
   it('keeps county and town users inside their scope on every GET route', async () => {
     const outside = rows.filter((row) => row.county_code === OTHER_COUNTY)
@@ -193,7 +196,7 @@ describe('HTTP matrix', () => {
     const denied = await listAudit(app.ctx.db, { action: 'access.denied', actor: 'staff-zz', limit: 1000 })
     expect(denied.length).toBeGreaterThan(0)
     expect(denied.some((row) => row.outcome === 'denied' && /^GET \/api\/records/.test(row.target))).toBe(true)
-  })
+  }, LOOP_TIMEOUT_MS)
 
   it('audits a caller hammering out of scope with one row per route and minute, not one per request', async () => {
     const town = byName('staff-town')
@@ -274,7 +277,7 @@ describe('socket matrix', () => {
     // Refused subscriptions are audited like refused requests.
     const denied = await listAudit(app.ctx.db, { action: 'access.denied', actor: 'staff-town', limit: 1000 })
     expect(denied.map((row) => row.target)).toContain(`socket subscribe alerts:${OTHER_COUNTY}`)
-  })
+  }, LOOP_TIMEOUT_MS)
 })
 
 describe('personal data', () => {
@@ -445,6 +448,36 @@ describe('sessions end for good when their grounds change', () => {
   })
 })
 
+describe('sign-in throttling', () => {
+  /** A sign-in from another loopback address (Linux answers all of 127/8): the server sees it as another client. */
+  function signInFrom(address: string, username: string, password: string): Promise<number> {
+    const body = JSON.stringify({ username, password })
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        `${app.url}/api/auth/login`,
+        { method: 'POST', localAddress: address, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        },
+      )
+      request.on('error', reject)
+      request.end(body)
+    })
+  }
+
+  it('slows only the guessed name from the guessing address; 20 names guessed from one address lock no one else out', async () => {
+    await createUser(app.ctx.db, { username: 'lock-target', role: 'staff', scope: '511025', password: PASSWORD })
+    for (let i = 0; i < 6; i++) await signInFrom('127.0.0.2', 'lock-target', `wrong-guess-${i}`)
+    expect(await signInFrom('127.0.0.2', 'lock-target', PASSWORD), 'the guessing address').toBe(429)
+    expect(await signInFrom('127.0.0.3', 'lock-target', PASSWORD), 'the user at their own desk').toBe(200)
+
+    await createUser(app.ctx.db, { username: 'lock-colleague', role: 'staff', scope: '511025', password: PASSWORD })
+    for (let i = 0; i < 20; i++) expect(await signInFrom('127.0.0.4', `sprayed-${i}`, 'wrong-guess')).toBe(401)
+    expect(await signInFrom('127.0.0.4', 'lock-colleague', PASSWORD), 'a colleague behind the spraying address').toBe(200)
+  })
+})
+
 describe('what people type counts in visible characters', () => {
   it('refuses reveal reasons of zero-width spaces, dots or filler, and audits the attempt', async () => {
     const supervisor = byName('supervisor')
@@ -492,7 +525,7 @@ describe('figures follow the scope asked for', () => {
       }
     }
     expect(faults).toEqual([])
-  })
+  }, LOOP_TIMEOUT_MS)
 })
 
 describe('/api/health', () => {
