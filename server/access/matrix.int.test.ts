@@ -470,6 +470,10 @@ describe('sign-in throttling', () => {
     await createUser(app.ctx.db, { username: 'lock-target', role: 'staff', scope: '511025', password: PASSWORD })
     for (let i = 0; i < 6; i++) await signInFrom('127.0.0.2', 'lock-target', `wrong-guess-${i}`)
     expect(await signInFrom('127.0.0.2', 'lock-target', PASSWORD), 'the guessing address').toBe(429)
+    // Hammering the slowed name is answered at no cost, and audited once a minute, not per request.
+    for (let i = 0; i < 10; i++) expect(await signInFrom('127.0.0.2', 'lock-target', `wrong-guess-${i}`)).toBe(429)
+    const limited = (await listAudit(app.ctx.db, { action: 'auth.login', actor: 'lock-target' })).filter((row) => row.outcome === 'limited')
+    expect(limited).toHaveLength(1)
     expect(await signInFrom('127.0.0.3', 'lock-target', PASSWORD), 'the user at their own desk').toBe(200)
 
     await createUser(app.ctx.db, { username: 'lock-colleague', role: 'staff', scope: '511025', password: PASSWORD })
