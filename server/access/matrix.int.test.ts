@@ -64,7 +64,7 @@ const REVEALS = 'POST /api/reveal'
 const PATH_VALUES: Record<string, string> = { feed: 'payments', kind: 'region', name: 'no-such-user', id: 'no-such-id' }
 
 /** Tests that loop over every route, caller and region: about a minute on a quiet machine, several under load. */
-const LOOP_TIMEOUT_MS = 300_000
+const LOOP_TIMEOUT_MS = 600_000
 
 let app: RunningApp
 let rows: FixtureRow[]
