@@ -19,6 +19,7 @@ import { registerMetricRoutes } from './metrics/routes'
 import { dashboards } from '../dashboards'
 import { startRollupHealer } from './rollups/healer'
 import { firstLine } from './errorLine'
+import { pushFlags } from './flagPush'
 
 export type Closer = () => Promise<void> | void
 
@@ -56,17 +57,28 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   // After the hub, so a repair's change event reaches it; stopped before the database closes.
   const healer = startRollupHealer(ctx, { intervalMs: ctx.config.ROLLUP_CHECK_MS })
   closers.push(() => healer.stop())
+  // Set once the engine has stopped: a push still reading its amounts then sends nothing.
+  let flagsClosed = false
+  const liveFlags: Pick<typeof hub, 'broadcastFlags'> = {
+    broadcastFlags: (events, amountFor) => {
+      if (!flagsClosed) hub.broadcastFlags(events, amountFor)
+    },
+  }
   if (options.rules !== false) {
     const engine = startRuleEngine(ctx, {
       onFlags: (events) => {
         ctx.dataChanged('flags')
         ctx.dataChanged('outreach') // R25 flags open follow-ups
-        hub.broadcastFlags(newsworthy(events))
+        // Each socket gets the amount paid inside its own scope (one read of the flags' records).
+        void pushFlags(ctx, liveFlags, newsworthy(events))
         notify.flagsStored()
       },
     })
     ctx.ruleSwitch = (on) => engine.setEnabled(on)
     closers.push(() => engine.stop())
+    closers.push(() => {
+      flagsClosed = true
+    })
     if (ctx.config.DEMO_SEED === 'auto') {
       // Demo only: once the first pass has flagged the seeded history, open a realistic ledger.
       void engine.firstPass

@@ -34,13 +34,14 @@ describe('start-up errors', () => {
     expect(lines[0]).not.toContain('secret-pw')
   })
 
+  // Two start-ups of up to 60 s each (tsx compiles the server first; 30 s apiece at load 40).
   it('refuses a missing or demo INGEST_TOKEN outside demo mode', () => {
     for (const token of ['', 'demo-ingest-token']) {
       const { status, lines } = start({ INGEST_TOKEN: token })
       expect(status).toBe(1)
       expect(lines).toEqual(['[ykt] cannot start: INGEST_TOKEN must be set to a secret of your own when DEMO_SEED=off (the demo token is public)'])
     }
-  })
+  }, 150_000)
 
   it('names a bad environment variable', () => {
     const { status, lines } = start({ PORT: 'abc' })

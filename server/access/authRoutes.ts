@@ -33,7 +33,8 @@ export function registerAuthRoutes(router: Router, limits = new LoginRateLimit()
 
     const wait = limits.retryAfter(username, ip)
     if (wait > 0) {
-      await audit('limited')
+      const audited = limits.auditRefusal(username, ip)
+      if (audited.write) await audit('limited', '', audited.alsoRefused > 0 ? { alsoRefusedInPreviousMinute: audited.alsoRefused } : undefined)
       res.setHeader('retry-after', String(wait))
       throw new HttpError(429, `登录失败次数过多，请 ${waitText(wait)}后再试`)
     }

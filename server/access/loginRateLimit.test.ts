@@ -40,4 +40,14 @@ describe('login throttling by name and address', () => {
     limit.recordSuccess('colleague', '10.0.0.66')
     expect(limit.retryAfter('colleague', '10.0.0.66', T0 + 2)).toBe(0)
   })
+
+  it('audits a slowed pair\'s refusals once a minute, counting the rest', () => {
+    const limit = limits()
+    const written = Array.from({ length: 30 }, (_, i) => limit.auditRefusal('victim', '10.0.0.66', T0 + i * 1000))
+    expect(written.filter((audit) => audit.write)).toHaveLength(1)
+    // Another pair is written on its own.
+    expect(limit.auditRefusal('victim', '10.0.0.7', T0 + 5_000).write).toBe(true)
+    // A minute after the first row: written, with the 29 refusals not written in between.
+    expect(limit.auditRefusal('victim', '10.0.0.66', T0 + 60_000)).toEqual({ write: true, alsoRefused: 29 })
+  })
 })

@@ -35,12 +35,15 @@ interface PairState {
 }
 
 const MAX_TRACKED = 50_000
+const AUDIT_EVERY_MS = 60_000
 
 export class LoginRateLimit {
   private readonly pairs = new Map<string, PairState>()
   /** address → names that failed from it recently */
   private readonly namesByAddress = new Map<string, Map<string, number>>()
   private readonly options: RateLimitOptions
+  /** pair → when its last refusal was audited, and the refusals counted since */
+  private readonly refusalAudits = new Map<string, { at: number; suppressed: number }>()
 
   constructor(options: Partial<RateLimitOptions> = {}) {
     this.options = { ...DEFAULT_LOGIN_LIMITS, ...options }
@@ -65,6 +68,23 @@ export class LoginRateLimit {
     const names = this.namesByAddress.get(ip) ?? new Map<string, number>()
     names.set(username.toLowerCase(), now)
     this.namesByAddress.set(ip, names)
+  }
+
+  /**
+   * Whether a refused (429) attempt goes to the audit trail: the first of each pair per minute,
+   * with how many were refused unwritten in the minute before it. A script hammering a slowed name
+   * gets its answer at no cost; it must not get one audit row per request either.
+   */
+  auditRefusal(username: string, ip: string, now = Date.now()): { write: boolean; alsoRefused: number } {
+    const key = pairKey(username, ip)
+    const last = this.refusalAudits.get(key)
+    if (last && now - last.at < AUDIT_EVERY_MS) {
+      last.suppressed += 1
+      return { write: false, alsoRefused: 0 }
+    }
+    if (this.refusalAudits.size > MAX_TRACKED) this.refusalAudits.clear()
+    this.refusalAudits.set(key, { at: now, suppressed: 0 })
+    return { write: true, alsoRefused: last?.suppressed ?? 0 }
   }
 
   /** The right password clears that pair only (an address guessing other names stays marked). */

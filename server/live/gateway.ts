@@ -20,12 +20,16 @@ export interface Gateway {
   io: LiveServer
   /** Sends a room's changed panels: in full to signed-in viewers, aggregates only to wall screens. */
   emitUpdate(room: Room, changed: Record<string, PanelData>): void
-  broadcastFlags(events: FlagEvent[]): void
+  /** Sends new flags to the sockets whose scope holds them; `amountFor` fits the amount to each scope. */
+  broadcastFlags(events: FlagEvent[], amountFor?: FlagAmountFor): void
   subscribers(room: Room): number
   /** Sockets held against the cap, and those refused because it was reached (since start). */
   capacity(): { connected: number; cap: number; refused: number }
   close(): Promise<void>
 }
+
+/** A flag's amount as a viewer of `scope` may see it (a case can span regions: server/flagPush.ts). */
+export type FlagAmountFor = (event: FlagEvent, scope: string) => number | null
 
 /** A refused socket's first retry; the client doubles it (with jitter) while the server stays full. */
 const FULL_RETRY_AFTER_MS = 10_000
@@ -160,12 +164,13 @@ export function openGateway(
     }
   }
 
-  function broadcastFlags(events: FlagEvent[]): void {
+  function broadcastFlags(events: FlagEvent[], amountFor?: FlagAmountFor): void {
     for (const socket of io.sockets.sockets.values()) {
       const { principal } = socket.data
       for (const event of events) {
         if (!inScope(principal, event.regionCode)) continue
-        socket.emit(socketEvents.flag, principal.role === 'wall' ? { ...event, subject: '' } : event)
+        const amount = amountFor ? amountFor(event, principal.scope) : event.amount
+        socket.emit(socketEvents.flag, { ...event, amount, ...(principal.role === 'wall' ? { subject: '' } : {}) })
       }
     }
   }

@@ -7,7 +7,7 @@ import { metricRegistry, type MetricRegistry } from '../metrics/registry'
 import { paymentFacts } from './additive'
 import { kindsForFeed } from './changes'
 import { countingDb } from './countingDb'
-import { openGateway, type LiveServer } from './gateway'
+import { openGateway, type FlagAmountFor, type LiveServer } from './gateway'
 import { IngestLatency, type LatencyRing } from './latency'
 import { QueryRate } from './queryRate'
 import type { LivePanel, Room } from './room'
@@ -33,7 +33,8 @@ export interface LiveHubOptions {
 export interface LiveHub {
   io: LiveServer
   close(): Promise<void>
-  broadcastFlags(events: FlagEvent[]): void
+  /** New flags to the sockets whose scope holds them; `amountFor` fits each one's amount to the socket's scope. */
+  broadcastFlags(events: FlagEvent[], amountFor?: FlagAmountFor): void
   /** Rules, ledger and outreach changes that do not come through ingest. */
   markChanged(kind: DataKind): void
   stats(): LiveStats
@@ -183,10 +184,10 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
   }
   ctx.healthExtras.push(healthExtra)
 
-  function broadcastFlags(events: FlagEvent[]): void {
+  function broadcastFlags(events: FlagEvent[], amountFor?: FlagAmountFor): void {
     if (events.length === 0) return
     markChanged('flags')
-    gateway.broadcastFlags(events)
+    gateway.broadcastFlags(events, amountFor)
   }
 
   async function close(): Promise<void> {

@@ -56,3 +56,39 @@ export async function amountsWithinScopes<T extends ScopedRow>(db: Db, rowsBySco
   }
   return scoped
 }
+
+/** A pushed flag's amount as seen from a scope (see flagAmountsForScopes). */
+export type AmountForScope = (flagId: string, scope: string, amount: number | null) => number | null
+
+/**
+ * The same rule for flags pushed live to open sockets (the wall's ticker and its critical-flag
+ * card), where each socket has its own scope: the flags' records are read once, and the answer
+ * fits any scope without another query. A county's wall once got a two-county case's whole sum.
+ */
+export async function flagAmountsForScopes(db: Db, flagIds: string[]): Promise<AmountForScope> {
+  const flags = flagIds.length === 0 ? [] : await select<{ flag_id: string; detail_ids: string[] }>(
+    db,
+    'SELECT flag_id, detail_ids FROM flag WHERE flag_id IN {ids:Array(String)} LIMIT 1 BY flag_id',
+    { ids: flagIds },
+  )
+  const detailIds = new Map(flags.map((flag) => [flag.flag_id, flag.detail_ids]))
+  const ids = [...new Set(flags.flatMap((flag) => flag.detail_ids))]
+  const records = ids.length === 0 ? [] : await select<{ detail_id: string; county_code: string; town_code: string; village_code: string; paid: number | string }>(
+    db,
+    `SELECT detail_id, county_code, town_code, village_code, toFloat64(sumIf(amount_paid, status IN ('成功', '在途'))) AS paid FROM payment_detail
+     WHERE detail_id IN {ids:Array(String)} GROUP BY detail_id, county_code, town_code, village_code`,
+    { ids },
+  )
+  return (flagId, scope, amount) => {
+    const flagRecords = detailIds.get(flagId)
+    if (scope === CITY_CODE || !flagRecords || flagRecords.length === 0) return amount
+    const inside = new Set(flagRecords)
+    const visible = new Map(
+      records
+        .filter((row) => inside.has(row.detail_id) && [row.county_code, row.town_code, row.village_code].includes(scope))
+        .map((row) => [row.detail_id, Number(row.paid)]),
+    )
+    const [seen] = withVisibleAmounts([{ amount, detail_ids: flagRecords }], visible)
+    return seen.amount === null ? null : Number(seen.amount)
+  }
+}
