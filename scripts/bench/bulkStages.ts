@@ -102,13 +102,18 @@ async function main() {
     await command(db, 'CREATE TABLE shadow AS payment_detail')
     await timed('move: attach — facts into a copy without views', () =>
       command(db, `INSERT INTO shadow (${FACT_COLUMNS.join(', ')}) SELECT ${select('a')} FROM stg SETTINGS ${BIG}`))
+    // Each view's SELECT over the copy, timed alone: what each rollup costs per load.
+    const perView: Record<string, number> = {}
     await timed('move: attach — rollups from the copy (one SELECT per view)', async () => {
       for (const rollup of rollups) {
         for (const view of rollup.views) {
           const columns = view.columns.join(', ')
           const from = view.select.replace(/\bFROM\s+(`?\w+`?\.)?`?payment_detail`?/i, 'FROM shadow')
           if (from === view.select) throw new Error(`view ${view.name} does not read payment_detail by name`)
+          const cpu = process.cpuUsage()
           await command(db, `INSERT INTO ${rollup.table} (${columns}) SELECT ${columns} FROM (${from})`)
+          const used = process.cpuUsage(cpu)
+          perView[view.name] = Number(((used.user + used.system) / 1e6).toFixed(2))
         }
       }
     })
@@ -122,7 +127,7 @@ async function main() {
       mismatched.push(...verdict.mismatched.map((p) => `${rollup.table}:${p}`))
     }
     const facts = await (await db.client.query({ query: 'SELECT count() AS n FROM payment_detail', format: 'JSONEachRow' })).json<{ n: string }>()
-    console.log(JSON.stringify({ rows, fileMB: Math.round(fs.statSync(file).size / 1e6), views: rollups.reduce((n, r) => n + r.views.length, 0), facts: Number(facts[0].n), mismatched, stages, loadavg: os.loadavg().map((l) => l.toFixed(1)) }))
+    console.log(JSON.stringify({ rows, fileMB: Math.round(fs.statSync(file).size / 1e6), views: rollups.reduce((n, r) => n + r.views.length, 0), facts: Number(facts[0].n), mismatched, stages, perViewCpuS: perView, loadavg: os.loadavg().map((l) => l.toFixed(1)) }))
     if (mismatched.length > 0) process.exitCode = 1
   } finally {
     await db.close()

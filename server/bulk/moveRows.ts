@@ -30,7 +30,10 @@ export interface MonthMove {
 
 export class MoveError extends Error {}
 
-/** SETTINGS for moving a file: the views and parts see blocks of up to 1M rows, not 65k. */
+/**
+ * SETTINGS for filling the copy: parts of up to 1M rows, so few parts are attached. (Through the
+ * views the same settings changed nothing measurable: 8.2–9.1 CPU s per 1M rows either way.)
+ */
 const LARGE_BLOCKS = 'SETTINGS max_block_size = 1048576, min_insert_block_size_rows = 1048576, min_insert_block_size_bytes = 4294967296'
 
 /**
@@ -71,7 +74,7 @@ export async function moveRows(
       // One month per statement: the views see it as one large block, and a crash loses at most that month.
       await gate.shared(() =>
         db.client.command({
-          query: `INSERT INTO payment_detail (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${validRows} AND toYYYYMM(pay_time) = {month:UInt32} ${LARGE_BLOCKS}`,
+          query: `INSERT INTO payment_detail (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM ${validRows} AND toYYYYMM(pay_time) = {month:UInt32}`,
           query_params: { month: month.month },
         }),
       )
