@@ -27,6 +27,8 @@ import { writePayroll } from './payrollFile'
  */
 const rows = Number(process.argv[2] ?? 1_000_000)
 const work = process.argv[3] ?? '/tmp/ykt-bulk-stages'
+/** `alternate`: instead of the variant list, rounds of views / attach one after the other (order effects show). */
+const alternate = process.argv[4] === 'alternate'
 
 interface Stage { wallMs: number; cpuS: number }
 const stages: Record<string, Stage> = {}
@@ -94,30 +96,41 @@ async function main() {
     const insertViews = (tag: string, settings: string) =>
       command(db, `INSERT INTO payment_detail (${FACT_COLUMNS.join(', ')}) SELECT ${select(tag)} FROM stg ${settings}`)
     const BIG = 'max_block_size = 1048576, min_insert_block_size_rows = 1048576, min_insert_block_size_bytes = 4294967296'
-    await timed('move: views (as today)', () => insertViews('v0', ''))
-    await timed('move: views + 1M-row blocks', () => insertViews('v1', `SETTINGS ${BIG}`))
-    await timed('move: views + parallel_view_processing', () => insertViews('v2', 'SETTINGS parallel_view_processing = 1'))
-    await timed('move: views + both', () => insertViews('v3', `SETTINGS ${BIG}, parallel_view_processing = 1`))
     const rollups = (await discoverRollups(db)).filter((r) => r.sources.includes('payment_detail'))
-    await command(db, 'CREATE TABLE shadow AS payment_detail')
-    await timed('move: attach — facts into a copy without views', () =>
-      command(db, `INSERT INTO shadow (${FACT_COLUMNS.join(', ')}) SELECT ${select('a')} FROM stg SETTINGS ${BIG}`))
-    // Each view's SELECT over the copy, timed alone: what each rollup costs per load.
     const perView: Record<string, number> = {}
-    await timed('move: attach — rollups from the copy (one SELECT per view)', async () => {
-      for (const rollup of rollups) {
-        for (const view of rollup.views) {
-          const columns = view.columns.join(', ')
-          const from = view.select.replace(/\bFROM\s+(`?\w+`?\.)?`?payment_detail`?/i, 'FROM shadow')
-          if (from === view.select) throw new Error(`view ${view.name} does not read payment_detail by name`)
-          const cpu = process.cpuUsage()
-          await command(db, `INSERT INTO ${rollup.table} (${columns}) SELECT ${columns} FROM (${from})`)
-          const used = process.cpuUsage(cpu)
-          perView[view.name] = Number(((used.user + used.system) / 1e6).toFixed(2))
+    const attach = async (tag: string) => {
+      await command(db, 'DROP TABLE IF EXISTS shadow')
+      await command(db, 'CREATE TABLE shadow AS payment_detail')
+      await timed(`move: attach ${tag} — facts into a copy without views`, () =>
+        command(db, `INSERT INTO shadow (${FACT_COLUMNS.join(', ')}) SELECT ${select(tag)} FROM stg SETTINGS ${BIG}`))
+      // Each view's SELECT over the copy, timed alone: what each rollup costs per load.
+      await timed(`move: attach ${tag} — rollups from the copy (one SELECT per view)`, async () => {
+        for (const rollup of rollups) {
+          for (const view of rollup.views) {
+            const columns = view.columns.join(', ')
+            const from = view.select.replace(/\bFROM\s+(`?\w+`?\.)?`?payment_detail`?/i, 'FROM shadow')
+            if (from === view.select) throw new Error(`view ${view.name} does not read payment_detail by name`)
+            const cpu = process.cpuUsage()
+            await command(db, `INSERT INTO ${rollup.table} (${columns}) SELECT ${columns} FROM (${from})`)
+            const used = process.cpuUsage(cpu)
+            perView[view.name] = Number(((used.user + used.system) / 1e6).toFixed(2))
+          }
         }
+      })
+      await timed(`move: attach ${tag} — ATTACH PARTITION FROM the copy`, () => command(db, 'ALTER TABLE payment_detail ATTACH PARTITION tuple() FROM shadow'))
+    }
+    if (alternate) {
+      for (const round of [1, 2]) {
+        await timed(`move: views round ${round}`, () => insertViews(`v${round}`, ''))
+        await attach(`a${round}`)
       }
-    })
-    await timed('move: attach — ATTACH PARTITION FROM the copy', () => command(db, 'ALTER TABLE payment_detail ATTACH PARTITION tuple() FROM shadow'))
+    } else {
+      await timed('move: views (as today)', () => insertViews('v0', ''))
+      await timed('move: views + 1M-row blocks', () => insertViews('v1', `SETTINGS ${BIG}`))
+      await timed('move: views + parallel_view_processing', () => insertViews('v2', 'SETTINGS parallel_view_processing = 1'))
+      await timed('move: views + both', () => insertViews('v3', `SETTINGS ${BIG}, parallel_view_processing = 1`))
+      await attach('a')
+    }
     await command(db, 'SYSTEM START MERGES')
 
     // Every rollup must still equal its views over the facts (6 × the rows now).
