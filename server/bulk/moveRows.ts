@@ -6,11 +6,12 @@ import { checkRollup } from '../rollups/heal'
 import { LoadError } from './loadError'
 
 /**
- * Moving a file's valid rows into payment_detail and its rollups. Measured side by side on one
- * 1M-row file (scripts/bench/bulkStages.ts, CPU seconds of the loading process, chDB in it):
- * INSERT … SELECT through the 11 views 8.2–9.1 s whatever the block size or parallel_view_processing;
- * the rows into a copy without views 1.8 s + each rollup filled once from that copy by its view's
- * own SELECT 4.8 s + attaching the copy's part 0.01 s = 6.7 s. So (moveByAttach):
+ * Moving a file's valid rows into payment_detail and its rollups. Measured on one 1M-row file
+ * (scripts/bench/bulkStages.ts … alternate, CPU seconds of the loading process, chDB in it, two
+ * rounds alternated, load average 30–37): INSERT … SELECT through the 11 views 8.2 / 6.4 s; the
+ * rows into a copy without views 1.7 / 1.2 s + each rollup fed once from that copy by its view's
+ * own SELECT 4.3 / 3.3 s + attaching the copy's part 0.01 s = 6.1 / 4.5 s (wall 28 / 20 s against
+ * 74 / 35 s). Larger blocks or parallel_view_processing left the views' CPU as it was. So (moveByAttach):
  *   1. the rows go into `shadow`, an empty copy of payment_detail (no views hang off it);
  *   2. under the shared ingest gate, its partitions are attached to payment_detail (ATTACH PARTITION
  *      FROM fires no view) and then every rollup is fed by its views' SELECTs over `shadow`.
