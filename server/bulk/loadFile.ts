@@ -9,7 +9,7 @@ import { findLoadedFile, recordLoadedFile } from './fileLedger'
 import { hashFile, openFileSource, type Encoding, type SourceChunk } from './fileSource'
 import { applyReturns } from './applyReturns'
 import { LoadError, yuanText } from './loadError'
-import { dropTables, healFactRollups, moveByMonth, MoveError } from './moveRows'
+import { dropTables, healFactRollups, moveRows, MoveError } from './moveRows'
 import { collectRefusals, writeReport } from './refusals'
 import type { ProgressEvent } from './progress'
 import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } from './stageSql'
@@ -22,8 +22,8 @@ import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } 
  *      the file, payments already stored (payroll) or unknown / not changeable (return).
  *   3. Refused rows (line, field, reason) are written to a report. With any refused row nothing
  *      is stored unless `acceptValid`.
- *   4. Payroll: valid rows go into payment_detail month by month; the rollups follow through its
- *      materialized views (moveRows.ts).
+ *   4. Payroll: valid rows go into a copy of payment_detail, whose part is attached to the facts;
+ *      each rollup is then fed once by its view's SELECT over the copy (moveRows.ts).
  *      Return: statuses change in place (a mutation), the change is traced in payment_return and
  *      the rollups are rebuilt from the facts where they differ (the healer's check).
  *   5. The file is recorded in bulk_file.
@@ -64,6 +64,8 @@ export interface LoadResult {
   changed?: Record<string, number>
   /** a load that had stopped half-way was completed */
   recovered?: boolean
+  /** payroll: how the rows reached facts and rollups (moveRows.ts): the copy's part attached, or through the views */
+  movedBy?: 'attach' | 'views'
   ms: { read: number; check: number; move: number; total: number }
 }
 
@@ -141,10 +143,13 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     let amount = '0.00'
     let changed: Record<string, number> | undefined
     let recovered = false
+    let movedBy: LoadResult['movedBy']
     if (options.kind === 'payroll') {
       amount = yuanText(Number(await scalar(db, `SELECT toInt64(sum(amount_paid) * 100) AS n FROM ${valid}`)))
       try {
-        const moved = await moveByMonth(db, gate, valid, FACT_COLUMNS, batchId, (done, total) => progress({ phase: 'move', rows: done, share: done / total }))
+        staged.push(`${prefix}_facts`)
+        const moved = await moveRows(db, gate, { validRows: valid, columns: FACT_COLUMNS, batchId, shadow: `${prefix}_facts` }, (done, total) => progress({ phase: 'move', rows: done, share: done / total }))
+        movedBy = moved.way
         if (moved.resumed) {
           // An earlier run stored some months and stopped (before its ledger row): views may have missed its last block.
           recovered = true
@@ -164,7 +169,7 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     await recordLoadedFile(db, { contentHash, fileName: path.basename(options.file), bank: options.bank, kind: options.kind, batchId, rowsInFile: rowsChecked, rowsLoaded: loaded, rowsRefused, amount })
     const total = Date.now() - started
     progress({ phase: 'done', rows: loaded, share: 1 })
-    return { ...result, status: 'loaded', rowsLoaded: loaded, amount, changed, recovered: recovered || undefined, ms: { read: readMs, check: checkMs, move: total - readMs - checkMs, total } }
+    return { ...result, status: 'loaded', rowsLoaded: loaded, amount, changed, recovered: recovered || undefined, movedBy, ms: { read: readMs, check: checkMs, move: total - readMs - checkMs, total } }
   } finally {
     await dropTables(db, staged)
   }

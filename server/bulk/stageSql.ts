@@ -4,7 +4,7 @@ import { ingestLimits } from '../ingest/limits'
 import { beijingDateTime } from '../beijingTime'
 import type { FileKind, FileLayout } from './bankConfig'
 import {
-  amountOk, amountValue, dateParts, HIDDEN, idNumberReason, isRealDateTime, NO_PROBLEM, PERSON_NAME, problem, RECORD_ID, toDate32, toTime,
+  amountOk, amountValue, canonicalTime, dateParts, isCanonicalTime, HIDDEN, idNumberReason, isRealDateTime, NO_PROBLEM, PERSON_NAME, problem, RECORD_ID, toDate32, toTime,
 } from './sqlChecks'
 
 /**
@@ -126,7 +126,7 @@ SELECT
     ${has('standard') ? amountProblem('standard', false) : NO_PROBLEM},
     ${has('amount_due') ? amountProblem('amount_due', false) : NO_PROBLEM},
     ${amountProblem('amount_paid', true)},
-    if(r_pay_time = '', ('pay_time', 'is required'), if(NOT ${isRealDateTime('g_pay')}, ('pay_time', 'must be a real date or time (2024-05-03 10:00:00, 20240503)'),
+    if(r_pay_time = '', ('pay_time', 'is required'), if(NOT ok_pay, ('pay_time', 'must be a real date or time (2024-05-03 10:00:00, 20240503)'),
       ${problem('pay_time', 'v_pay_time < toDateTime({earliestPay:String}, \'Asia/Shanghai\') OR v_pay_time > toDateTime({latestPay:String}, \'Asia/Shanghai\')', 'must lie between 2018-01-01 and one day from now')})),
     ${problem('status', "v_status = ''", 'is not a status (成功/失败/退回/在途) nor a status code of this bank')},
     ${problem('failure_reason', `lengthUTF8(r_failure_reason) > 200 OR match(r_failure_reason, '${HIDDEN}')`, 'must be at most 200 characters, without invisible characters')},
@@ -175,7 +175,11 @@ FROM (
     if(r_holder_id_number = '', '', ${idNumberReason('r_holder_id_number')}) AS e_holder_reason,
     ${dateParts('r_pay_time', excelSerials)} AS g_pay,
     ${dateParts('r_birth_date', excelSerials)} AS g_birth,
-    ${toTime('g_pay')} AS v_pay_time,
+    ${canonicalTime('r_pay_time')} AS f_pay,
+    ${isCanonicalTime('f_pay', 'r_pay_time')} AS fast_pay,
+    -- Lazily evaluated: the bank forms (g_pay) are parsed only where the canonical text is not.
+    fast_pay OR ${isRealDateTime('g_pay')} AS ok_pay,
+    if(fast_pay, assumeNotNull(f_pay), ${toTime('g_pay')}) AS v_pay_time,
     if(r_birth_date = '',
        if(${idFromId('r_id_number')}, makeDate32(toUInt16OrZero(substring(r_id_number, 7, 4)), toUInt8OrZero(substring(r_id_number, 11, 2)), toUInt8OrZero(substring(r_id_number, 13, 2))), toDate32('1900-01-01')),
        ${toDate32('g_birth')}) AS v_birth_date,

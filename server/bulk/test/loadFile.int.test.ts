@@ -9,7 +9,7 @@ import { discoverRollups } from '../../rollups/discover'
 import { checkRollup } from '../../rollups/heal'
 import { makeTempDir, openTempDb } from '../../testing/tempDb'
 import { loadFile, type LoadOptions } from '../loadFile'
-import { idNumberReason } from '../sqlChecks'
+import { canonicalTime, dateParts, idNumberReason, isCanonicalTime, isRealDateTime, toTime } from '../sqlChecks'
 import { csvText, NONGSHANG_HEADER, nongshangRow, toGbk, writeFile, xlsxOf } from './files'
 
 const dir = makeTempDir('ykt-bulk-files-')
@@ -201,5 +201,23 @@ describe('npm run load: bank files in bulk', () => {
     })
     const sql = await result.json<{ id: string; reason: string }>()
     expect(sql.map((row) => row.reason)).toEqual(ids.map((id) => idNumberProblem(id) ?? ''))
+  })
+
+  it('reads canonical pay times the fast way with the same verdict and value as the bank-forms way', async () => {
+    const texts = [
+      '2024-05-03 10:00:00', '2024-02-29 23:59:59', '2023-02-29 10:00:00', '2024-02-30 00:00:00', '2024-05-01 24:00:00', '2024-05-01 23:60:00',
+      '2024-05-01 23:59:60', '2106-03-01 00:00:00', '1969-12-31 23:59:59', '1970-01-01 08:00:00', '2024-05-01 9:30:00', '2024/05/01 09:30:00',
+      '20240501', '2024年5月1日 09:30', '2024-05-01T09:30:00', '2024-05-01 09:30:00.5', '0000-00-00 00:00:00', '2024-5-1 09:30:00', '',
+    ]
+    const result = await db.client.query({
+      query: `SELECT v, fast, fast OR ${isRealDateTime('g')} AS ok, toString(if(fast, assumeNotNull(f), ${toTime('g')})) AS time,
+                     ${isRealDateTime('g')} AS ok_slow, toString(${toTime('g')}) AS time_slow
+              FROM (SELECT v, ${dateParts('v', false)} AS g, ${canonicalTime('v')} AS f, ${isCanonicalTime('f', 'v')} AS fast FROM (SELECT arrayJoin({texts:Array(String)}) AS v))`,
+      query_params: { texts },
+      format: 'JSONEachRow',
+    })
+    const rows = await result.json<{ v: string; fast: number; ok: number; time: string; ok_slow: number; time_slow: string }>()
+    expect(rows.map((row) => [row.v, Boolean(row.ok), row.time])).toEqual(rows.map((row) => [row.v, Boolean(row.ok_slow), row.time_slow]))
+    expect(rows.filter((row) => row.fast).map((row) => row.v)).toEqual(['2024-05-03 10:00:00', '2024-02-29 23:59:59', '1970-01-01 08:00:00'])
   })
 })
