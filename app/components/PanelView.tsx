@@ -38,6 +38,8 @@ export interface PanelViewProps {
   activeFilters?: Partial<Record<ReviewFilterKind, string>>
   /** Active review filters this panel does not follow: it says so and greys out. */
   notFollowed?: ReviewFilterKind[]
+  /** Active review filters the shown figures are filtered by (review page, once the filtered answer is in). */
+  filteredBy?: ReviewFilterKind[]
   /** theme, region, filters and period every export states (review page) */
   exportContext?: ExportContext
 }
@@ -47,7 +49,7 @@ export interface PanelViewProps {
  * out; the wall never shows old numbers as if they were current.
  */
 export function PanelView(props: PanelViewProps) {
-  const { panel, data, stale, asOf, exportable, notFollowed = [] } = props
+  const { panel, data, stale, asOf, exportable, notFollowed = [], filteredBy = [] } = props
   const period = panelPeriodLabel(panel, props.activeFilters)
   const grid = props.grid ?? panel.grid
   const chart = useRef<ChartHandle | null>(null)
@@ -70,6 +72,7 @@ export function PanelView(props: PanelViewProps) {
       data-stale={stale ? 'true' : 'false'}
       data-period={period}
       data-not-followed={notFollowed.join(',') || undefined}
+      data-filtered={filteredBy.join(',') || undefined}
       data-u={props.u}
       style={{ gridColumn: `${grid.x + 1} / span ${grid.w}`, gridRow: `${grid.y + 1} / span ${grid.h}` }}
     >
