@@ -24,6 +24,18 @@ describe('chart options', () => {
     expect(option.series[0].markLine.data[0].xAxis).toBe(90)
   })
 
+  it('stretches an execution chart\'s value axis to 序时进度, so the line is drawn when every bar is far behind it', () => {
+    const byDept = dashboards.budget.panels.find((p) => p.id === 'by-dept')!
+    const data = { kind: 'series' as const, categories: ['民政', '人社'], series: [{ name: '执行率', values: [50.8, 40] }], reference: { label: '序时进度', value: 100 } }
+    const option = chartOption(byDept, data, 1) as unknown as {
+      yAxis: { max: (extent: { min: number; max: number }) => number }
+      series: Array<{ markLine: { data: Array<{ yAxis?: number }> } }>
+    }
+    expect(option.series[0].markLine.data[0].yAxis).toBe(100)
+    expect(option.yAxis.max({ min: 0, max: 50.8 })).toBe(100)
+    expect(option.yAxis.max({ min: 0, max: 130 })).toBe(130)
+  })
+
   it('draws 上年同期 as a dashed line on the amounts axis, keeping 人次 on its own axis', () => {
     const data = {
       kind: 'series' as const,

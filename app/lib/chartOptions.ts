@@ -111,6 +111,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     axisTick: { show: false },
     inverse: horizontal,
   }
+  const reference = data.reference
   const valueAxis = (position?: 'left' | 'right', unit = panel.unit) => ({
     type: 'value' as const,
     position,
@@ -123,6 +124,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     nameGap: 6 * u,
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
+    // the axis reaches the reference (序时进度 100 % once the year is over): ECharts leaves a
+    // mark line beyond the bars' extent undrawn, and bars far behind it would stand alone
+    ...(reference && position !== 'right' ? { max: (extent: { max: number }) => Math.max(extent.max, reference.value) } : {}),
   })
   const seriesList = data.series.map((s, i) => {
     const lastYear = isLastYear(s.name)

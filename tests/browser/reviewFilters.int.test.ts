@@ -142,7 +142,8 @@ describe.skipIf(!browserAvailable)('review filters in the browser', () => {
         }
       }
       expect(await page.locator('.notice').count(), `${theme}: no failed filtered query`).toBe(0)
-      await screenshot(page, `review-${theme}-year-project-dept`)
+      // the whole page: every panel of the theme, for the reader of the issue's closing note
+      await screenshot(page, `review-${theme}-year-project-dept`, { fullPage: true })
     }
     expect(errors).toEqual([])
     await page.close()
