@@ -3,6 +3,7 @@ import type { Db } from '../../db/client'
 import { WAITING_APPLICATIONS } from '../../rules/catalog/R17-approvalOverdue'
 import { ruleParams } from '../../rules/params'
 import { rowsPerRegion } from '../leader/perRegionRows'
+import type { QueryParams } from '../sql/query'
 
 /**
  * Applications waiting at an approval node past its time limit (R17's test: more than 1× the
@@ -16,7 +17,12 @@ export function overdueApprovalsByProject(db: Db, region: string, today: string)
     region,
     `(SELECT *, {slaDays:Map(String, UInt32)}[next_node] AS sla FROM (${WAITING_APPLICATIONS}))`,
     (source) => `SELECT region, project_code AS project, count() AS n FROM ${source} AND waited_days > sla GROUP BY region, project`,
-    ruleParams({ today }),
+    // today and the nodes' time limits (a Map parameter, which QueryParams does not name)
+    pickParams(ruleParams({ today }), ['today', 'slaDays']),
     z.object({ region: z.string(), project: z.string(), n: z.coerce.number() }),
   )
+}
+
+function pickParams(params: Record<string, unknown>, names: string[]): QueryParams {
+  return Object.fromEntries(names.map((name) => [name, params[name]])) as QueryParams
 }
