@@ -36,6 +36,12 @@ describe('chart options', () => {
     expect(option.yAxis.max({ min: 0, max: 130 })).toBe(130)
   })
 
+  it('steps an amount axis by whole yuan, so an empty day does not read 0, 0, 1, 1', () => {
+    const byHour = dashboards.overview.panels.find((p) => p.id === 'by-hour')!
+    const data = { kind: 'series' as const, categories: ['00时', '01时'], series: [{ name: '金额', values: [0, 0] }] }
+    expect((chartOption(byHour, data, 1) as unknown as { yAxis: { minInterval?: number } }).yAxis.minInterval).toBe(1)
+  })
+
   it('draws 上年同期 as a dashed line on the amounts axis, keeping 人次 on its own axis', () => {
     const data = {
       kind: 'series' as const,

@@ -115,8 +115,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   const valueAxis = (position?: 'left' | 'right', unit = panel.unit) => ({
     type: 'value' as const,
     position,
-    // counts have no fractions: an all-zero axis must not read 0, 0, 1, 1
-    minInterval: isCountUnit(unit) ? 1 : undefined,
+    // ticks are labelled in whole units (formatAxis): an axis of counts or yuan stepping by 0.2
+    // (an empty day) would read 0, 0, 1, 1; only rates keep fractions
+    minInterval: unit === '%' ? undefined : 1,
     // every value axis names its unit (元 / 人次 / %): a bare 3万 could be money or people
     // (the right axis is named by the legend above it, where its name would sit)
     name: position === 'right' ? undefined : unit,
@@ -165,10 +166,6 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
   } as EChartsOption
-}
-
-function isCountUnit(unit: string | undefined): boolean {
-  return unit !== undefined && !['元', '万元', '亿元', '%'].includes(unit)
 }
 
 function isPyramid(data: Extract<PanelData, { kind: 'series' }>): boolean {
