@@ -34,6 +34,8 @@ describe('chart options', () => {
     expect(option.series[0].markLine.data[0].yAxis).toBe(100)
     expect(option.yAxis.max({ min: 0, max: 50.8 })).toBe(100)
     expect(option.yAxis.max({ min: 0, max: 130 })).toBe(130)
+    // the line's label (序时进度 100.0%, about 90 px) is written past the plot's right end: the margin holds it
+    expect((option as unknown as { grid: { right: number } }).grid.right).toBeGreaterThanOrEqual(90)
   })
 
   it('steps an amount axis by whole yuan, so an empty day does not read 0, 0, 1, 1', () => {

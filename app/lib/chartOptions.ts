@@ -161,7 +161,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
     legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
     // a vertical value axis writes its unit above the plot: the top margin holds that name whole
-    grid: { left: 8 * u, right: 12 * u, top: (data.series.length > 1 ? 30 : horizontal ? 14 : 24) * u, bottom: 6 * u, containLabel: true },
+    // a reference line writes its label past the plot's end: the margin there holds it whole
+    grid: { left: 8 * u, right: reference && !horizontal ? Math.max(12 * u, referenceLabelWidth(reference, panel, u)) : 12 * u, top: (data.series.length > 1 ? 30 : horizontal ? (reference ? 24 : 14) : 24) * u, bottom: 6 * u, containLabel: true },
     xAxis: horizontal ? valueAxis() : categoryAxis,
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
@@ -200,7 +201,8 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
-    grid: { left: 8 * u, right: labelRoom, top: 8 * u, bottom: 4 * u, containLabel: true },
+    // the reference line's label sits above its top end
+    grid: { left: 8 * u, right: labelRoom, top: (reference ? 24 : 8) * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },
     yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u) }, axisTick: { show: false }, axisLine: { show: false } },
     series: [
@@ -219,6 +221,14 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
   } as EChartsOption
 }
 
+function referenceLabel(reference: Reference, panel: Panel): string {
+  return `${reference.label} ${formatValueText(reference.value, panel.unit)}`
+}
+
+function referenceLabelWidth(reference: Reference, panel: Panel, u: number): number {
+  return textWidth(referenceLabel(reference, panel), textPx(12, u)) + 10 * u
+}
+
 /** The reference (序时进度) as a gold line across the bars, labelled with its value. */
 function referenceLine(reference: Reference | undefined, panel: Panel, u: number) {
   if (!reference) return {}
@@ -228,7 +238,7 @@ function referenceLine(reference: Reference | undefined, panel: Panel, u: number
       silent: true,
       data: [{ xAxis: panel.kind === 'hbar' ? reference.value : undefined, yAxis: panel.kind === 'hbar' ? undefined : reference.value, name: reference.label }],
       lineStyle: { color: '#ffd37a', type: 'dashed' as const, width: 2 * u },
-      label: { color: '#ffd37a', fontSize: textPx(12, u), formatter: `${reference.label} ${formatValueText(reference.value, panel.unit)}` },
+      label: { color: '#ffd37a', fontSize: textPx(12, u), formatter: referenceLabel(reference, panel) },
     },
   }
 }
