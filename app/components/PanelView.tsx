@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
-import { panelPeriodLabel, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
+import { panelPeriodLabel, periods, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { definitionOf } from '../../dashboards/definitions'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
@@ -95,7 +95,9 @@ export function PanelView(props: PanelViewProps) {
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
         {/* a narrow panel drops the date (the title bar has it), never the time */}
-        <span className="period-tag">{period} · </span>数据截至 <span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
+        {/* a chosen year stays even on a narrow panel: its title may say 累计 while it shows one year */}
+        <span className={`period-tag${period !== periods[panel.period] ? ' period-chosen' : ''}`}>{period} · </span>
+        <span className="foot-label">数据截至 </span><span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
       </footer>
     </section>
   )

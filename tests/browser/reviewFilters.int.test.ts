@@ -107,6 +107,9 @@ describe.skipIf(!browserAvailable)('review filters in the browser', () => {
         await page.locator('.toolbar button', { hasText: dashboard.title }).click()
         await page.waitForURL((url) => url.pathname === `/review/${theme}` && url.searchParams.get('project') === project, { timeout: 30_000 })
       }
+      // the live room has read the seeded data (rooms computed before the seed landed say 数据截至 —
+      // until the hub's full re-read): the panels that do not follow the filters show real figures
+      await expect.poll(() => page.locator('.page-head.toolbar > span', { hasText: '数据截至' }).first().textContent(), { timeout: 120_000, interval: 1_000 }).toMatch(/\d{4}年/)
       // a panel that follows a filter waits for its filtered answer: ready means filtered numbers
       const count = dashboard.panels.length
       await page.waitForFunction(
@@ -134,6 +137,8 @@ describe.skipIf(!browserAvailable)('review filters in the browser', () => {
         }
         // its period: the chosen year when it follows the year, its own period otherwise
         expect(await element.getAttribute('data-period'), where).toBe(panel.filters.includes('year') ? `${year}年` : periods[panel.period])
+        // and the chosen year is on screen, even on a narrow tile whose title says 累计
+        if (panel.filters.includes('year')) expect(await element.locator('.panel-foot .period-tag').isVisible(), where).toBe(true)
         // a KPI that follows every filter shows what the API answers for the codes
         const digits = element.locator('.kpi-digits')
         if (followed.length === 3 && (await digits.count()) === 1) {
