@@ -45,7 +45,7 @@ export const metricDefinitions: Record<string, string> = {
   'flags.criticalAmount': '严重程度为“重大”且未处置的预警所涉支付金额之和（元）。',
   'flags.topVillages': '未处置预警所涉金额最多的村（社区）；无村级归属的预警不计入。',
   'ledger.timeToClose': '近 12 个月每月销号（含核实无问题）的台账条目，从建账到销号的平均天数。',
-  'ledger.overdueByDept': '超过整改期限仍未销号的台账条目数，按责任部门（条目数相同时逾期最久的在前）。',
+  'ledger.overdueByDept': '按责任部门：超过整改期限仍未销号的台账条目数，与在某一审批环节等待超过时限的申报件数（申报按其项目的主管部门计）；两者合计多的在前，相同时逾期最久的在前。',
   'approvals.overdue': '申报审批在某一环节停留超过时限的件数（按今日北京时间判断）。',
 }
 

@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
-import { panelPeriodLabel, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
+import { panelPeriodLabel, periods, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { definitionOf } from '../../dashboards/definitions'
 import { chartOption } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
@@ -38,6 +38,8 @@ export interface PanelViewProps {
   activeFilters?: Partial<Record<ReviewFilterKind, string>>
   /** Active review filters this panel does not follow: it says so and greys out. */
   notFollowed?: ReviewFilterKind[]
+  /** Active review filters the shown figures are filtered by (review page, once the filtered answer is in). */
+  filteredBy?: ReviewFilterKind[]
   /** theme, region, filters and period every export states (review page) */
   exportContext?: ExportContext
 }
@@ -47,7 +49,7 @@ export interface PanelViewProps {
  * out; the wall never shows old numbers as if they were current.
  */
 export function PanelView(props: PanelViewProps) {
-  const { panel, data, stale, asOf, exportable, notFollowed = [] } = props
+  const { panel, data, stale, asOf, exportable, notFollowed = [], filteredBy = [] } = props
   const period = panelPeriodLabel(panel, props.activeFilters)
   const grid = props.grid ?? panel.grid
   const chart = useRef<ChartHandle | null>(null)
@@ -70,6 +72,7 @@ export function PanelView(props: PanelViewProps) {
       data-stale={stale ? 'true' : 'false'}
       data-period={period}
       data-not-followed={notFollowed.join(',') || undefined}
+      data-filtered={filteredBy.join(',') || undefined}
       data-u={props.u}
       style={{ gridColumn: `${grid.x + 1} / span ${grid.w}`, gridRow: `${grid.y + 1} / span ${grid.h}` }}
     >
@@ -92,7 +95,9 @@ export function PanelView(props: PanelViewProps) {
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
         {/* a narrow panel drops the date (the title bar has it), never the time */}
-        <span className="period-tag">{period} · </span>数据截至 <span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
+        {/* a chosen year stays even on a narrow panel: its title may say 累计 while it shows one year */}
+        <span className={`period-tag${period !== periods[panel.period] ? ' period-chosen' : ''}`}>{period} · </span>
+        <span className="foot-label">数据截至 </span><span className="foot-date">{footDate(asOf)}</span>{footTime(asOf)}
       </footer>
     </section>
   )

@@ -42,7 +42,7 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
   const flags = useFlags(socket)
   const active = activeFilters(filters)
   const filtered = Object.keys(active).length > 0
-  const { overrides, notice, failed } = useFilteredPanels(theme, filters, filtered)
+  const { overrides, notice, failed, pending } = useFilteredPanels(theme, filters, filtered)
   const catalogue = useCatalogue()
   const go = (next: Partial<ReviewFilters> & { theme?: ThemeId }) => {
     const merged = { ...filters, ...next }
@@ -152,6 +152,7 @@ export function ReviewBoard({ theme, filters, token }: { theme: ThemeId; filters
           overrides={overrides}
           activeFilters={active}
           unfilteredPanels={failed}
+          filteredPending={pending}
           onSelectRegion={(code) => go({ region: code })}
         />
       </div>
@@ -190,14 +191,24 @@ interface FilteredPanels {
   notice: string | null
   /** panels whose filtered query failed: they show live numbers, marked as not following */
   failed: string[]
+  /** the theme and filters these answers are for: answers to other filters are never shown */
+  key?: string
 }
 
-function useFilteredPanels(theme: ThemeId, filters: ReviewFilters, enabled: boolean): FilteredPanels {
-  const [result, setResult] = useState<FilteredPanels>({ overrides: {}, notice: null, failed: [] })
+const NONE: FilteredPanels = { overrides: {}, notice: null, failed: [] }
+
+/**
+ * Until a panel's filtered answer is in, the panel waits (「等待数据」) rather than showing the
+ * live, unfiltered figures or the answers to the filters chosen before: a number under a filter
+ * is always the filtered one.
+ */
+function useFilteredPanels(theme: ThemeId, filters: ReviewFilters, enabled: boolean): FilteredPanels & { pending: boolean } {
+  const [result, setResult] = useState<FilteredPanels>(NONE)
   const key = useMemo(() => JSON.stringify({ theme, filters }), [theme, filters])
+  const current = enabled && result.key === key
   useEffect(() => {
     if (!enabled) {
-      setResult({ overrides: {}, notice: null, failed: [] })
+      setResult(NONE)
       return
     }
     const abort = new AbortController()
@@ -219,14 +230,14 @@ function useFilteredPanels(theme: ThemeId, filters: ReviewFilters, enabled: bool
         for (const [id, data] of answers) if (data) overrides[id] = data
         const failed = answers.filter(([, data]) => !data)
         const notice = failed.length ? `${failed.length} 个面板筛选查询失败（HTTP ${failed[0][2]}），这些面板显示实时全量数据` : null
-        setResult({ overrides, notice, failed: failed.map(([id]) => id) })
+        setResult({ overrides, notice, failed: failed.map(([id]) => id), key })
       })
       .catch((error: unknown) => {
         if ((error as Error).name !== 'AbortError')
-          setResult({ overrides: {}, notice: '筛选查询失败，当前显示实时全量数据', failed: dashboards[theme].panels.map((panel) => panel.id) })
+          setResult({ overrides: {}, notice: '筛选查询失败，当前显示实时全量数据', failed: dashboards[theme].panels.map((panel) => panel.id), key })
       })
     return () => abort.abort()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, enabled])
-  return result
+  return current ? { ...result, pending: false } : { ...NONE, pending: enabled }
 }

@@ -8,7 +8,7 @@ import { useDesignScale, useOrientation } from './WallFrame'
 import { useNow, type Connection } from './useLive'
 
 /** A theme's panels on the grid, each with its data, freshness and the live flags. */
-export function ThemeBoard({ dashboard, room, region, connection, flags, pinned, onSelectRegion, exportable, exportContext, overrides, activeFilters = {}, unfilteredPanels = [] }: {
+export function ThemeBoard({ dashboard, room, region, connection, flags, pinned, onSelectRegion, exportable, exportContext, overrides, activeFilters = {}, unfilteredPanels = [], filteredPending = false }: {
   dashboard: Dashboard
   room: RoomState | null
   region: string
@@ -25,6 +25,8 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, pinned,
   activeFilters?: Partial<Record<ReviewFilterKind, string>>
   /** panels whose filtered query failed: every active filter counts as not followed */
   unfilteredPanels?: string[]
+  /** the filtered answers are still coming: panels that follow a filter wait instead of showing live numbers */
+  filteredPending?: boolean
 }) {
   const u = useDesignScale()
   const now = useNow(1000)
@@ -34,7 +36,11 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, pinned,
     <>
       {dashboard.panels.map((panel) => {
         const override = overrides?.[panel.id]
-        const data = override ?? room?.panels[panel.id]
+        const notFollowed = unfilteredPanels.includes(panel.id) ? filtersNotFollowed({ filters: [] }, activeFilters) : filtersNotFollowed(panel, activeFilters)
+        // the active filters this panel shows its numbers under (its filtered answer is in)
+        const filteredBy = override ? panel.filters.filter((kind) => activeFilters[kind]) : []
+        const waitsForFilter = filteredPending && panel.filters.some((kind) => activeFilters[kind])
+        const data = override ?? (waitsForFilter ? undefined : room?.panels[panel.id])
         const confirmed = room?.confirmedAt[panel.id] ?? 0
         const stale = !override && (connection !== 'live' || !data || now - confirmed > panel.staleAfterSec * 1000)
         return (
@@ -54,7 +60,8 @@ export function ThemeBoard({ dashboard, room, region, connection, flags, pinned,
             exportable={exportable}
             exportContext={exportContext}
             activeFilters={activeFilters}
-            notFollowed={unfilteredPanels.includes(panel.id) ? filtersNotFollowed({ filters: [] }, activeFilters) : filtersNotFollowed(panel, activeFilters)}
+            notFollowed={notFollowed}
+            filteredBy={filteredBy}
           />
         )
       })}

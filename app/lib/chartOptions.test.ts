@@ -24,6 +24,26 @@ describe('chart options', () => {
     expect(option.series[0].markLine.data[0].xAxis).toBe(90)
   })
 
+  it('stretches an execution chart\'s value axis to 序时进度, so the line is drawn when every bar is far behind it', () => {
+    const byDept = dashboards.budget.panels.find((p) => p.id === 'by-dept')!
+    const data = { kind: 'series' as const, categories: ['民政', '人社'], series: [{ name: '执行率', values: [50.8, 40] }], reference: { label: '序时进度', value: 100 } }
+    const option = chartOption(byDept, data, 1) as unknown as {
+      yAxis: { max: (extent: { min: number; max: number }) => number }
+      series: Array<{ markLine: { data: Array<{ yAxis?: number }> } }>
+    }
+    expect(option.series[0].markLine.data[0].yAxis).toBe(100)
+    expect(option.yAxis.max({ min: 0, max: 50.8 })).toBe(100)
+    expect(option.yAxis.max({ min: 0, max: 130 })).toBe(130)
+    // the line's label (序时进度 100.0%, about 90 px) is written past the plot's right end: the margin holds it
+    expect((option as unknown as { grid: { right: number } }).grid.right).toBeGreaterThanOrEqual(90)
+  })
+
+  it('steps an amount axis by whole yuan, so an empty day does not read 0, 0, 1, 1', () => {
+    const byHour = dashboards.overview.panels.find((p) => p.id === 'by-hour')!
+    const data = { kind: 'series' as const, categories: ['00时', '01时'], series: [{ name: '金额', values: [0, 0] }] }
+    expect((chartOption(byHour, data, 1) as unknown as { yAxis: { minInterval?: number } }).yAxis.minInterval).toBe(1)
+  })
+
   it('draws 上年同期 as a dashed line on the amounts axis, keeping 人次 on its own axis', () => {
     const data = {
       kind: 'series' as const,

@@ -111,11 +111,13 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     axisTick: { show: false },
     inverse: horizontal,
   }
+  const reference = data.reference
   const valueAxis = (position?: 'left' | 'right', unit = panel.unit) => ({
     type: 'value' as const,
     position,
-    // counts have no fractions: an all-zero axis must not read 0, 0, 1, 1
-    minInterval: isCountUnit(unit) ? 1 : undefined,
+    // ticks are labelled in whole units (formatAxis): an axis of counts or yuan stepping by 0.2
+    // (an empty day) would read 0, 0, 1, 1; only rates keep fractions
+    minInterval: unit === '%' ? undefined : 1,
     // every value axis names its unit (元 / 人次 / %): a bare 3万 could be money or people
     // (the right axis is named by the legend above it, where its name would sit)
     name: position === 'right' ? undefined : unit,
@@ -123,6 +125,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     nameGap: 6 * u,
     axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
+    // the axis reaches the reference (序时进度 100 % once the year is over): ECharts leaves a
+    // mark line beyond the bars' extent undrawn, and bars far behind it would stand alone
+    ...(reference && position !== 'right' ? { max: (extent: { max: number }) => Math.max(extent.max, reference.value) } : {}),
   })
   const seriesList = data.series.map((s, i) => {
     const lastYear = isLastYear(s.name)
@@ -156,15 +161,12 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
     legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
     // a vertical value axis writes its unit above the plot: the top margin holds that name whole
-    grid: { left: 8 * u, right: 12 * u, top: (data.series.length > 1 ? 30 : horizontal ? 14 : 24) * u, bottom: 6 * u, containLabel: true },
+    // a reference line writes its label past the plot's end: the margin there holds it whole
+    grid: { left: 8 * u, right: reference && !horizontal ? Math.max(12 * u, referenceLabelWidth(reference, panel, u)) : 12 * u, top: (data.series.length > 1 ? 30 : horizontal ? (reference ? 24 : 14) : 24) * u, bottom: 6 * u, containLabel: true },
     xAxis: horizontal ? valueAxis() : categoryAxis,
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
   } as EChartsOption
-}
-
-function isCountUnit(unit: string | undefined): boolean {
-  return unit !== undefined && !['元', '万元', '亿元', '%'].includes(unit)
 }
 
 function isPyramid(data: Extract<PanelData, { kind: 'series' }>): boolean {
@@ -199,7 +201,8 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
-    grid: { left: 8 * u, right: labelRoom, top: 8 * u, bottom: 4 * u, containLabel: true },
+    // the reference line's label sits above its top end
+    grid: { left: 8 * u, right: labelRoom, top: (reference ? 24 : 8) * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },
     yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u) }, axisTick: { show: false }, axisLine: { show: false } },
     series: [
@@ -218,6 +221,14 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
   } as EChartsOption
 }
 
+function referenceLabel(reference: Reference, panel: Panel): string {
+  return `${reference.label} ${formatValueText(reference.value, panel.unit)}`
+}
+
+function referenceLabelWidth(reference: Reference, panel: Panel, u: number): number {
+  return textWidth(referenceLabel(reference, panel), textPx(12, u)) + 10 * u
+}
+
 /** The reference (序时进度) as a gold line across the bars, labelled with its value. */
 function referenceLine(reference: Reference | undefined, panel: Panel, u: number) {
   if (!reference) return {}
@@ -227,7 +238,7 @@ function referenceLine(reference: Reference | undefined, panel: Panel, u: number
       silent: true,
       data: [{ xAxis: panel.kind === 'hbar' ? reference.value : undefined, yAxis: panel.kind === 'hbar' ? undefined : reference.value, name: reference.label }],
       lineStyle: { color: '#ffd37a', type: 'dashed' as const, width: 2 * u },
-      label: { color: '#ffd37a', fontSize: textPx(12, u), formatter: `${reference.label} ${formatValueText(reference.value, panel.unit)}` },
+      label: { color: '#ffd37a', fontSize: textPx(12, u), formatter: referenceLabel(reference, panel) },
     },
   }
 }

@@ -213,19 +213,27 @@ describe('review filters × every panel of every theme', () => {
     }, 120_000)
   }
 
-  it('a year-filtered total carries 同比 against the same months of the year before, from the raw rows', async () => {
-    const panel = dashboards.payments.panels.find((p) => p.metric === 'payments.total')!
-    const body = (await askPanel(panel, { year })).body.data as { value: number; note?: string }
-    const before = Number((await paid({ year: String(Number(year) - 1) }, 'sum(toFloat64(amount_paid)) AS v'))[0].v)
-    expect(before).toBeGreaterThan(0)
-    const change = ((body.value - before) / before) * 100
-    expect(body.note).toBe(`同比 ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`)
+  it('year-filtered amount, 人次 and people carry 同比 against the same months of the year before, from the raw rows', async () => {
+    const lastYear = { year: String(Number(year) - 1), project }
+    for (const [metric, select] of [
+      ['payments.total', 'sum(toFloat64(amount_paid)) AS v'],
+      ['payments.count', 'count() AS v'],
+      ['payments.persons', 'uniqExact(id_number) AS v'],
+    ] as const) {
+      const panel = dashboards.payments.panels.find((p) => p.metric === metric)!
+      const body = (await askPanel(panel, { year, project })).body.data as { value: number; note?: string }
+      const before = Number((await paid(lastYear, select))[0].v)
+      expect(before, metric).toBeGreaterThan(0)
+      const change = ((body.value - before) / before) * 100
+      expect(body.note, metric).toBe(`同比 ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`)
+    }
     // the year's trend carries the same months a year earlier
     const trend = dashboards.overview.panels.find((p) => p.metric === 'payments.byMonth')!
     const data = (await askPanel(trend, { year })).body.data
     if (data.kind !== 'series') throw new Error('series expected')
-    const lastYear = data.series.find((s) => s.name === '上年同期金额')!
-    expect(lastYear.values.reduce((a, b) => a + b, 0)).toBeCloseTo(before, 1)
+    const lastYearSeries = data.series.find((s) => s.name === '上年同期金额')!
+    const before = Number((await paid({ year: String(Number(year) - 1) }, 'sum(toFloat64(amount_paid)) AS v'))[0].v)
+    expect(lastYearSeries.values.reduce((a, b) => a + b, 0)).toBeCloseTo(before, 1)
   })
 
   it('a filter changes what a filtered panel shows (the test data can tell filtered from unfiltered)', async () => {

@@ -156,9 +156,9 @@ export function watchErrors(page: Page): string[] {
   return errors
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   const file = path.join(ARTIFACTS, `${name}.png`)
-  await page.screenshot({ path: file })
+  await page.screenshot({ path: file, ...options })
   return file
 }

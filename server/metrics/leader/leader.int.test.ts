@@ -88,12 +88,34 @@ describe('leader questions', () => {
     expect(data.series[0].values[last]).toBe(2)
   })
 
-  it('counts overdue open items by department', async () => {
+  it('counts overdue open items and late approvals by department', async () => {
+    // on 2026-03-01: 教育's two applications wait at 村评 since 02-01 (28 days, limit 7), 民政's at
+    // 县定 since 02-10 (19 days, limit 10); 人社's waits 2 days (in time)
+    const event = (id: string, project: string, node: string, at: string) => ({
+      application_id: id, node, at, project_code: project, county_code: C, town_code: T, village_code: V1, id_number: '', actor: '', batch_id: 't',
+    })
+    await db.client.insert({
+      table: 'workflow_event',
+      format: 'JSONEachRow',
+      values: [
+        event('A1', 'P61', '户报', '2026-02-01 09:00:00'),
+        event('A2', 'P61', '户报', '2026-02-01 09:00:00'),
+        event('A3', 'P01', '户报', '2026-02-01 09:00:00'), event('A3', 'P01', '村评', '2026-02-05 09:00:00'), event('A3', 'P01', '镇审', '2026-02-10 09:00:00'),
+        event('A4', 'P26', '户报', '2026-02-27 09:00:00'),
+      ],
+    })
     const data = await runMetric(db, 'ledger.overdueByDept', { region: C, day: '2026-03-01' })
     expect(data).toEqual({
       kind: 'series',
-      categories: ['人社', '民政'],
-      series: [{ name: '逾期条数', values: [1, 1] }],
+      // 民政 1 item + 1 approval, 教育 2 approvals (its items are none overdue), 人社 1 item
+      categories: ['民政', '教育', '人社'],
+      series: [
+        { name: '逾期条数', values: [1, 0, 1] },
+        { name: '超时审批', values: [1, 2, 0] },
+      ],
     })
+    // a town of another county sees none of them
+    const other = await runMetric(db, 'ledger.overdueByDept', { region: '511011', day: '2026-03-01' })
+    expect(other).toEqual({ kind: 'series', categories: [], series: [{ name: '逾期条数', values: [] }, { name: '超时审批', values: [] }] })
   })
 })

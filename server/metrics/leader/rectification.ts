@@ -4,6 +4,8 @@ import { regionParam } from '../sql/region'
 import { rowsPerRegion } from './perRegionRows'
 import { dayParam, monthLabel, monthsEndingAt } from '../sql/time'
 import { beijingDay, beijingMonth } from '../../beijingTime'
+import { projectByCode } from '../../catalogue'
+import { overdueApprovalsByProject } from '../wall/approvalsByProject'
 
 /**
  * 平均整改用时: days from a ledger item's creation to its closure (已销号 or 核实无问题), by the
@@ -40,30 +42,43 @@ export const ledgerTimeToClose = defineMetric({
 })
 
 /** 逾期部门: open ledger items past their deadline, by the department that owns them. */
+/**
+ * 逾期责任部门: per department, open ledger items past their deadline and applications waiting at
+ * an approval node past its time limit (R17: 1× the node's SLA or more). An application belongs to
+ * its project's 主管部门. Departments with the most of both together come first.
+ */
 export const ledgerOverdueByDept = defineMetric({
   name: 'ledger.overdueByDept',
-  title: '逾期未整改（按责任部门）',
+  title: '逾期未整改与超时审批（按责任部门）',
   params: z.object({ region: regionParam, day: dayParam.optional() }).strict(),
-  reads: ['ledger'],
+  reads: ['ledger', 'workflow'],
   run: async (db, { region, day }) => {
     const today = day ?? beijingDay()
-    const rows = await rowsPerRegion(
+    const items = await rowsPerRegion(
       db,
       `overdueByDept|${today}`,
       region,
       'ledger_item FINAL',
       (source) => `SELECT region, owner_dept AS dept, count() AS n, max(dateDiff('day', deadline, {day:Date})) AS worst
                    FROM ${source} AND status IN ('待核实', '整改中') AND deadline < {day:Date}
-                   GROUP BY region, dept ORDER BY region, n DESC, worst DESC, dept`,
+                   GROUP BY region, dept`,
       { day: today },
       z.object({ region: z.string(), dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() }),
     )
+    const approvals = await overdueApprovalsByProject(db, region, today)
+    const byDept = new Map<string, { items: number; worst: number; approvals: number }>()
+    const entry = (dept: string) => byDept.get(dept) ?? byDept.set(dept, { items: 0, worst: 0, approvals: 0 }).get(dept)!
+    for (const row of items) Object.assign(entry(row.dept || '未指定'), { items: row.n, worst: row.worst })
+    for (const row of approvals) entry(projectByCode(row.project)?.dept ?? '未指定').approvals += row.n
+    // most late things (items and approvals) first; on a tie the longest-overdue ledger item
+    const ranked = [...byDept].sort(([a, x], [b, y]) => y.items + y.approvals - (x.items + x.approvals) || y.worst - x.worst || a.localeCompare(b, 'zh'))
     return {
       kind: 'series',
-      categories: rows.map((row) => row.dept || '未指定'),
+      categories: ranked.map(([dept]) => dept),
       series: [
         // one unit per chart (条): the longest delay stands in the overdue list beside it
-        { name: '逾期条数', values: rows.map((row) => row.n) },
+        { name: '逾期条数', values: ranked.map(([, totals]) => totals.items) },
+        { name: '超时审批', values: ranked.map(([, totals]) => totals.approvals) },
       ],
     }
   },

@@ -83,5 +83,11 @@ export const paymentsPersons = defineMetric({
   title: '受益人数',
   params: paymentFilterParams,
   reads: ['payments'],
-  run: async (db, params) => ({ kind: 'value', value: await selectPaidPersons(db, params) }),
+  run: async (db, params) => {
+    const persons = await selectPaidPersons(db, params)
+    // 同比 over the same months a year earlier, as the amount and 人次 tiles beside it carry
+    const lastYear = params.from !== undefined && params.to !== undefined ? await selectPaidPersons(db, { ...params, from: params.from - 100, to: params.to - 100 }) : undefined
+    const note = yearOnYearNote(persons, lastYear)
+    return { kind: 'value', value: persons, ...(note ? { note } : {}) }
+  },
 })
