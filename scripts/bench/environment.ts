@@ -27,8 +27,9 @@ export function sampleLoad(environment: Environment, end = false): void {
   if (end) environment.loadAtEnd = load
 }
 
+/** The load average stayed within the cores at start, at every section boundary and at the end. */
 export function comparable(environment: Environment): boolean {
-  return environment.loadAtStart <= environment.cores && (environment.loadAtEnd ?? 0) <= environment.cores
+  return Math.max(environment.loadAtStart, environment.loadAtEnd ?? 0, environment.loadMax) <= environment.cores
 }
 
 export function describeEnvironment(environment: Environment): string[] {

@@ -6,6 +6,10 @@ import type { BenchSection, SectionResult } from './sections/types'
  * average stayed within the cores; otherwise the bench says so and prints the ratios alone.
  */
 export function printReport(environment: Environment, ran: Array<{ section: BenchSection; result: SectionResult | Error }>, jsonPath: string): void {
+  console.log(formatReport(environment, ran, jsonPath))
+}
+
+export function formatReport(environment: Environment, ran: Array<{ section: BenchSection; result: SectionResult | Error }>, jsonPath: string): string {
   const absolute = comparable(environment)
   const lines: string[] = ['', '== environment', ...describeEnvironment(environment).map((line) => `  ${line}`)]
   if (!absolute) {
@@ -23,5 +27,5 @@ export function printReport(environment: Environment, ran: Array<{ section: Benc
     for (const figure of figures) lines.push(`  ${figure.label.padEnd(width)}  ${figure.value}`)
   }
   lines.push('', `percentiles need ≥ 100 samples; fewer are shown as n and max. Raw figures: ${jsonPath}`)
-  console.log(lines.join('\n'))
+  return lines.join('\n')
 }

@@ -122,8 +122,14 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
       admin('token:revoke', tokenId)
     },
   }
-  if (options.settleRules !== false) await rulesSettled(server, log, () => ledgerSeeded)
-  else log('not waiting for the rule engine (--no-rule-settle): measuring with its first pass running, as right after npm start')
+  if (options.settleRules !== false) {
+    try {
+      await rulesSettled(server, log, () => ledgerSeeded)
+    } catch (error) {
+      await server.stop() // no server left running without its bench
+      throw error
+    }
+  } else log('not waiting for the rule engine (--no-rule-settle): measuring with its first pass running, as right after npm start')
   return server
 }
 
@@ -149,7 +155,13 @@ function listening(child: ChildProcess): Promise<string> {
  */
 async function rulesSettled(server: BenchServer, log: (line: string) => void, ledgerSeeded: () => boolean): Promise<void> {
   const started = Date.now()
-  while (((await server.health()).rules?.runs ?? 0) < 1 || !ledgerSeeded()) {
+  // A loaded machine may drop one health request (ECONNRESET seen at load 46): ask again, within the hour.
+  const runs = () =>
+    server.health().then(
+      (health) => health.rules?.runs ?? 0,
+      (error: unknown) => (log(`health did not answer (${error instanceof Error ? ((error.cause as { code?: string })?.code ?? error.message) : error}); asking again`), 0),
+    )
+  while ((await runs()) < 1 || !ledgerSeeded()) {
     if (Date.now() - started > 60 * 60_000) throw new Error('the rule engine and demo ledger were not done within an hour')
     await sleep(2000)
   }

@@ -5,7 +5,8 @@ import type { BenchSection, Figure } from './types'
  * The live core's own figures (scripts/bench/liveCore.ts): start-up warming, one refresh pass of
  * 36 rooms against 534 rooms side by side, subscribe → snapshot for every room, ingest → screen
  * with 1 and many sockets. It measures in a process and data directory of its own (chDB binds one
- * data directory per process), on synthetic payments of the run's scale.
+ * data directory per process: the bench's --data-dir with -livecore-<rows>, so two benches never share
+ * one), on synthetic payments of the run's scale.
  */
 const ROWS: Record<string, number> = { small: 300_000, demo: 2_500_000, '10m': 10_000_000, full: 40_000_000 }
 
@@ -16,7 +17,7 @@ export const liveCore: BenchSection = {
     const rows = ROWS[options.scale] ?? (Number(options.scale) || 300_000)
     const clients = Math.max(options.screens, 100)
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('npx', ['tsx', 'scripts/bench/liveCore.ts', String(rows), `/tmp/ykt-livecore-${rows}`, String(clients)], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn('npx', ['tsx', 'scripts/bench/liveCore.ts', String(rows), `${options.dataDir}-livecore-${rows}`, String(clients)], { stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
       child.stderr.on('data', (chunk: Buffer) => log(`live-core: ${chunk.toString().trimEnd()}`))

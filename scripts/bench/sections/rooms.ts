@@ -15,10 +15,16 @@ export const PAYMENT_THEMES: ReadonlySet<ThemeId> = new Set(
   THEME_IDS.filter((theme) => dashboards[theme].panels.some((panel) => /^(payments|budget)\./.test(panel.metric))),
 )
 
-/** Regions for full refreshes: the city, the counties, the towns, then villages, `count` in all. */
+/**
+ * Regions for full refreshes: `count` villages spread over the city. The hub keeps the city's,
+ * the counties' and the towns' rooms warm (theme passes compute them; a subscribe is answered from
+ * memory, no query), so only a room it does not keep (a village) is computed on subscribe: every
+ * panel at once, none held back, no debounce on that path. Timing a warm room would time memory.
+ */
 export function refreshRegions(count: number): Array<{ code: string; level: string }> {
-  const all = [{ code: CITY_CODE, level: 'city' }, ...(['county', 'town', 'village'] as const).flatMap((level) => regionsAtLevel(level).map((region) => ({ code: region.code, level })))]
-  return all.slice(0, count)
+  const villages = regionsAtLevel('village')
+  const step = Math.max(1, Math.floor(villages.length / Math.max(1, count)))
+  return villages.filter((_, i) => i % step === 0).slice(0, count).map((region) => ({ code: region.code, level: 'village' }))
 }
 
 /** Splits `items` into `parts` nearly equal slices (one per client process). */

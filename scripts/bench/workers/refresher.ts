@@ -1,8 +1,9 @@
 /**
- * Full room refreshes timed from a screen: subscribing to a room nobody has watched since the
- * server started makes the hub compute every panel of it at once (nothing is shown yet, so no
- * panel is held back by its minimum refresh interval) on the subscribe path, which has no
- * debounce. Subscribe → snapshot is one full refresh. Each room is left again right after.
+ * Full room refreshes timed from a screen: subscribing to a room the hub does not keep warm (a
+ * village; warm rooms answer from memory) makes it compute every panel of that room at once
+ * (nothing is shown yet, so no panel is held back by its minimum refresh interval) on the
+ * subscribe path, which has no debounce. Subscribe → snapshot is one full refresh. Each room is
+ * left again right after, so the hub lets it go.
  */
 import { io, type Socket } from 'socket.io-client'
 import { serveRequests } from '../children'
