@@ -63,7 +63,7 @@ describe('additive figures moved by what changed', () => {
     }
   }, 120_000)
 
-  it('keeps nothing read while a batch came in, and drops its state on invalidate and with age', async () => {
+  it('keeps nothing read while a batch came in, and drops its state on invalidate', async () => {
     const state = new AdditiveState(new Set(regions), 50)
     const memo = new MetricMemo(db, metricRegistry, regions, state.seed())
     const token = state.readToken()
@@ -75,10 +75,48 @@ describe('additive figures moved by what changed', () => {
     expect(state.seed().size).toBe(3)
     state.invalidate()
     expect(state.seed().size).toBe(0)
-    await state.capture(memo.batches, state.readToken())
-    await new Promise((resolve) => setTimeout(resolve, 60))
-    expect(state.seed().size).toBe(0) // older than maxAgeMs: the next pass reads the table again
   })
+
+  it('holds its figures past maxAgeMs until a drift check reads them again: replaced when no batch overlapped, kept when one did', async () => {
+    const maxAgeMs = 600_000
+    const state = new AdditiveState(new Set(regions), maxAgeMs)
+    const first = new MetricMemo(db, metricRegistry, regions)
+    await computeAll(first)
+    expect(await state.capture(first.batches, state.readToken())).toBe(true)
+    // a drift: a batch announced that never reached the table (the held figures now differ from it)
+    const random = randomSource(31)
+    state.apply(paymentFacts(randomPayments(random, 40, 'ghost'))!)
+    const drifted = await computeAll(new MetricMemo(db, metricRegistry, regions, state.seed()))
+    const truth = await computeAll(new MetricMemo(db, metricRegistry, regions))
+    expect(drifted).not.toEqual(truth)
+    expect(state.recheckDue()).toBe(false)
+    // older than maxAgeMs: still held (quick pushes keep using them), and a recheck is due
+    const later = Date.now() + maxAgeMs
+    expect(state.complete).toBe(true)
+    expect(state.seed().size).toBe(3)
+    expect(state.recheckDue(later)).toBe(true)
+
+    // a recheck overlapped by a stored batch keeps the held figures (the batch added to them)
+    const overlapped = new MetricMemo(db, metricRegistry, regions)
+    const token = state.readToken()
+    await computeAll(overlapped)
+    const rows = await insertRandomPayments(db, random, 60, 'during-recheck')
+    state.apply(paymentFacts(rows)!)
+    expect(await state.capture(overlapped.batches, token, true)).toBe(false)
+    expect(state.recheckDue(later)).toBe(true)
+    expect(await computeAll(new MetricMemo(db, metricRegistry, regions, state.seed()))).not.toEqual(await computeAll(new MetricMemo(db, metricRegistry, regions)))
+
+    // a recheck no batch overlapped replaces them: the drift is gone, and the next is due maxAgeMs later
+    const clean = new MetricMemo(db, metricRegistry, regions)
+    const cleanToken = state.readToken()
+    await computeAll(clean)
+    expect(await state.capture(clean.batches, cleanToken, true)).toBe(true)
+    expect(state.recheckDue(later)).toBe(false)
+    const counted = countingDb(db)
+    const held = await computeAll(new MetricMemo(counted.db, metricRegistry, regions, state.seed()))
+    expect(counted.count()).toBe(0)
+    expect(held).toEqual(await computeAll(new MetricMemo(db, metricRegistry, regions)))
+  }, 60_000)
 
   it('keeps nothing read while an ingest delivery was storing or started', async () => {
     const watch = { started: 0, running: 1 }

@@ -8,8 +8,10 @@ import { beijingDay } from '../beijingTime'
  * failures, freshness), today's paid payments by hour, and re-issues. They are the rows of the
  * warm pass's shared selects (sql/query.ts perRegion keys), captured after a pass read them and
  * handed to the next pass instead of the query. A batch's rows are added to them; anything else
- * that changes payments (or the clock refresh, every refreshEveryMs) drops them, and the next pass
- * reads them again: that full recompute corrects any drift.
+ * that changes payments drops them, and the next pass reads them again. Every maxAgeMs a pass reads
+ * them again beside the held ones (the drift check, `recheckDue`) and replaces them when no batch
+ * overlapped the read: the held figures keep serving meanwhile, so under a steady feed the KPIs
+ * never fall back to waiting for a theme's queries.
  */
 export interface PaymentFact {
   county: string
@@ -91,33 +93,44 @@ export class AdditiveState {
     return Boolean(this.months && this.reissues && this.hours?.day === beijingDay())
   }
 
-  /** What the next pass may use instead of querying (nothing once the state is older than maxAgeMs). */
-  seed(now = Date.now()): Map<string, Map<string, unknown>> {
+  /** Held and read from the table more than maxAgeMs ago: the next pass reads them again to correct any drift. */
+  recheckDue(now = Date.now()): boolean {
+    return this.complete && now - this.loadedAt >= this.maxAgeMs
+  }
+
+  /** What the next pass may use instead of querying. */
+  seed(): Map<string, Map<string, unknown>> {
     const seeded = new Map<string, Map<string, unknown>>()
-    if (now - this.loadedAt >= this.maxAgeMs) this.invalidate()
     if (this.months) seeded.set(ADDITIVE_KEYS.regionMonths, this.months)
     if (this.reissues) seeded.set(ADDITIVE_KEYS.handledReissues, this.reissues)
     if (this.hours && this.hours.day === beijingDay()) seeded.set(ADDITIVE_KEYS.paidByHour(this.hours.day), this.hours.rows)
     return seeded
   }
 
-  /** Takes a pass's freshly read rows, if no payments change came in while it read them. */
-  async capture(batches: QueryCacheBatches, token: ReadToken | undefined): Promise<void> {
-    if (!token) return
+  /**
+   * Takes a pass's freshly read rows for the parts missing, if no payments change came in while it
+   * read them. `recheck`: the pass read all of them again (the drift check); all three replace the
+   * held ones, or none do (a batch overlapped: the held ones stay and the next pass tries again).
+   */
+  async capture(batches: QueryCacheBatches, token: ReadToken | undefined, recheck = false): Promise<boolean> {
+    if (!token) return false
     const read = async <T>(key: string) => (batches.get(key) as Promise<Map<string, T>> | undefined)?.catch(() => undefined)
     const day = beijingDay()
     const [months, reissues, hours] = await Promise.all([
-      this.months ? undefined : read<MonthStatusRow[]>(ADDITIVE_KEYS.regionMonths),
-      this.reissues ? undefined : read<number>(ADDITIVE_KEYS.handledReissues),
-      this.hours?.day === day ? undefined : read<Array<Omit<HourRow, 'cents'>>>(ADDITIVE_KEYS.paidByHour(day)),
+      this.months && !recheck ? undefined : read<MonthStatusRow[]>(ADDITIVE_KEYS.regionMonths),
+      this.reissues && !recheck ? undefined : read<number>(ADDITIVE_KEYS.handledReissues),
+      this.hours?.day === day && !recheck ? undefined : read<Array<Omit<HourRow, 'cents'>>>(ADDITIVE_KEYS.paidByHour(day)),
     ])
     const watch = this.watch()
-    if (this.events !== token.events || (watch?.started ?? 0) !== token.started || (watch?.running ?? 0) > 0) return
+    if (this.events !== token.events || (watch?.started ?? 0) !== token.started || (watch?.running ?? 0) > 0) return false
+    if (recheck && !(months && reissues && hours)) return false
     const withCents = <R extends { amount: number }>(rows: R[]) => rows.map((row) => ({ ...row, cents: Math.round(row.amount * 100) }))
     if (months) this.months = new Map([...months].map(([region, rows]) => [region, withCents(rows)]))
     if (reissues) this.reissues = new Map(reissues)
     if (hours) this.hours = { day, rows: new Map([...hours].map(([region, rows]) => [region, withCents(rows)])) }
-    if (months || reissues || hours) this.loadedAt ||= Date.now()
+    if (recheck) this.loadedAt = Date.now()
+    else if (months || reissues || hours) this.loadedAt ||= Date.now()
+    return Boolean(months || reissues || hours)
   }
 
   invalidate(): void {

@@ -28,6 +28,8 @@ export interface LiveHubOptions {
   driftCheckMs?: number
   /** New data reaches themes no screen watches at most this often (ms, default 10 s; 0 = every batch). */
   unwatchedEveryMs?: number
+  /** Non-additive panels reading payments take new payments at most this often (ms, default 10 s; 0 = every batch). */
+  fedEveryMs?: number
 }
 
 export interface LiveHub {
@@ -55,6 +57,8 @@ export interface LiveStats {
   additiveHeld: boolean
   /** Ingested batches added to the held additive figures. */
   additiveBatches: number
+  /** Drift checks that replaced the held additive figures with a fresh read (every refreshEveryMs while held). */
+  additiveRechecks: number
   /** Passes of the scheduler (each computes the due panels of every room). */
   ticks: number
   computations: number
@@ -116,6 +120,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       tickMs: ctx.config.TICK_MS,
       driftCheckMs: options.driftCheckMs,
       unwatchedEveryMs: options.unwatchedEveryMs,
+      fedEveryMs: options.fedEveryMs ?? 10_000,
     },
   )
   scheduler.start()
@@ -164,6 +169,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       idle: scheduler.idle(),
       additiveHeld: scheduler.additive.complete,
       additiveBatches: scheduler.additive.applied,
+      additiveRechecks: scheduler.additiveRechecks,
       ticks: scheduler.passes,
       computations: scheduler.computations,
       dbQueries: counted.count(),

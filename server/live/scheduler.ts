@@ -37,6 +37,14 @@ export interface SchedulerOptions {
    * (`ensure`). Watched themes are computed on every batch. 0: every theme on every batch.
    */
   unwatchedEveryMs?: number
+  /**
+   * A panel reading payments that the additive figures do not feed (persons, maps, budget: the
+   * queries) is recomputed for new payments at most this often (ms, default 0: on every batch).
+   * A feed storing a batch every second or two would otherwise keep the engine busy with the same
+   * selects back to back; the KPIs still follow every batch (quick pushes). The first batch after
+   * a quiet spell goes at once; batches within the interval make one recompute at its end.
+   */
+  fedEveryMs?: number
 }
 
 interface ThemeState extends Theme {
@@ -96,6 +104,8 @@ export class LiveScheduler {
   private checkingClock = false
   /** Clock refreshes skipped because no table (nor the day) changed. */
   refreshesSkipped = 0
+  /** Drift checks of the held additive figures that replaced them (a read no batch overlapped). */
+  additiveRechecks = 0
 
   constructor(
     private readonly deps: {
@@ -320,6 +330,7 @@ export class LiveScheduler {
       while (!this.closed && this.hasDueWork(Date.now())) {
         // Read before the reads of a full refresh: data stored during it moves the fingerprint.
         if (this.deps.dataFingerprint && this.fullDue(Date.now())) this.passFingerprint = await this.deps.dataFingerprint().catch(() => undefined)
+        if (this.additive.recheckDue()) await this.recheckAdditive()
         const version = this.clock.key()
         if (!memo || version !== memoVersion) {
           // the additive figures, kept current by ingested batches, stand in for their queries
@@ -369,6 +380,19 @@ export class LiveScheduler {
     return this.running
   }
 
+  /**
+   * The drift check of the held additive figures: their selects read again on a memo of their own
+   * (the pass and the quick pushes keep using the held figures meanwhile); kept if no batch
+   * overlapped the read, else the next pass tries again.
+   */
+  private async recheckAdditive(): Promise<void> {
+    const token = this.additive.readToken()
+    if (!token) return
+    const fresh = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions)
+    await Promise.all(ADDITIVE_PRIMERS.map((metric) => fresh.run(metric, { region: this.options.warmRegions[0] }).catch(() => undefined)))
+    if (await this.additive.capture(fresh.batches, token, true)) this.additiveRechecks += 1
+  }
+
   private nextPending(now: number): ThemeState | undefined {
     const waiting = [...this.themes.values()].filter((theme) => theme.pending.length > 0)
     const rank = (theme: ThemeState) => (now - theme.pendingSince >= STARVED_MS ? 0 : this.watched(theme) ? 1 : 2)
@@ -413,7 +437,7 @@ export class LiveScheduler {
       due = theme.panels.filter(({ panel, metric }) => {
         const stale = theme.deferred.has(panel.id) || this.clock.changedSince(seenBefore, metric.reads)
         if (!stale) return false
-        const dueAt = (theme.panelComputedAt.get(panel.id) ?? 0) + (metric.minRefreshMs ?? 0)
+        const dueAt = (theme.panelComputedAt.get(panel.id) ?? 0) + this.holdMs(metric)
         if (now < dueAt) {
           theme.deferred.set(panel.id, dueAt)
           return false
@@ -424,6 +448,13 @@ export class LiveScheduler {
     }
     for (const { panel } of due) theme.panelComputedAt.set(panel.id, now)
     return due
+  }
+
+  /** How long after its last computation a panel's new data is held back (minRefreshMs, fedEveryMs). */
+  private holdMs(metric: LivePanel['metric']): number {
+    // a metric's own minRefreshMs is its interval; the others reading payments get fedEveryMs
+    if (metric.minRefreshMs !== undefined) return metric.minRefreshMs
+    return metric.reads.includes('payments') && !ADDITIVE_METRICS.has(metric.name) ? (this.options.fedEveryMs ?? 0) : 0
   }
 
   private hasDueWork(now: number): boolean {
