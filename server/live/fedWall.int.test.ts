@@ -48,6 +48,13 @@ const dashboards: Dashboard[] = [
   }),
 ]
 
+/** A theme whose only panel needs a query (as 政策找人's age pyramid): no additive figure to push. */
+const queryOnly: Dashboard = dashboardSchema.parse({
+  id: 'outreach',
+  title: '政策找人',
+  panels: [{ id: 'rows', title: '明细行数', metric: 'test.rowsCounted', kind: 'kpi', period: 'all', grid: grid(0) }],
+})
+
 const auth = tokenAuth({ 'leader-token': { id: 'u1', name: '市领导', role: 'leader', scope: CITY } })
 let app: RunningApp
 const hubs: LiveHub[] = []
@@ -67,26 +74,26 @@ afterAll(async () => {
   await app?.close()
 })
 
-async function hubWith(options: Parameters<typeof attachHub>[2]): Promise<{ hub: LiveHub; url: string }> {
-  const attached = await attachHub(app.ctx, dashboards, { registry, warmRegions: [CITY], ...options })
+async function hubWith(options: Parameters<typeof attachHub>[2], themes = dashboards): Promise<{ hub: LiveHub; url: string }> {
+  const attached = await attachHub(app.ctx, themes, { registry, warmRegions: [CITY], ...options })
   hubs.push(attached.hub)
   await waitWarm(app.ctx)
   return attached
 }
 
-async function watch(url: string): Promise<{ updates: Array<RoomUpdate & { at: number }>; ack: SubscribeAck }> {
+async function watch(url: string, dashboard = 'payments'): Promise<{ updates: Array<RoomUpdate & { at: number }>; ack: SubscribeAck }> {
   const socket = await connect(url, 'leader-token')
   sockets.push(socket)
   const updates: Array<RoomUpdate & { at: number }> = []
   socket.on('update', (update: RoomUpdate) => updates.push({ ...update, at: Date.now() }))
-  const ack: SubscribeAck = await socket.timeout(20_000).emitWithAck('subscribe', { dashboard: 'payments', region: CITY })
+  const ack: SubscribeAck = await socket.timeout(20_000).emitWithAck('subscribe', { dashboard, region: CITY })
   if (!ack.ok) throw new Error(`subscribe refused: ${ack.error}`)
   return { updates, ack }
 }
 
 /** A batch of `rows` paid payments through the ingest route, as a feed sends it. */
-async function send(rows: number): Promise<void> {
-  const records = paymentBatch(nextRecord, rows)
+async function send(rows: number, payTime?: string): Promise<void> {
+  const records = paymentBatch(nextRecord, rows).map((record) => (payTime ? { ...record, pay_time: payTime } : record))
   nextRecord += rows
   const response = await fetch(`${app.url}/api/ingest/payments`, {
     method: 'POST',
@@ -157,4 +164,25 @@ describe('a fed wall', () => {
     const counts = updates.filter((update) => valueOf(update, 'count') !== undefined)
     expect(counts[counts.length - 1].panels.count).toEqual(await runMetric(app.ctx.db, 'payments.count', { region: CITY }))
   }, 120_000)
+
+  it('tells the screens of a theme with no additive panel that a batch arrived (数据截至 moves) long before its query panel is due', async () => {
+    const { hub, url } = await hubWith({ refreshEveryMs: 600_000, fedEveryMs: 60_000 }, [...dashboards, queryOnly])
+    await waitFor(() => hub.stats().idle && hub.stats().additiveHeld)
+    const { updates } = await watch(url, 'outreach')
+    await send(3, beijingNow(-120)) // the query panel was just computed: it holds this batch for fedEveryMs
+    await waitFor(() => updates.length > 0, 15_000)
+    const payTime = beijingNow(-60)
+    const paidAt = Date.parse(`${payTime.replace(' ', 'T')}+08:00`)
+    const showsBatch = (update: RoomUpdate) => update.asOf !== null && Date.parse(update.asOf) >= paidAt
+    await send(3, payTime)
+    // the next batch: the query panel waits up to fedEveryMs (60 s); the room's 数据截至 must not
+    await waitFor(() => updates.some(showsBatch), 15_000)
+    const moved = updates.find(showsBatch)!
+    expect(valueOf(moved, 'rows')).toBeUndefined() // the panel's value waits for its query; only the data time moved
+  }, 120_000)
 })
+
+/** Beijing wall-clock time `offsetSeconds` from now, as the feed writes pay_time. */
+function beijingNow(offsetSeconds: number): string {
+  return new Date(Date.now() + offsetSeconds * 1000 + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+}

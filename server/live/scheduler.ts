@@ -257,7 +257,9 @@ export class LiveScheduler {
         for (const watched of [true, false])
           for (const { panels, rooms } of themes) {
             const part = rooms.filter((room) => (this.deps.subscribers(room) > 0) === watched)
-            if (panels.length === 0 || part.length === 0) continue
+            // A theme with no additive panel still gets its rooms' new 数据截至 (from the held
+            // figures, no query): its screens see the batch arrive while its query panels wait.
+            if (part.length === 0) continue
             const results = await computeRooms(memo, part, panels, (room, what, error) => this.logOnce(room, what, error))
             for (const result of results) this.apply(result, startedAt, false)
           }
@@ -512,6 +514,7 @@ export class LiveScheduler {
   private apply(result: RoomResult, startedAt: number, counts = true): void {
     const { room } = result
     const changed = room.absorb(result.panels)
+    const asOfMoved = result.asOf !== undefined && result.asOf !== room.asOf
     if (result.asOf !== undefined) room.asOf = result.asOf
     const finishedAt = Date.now()
     if (counts) {
@@ -521,7 +524,8 @@ export class LiveScheduler {
     room.computeMs.add(finishedAt - startedAt)
     room.computedAtMs = finishedAt
     room.computedAt = new Date(finishedAt).toISOString()
-    const emitted = Object.keys(changed).length > 0
+    // new data time alone is news too: the screen's 数据截至 moves, and it knows the batch arrived
+    const emitted = Object.keys(changed).length > 0 || asOfMoved
     if (emitted) {
       room.seq += 1
       this.deps.emit(room, changed)
