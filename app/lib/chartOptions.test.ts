@@ -96,6 +96,23 @@ describe('chart options', () => {
     expect(option.yAxis.data).not.toContain('规则0')
   })
 
+  it('cuts long bar names at 40 % of a narrow chart, so the bars keep the rest', () => {
+    type Label = { width?: number; overflow?: string }
+    const names = ['义务教育家庭经济困难学生生活补助', '城乡居民基础养老金']
+    const ranked = { kind: 'regions' as const, rows: names.map((name, i) => ({ code: String(i), name, value: 10 - i })) }
+    const grouped = { kind: 'series' as const, categories: names, series: [{ name: '支付', values: [5, 3] }, { name: '下达', values: [6, 4] }] }
+    for (const data of [ranked, grouped]) {
+      const narrow = chartOption(panel('hbar'), data, 0.71, 15, 320) as unknown as { yAxis: { axisLabel: Label } }
+      expect(narrow.yAxis.axisLabel).toMatchObject({ width: 128, overflow: 'truncate' })
+      // not measured yet (or an export without a box): names whole, as before
+      const unmeasured = chartOption(panel('hbar'), data, 1) as unknown as { yAxis: { axisLabel: Label } }
+      expect(unmeasured.yAxis.axisLabel.width).toBeUndefined()
+    }
+    // vertical bars keep their category labels whole
+    const vertical = chartOption(panel('bar'), grouped, 1, 15, 320) as unknown as { xAxis: { axisLabel: Label } }
+    expect(vertical.xAxis.axisLabel.width).toBeUndefined()
+  })
+
   it('draws a population pyramid with men to the left', () => {
     const ages = { kind: 'series' as const, categories: ['60-69岁'], series: [{ name: '男', values: [4] }, { name: '女', values: [6] }] }
     const option = chartOption(panel('hbar', '人次'), ages, 1) as unknown as AnyOption

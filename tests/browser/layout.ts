@@ -80,3 +80,38 @@ export async function overlaps(page: Page, over: string, under: string): Promise
     return hits
   }, [over, under] as const)
 }
+
+/**
+ * For each horizontal-bar panel (.panel.kind-hbar) of the page, the longest run of bar colour in
+ * one pixel row of its chart canvas, as a share of the canvas width: what is left for the bars
+ * once names and values are placed. Bar colours are saturated and opaque; text, axes, grid lines
+ * and the empty ground are grey, navy or transparent. The top tenth (the legend) is left out.
+ */
+export async function barRoom(page: Page): Promise<Array<{ panel: string; share: number }>> {
+  // every bar panel drawn (a chart or 暂无数据), then past the 600 ms entrance animation
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.panel.kind-hbar')).every((p) => p.getAttribute('data-state') === 'ready' && p.querySelector('.echart[data-chart="ready"] canvas, .empty')), undefined, { timeout: 45_000 })
+  await page.waitForTimeout(1500)
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.panel.kind-hbar')).flatMap((panel) => {
+      const canvas = panel.querySelector('canvas')
+      if (!canvas || canvas.width < 1 || canvas.height < 1) return []
+      const { width, height } = canvas
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, width, height).data
+      let longest = 0
+      for (let y = Math.round(height / 10); y < height; y++) {
+        let first = -1
+        let last = -1
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4
+          const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]]
+          if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 90) {
+            if (first < 0) first = x
+            last = x
+          }
+        }
+        if (first >= 0) longest = Math.max(longest, last - first + 1)
+      }
+      return [{ panel: panel.getAttribute('data-panel') ?? '?', share: Math.round((1000 * longest) / width) / 1000 }]
+    }),
+  )
+}
