@@ -66,8 +66,18 @@ const base = (u: number): EChartsOption => ({
  */
 export const BAR_NAME_SHARE = 0.4
 
-function barNameLimit(boxWidth: number | undefined) {
-  return boxWidth ? { width: Math.floor(boxWidth * BAR_NAME_SHARE), overflow: 'truncate' as const, ellipsis: '…' } : {}
+/**
+ * `name` cut with … to fit that share of the chart (never under four characters), measured
+ * here rather than by ECharts' label width: on /review that width, merged into a live chart,
+ * cut every name down to a bare ….
+ */
+export function fitBarName(name: string, boxWidth: number | undefined, fontPx: number): string {
+  if (!boxWidth) return name
+  const room = Math.max(4 * fontPx, boxWidth * BAR_NAME_SHARE)
+  if (textWidth(name, fontPx) <= room) return name
+  let cut = name
+  while (cut.length > 1 && textWidth(cut + '…', fontPx) > room) cut = cut.slice(0, -1)
+  return cut + '…'
 }
 
 function axisLabel(u: number) {
@@ -114,10 +124,10 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   const dualAxis = !horizontal && rest.length === 1 && panel.kind === 'line'
   const categoryAxis = {
     type: 'category' as const,
-    data: data.categories.map(categoryLabel),
+    data: data.categories.map((c) => (horizontal ? fitBarName(categoryLabel(c), boxWidth, textPx(13, u)) : categoryLabel(c))),
     // names (departments, approval nodes) are all shown, up to what fits a wall panel; long runs
     // such as 24 months thin themselves out
-    axisLabel: { ...axisLabel(u), hideOverlap: true, ...(data.categories.length <= 16 ? { interval: 0 } : {}), ...(horizontal ? barNameLimit(boxWidth) : {}) },
+    axisLabel: { ...axisLabel(u), hideOverlap: true, ...(data.categories.length <= 16 ? { interval: 0 } : {}) },
     axisLine: { lineStyle: { color: palette.axis } },
     axisTick: { show: false },
     inverse: horizontal,
@@ -213,7 +223,7 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
     grid: { left: 8 * u, right: labelRoom, top: 8 * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },
-    yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u), ...barNameLimit(boxWidth) }, axisTick: { show: false }, axisLine: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: shown.map((r) => fitBarName(r.name, boxWidth, textPx(14, u))), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u) }, axisTick: { show: false }, axisLine: { show: false } },
     series: [
       {
         id: 'value',
