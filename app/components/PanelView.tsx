@@ -15,6 +15,7 @@ import { KpiValue } from './KpiValue'
 import { RegionMap } from './RegionMap'
 import { ScrollingTable } from './ScrollingTable'
 import { Ticker } from './Ticker'
+import { useBoxWidth } from './useBoxWidth'
 
 export interface PanelViewProps {
   panel: Panel
@@ -54,6 +55,8 @@ export function PanelView(props: PanelViewProps) {
   const grid = props.grid ?? panel.grid
   const chart = useRef<ChartHandle | null>(null)
   const svg = useRef<SVGSVGElement | null>(null)
+  // charts cap their bar names at a share of this width, so a narrow panel keeps room for its bars
+  const [bodyRef, bodyWidth] = useBoxWidth<HTMLDivElement>()
 
   // every export states this panel's own period (累计, 本预算年度, 2024年 …), not the page's
   const context = { ...(props.exportContext ?? { theme: '', region: props.region, filters: '无', period: '—' }), period }
@@ -91,7 +94,7 @@ export function PanelView(props: PanelViewProps) {
           </span>
         )}
       </header>
-      <div className="panel-body">{data ? <PanelBody {...props} data={data} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
+      <div className="panel-body" ref={bodyRef}>{data ? <PanelBody {...props} data={data} bodyWidth={bodyWidth} chartRef={chart} svgRef={svg} /> : <div className="empty">等待数据…</div>}</div>
       <footer className="panel-foot">
         {stale && <span className="stale-tag">已过期</span>}
         {/* a narrow panel drops the date (the title bar has it), never the time */}
@@ -103,12 +106,13 @@ export function PanelView(props: PanelViewProps) {
   )
 }
 
-function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegion, exportable, chartRef, svgRef }: PanelViewProps & {
+function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegion, exportable, bodyWidth, chartRef, svgRef }: PanelViewProps & {
   data: PanelData
+  bodyWidth: number | null
   chartRef: React.RefObject<ChartHandle | null>
   svgRef: React.RefObject<SVGSVGElement | null>
 }) {
-  const option = useMemo(() => chartOption(panel, data, u), [panel, data, u])
+  const option = useMemo(() => chartOption(panel, data, u, undefined, bodyWidth ?? undefined), [panel, data, u, bodyWidth])
   const setChart = (h: ChartHandle | null) => {
     chartRef.current = h
   }
@@ -129,7 +133,8 @@ function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegio
     const countyRows = data.rows.every((r) => getRegion(r.code)?.level === 'county')
     if (countyRows) return <RegionMap rows={data.rows} unit={panel.unit} markers={markers} pinned={pinned?.regionCode} onSelect={onSelectRegion} svgRef={setSvg} />
     // below the city there are no town shapes: the county's outline beside its ranked towns
-    const rankedOption = chartOption({ ...panel, kind: 'hbar' }, data, u)!
+    // the ranking takes 3 of the 5 columns of .map-split
+    const rankedOption = chartOption({ ...panel, kind: 'hbar' }, data, u, undefined, bodyWidth ? (bodyWidth * 3) / 5 : undefined)!
     return (
       <div className="map-split">
         <RegionMap rows={[]} unit={panel.unit} focus={countyOf(region) ?? CITY_CODE} markers={markers} pinned={pinned?.regionCode} onSelect={onSelectRegion} svgRef={setSvg} />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dashboards } from '../../dashboards'
 import type { Panel } from '../../dashboards/types'
-import { chartOption } from './chartOptions'
+import { chartOption, fitBarName } from './chartOptions'
 
 const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ...dashboards.overview.panels[0], kind, unit })
 type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
@@ -114,6 +114,24 @@ describe('chart options', () => {
     expect(option.yAxis.data).toHaveLength(12)
     expect(option.yAxis.data).toContain('规则17') // (17 × 7) % 20 = 19, the largest
     expect(option.yAxis.data).not.toContain('规则0')
+  })
+
+  it('cuts long bar names at 40 % of a narrow chart, so the bars keep the rest', () => {
+    const names = ['义务教育家庭经济困难学生生活补助', '城乡居民基础养老金']
+    const ranked = { kind: 'regions' as const, rows: names.map((name, i) => ({ code: String(i), name, value: 10 - i })) }
+    const grouped = { kind: 'series' as const, categories: names, series: [{ name: '支付', values: [5, 3] }, { name: '下达', values: [6, 4] }] }
+    for (const data of [ranked, grouped]) {
+      // 320 px: 128 px for names, 9 characters of 12 px with the …
+      const narrow = chartOption(panel('hbar'), data, 0.71, 15, 320) as unknown as AnyOption
+      expect(narrow.yAxis.data).toEqual(['义务教育家庭经济困…', '城乡居民基础养老金'])
+      // not measured yet (or an export without a box): names whole, as before
+      expect((chartOption(panel('hbar'), data, 1) as unknown as AnyOption).yAxis.data).toEqual(names)
+    }
+    // never under four characters, however narrow
+    expect(fitBarName('义务教育家庭经济困难学生生活补助', 40, 12)).toBe('义务教…')
+    // vertical bars keep their category labels whole
+    const vertical = chartOption(panel('bar'), grouped, 1, 15, 320) as unknown as { xAxis: { data: string[] } }
+    expect(vertical.xAxis.data).toEqual(names)
   })
 
   it('draws a population pyramid with men to the left', () => {

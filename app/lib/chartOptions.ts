@@ -9,25 +9,25 @@ import { levelOf } from './thresholds'
  * 14 px label stays 14 design pixels at any resolution (ECharts draws at the real resolution).
  * Series carry ids so `setOption` merges in place: ticks move bars, they do not redraw from zero.
  */
-export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 15): EChartsOption | null {
+export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 15, boxWidth?: number): EChartsOption | null {
   switch (data.kind) {
     case 'series': {
       if (panel.kind === 'pie') return pieOption(panel, data.series[0]?.values.map((value, i) => ({ name: data.categories[i], value })) ?? [], u)
       if (panel.kind === 'hbar' && isPyramid(data)) return pyramidOption(panel, data, u)
       const shown = panel.kind === 'line' ? data : sameUnitSeries(data, panel.unit)
       if (panel.kind === 'hbar' && shown.series.length === 1)
-        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows, data.reference)
+        return rankedBarsOption(panel, shown.categories.map((name, i) => ({ code: '', name, value: shown.series[0].values[i] ?? 0 })), u, maxRows, data.reference, boxWidth)
       // grouped horizontal bars are a ranking too: the top rows that a wall panel can print
       // (12: two bars a row need more height than one; 23 rules printed every other name)
       const groupedRows = Math.min(maxRows, 12)
-      if (panel.kind === 'hbar' && shown.categories.length > groupedRows) return cartesianOption(panel, topRows(shown, groupedRows), u)
-      return cartesianOption(panel, shown, u)
+      if (panel.kind === 'hbar' && shown.categories.length > groupedRows) return cartesianOption(panel, topRows(shown, groupedRows), u, boxWidth)
+      return cartesianOption(panel, shown, u, boxWidth)
     }
     case 'regions': {
       const rows = [...data.rows].sort((a, b) => b.value - a.value)
       if (panel.kind === 'pie') return pieOption(panel, rows.map((r) => ({ name: r.name, value: r.value })), u)
       if (panel.kind === 'treemap') return treemapOption(panel, rows, u)
-      return rankedBarsOption(panel, rows, u, maxRows, data.reference)
+      return rankedBarsOption(panel, rows, u, maxRows, data.reference, boxWidth)
     }
     case 'funnel':
       return funnelOption(panel, data.stages, u)
@@ -58,6 +58,27 @@ const base = (u: number): EChartsOption => ({
   animationDurationUpdate: 400,
   tooltip: { trigger: 'item', confine: true, textStyle: { fontSize: textPx(14, u) }, backgroundColor: '#0d2246ee', borderColor: palette.border },
 })
+
+/**
+ * Names beside horizontal bars take at most this share of the chart's width, cut with … (the
+ * tooltip names them whole): on a narrow panel (/review at 1366×768) long project names such as
+ * 义务教育家庭经济困难学生生活补助 left the bars a few pixels and piled the value axis labels up.
+ */
+export const BAR_NAME_SHARE = 0.4
+
+/**
+ * `name` cut with … to fit that share of the chart (never under four characters), measured
+ * here rather than by ECharts' label width: on /review that width, merged into a live chart,
+ * cut every name down to a bare ….
+ */
+export function fitBarName(name: string, boxWidth: number | undefined, fontPx: number): string {
+  if (!boxWidth) return name
+  const room = Math.max(4 * fontPx, boxWidth * BAR_NAME_SHARE)
+  if (textWidth(name, fontPx) <= room) return name
+  let cut = name
+  while (cut.length > 1 && textWidth(cut + '…', fontPx) > room) cut = cut.slice(0, -1)
+  return cut + '…'
+}
 
 function axisLabel(u: number) {
   return { color: palette.muted, fontSize: textPx(13, u) }
@@ -94,7 +115,7 @@ function topRows(data: Extract<PanelData, { kind: 'series' }>, n: number): Extra
   return { ...data, categories: pick(data.categories), series: data.series.map((s) => ({ ...s, values: pick(s.values) })) }
 }
 
-function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number): EChartsOption {
+function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number, boxWidth?: number): EChartsOption {
   const horizontal = panel.kind === 'hbar'
   // 上年同期 series are compared with the first series: same axis, dashed
   const isLastYear = (name: string) => name.startsWith('上年同期')
@@ -103,7 +124,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   const dualAxis = !horizontal && rest.length === 1 && panel.kind === 'line'
   const categoryAxis = {
     type: 'category' as const,
-    data: data.categories.map(categoryLabel),
+    data: data.categories.map((c) => (horizontal ? fitBarName(categoryLabel(c), boxWidth, textPx(13, u)) : categoryLabel(c))),
     // names (departments, approval nodes) are all shown, up to what fits a wall panel; long runs
     // such as 24 months thin themselves out
     axisLabel: { ...axisLabel(u), hideOverlap: true, ...(data.categories.length <= 16 ? { interval: 0 } : {}) },
@@ -123,7 +144,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     name: position === 'right' ? undefined : unit,
     nameTextStyle: { color: palette.muted, fontSize: textPx(12, u), align: position === 'right' ? ('left' as const) : ('right' as const) },
     nameGap: 6 * u,
-    axisLabel: { ...axisLabel(u), formatter: (v: number) => formatAxis(v, unit) },
+    // a narrow plot drops a tick label rather than print 5万10万 on top of each other
+    axisLabel: { ...axisLabel(u), hideOverlap: true, formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
     // the axis reaches the reference (序时进度 100 % once the year is over): ECharts leaves a
     // mark line beyond the bars' extent undrawn, and bars far behind it would stand alone
@@ -193,7 +215,7 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 }
 
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
-function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference): EChartsOption {
+function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference, boxWidth?: number): EChartsOption {
   const shown = rows.slice(0, maxRows)
   const inColumnUnit = columnFormatter(shown.map((r) => r.value), panel.unit)
   // room on the right for the longest value label, so '107.36万元' is never cut by the canvas edge
@@ -204,7 +226,7 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
     // the reference line's label sits above its top end
     grid: { left: 8 * u, right: labelRoom, top: (reference ? 24 : 8) * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },
-    yAxis: { type: 'category', inverse: true, data: shown.map((r) => r.name), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u) }, axisTick: { show: false }, axisLine: { show: false } },
+    yAxis: { type: 'category', inverse: true, data: shown.map((r) => fitBarName(r.name, boxWidth, textPx(14, u))), axisLabel: { ...axisLabel(u), color: palette.text, fontSize: textPx(14, u) }, axisTick: { show: false }, axisLine: { show: false } },
     series: [
       {
         id: 'value',

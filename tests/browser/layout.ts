@@ -80,3 +80,46 @@ export async function overlaps(page: Page, over: string, under: string): Promise
     return hits
   }, [over, under] as const)
 }
+
+/**
+ * For each horizontal-bar panel (.panel.kind-hbar) of the page, its longest bar as a share of the
+ * chart canvas's width: what is left for the bars once names and values are placed. Bar colours
+ * are saturated and opaque; text, axes, grid lines and the empty ground are grey, navy or
+ * transparent.
+ */
+export async function barRoom(page: Page): Promise<Array<{ panel: string; share: number }>> {
+  // every bar panel drawn (a chart or 暂无数据)
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.panel.kind-hbar')).every((p) => p.getAttribute('data-state') === 'ready' && p.querySelector('.echart[data-chart="ready"] canvas, .empty')), undefined, { timeout: 45_000 })
+  // bars grow in (600 ms, far longer on a loaded machine): read until two readings a second apart agree
+  let last = ''
+  for (let reading = 0; reading < 15; reading++) {
+    await page.waitForTimeout(1000)
+    const rooms = await measureBarRoom(page)
+    if (JSON.stringify(rooms) === last) return rooms
+    last = JSON.stringify(rooms)
+  }
+  return JSON.parse(last)
+}
+
+function measureBarRoom(page: Page): Promise<Array<{ panel: string; share: number }>> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('.panel.kind-hbar')).flatMap((panel) => {
+      const canvas = panel.querySelector('canvas')
+      if (!canvas || canvas.width < 1 || canvas.height < 1) return []
+      const { width, height } = canvas
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, width, height).data
+      // the longest unbroken run of bar colour in a pixel row (legend swatches are short runs)
+      let longest = 0
+      for (let y = 0; y < height; y++) {
+        let run = 0
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4
+          const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]]
+          run = a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 90 ? run + 1 : 0
+          longest = Math.max(longest, run)
+        }
+      }
+      return [{ panel: panel.getAttribute('data-panel') ?? '?', share: Math.round((1000 * longest) / width) / 1000 }]
+    }),
+  )
+}
