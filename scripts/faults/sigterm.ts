@@ -1,5 +1,5 @@
 import { paymentBatch } from '../../server/ingest/test/fixtures'
-import { getJson, post, startServer } from './server'
+import { healthDetails, post, startServer } from './server'
 
 export interface SigtermResult {
   trials: number
@@ -31,11 +31,11 @@ export async function sigtermTrials(dataDir: string, trials: number, log: (line:
     // After a restart the batch must be whole if acknowledged; a re-post answers duplicate (stored before) or stored.
     const again = await startServer(dataDir)
     try {
-      const before = (await getJson(again.url, '/api/health')).rows.payment_detail as number
+      const before = (await healthDetails(again.url)).rows.payment_detail as number
       const repost = await post(again.url, '/api/ingest/payments', body)
       const status = 'error' in repost ? repost.error : JSON.parse(repost.body).status
       expectedRows += ROWS
-      const after = (await getJson(again.url, '/api/health')).rows.payment_detail as number
+      const after = (await healthDetails(again.url)).rows.payment_detail as number
       const whole = acked ? status === 'duplicate' && before === expectedRows : (status === 'stored' || status === 'duplicate') && after === expectedRows
       if (whole && after === expectedRows) result.consistent++
       else log(`sigterm trial ${trial}: exit ${JSON.stringify(exit)}, acked ${acked}, re-post ${status}, rows ${before} → ${after} (expected ${expectedRows})`)
