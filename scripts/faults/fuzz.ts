@@ -1,5 +1,5 @@
 import { paymentFixture } from '../../server/ingest/test/fixtures'
-import { getJson, post, startServer } from './server'
+import { healthDetails, post, startServer } from './server'
 
 export interface FuzzCase {
   name: string
@@ -86,13 +86,13 @@ export async function fuzz(dataDir: string, log: (line: string) => void): Promis
   const server = await startServer(dataDir)
   const result: FuzzResult = { cases: 0, refused: 0, stored: 0, serverErrors: 0, resets: 0, byStatus: {}, failures: [] }
   try {
-    let rows = (await getJson(server.url, '/api/health')).rows.payment_detail as number
+    let rows = (await healthDetails(server.url)).rows.payment_detail as number
     for (const fuzzCase of fuzzCases()) {
       result.cases++
       const answer = await post(server.url, '/api/ingest/payments', fuzzCase.body, fuzzCase.headers)
       const status = 'error' in answer ? answer.error : String(answer.status)
       result.byStatus[status] = (result.byStatus[status] ?? 0) + 1
-      const now = (await getJson(server.url, '/api/health')).rows.payment_detail as number
+      const now = (await healthDetails(server.url)).rows.payment_detail as number
       if (now !== rows) {
         result.stored++
         result.failures.push(`${fuzzCase.name}: stored`)

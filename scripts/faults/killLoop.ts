@@ -1,5 +1,5 @@
 import { paymentBatch } from '../../server/ingest/test/fixtures'
-import { getJson, kill, post, sleep, startServer, type ServerProcess } from './server'
+import { healthDetails, kill, post, sleep, startServer, type ServerProcess } from './server'
 
 export const BATCH_ROWS = 500
 
@@ -98,7 +98,7 @@ export async function killLoop(dataDir: string, cycles: number, log: (line: stri
   }
   // Wait for the checks those recoveries and the start asked for.
   for (let waited = 0; waited < 120_000; waited += 500) {
-    const health = await getJson(server.url, '/api/health')
+    const health = await healthDetails(server.url)
     if (health.rollups.checks >= 1 && !health.rollups.running) {
       result.repairs = health.rollups.repairs
       result.rollupChecks = health.rollups.checks

@@ -10,11 +10,13 @@ export interface ServerProcess {
 }
 
 export const TOKEN = 'faults-ingest-token-0123'
+/** The first start on a data dir creates `admin` with this password (ADMIN_PASSWORD). */
+const ADMIN_PASSWORD = 'faults-admin-pass-0123'
 
 export async function startServer(dataDir: string, options: { viaNpm?: boolean; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const env = {
     ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'off', DEMO_FEED: 'off',
-    INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '0', ...options.env,
+    INGEST_TOKEN: TOKEN, ADMIN_PASSWORD, ROLLUP_CHECK_MS: '0', ...options.env,
   }
   const [command, args] = options.viaNpm ? ['npm', ['start', '--', '--api-only']] : [process.execPath, ['--import', 'tsx', 'server/index.ts', '--api-only']]
   const child = spawn(command, args as string[], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
@@ -55,9 +57,30 @@ export function post(url: string, path: string, body: string | Buffer, headers: 
   })
 }
 
-export async function getJson(url: string, path: string): Promise<any> {
-  const response = await fetch(`${url}${path}`)
-  return response.json()
+const cookies = new Map<string, string>()
+
+/**
+ * /api/health as an administrator sees it: row counts and the rollup healer's figures (the public
+ * answer says only up/down and data freshness). Signs in once per server; a cookie kept for a port
+ * an earlier server (other data) had is refused, and then it signs in again.
+ */
+export async function healthDetails(url: string, retry = true): Promise<any> {
+  let cookie = cookies.get(url)
+  if (!cookie) {
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    })
+    if (login.status !== 200) throw new Error(`admin sign-in answered ${login.status}: ${await login.text()}`)
+    cookie = login.headers.get('set-cookie')!.split(';')[0]
+    cookies.set(url, cookie)
+  }
+  const health = await (await fetch(`${url}/api/health`, { headers: { cookie } })).json()
+  if (health.rows) return health
+  cookies.delete(url)
+  if (retry) return healthDetails(url, false)
+  throw new Error(`/api/health shows no details to the admin: ${JSON.stringify(health).slice(0, 200)}`)
 }
 
 export function kill(server: ServerProcess, signal: NodeJS.Signals): void {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RunningApp } from '../app'
+import { startApp, type RunningApp } from '../app'
 import type { IngestEvent } from '../context'
 import { ingestGate } from '../ingest/ingestGate'
 import { feedByName } from '../ingest/feeds'
 import { paymentBatch } from '../ingest/test/fixtures'
-import { postBatch, queryRow, startIngestApp } from '../ingest/test/harness'
+import { postBatch, queryRow, startIngestApp, TOKEN } from '../ingest/test/harness'
 import { validateBatch } from '../ingest/validateBatch'
-import { makeTempDir } from '../testing/tempDb'
+import { makeTempDir, testConfig } from '../testing/tempDb'
 import { adminCookie, healthDetails } from '../testing/adminSession'
 import { discoverRollups } from './discover'
 import { checkRollup } from './heal'
@@ -108,6 +108,25 @@ describe('rollups that heal', () => {
     expect(answer.status).toBe(200)
     expect(await disagreeingRollups()).toEqual([])
   })
+
+  it('checks by itself at start-up and every ROLLUP_CHECK_MS, with no recovered batch to prompt it', async () => {
+    await app.close()
+    app = await startApp(testConfig(dataDir, { INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '3000' }))
+    // A stored batch (not a recovered one, which would ask for a check) gives the rollups rows to break.
+    expect((await postBatch(app, 'payments', { batchId: 'periodic-1', records: paymentBatch(400, 20) })).json).toMatchObject({ status: 'stored', rows: 20 })
+    // The start-up check (after the interval, at most 10 s) finds nothing to repair.
+    await expect.poll(async () => (await health()).checks, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(1)
+    expect((await health()).repairs).toBe(0)
+    // Broken after the start-up check: only a later, periodic check can find it.
+    const { checks } = await health()
+    const brokenAt = Date.now()
+    await app.ctx.db.client.command({ query: 'INSERT INTO agg_payment_hour SELECT * FROM agg_payment_hour' })
+    await expect.poll(async () => (await health()).repairs, { timeout: 90_000, interval: 200 }).toBeGreaterThan(0)
+    const report = await health()
+    expect(report.checks).toBeGreaterThan(checks)
+    expect(Date.parse(report.lastRepairAt)).toBeGreaterThanOrEqual(brokenAt)
+    expect(await disagreeingRollups()).toEqual([])
+  }, 240_000)
 })
 
 async function health(): Promise<any> {
