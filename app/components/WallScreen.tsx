@@ -2,10 +2,10 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { dashboards } from '../../dashboards'
-import { themeTitles, type FlagEvent } from '../../dashboards/types'
+import { themeTitles, type FlagEvent, type ThemeId } from '../../dashboards/types'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
 import type { FitMode } from '../lib/fit'
-import { advance, currentView, jumpToFlag, nextView, type RotationPlan, type RotationState } from '../lib/rotation'
+import { advance, currentView, detourOnScreen, jumpToFlag, nextView, type RotationPlan, type RotationState } from '../lib/rotation'
 import { FlagCard, nextDetourFlags, type DetourFlags } from './FlagCard'
 import { ThemeBoard } from './ThemeBoard'
 import { WallFrame, useSafeReload } from './WallFrame'
@@ -79,9 +79,12 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   const [detourFlags, setDetourFlags] = useState<DetourFlags | null>(null)
   const stateRef = useRef(state)
   stateRef.current = state
+  const lastDetour = useRef<{ theme: ThemeId; region: string } | null>(null)
+  if (state.detour) lastDetour.current = { theme: state.detour.theme, region: state.detour.region }
+  const onDetour = detourOnScreen(state, shown, view, lastDetour.current)
   useEffect(() => {
-    if (!state.detour) setDetourFlags(null)
-  }, [state.detour])
+    if (!onDetour) setDetourFlags(null)
+  }, [onDetour])
   const onFlag = useCallback(
     (flag: FlagEvent) => {
       if (!jump || flag.severity !== 'critical') return
@@ -101,7 +104,7 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
   useSafeReload(reloadDaily)
 
   const place = getRegion(shown.region)?.name ?? shown.region
-  const notice = state.detour && detourFlags ? <FlagCard flags={detourFlags} /> : null
+  const notice = onDetour && detourFlags ? <FlagCard flags={detourFlags} /> : null
   const controls = (
     <>
       {plan.themes.map((theme, i) => (
@@ -135,7 +138,7 @@ export function WallScreen({ plan, rotate, region, token, kiosk, fit, screen, ju
           region={shown.region}
           connection={connection}
           flags={flags}
-          pinned={state.detour ? detourFlags?.current ?? null : null}
+          pinned={onDetour ? detourFlags?.current ?? null : null}
           onSelectRegion={kiosk ? undefined : (code) => window.location.assign(`/region/${code}${token ? `?token=${encodeURIComponent(token)}` : ''}`)}
         />
       </WallFrame>

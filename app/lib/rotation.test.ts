@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { advance, currentView, jumpToFlag, parseRotation } from './rotation'
+import { advance, currentView, detourOnScreen, jumpToFlag, nextView, parseRotation } from './rotation'
 import { applyHeartbeat, applyUpdate, fromSnapshot } from './roomState'
 import { computeFit, parseFitMode } from './fit'
 
@@ -35,6 +35,27 @@ describe('rotation under a stream of critical flags', () => {
     // the next critical flag 20 s later waits for the quiet period (one dwell)
     expect(jumpToFlag(state, '511025', 50_000, 30)).toBe(state)
     expect(currentView(plan, jumpToFlag(state, '511025', 61_000, 30), '511000')).toEqual({ theme: 'alerts', region: '511025' })
+  })
+})
+
+describe('the detour on screen', () => {
+  it('keeps the card while 监管预警 is still up after its time, and drops it once the next theme shows', () => {
+    const plan = parseRotation('overview,budget', undefined)
+    const city = '511000'
+    let state = jumpToFlag({ index: 0, detour: null }, '511025', 0, 30)
+    const detour = currentView(plan, state, city)
+    // before the alerts room has data the previous theme is up, with the card
+    expect(detourOnScreen(state, { theme: 'overview', region: city }, detour, detour)).toBe(true)
+    expect(detourOnScreen(state, detour, detour, detour)).toBe(true)
+    state = advance(plan, state, 30_000)
+    const view = currentView(plan, state, city)
+    expect(view).toEqual(nextView(plan, { index: 0, detour: { theme: 'alerts', region: '511025', until: 30_000 } }, city))
+    // the time is up but 监管预警 is still on screen (the next room has no data yet): card stays
+    expect(detourOnScreen(state, detour, view, detour)).toBe(true)
+    // the next theme is on screen: card gone
+    expect(detourOnScreen(state, view, view, detour)).toBe(false)
+    // an alerts screen of the plain playlist never shows a card
+    expect(detourOnScreen({ index: 0, detour: null }, { theme: 'alerts', region: city }, { theme: 'overview', region: city }, null)).toBe(false)
   })
 })
 

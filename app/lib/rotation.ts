@@ -62,3 +62,15 @@ export function jumpToFlag(state: RotationState, region: string, now: number, dw
   if (state.detourEndedAt !== undefined && now - state.detourEndedAt < quietSec * 1000) return state
   return { index: state.index, detour: { theme: 'alerts', region, until: now + dwellSec * 1000 }, detourEndedAt: state.detourEndedAt }
 }
+
+/**
+ * Whether the detour is still on screen, so its flag card and ticker pin stay up. A detour is over
+ * for the playlist the moment its time is up, but its 监管预警 screen stays until the next theme's
+ * room has data (the wall never switches to empty panels); the card leaves with that screen, not
+ * one render before it (a room screen showing 监管预警 for the flag's region without its card).
+ */
+export function detourOnScreen(state: RotationState, shown: { theme: ThemeId; region: string }, view: { theme: ThemeId; region: string }, lastDetour: { theme: ThemeId; region: string } | null): boolean {
+  if (state.detour) return true
+  const switching = shown.theme !== view.theme || shown.region !== view.region
+  return switching && lastDetour !== null && shown.theme === lastDetour.theme && shown.region === lastDetour.region
+}
