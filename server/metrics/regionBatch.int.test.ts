@@ -38,6 +38,7 @@ describe('one pass for all regions', () => {
     const counted = countingDb(db)
     const pass = withQueryCache(counted.db, { regions: warmRegions })
     let compared = 0
+    const perPanel: Array<{ panel: string; queries: number }> = []
     for (const panel of panels) {
       // A metric that refuses a level (budget below county) says so in both ways alike.
       const run = (on: typeof db, region: string) =>
@@ -45,7 +46,9 @@ describe('one pass for all regions', () => {
           if (error instanceof MetricParamsError) return notApplicable(error)
           throw error
         })
+      const before = counted.count()
       const batched = await Promise.all(warmRegions.map((region) => run(pass.db, region)))
+      perPanel.push({ panel: panel.metric, queries: counted.count() - before })
       for (const [i, region] of warmRegions.entries()) {
         if (!compareWith.has(region)) continue
         const alone = await run(db, region)
@@ -58,6 +61,9 @@ describe('one pass for all regions', () => {
     // per-county budget panels and the two not yet batched (approvals.overdue, ledger.overdue)
     // are the rest.
     expect(counted.count()).toBeLessThan(panels.length * 6)
+    // and no panel reads region by region: at most one query per county and the city (the
+    // per-county budget panels), never one per town (拦截问题数据 sent 89)
+    expect(perPanel.filter((p) => p.queries > 6)).toEqual([])
   }, 400_000)
 
   it('checks the batched data is not empty (the comparison would pass on nothing)', async () => {
