@@ -79,7 +79,10 @@ beforeAll(async () => {
   app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   // The fixture's regions only (the default 89 are the refresh test's): test.latestPayments runs once per room.
-  ;({ hub, url: hubUrl } = await attachHub(app.ctx, testDashboards, { registry, heartbeatMs: 300, refreshEveryMs: 600_000, warmRegions: [CITY, C1, C2, T1, T2] }))
+  // Query panels take a batch at most every fedEveryMs (10 s by default, its own test in
+  // fedWall.int.test.ts): a batch right after another one's could wait out the 10 s these tests
+  // give an update, so here the floor is 1 s.
+  ;({ hub, url: hubUrl } = await attachHub(app.ctx, testDashboards, { registry, heartbeatMs: 300, refreshEveryMs: 600_000, fedEveryMs: 1000, warmRegions: [CITY, C1, C2, T1, T2] }))
   await waitWarm(app.ctx)
 })
 afterEach(() => {
