@@ -35,6 +35,12 @@ const envSchema = z.object({
   /** Rollups compared with the facts (and rebuilt where they differ) this often; 0 = only after a crash recovery. */
   ROLLUP_CHECK_MS: z.coerce.number().int().min(0).default(600_000),
   /**
+   * At most this share of the time goes to periodic rollup checks: a check rebuilds every rollup
+   * from the facts (22 CPU s at 1M payments), so at scale the interval stretches to its duration
+   * divided by this share.
+   */
+  ROLLUP_CHECK_SHARE: z.coerce.number().gt(0).max(1).default(0.02),
+  /**
    * Live sockets accepted at most (default: 3/4 of the open-files limit); more are refused with a
    * reason and retry later, so sockets never take the descriptors the engine and ingest need.
    */

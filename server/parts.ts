@@ -55,7 +55,7 @@ export async function registerParts(ctx: AppContext, router: Router, server: htt
   auditSocketRefusals(hub.io, ctx)
   const closers: Closer[] = [dropSocketsOnRevocation(hub.io, ctx.auth)]
   // After the hub, so a repair's change event reaches it; stopped before the database closes.
-  const healer = startRollupHealer(ctx, { intervalMs: ctx.config.ROLLUP_CHECK_MS })
+  const healer = startRollupHealer(ctx, { intervalMs: ctx.config.ROLLUP_CHECK_MS, share: ctx.config.ROLLUP_CHECK_SHARE })
   closers.push(() => healer.stop())
   // Set once the engine has stopped: a push still reading its amounts then sends nothing.
   let flagsClosed = false

@@ -111,7 +111,7 @@ describe('rollups that heal', () => {
 
   it('checks by itself at start-up and every ROLLUP_CHECK_MS, with no recovered batch to prompt it', async () => {
     await app.close()
-    app = await startApp(testConfig(dataDir, { INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '3000' }))
+    app = await startApp(testConfig(dataDir, { INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '3000', ROLLUP_CHECK_SHARE: '1' }))
     // A stored batch (not a recovered one, which would ask for a check) gives the rollups rows to break.
     expect((await postBatch(app, 'payments', { batchId: 'periodic-1', records: paymentBatch(400, 20) })).json).toMatchObject({ status: 'stored', rows: 20 })
     // The start-up check (after the interval, at most 10 s) finds nothing to repair.
@@ -127,6 +127,39 @@ describe('rollups that heal', () => {
     expect(Date.parse(report.lastRepairAt)).toBeGreaterThanOrEqual(brokenAt)
     expect(await disagreeingRollups()).toEqual([])
   }, 240_000)
+
+  it('skips a periodic check while neither facts nor rollups changed since a clean one, and checks after a write', async () => {
+    await app.close()
+    app = await startApp(testConfig(dataDir, { INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '1000', ROLLUP_CHECK_SHARE: '1' }))
+    // the start-up check, then one more after it (the repair test above may have left a version to settle)
+    await expect.poll(async () => (await health()).checks, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(2)
+    await expect.poll(async () => (await health()).skippedUnchanged, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2)
+    const idle = await health()
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    const later = await health()
+    // nothing written: no check ran, only skips
+    expect(later.checks).toBe(idle.checks)
+    expect(later.skippedUnchanged).toBeGreaterThan(idle.skippedUnchanged)
+    // a stored batch changes the facts and rollups: the next periodic check runs again
+    expect((await postBatch(app, 'payments', { batchId: 'periodic-skip-1', records: paymentBatch(500, 20) })).json).toMatchObject({ status: 'stored' })
+    await expect.poll(async () => (await health()).checks, { timeout: 60_000, interval: 200 }).toBeGreaterThan(later.checks)
+    // and a rollup broken behind the healer's back is still found (its own version moved)
+    await expect.poll(async () => (await health()).skippedUnchanged, { timeout: 60_000, interval: 200 }).toBeGreaterThan(later.skippedUnchanged)
+    const settled = await health()
+    await app.ctx.db.client.command({ query: 'INSERT INTO agg_region_month SELECT * FROM agg_region_month' })
+    await expect.poll(async () => (await health()).repairs, { timeout: 60_000, interval: 200 }).toBeGreaterThan(settled.repairs)
+    expect(await disagreeingRollups()).toEqual([])
+  }, 300_000)
+
+  it('stretches the interval so periodic checks take at most their share of the time', async () => {
+    await app.close()
+    app = await startApp(testConfig(dataDir, { INGEST_TOKEN: TOKEN, ROLLUP_CHECK_MS: '1000', ROLLUP_CHECK_SHARE: '0.001' }))
+    await expect.poll(async () => (await health()).checks, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(1)
+    const report = await health()
+    // the next check is due no sooner than a thousand times the last check's length
+    expect(Date.parse(report.nextPeriodicAt) - Date.parse(report.lastCheckAt)).toBeGreaterThanOrEqual(report.lastCheckMs * 1000 - 1000)
+    expect(report.lastCheckMs * 1000).toBeGreaterThan(1000)
+  }, 120_000)
 })
 
 async function health(): Promise<any> {

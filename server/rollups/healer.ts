@@ -3,6 +3,7 @@ import { ingestGate } from '../ingest/ingestGate'
 import { discoverRollups } from './discover'
 import { checkRollup, type RollupVerdict } from './heal'
 import { firstLine } from '../errorLine'
+import { readTableVersions } from '../db/tableVersions'
 
 /** What /api/health shows under `rollups`. */
 export interface RollupHealth {
@@ -18,6 +19,10 @@ export interface RollupHealth {
   unchecked: string[]
   lastError: string | null
   running: boolean
+  /** Periodic checks skipped because neither the facts nor the rollups changed since a clean check. */
+  skippedUnchanged: number
+  /** When the next periodic check is due (stretched so checks take at most `share` of the time). */
+  nextPeriodicAt: string | null
 }
 
 export interface RollupHealer {
@@ -34,6 +39,8 @@ const STARTUP_DELAY_MS = 10_000
 export interface HealerOptions {
   /** Periodic checks, and one at start-up; 0 = only after a crash-recovered batch. */
   intervalMs: number
+  /** Longest share of the time periodic checks may take (default 0.02). */
+  share?: number
 }
 
 /**
@@ -45,8 +52,11 @@ export interface HealerOptions {
 export function startRollupHealer(ctx: AppContext, options: HealerOptions): RollupHealer {
   const state: RollupHealth = {
     rollups: 0, checks: 0, lastCheckAt: null, lastCheckMs: null, lastMismatches: [], repairs: 0,
-    lastRepairAt: null, unchecked: [], lastError: null, running: false,
+    lastRepairAt: null, unchecked: [], lastError: null, running: false, skippedUnchanged: 0, nextPeriodicAt: null,
   }
+  // Versions of the facts and rollups as a clean check (no mismatch, no error) read them before
+  // it began: while they stand, nothing can disagree that did not disagree then.
+  let cleanAt: string | null = null
   let running: Promise<RollupVerdict[]> | null = null
   let again = false
   let stopped = false
@@ -57,6 +67,8 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
     state.running = true
     try {
       const rollups = await discoverRollups(ctx.db)
+      const versions = await versionsOf(rollups)
+      cleanAt = null
       const verdicts: RollupVerdict[] = []
       const changedSources = new Set<string>()
       for (const rollup of rollups) {
@@ -71,6 +83,7 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
         rollups: rollups.length, checks: state.checks + 1, lastCheckAt: new Date().toISOString(), lastCheckMs: Date.now() - startedAt,
         lastMismatches: mismatches, unchecked: verdicts.filter((v) => v.unchecked).map((v) => v.table), lastError: null,
       })
+      if (mismatches.length === 0 && !stopped) cleanAt = versions
       if (repaired > 0) {
         state.repairs += repaired
         state.lastRepairAt = new Date().toISOString()
@@ -118,8 +131,35 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
   ctx.onIngest.push(onIngest)
   const healthExtra = (): [string, unknown] => ['rollups', { ...state }]
   ctx.healthExtras.push(healthExtra)
-  const periodic = options.intervalMs > 0 ? setInterval(() => void checkNow('periodic'), options.intervalMs) : undefined
-  periodic?.unref()
+  /** The versions of every table the rollups are built from or written to. */
+  async function versionsOf(rollups: Awaited<ReturnType<typeof discoverRollups>>): Promise<string> {
+    const all = await readTableVersions(ctx.db)
+    const tables = [...new Set(rollups.flatMap((rollup) => [rollup.table, ...rollup.sources]))].sort()
+    return JSON.stringify(tables.map((table) => [table, all.get(table) ?? '']))
+  }
+
+  // An idle wall costs nothing here, and one under a feed at most `share` of the time: a check
+  // rebuilds every rollup from the facts (16 s wall, 22 CPU s at 1M payments; at 40M a fixed
+  // 10 min interval would keep more than a core busy).
+  const share = options.share ?? 0.02
+  let periodic: NodeJS.Timeout | undefined
+  async function periodicCheck(): Promise<void> {
+    try {
+      if (cleanAt !== null && !running && (await versionsOf(await discoverRollups(ctx.db))) === cleanAt) state.skippedUnchanged += 1
+      else await checkNow('periodic')
+    } catch (error) {
+      state.lastError = firstLine(error)
+    }
+    schedulePeriodic()
+  }
+  function schedulePeriodic(): void {
+    if (stopped || options.intervalMs <= 0) return
+    const delay = Math.max(options.intervalMs, (state.lastCheckMs ?? 0) / share)
+    state.nextPeriodicAt = new Date(Date.now() + delay).toISOString()
+    periodic = setTimeout(() => void periodicCheck(), delay)
+    periodic.unref()
+  }
+  schedulePeriodic()
   // Not in the first seconds: the walls' first snapshots and the rules' first pass come first.
   if (options.intervalMs > 0) checkSoon('start-up', Math.min(options.intervalMs, STARTUP_DELAY_MS))
 
@@ -130,7 +170,7 @@ export function startRollupHealer(ctx: AppContext, options: HealerOptions): Roll
     stop: async () => {
       stopped = true
       clearTimeout(soonTimer)
-      clearInterval(periodic)
+      clearTimeout(periodic)
       ctx.onIngest.splice(ctx.onIngest.indexOf(onIngest), 1)
       ctx.healthExtras.splice(ctx.healthExtras.indexOf(healthExtra), 1)
       await running
