@@ -1,3 +1,5 @@
+/** One rollup check over a data directory (nothing else may own it): wall and CPU time per rollup.
+ *   npx tsx scripts/bench/rollupCheckCost.ts <dataDir> */
 import { openDb } from '../../server/db/client'
 import { discoverRollups } from '../../server/rollups/discover'
 import { checkRollup } from '../../server/rollups/heal'
