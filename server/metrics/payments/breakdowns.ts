@@ -9,7 +9,7 @@ import { monthRange, yearMonthParam } from '../sql/time'
 import type { QueryParams } from '../sql/query'
 import type { PanelData } from '../../../dashboards/types'
 
-/** Breakdowns over rollups that stop at town level (agg_region_project_month, agg_region_bank_month, agg_age_town_month). */
+/** Breakdowns over rollups that stop at town level (agg_region_project_month, agg_region_bank_month, agg_age_town_month, agg_region_age_persons). */
 const breakdownParams = z
   .object({ region: regionUpToTownParam, from: yearMonthParam.optional(), to: yearMonthParam.optional() })
   .strict()
@@ -191,18 +191,17 @@ function selectAgeBands(db: Db, params: BreakdownParams & { measure: keyof typeo
       ageRow,
     )
   if (params.from !== undefined || params.to !== undefined) return one()
+  // People are counted from the rollup that keeps each region's set whole (merging every month's
+  // sets of every town was a pass's most expensive select); 人次 and amounts sum the monthly one.
+  const all =
+    params.measure === 'persons'
+      ? `SELECT toString(region_code) AS region, age_band AS band, toString(gender) AS gender, uniqExactMerge(persons) AS value
+         FROM agg_region_age_persons WHERE region_code IN {regions:Array(String)} GROUP BY region, band, gender`
+      : `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region,
+                age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value
+         FROM agg_age_town_month WHERE status = '成功' GROUP BY region, band, gender HAVING region IN {regions:Array(String)}`
   return perRegion(db, `ageBands|${params.measure}`, params.region, {
-    all: async (regions) =>
-      byRegion(
-        await selectRows(
-          db,
-          `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region,
-                  age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value
-           FROM agg_age_town_month WHERE status = '成功' GROUP BY region, band, gender HAVING region IN {regions:Array(String)}`,
-          { regions },
-          ageRow.extend({ region: z.string() }),
-        ),
-      ),
+    all: async (regions) => byRegion(await selectRows(db, all, { regions }, ageRow.extend({ region: z.string() }))),
     one,
     empty: [],
   })
