@@ -90,6 +90,9 @@ describe.skipIf(!browserAvailable)('review filters in the browser', () => {
     const project = 'P02'
     const active = { year, project, dept }
     const { page, errors } = await open('/review/overview', server.leaderCookie)
+    // a panel with live data means the page is hydrated: a choice made before that changes the
+    // select but reaches no handler (the URL kept no filter for 30 s in a clean-clone CI run)
+    await page.waitForSelector('[data-panel][data-state="ready"]', { timeout: 60_000 })
     // chosen as a leader would: by the year, the department's name and the project's name
     const filterSelect = (label: string) => page.locator('label', { hasText: label }).locator('select')
     await filterSelect('年度').selectOption(year)
