@@ -9,6 +9,7 @@ import { seedDatabase } from '../../server/simulate/seed'
 import { startApp, type RunningApp } from '../../server/app'
 import { paymentFixture } from '../../server/ingest/test/fixtures'
 import { metricRegistry } from '../../server/metrics/registry'
+import { HISTORY_REFRESH_MS } from '../../server/metrics/define'
 import { testConfig } from '../../server/testing/tempDb'
 import { beijingDateTime, beijingMonthBefore } from '../../server/beijingTime'
 import { freePort } from '../../server/testing/freePort'
@@ -102,6 +103,10 @@ export async function seedDemo(app: RunningApp): Promise<void> {
   // repair): the live hub drops the figures it holds, read before the seed, instead of adding the
   // next batch to them (the wall showed 累计 = that batch alone).
   for (const listener of app.ctx.onIngest) listener({ feed: 'seed', batchId: 'demo-seed', rows: 0, acknowledgedAt: Date.now() })
+  // History panels (maps, rankings, 惠及群众) computed while the seed was being written held its
+  // empty rollups; they are recomputed at most every HISTORY_REFRESH_MS, so the pages' pictures
+  // are taken after that
+  await new Promise((resolve) => setTimeout(resolve, HISTORY_REFRESH_MS + 2_000))
 }
 
 /** Posts a batch to the real ingest endpoint, as a paying bank's feed would. */

@@ -71,11 +71,14 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
         expect(titleSize).toBeCloseTo((30 * width) / 1920, 0)
         // the KPIs a batch moves by its own rows agree with the database (the seed was written
         // beside the live hub: figures held from before it would show the batch alone)
-        for (const id of ['total', 'count']) {
+        // (惠及群众 is a history panel: recomputed at most every 10 s, so it is waited for)
+        for (const id of ['total', 'count', 'persons']) {
           const panel = dashboards[theme].panels.find((p) => p.id === id && p.kind === 'kpi')
           if (!panel) continue
-          const shown = Number(await page.locator(`[data-panel="${id}"] .kpi-digits`).getAttribute('data-value'))
-          expect(shown, `${theme} ${id}`).toBe(await apiValue(`/api/metrics/${panel.metric}?region=511000`))
+          const expected = await apiValue(`/api/metrics/${panel.metric}?region=511000`)
+          const shown = () => page.locator(`[data-panel="${id}"] .kpi-digits`).getAttribute('data-value').then(Number)
+          if (id === 'persons') await expect.poll(shown, { timeout: 30_000, message: `${theme} ${id}` }).toBe(expected)
+          else expect(await shown(), `${theme} ${id}`).toBe(expected)
         }
         await page.waitForTimeout(900) // let entrance animations settle for the picture
         await screenshot(page, `wall-${theme}-${width}x${height}`)
