@@ -8,15 +8,14 @@
  */
 import { makeTempDir } from '../../server/testing/tempDb'
 import { startSimulatedFeed } from '../../server/simulate/feed'
-import { launchBrowser, requireProductionBuild, seedDemo, startServer } from '../../tests/browser/harness'
+import { launchBrowser, requireProductionBuild, startDemoServer } from '../../tests/browser/harness'
 
 const minutes = Number(process.argv[2] ?? 10)
 // not a multiple of the 30 s playlist (6 themes × 5 s), so samples fall on different themes
 const SAMPLE_MS = 35_000
 
 requireProductionBuild()
-const server = await startServer(makeTempDir('ykt-soak-'))
-await seedDemo(server.app)
+const server = await startDemoServer(makeTempDir('ykt-soak-'))
 const { config, db } = server.app.ctx
 const feed = startSimulatedFeed({ db, url: server.app.url, token: config.INGEST_TOKEN, ratePerSec: 5, log: { info() {}, warn: console.warn, error: console.error } })
 const browser = await launchBrowser(['--js-flags=--expose-gc'])

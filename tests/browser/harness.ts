@@ -9,7 +9,6 @@ import { seedDatabase } from '../../server/simulate/seed'
 import { startApp, type RunningApp } from '../../server/app'
 import { paymentFixture } from '../../server/ingest/test/fixtures'
 import { metricRegistry } from '../../server/metrics/registry'
-import { HISTORY_REFRESH_MS } from '../../server/metrics/define'
 import { testConfig } from '../../server/testing/tempDb'
 import { beijingDateTime, beijingMonthBefore } from '../../server/beijingTime'
 import { freePort } from '../../server/testing/freePort'
@@ -47,10 +46,10 @@ export interface Running {
 }
 
 /** Starts the whole app with pages (real sign-in layer, live hub, rule engine); `env` adds configuration. */
-export async function startServer(dataDir: string, port?: number, env: Record<string, string> = {}): Promise<Running> {
+export async function startServer(dataDir: string, port?: number, env: Record<string, string> = {}, prepare?: (ctx: RunningApp['ctx']) => Promise<void>): Promise<Running> {
   port ??= await freePort()
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
-  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200', ...env }), { withPages: true, log: quiet })
+  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200', ...env }), { withPages: true, log: quiet, prepare })
   const { wallToken, leaderCookie } = await credentials(app)
   // every connection, upgraded WebSockets included, so a stop is a stop (see close below)
   const sockets = new Set<net.Socket>()
@@ -96,17 +95,12 @@ async function credentials(app: RunningApp): Promise<{ wallToken: string; leader
 }
 
 
-/** Small calibrated demo data whose history ends last month, as the demo's does. */
-export async function seedDemo(app: RunningApp): Promise<void> {
-  await seedDatabase(app.ctx.db, { scale: 20000, seed: 1, lastPeriod: beijingMonthBefore() })
-  // Written beside the running server, so it says so as every writer does (a bulk load, a rollup
-  // repair): the live hub drops the figures it holds, read before the seed, instead of adding the
-  // next batch to them (the wall showed 累计 = that batch alone).
-  for (const listener of app.ctx.onIngest) listener({ feed: 'seed', batchId: 'demo-seed', rows: 0, acknowledgedAt: Date.now() })
-  // History panels (maps, rankings, 惠及群众) computed while the seed was being written held its
-  // empty rollups; they are recomputed at most every HISTORY_REFRESH_MS, so the pages' pictures
-  // are taken after that
-  await new Promise((resolve) => setTimeout(resolve, HISTORY_REFRESH_MS + 2_000))
+/**
+ * A server on small calibrated demo data whose history ends last month, seeded as `npm start`
+ * seeds: before the live hub and the rules start, so no room ever holds figures from before it.
+ */
+export function startDemoServer(dataDir: string): Promise<Running> {
+  return startServer(dataDir, undefined, {}, (ctx) => seedDatabase(ctx.db, { scale: 20000, seed: 1, lastPeriod: beijingMonthBefore() }).then(() => undefined))
 }
 
 /** Posts a batch to the real ingest endpoint, as a paying bank's feed would. */

@@ -5,7 +5,7 @@ import { periods, REVIEW_FILTERS, reviewFilterTitles } from '../../dashboards/ty
 import { createUser } from '../../server/access/userStore'
 import { projectByCode } from '../../server/catalogue'
 import { makeTempDir } from '../../server/testing/tempDb'
-import { browserAvailable, launchBrowser, requireProductionBuild, screenshot, seedDemo, startServer, watchErrors, type Running } from './harness'
+import { browserAvailable, launchBrowser, requireProductionBuild, screenshot, startDemoServer, watchErrors, type Running } from './harness'
 
 /**
  * The review page's filters as a finance leader uses them: every project offered by name and sent
@@ -19,8 +19,7 @@ describe.skipIf(!browserAvailable)('review filters in the browser', () => {
 
   beforeAll(async () => {
     requireProductionBuild()
-    server = await startServer(dataDir)
-    await seedDemo(server.app)
+    server = await startDemoServer(dataDir)
     browser = await launchBrowser()
   }, 300_000)
 

@@ -4,7 +4,7 @@ import { getRegion } from '../../geo/regions'
 import { startRuleEngine } from '../../server/rules/engine'
 import { seedDemoLedger } from '../../server/rules/ledger/demoLedger'
 import { makeTempDir } from '../../server/testing/tempDb'
-import { browserAvailable, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedDemo, startServer, watchErrors, type Running } from './harness'
+import { browserAvailable, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, startDemoServer, watchErrors, type Running } from './harness'
 import { barRoom, measureLayout, overlaps, type LayoutReport } from './layout'
 import { THEME_IDS } from '../../dashboards/types'
 import fs from 'node:fs'
@@ -24,8 +24,7 @@ describe.skipIf(!browserAvailable)('the wall in the room', () => {
 
   beforeAll(async () => {
     requireProductionBuild()
-    server = await startServer(dataDir)
-    await seedDemo(server.app)
+    server = await startDemoServer(dataDir)
     await ingestPayments(server.app, 20, 0)
     // the seeded history flagged once (as the demo's first pass does) and a ledger opened on it
     const engine = startRuleEngine(server.app.ctx, { initialPass: false })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { THEME_IDS } from '../../dashboards/types'
 import { makeTempDir } from '../../server/testing/tempDb'
-import { browserAvailable, launchBrowser, requireProductionBuild, screenshot, seedDemo, startServer, type Running } from './harness'
+import { browserAvailable, launchBrowser, requireProductionBuild, screenshot, startDemoServer, type Running } from './harness'
 
 /**
  * A rotating wall never goes blank: after its first data, no panel shows 「等待数据…」 again, on
@@ -16,8 +16,7 @@ describe.skipIf(!browserAvailable)('a rotating wall', () => {
 
   beforeAll(async () => {
     requireProductionBuild()
-    server = await startServer(dataDir)
-    await seedDemo(server.app)
+    server = await startDemoServer(dataDir)
     browser = await launchBrowser()
   }, 300_000)
 

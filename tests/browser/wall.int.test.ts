@@ -5,7 +5,7 @@ import { dashboards } from '../../dashboards'
 import { THEME_IDS } from '../../dashboards/types'
 import { makeTempDir } from '../../server/testing/tempDb'
 import {
-  browserAvailable, computablePanels, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, seedDemo, startServer, watchErrors, type Running,
+  browserAvailable, computablePanels, ingestDuplicatePayment, ingestPayments, launchBrowser, requireProductionBuild, screenshot, startDemoServer, startServer, watchErrors, type Running,
 } from './harness'
 
 /**
@@ -19,8 +19,7 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
 
   beforeAll(async () => {
     requireProductionBuild()
-    server = await startServer(dataDir)
-    await seedDemo(server.app)
+    server = await startDemoServer(dataDir)
     await ingestPayments(server.app, 40, 0)
     browser = await launchBrowser()
   }, 300_000)
