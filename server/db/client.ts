@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import { firstLine } from '../errorLine'
+import { traced } from './engineTrace'
 import { EngineLane, laneClient } from './lane'
 
 /**
@@ -116,8 +117,8 @@ export async function openDb(options: DbOptions): Promise<Db> {
   // chDB: raw inserts take the lane too, so the rules' low-priority queries wait for them as for the hub's.
   const lane = new EngineLane()
   const raw = rawInsert!
-  const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, insertBody: (insert) => lane.low(() => raw(insert)), close: async () => {}, lane }
-  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => raw(insert)), background, lane, close: () => opened.close() }
+  const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, insertBody: (insert) => lane.low(() => traced('low', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), close: async () => {}, lane }
+  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => traced('high', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), background, lane, close: () => opened.close() }
 }
 
 async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Promise<void> {

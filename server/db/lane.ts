@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { statementOf, traced } from './engineTrace'
 
 /**
  * One engine, two priorities. chDB runs one query at a time per process: a rule query of a second
@@ -130,7 +131,8 @@ export function laneClient(client: ClickHouseClient, lane: EngineLane, priority:
       const value = Reflect.get(target, property, target)
       if (typeof value !== 'function') return value
       if (typeof property === 'string' && ENGINE_CALLS.has(property))
-        return (...args: unknown[]) => lane[priority](() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args))
+        return (...args: unknown[]) =>
+          lane[priority](() => traced(priority, statementOf(args), () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)))
       return value.bind(target)
     },
   })

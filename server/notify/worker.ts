@@ -37,6 +37,8 @@ export interface WorkerStats {
   lastError: string | null
   lastErrorAt: string | null
   lastPassAt: string | null
+  /** passes run so far (each reads the outbox: a held outbox must not be read every poll) */
+  passes: number
 }
 
 export interface DeliveryWorker {
@@ -86,13 +88,15 @@ export function startDeliveryWorker(options: {
 }): DeliveryWorker {
   const { db, channels, settings, log, redact } = options
   const windows = new Map<string, ChannelWindow>()
-  const stats: WorkerStats = { delivered: 0, digests: 0, failedAttempts: 0, gaveUp: 0, rateLimited: 0, resentAfterRestart: 0, lastError: null, lastErrorAt: null, lastPassAt: null }
+  const stats: WorkerStats = { delivered: 0, digests: 0, failedAttempts: 0, gaveUp: 0, rateLimited: 0, resentAfterRestart: 0, lastError: null, lastErrorAt: null, lastPassAt: null, passes: 0 }
   let recovered = false
   const resentKeys = new Set<string>()
   let stopped = false
   let chain: Promise<void> = Promise.resolve()
   let queued: Promise<void> | null = null
   let nextCheckAt = 0
+  /** Earliest time a due row this pass left waiting (interval's digest sent, channel paused) may go. */
+  let heldUntil = Infinity
   let counts: Array<{ channel_id: string; status: OutboxStatus; n: number }> = []
 
   function windowOf(channelId: string, now: number): ChannelWindow {
@@ -134,6 +138,7 @@ export function startDeliveryWorker(options: {
       units.push({ key: digestKey(channel.id, others), channel, rows: others, digest: true })
     }
     // else: this interval already had its digest; the rows wait for the next interval.
+    else heldUntil = Math.min(heldUntil, window.startedAt + settings.digestIntervalMs)
     return units
   }
 
@@ -220,6 +225,8 @@ export function startDeliveryWorker(options: {
   async function pass(): Promise<void> {
     const now = Date.now()
     stats.lastPassAt = new Date(now).toISOString()
+    stats.passes += 1
+    heldUntil = Infinity
     const units: Unit[] = []
     if (!recovered) {
       // Claimed by a process that died: send again as the same messages (same keys).
@@ -242,18 +249,34 @@ export function startDeliveryWorker(options: {
         await writeStates(db, rows, { status: 'failed', last_error: `channel ${channelId} is no longer configured` })
         continue
       }
-      if (windowOf(channelId, now).pausedUntil > now) continue
+      const pausedUntil = windowOf(channelId, now).pausedUntil
+      if (pausedUntil > now) {
+        heldUntil = Math.min(heldUntil, pausedUntil)
+        continue
+      }
       units.push(...plan(channel, rows, now))
     }
     const byChannel = new Map<string, Unit[]>()
     for (const unit of units) pushTo(byChannel, unit.channel.id, unit)
     await Promise.all([...byChannel.values()].map((list) => deliverChannel(list)))
-    // Look again when the next retry is due (or rows wait for a window or a pause), else in 30 s:
-    // an idle outbox costs one query every 30 s, not one per poll.
+    // Look again when the next retry is due, else in 30 s: an idle outbox costs one read every 30 s,
+    // not one per poll. Rows already due but held (the interval's digest went, or the channel is
+    // paused) cannot go before their window ends: reading the whole outbox every poll until then
+    // cost a busy wall most of a core. New rows still look at once (poke). A pass that met the batch
+    // limit looks again at the next poll: rows beyond the limit may be sendable now.
+    // A channel that sent this pass may have more to send: the next poll, or its pause's end if
+    // the receiver pushed back while it sent.
+    for (const channelId of byChannel.keys()) {
+      const pausedUntil = windowOf(channelId, Date.now()).pausedUntil
+      heldUntil = Math.min(heldUntil, pausedUntil > Date.now() ? pausedUntil : now)
+    }
     counts = await countByStatus(db)
     const nextDue = await nextDueAt(db)
     const later = Date.now() + IDLE_CHECK_MS
-    nextCheckAt = nextDue ? Math.min(later, Math.max(msFromBeijing(nextDue), Date.now() + settings.pollMs)) : later
+    const soonest = Date.now() + settings.pollMs
+    const dueAt = nextDue ? msFromBeijing(nextDue) : Infinity
+    const waitForHeld = due.length < BATCH_LIMIT && dueAt <= Date.now() && heldUntil < Infinity
+    nextCheckAt = Math.min(later, Math.max(waitForHeld ? heldUntil : dueAt, soonest))
   }
 
   /** Passes never overlap; a call while one is queued (not started yet) joins it. */

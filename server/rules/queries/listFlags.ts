@@ -44,15 +44,24 @@ export interface FlagListItem {
   ledgerItemId: string | null
 }
 
-/** The ledger state joined to each flag; '' when no item exists. Shared with the wall metrics. */
-export const FLAGS_WITH_STATUS = `
+/**
+ * The ledger state joined to each flag; '' when no item exists. `flagCondition` (SQL over the flag
+ * table's columns, values as parameters) keeps only some flags before the join: a panel that needs
+ * a few flags out of many pays for those few, not for the status of every flag.
+ */
+export function flagsWithStatus(flagCondition = ''): string {
+  return `
 SELECT f.*, multiIf(l.item_id != '', toString(l.status),
                     f.flag_id IN (SELECT followup_id FROM followup FINAL WHERE status = '已纳入'), '已纳入',
                     f.flag_id IN (SELECT followup_id FROM followup FINAL WHERE status = '不符合'), '不符合',
                     '未建账') AS status,
        l.item_id AS ledger_item_id
-FROM (SELECT * FROM flag FINAL) AS f
+FROM (SELECT * FROM flag FINAL${flagCondition ? ` WHERE ${flagCondition}` : ''}) AS f
 LEFT JOIN (SELECT flag_id, item_id, status FROM ledger_item FINAL) AS l ON l.flag_id = f.flag_id`
+}
+
+/** Every flag with its status. Shared with the wall metrics. */
+export const FLAGS_WITH_STATUS = flagsWithStatus()
 
 export async function listFlags(db: Db, scope: string, query: FlagQuery): Promise<{ total: number; items: FlagListItem[] }> {
   const inScope = scopeCondition(scope, '', 'scope')
