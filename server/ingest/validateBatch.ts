@@ -62,8 +62,6 @@ function* checkRecords(spec: FeedSpec, batch: SentBatch, accept: (row: PreparedR
   const columns = columnsOf(spec)
   const errors: RecordError[] = []
   const cap = ingestLimits.maxReportedErrors
-  const duplicates = new Map<number, string[]>()
-  for (const { index, key } of batch.duplicates) duplicates.set(index, [...(duplicates.get(index) ?? []), key])
   for (let index = 0; index < batch.count && errors.length < cap; index++) {
     if (index % RECORDS_PER_STEP === 0 && index > 0) yield
     const raw = batch.record(index)
@@ -71,7 +69,7 @@ function* checkRecords(spec: FeedSpec, batch: SentBatch, accept: (row: PreparedR
       errors.push({ index, field: '', message: 'record is not valid JSON' })
       continue
     }
-    for (const key of duplicates.get(index) ?? []) errors.push({ index, field: key, message: 'is given twice in the record' })
+    for (const key of batch.duplicateKeys(index, raw)) errors.push({ index, field: key, message: 'is given twice in the record' })
     const checked = checkOne(spec, columns, raw)
     if ('issues' in checked) for (const issue of checked.issues) errors.push(...describeIssue(index, raw, issue))
     else if (errors.length === 0) accept(checked.row)

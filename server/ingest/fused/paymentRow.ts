@@ -17,7 +17,21 @@ import { ingestLimits } from '../limits'
 /** The columns of payment_detail the feed sends, in the schema's key order (= its output order). */
 export const PAYMENT_COLUMNS: readonly string[] = Object.keys(paymentRecord.def.shape)
 const COLUMN_SET = new Set(PAYMENT_COLUMNS)
-const KEY_PREFIXES = PAYMENT_COLUMNS.map((column, i) => `${i === 0 ? '{' : ','}${JSON.stringify(column)}:`)
+/**
+ * Columns whose value is not always a JSON string (numbers, nullable times and dates, the hit
+ * list). Every other value is written without its quotes, which the fixed pieces between values
+ * carry: the pieces of a line are then all flat strings, and join() copies each once.
+ */
+const NOT_STRINGS = new Set(['period', 'proxy_held', 'applied_at', 'village_reviewed_at', 'town_reviewed_at', 'county_decided_at', 'city_managed_at', 'publicity_start', 'publicity_end', 'prereview_hits'])
+const quoteOf = (i: number) => (i >= 0 && i < PAYMENT_COLUMNS.length && !NOT_STRINGS.has(PAYMENT_COLUMNS[i]) ? '"' : '')
+/** What comes before value i of an object line (`{"detail_id":"`, `","period":`, …), and at [n] its end. */
+const OBJECT_PIECES = [...PAYMENT_COLUMNS.keys(), PAYMENT_COLUMNS.length].map((i) =>
+  i === PAYMENT_COLUMNS.length ? `${quoteOf(i - 1)}}` : `${i === 0 ? '{' : `${quoteOf(i - 1)},`}${JSON.stringify(PAYMENT_COLUMNS[i])}:${quoteOf(i)}`,
+)
+/** The same for a compact line (`["`, `",`, …, `]`). */
+const COMPACT_PIECES = [...PAYMENT_COLUMNS.keys(), PAYMENT_COLUMNS.length].map((i) =>
+  i === PAYMENT_COLUMNS.length ? `${quoteOf(i - 1)}]` : `${i === 0 ? '[' : `${quoteOf(i - 1)},`}${quoteOf(i)}`,
+)
 const DEPARTMENTS = new Set<string>(departments)
 const STATUSES = new Set(['成功', '失败', '退回', '在途'])
 const FUND_LEVELS = new Set(['中央', '省', '市', '县'])
@@ -25,7 +39,6 @@ const GENDERS = new Set(['男', '女'])
 const CARD = /^\d{12,19}$/
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})?$/
 const RULE_ID = /^[A-Za-z0-9_-]{1,16}$/
-const PRINTABLE_ASCII = /^[\x20-\x7E]*$/
 const MAX_PAYMENT = ingestLimits.maxPaymentYuan
 
 export interface FusedPayment {
@@ -43,8 +56,33 @@ export interface FusedPayment {
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string'
-/** NFKC leaves printable ASCII as it is: only other text pays for normalize(). */
-const nfkcStable = (value: string) => PRINTABLE_ASCII.test(value) || value === value.normalize('NFKC')
+/**
+ * Whether NFKC leaves the text as it is. ASCII and the CJK unified ideographs (with 〇 · 、 。 〔 〕)
+ * have no decomposition and compose with nothing, so text made of them only does not pay for
+ * normalize() (ICU, a microsecond a call); anything else asks it.
+ */
+function nfkcStable(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code < 0x80 || (code >= 0x4e00 && code <= 0x9fff)) continue
+    if (code === 0x3007 || code === 0xb7 || code === 0x3001 || code === 0x3002 || code === 0x3014 || code === 0x3015) continue
+    return value === value.normalize('NFKC')
+  }
+  return true
+}
+
+/**
+ * JSON.stringify of a string without its quotes: the text itself unless it holds a quote, a
+ * backslash, a control character or a surrogate (escaped, or kept only as a valid pair), which the
+ * few such values get from JSON.stringify. A call of JSON.stringify costs more than this loop.
+ */
+function escaped(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(value).slice(1, -1)
+  }
+  return value
+}
 const isRecordId = (value: unknown): value is string => isString(value) && ID_CHARACTERS.test(value) && nfkcStable(value)
 const isOptionalRecordId = (value: unknown): value is string => value === '' || isRecordId(value)
 const isText = (value: unknown, max: number): value is string => isString(value) && value.length <= max && !HIDDEN.test(value)
@@ -52,21 +90,23 @@ const isName = (value: unknown, mayBeEmpty: boolean): value is string =>
   isString(value) && value.length <= 50 && ((mayBeEmpty && value === '') || (PERSON_NAME.test(value) && nfkcStable(value)))
 const isIdNumber = (value: unknown, mayBeEmpty: boolean): value is string => isString(value) && ((mayBeEmpty && value === '') || idNumberProblem(value) === null)
 const isDate = (value: unknown, from: string, to: string): value is string => isString(value) && isRealDate(value) && value >= from && value <= to
-const isTime = (value: unknown, from: string): value is string =>
-  isString(value) && isRealDateTime(value) && value >= from && value <= clock().latestEventTime
+const isTime = (value: unknown, from: string, latest: string): value is string =>
+  isString(value) && isRealDateTime(value) && value >= from && value <= latest
 
 function money(value: unknown, max: number): string | null {
   if (typeof value !== 'number' && typeof value !== 'string') return null
   // z.number() refuses NaN and ±Infinity before the transform sees them.
   if (typeof value === 'number' && !Number.isFinite(value)) return null
+  // A whole number of yuan in range is written as its digits (String() of an integer below 1e21).
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max && max < 1e15) return `${value}.00`
   const checked = checkMoney(value, max)
   return checked.ok ? checked.value : null
 }
 
 /** null: absent or null (the schema's default); undefined: refused. */
-function nullableTime(value: unknown): string | null | undefined {
+function nullableTime(value: unknown, latest: string): string | null | undefined {
   if (value === undefined || value === null) return null
-  return isTime(value, ingestLimits.earliestApprovalTime) ? value : undefined
+  return isTime(value, ingestLimits.earliestApprovalTime, latest) ? value : undefined
 }
 
 function nullableDate(value: unknown): string | null | undefined {
@@ -74,11 +114,11 @@ function nullableDate(value: unknown): string | null | undefined {
   return isDate(value, '2000-01-01', '2099-12-31') ? value : undefined
 }
 
-function period(value: unknown): boolean {
+function period(value: unknown, thisYear: number): boolean {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) return false
   const year = Math.floor(value / 100)
   const month = value % 100
-  return month >= 1 && month <= 12 && year >= 2018 && year <= clock().year + 1
+  return month >= 1 && month <= 12 && year >= 2018 && year <= thisYear + 1
 }
 
 function ruleIds(value: unknown): string[] | null {
@@ -93,9 +133,10 @@ export function fusedPayment(raw: unknown): FusedPayment | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null
   const r = raw as Record<string, unknown>
   for (const key in r) if (!COLUMN_SET.has(key)) return null
+  const now = clock()
 
   const { detail_id, period: month, project_code, dept, paying_unit, county_code, town_code, village_code, household_id } = r
-  if (!isRecordId(detail_id) || !period(month) || !isString(project_code) || !isKnownProject(project_code)) return null
+  if (!isRecordId(detail_id) || !period(month, now.year) || !isString(project_code) || !isKnownProject(project_code)) return null
   if (!isString(dept) || !DEPARTMENTS.has(dept) || !isText(paying_unit, 100) || paying_unit.length === 0) return null
   if (!isString(county_code) || !isString(town_code) || !isString(village_code) || !isRecordId(household_id)) return null
   const { person_name, id_number, gender, birth_date, card_number, account_holder, holder_id_number, bank, phone } = r
@@ -109,16 +150,16 @@ export function fusedPayment(raw: unknown): FusedPayment | null {
   const amountPaid = money(r.amount_paid, MAX_PAYMENT)
   if (baseQuantity === null || standard === null || amountDue === null || amountPaid === null) return null
   const { pay_time, status, failure_reason, reissue_of, plan_id, voucher_id, indicator_doc, fund_level, proxy_held } = r
-  if (!isTime(pay_time, ingestLimits.earliestPayTime) || !isString(status) || !STATUSES.has(status) || !isText(failure_reason, 200)) return null
+  if (!isTime(pay_time, ingestLimits.earliestPayTime, now.latestEventTime) || !isString(status) || !STATUSES.has(status) || !isText(failure_reason, 200)) return null
   if (!isOptionalRecordId(reissue_of) || !isOptionalRecordId(plan_id) || !isOptionalRecordId(voucher_id) || !isOptionalRecordId(indicator_doc)) return null
   if (!isString(fund_level) || !FUND_LEVELS.has(fund_level) || (proxy_held !== 0 && proxy_held !== 1)) return null
   const { proxy_holder_id, proxy_holder_name } = r
   if (!isIdNumber(proxy_holder_id, true) || !isName(proxy_holder_name, true)) return null
-  const appliedAt = nullableTime(r.applied_at)
-  const villageReviewedAt = nullableTime(r.village_reviewed_at)
-  const townReviewedAt = nullableTime(r.town_reviewed_at)
-  const countyDecidedAt = nullableTime(r.county_decided_at)
-  const cityManagedAt = nullableTime(r.city_managed_at)
+  const appliedAt = nullableTime(r.applied_at, now.latestEventTime)
+  const villageReviewedAt = nullableTime(r.village_reviewed_at, now.latestEventTime)
+  const townReviewedAt = nullableTime(r.town_reviewed_at, now.latestEventTime)
+  const countyDecidedAt = nullableTime(r.county_decided_at, now.latestEventTime)
+  const cityManagedAt = nullableTime(r.city_managed_at, now.latestEventTime)
   const publicityStart = nullableDate(r.publicity_start)
   const publicityEnd = nullableDate(r.publicity_end)
   if (appliedAt === undefined || villageReviewedAt === undefined || townReviewedAt === undefined || countyDecidedAt === undefined || cityManagedAt === undefined) return null
@@ -135,29 +176,34 @@ export function fusedPayment(raw: unknown): FusedPayment | null {
   if (birth_date > pay_time.slice(0, 10)) return null
   if (publicityStart && publicityEnd && publicityEnd < publicityStart) return null
 
+  // Values in column order, strings without their quotes (see OBJECT_PIECES). Those whose check
+  // leaves no character JSON escapes (names, digits, dates, fixed words) are written as they are;
+  // ids and free text go through escaped().
   const values = [
-    JSON.stringify(detail_id), String(month), JSON.stringify(project_code), JSON.stringify(dept), JSON.stringify(paying_unit),
-    JSON.stringify(county_code), JSON.stringify(town_code), JSON.stringify(village_code), JSON.stringify(household_id),
-    JSON.stringify(person_name), JSON.stringify(id_number), JSON.stringify(gender), JSON.stringify(birth_date),
-    JSON.stringify(card_number), JSON.stringify(account_holder), JSON.stringify(holder_id_number), JSON.stringify(bank),
-    JSON.stringify(phone), `"${baseQuantity}"`, `"${standard}"`, `"${amountDue}"`, `"${amountPaid}"`, JSON.stringify(pay_time),
-    JSON.stringify(status), JSON.stringify(failure_reason), JSON.stringify(reissue_of), JSON.stringify(plan_id),
-    JSON.stringify(voucher_id), JSON.stringify(indicator_doc), JSON.stringify(fund_level), proxy_held === 1 ? '1' : '0',
-    JSON.stringify(proxy_holder_id), JSON.stringify(proxy_holder_name), jsonOrNull(appliedAt), jsonOrNull(villageReviewedAt),
+    escaped(detail_id), String(month), escaped(project_code), escaped(dept), escaped(paying_unit),
+    escaped(county_code), escaped(town_code), escaped(village_code), escaped(household_id),
+    person_name, id_number, gender, birth_date, card_number, account_holder, holder_id_number, escaped(bank),
+    phone, baseQuantity, standard, amountDue, amountPaid, pay_time,
+    status, escaped(failure_reason), escaped(reissue_of), escaped(plan_id),
+    escaped(voucher_id), escaped(indicator_doc), fund_level, proxy_held === 1 ? '1' : '0',
+    proxy_holder_id, proxy_holder_name, jsonOrNull(appliedAt), jsonOrNull(villageReviewedAt),
     jsonOrNull(townReviewedAt), jsonOrNull(countyDecidedAt), jsonOrNull(cityManagedAt), jsonOrNull(publicityStart),
-    jsonOrNull(publicityEnd), JSON.stringify(hits),
+    jsonOrNull(publicityEnd), hits.length === 0 ? '[]' : JSON.stringify(hits),
   ]
-  // Joined, not concatenated: a flat string, which the content hash's sort compares cheaply (a rope
+  // Joined, not concatenated: flat strings, which the content hash's sort compares cheaply (a rope
   // of 80 pieces is flattened on every comparison).
-  const parts = new Array<string>(values.length * 2 + 1)
+  const objectParts = new Array<string>(values.length * 2 + 1)
+  const compactParts = new Array<string>(values.length * 2 + 1)
   for (let i = 0; i < values.length; i++) {
-    parts[2 * i] = KEY_PREFIXES[i]
-    parts[2 * i + 1] = values[i]
+    objectParts[2 * i] = OBJECT_PIECES[i]
+    compactParts[2 * i] = COMPACT_PIECES[i]
+    objectParts[2 * i + 1] = compactParts[2 * i + 1] = values[i]
   }
-  parts[values.length * 2] = '}'
+  objectParts[values.length * 2] = OBJECT_PIECES[values.length]
+  compactParts[values.length * 2] = COMPACT_PIECES[values.length]
   return {
-    objectLine: parts.join(''),
-    compactLine: `[${values.join(',')}]`,
+    objectLine: objectParts.join(''),
+    compactLine: compactParts.join(''),
     amountPaid,
     payTime: pay_time,
     county: county_code,
@@ -168,4 +214,5 @@ export function fusedPayment(raw: unknown): FusedPayment | null {
   }
 }
 
-const jsonOrNull = (value: string | null) => (value === null ? 'null' : JSON.stringify(value))
+/** A checked date or time (digits and - : and space only), or null. */
+const jsonOrNull = (value: string | null) => (value === null ? 'null' : `"${value}"`)
