@@ -77,9 +77,23 @@ async function selectRows(db: Db, where: string, params: Record<string, unknown>
   return (await result.json<OutboxRow>()).map((row) => ({ ...row, attempts: Number(row.attempts), version: Number(row.version) }))
 }
 
-/** Pending rows whose time has come. */
-export function duePending(db: Db, now: number, limit: number): Promise<OutboxRow[]> {
-  return selectRows(db, `status = 'pending' AND next_attempt_at <= {now:DateTime64(3, 'Asia/Shanghai')}`, { now: beijingDateTimeMs(now) }, limit)
+/** Channels whose rows wait: `paused` all of them, `digested` new rows (batch_key ''). */
+export interface OutboxHolds {
+  paused: string[]
+  digested: string[]
+  until: number
+}
+
+const NOT_HELD = `NOT has({paused:Array(String)}, channel_id) AND NOT (batch_key = '' AND has({digested:Array(String)}, channel_id))`
+
+/** Pending rows whose time has come, held rows left out. */
+export function duePending(db: Db, now: number, limit: number, held: OutboxHolds = { paused: [], digested: [], until: Infinity }): Promise<OutboxRow[]> {
+  return selectRows(
+    db,
+    `status = 'pending' AND next_attempt_at <= {now:DateTime64(3, 'Asia/Shanghai')} AND ${NOT_HELD}`,
+    { now: beijingDateTimeMs(now), paused: held.paused, digested: held.digested },
+    limit,
+  )
 }
 
 /** Rows a previous process claimed and may or may not have sent before it died. */
@@ -87,10 +101,11 @@ export function leftSending(db: Db, limit: number): Promise<OutboxRow[]> {
   return selectRows(db, `status = 'sending'`, {}, limit)
 }
 
-/** Earliest time a pending row becomes due (null: nothing pending). */
-export async function nextDueAt(db: Db): Promise<string | null> {
+/** Earliest time a pending row that is not held becomes due (null: none). */
+export async function nextDueAt(db: Db, held: OutboxHolds = { paused: [], digested: [], until: Infinity }): Promise<string | null> {
   const result = await db.client.query({
-    query: `SELECT toString(min(next_attempt_at)) AS at, count() AS n FROM notify_outbox FINAL WHERE status = 'pending'`,
+    query: `SELECT toString(min(next_attempt_at)) AS at, count() AS n FROM notify_outbox FINAL WHERE status = 'pending' AND ${NOT_HELD}`,
+    query_params: { paused: held.paused, digested: held.digested },
     format: 'JSONEachRow',
   })
   const [row] = await result.json<{ at: string; n: string }>()

@@ -4,7 +4,7 @@ import type { Logger } from '../context'
 import type { Channel, OutgoingMessage, SendOutcome } from './channels/channel'
 import type { NotifySettings } from './config'
 import { digestMessage, singleMessage } from './message'
-import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type OutboxRow, type OutboxStatus } from './outbox'
+import { countByStatus, duePending, leftSending, nextDueAt, writeStates, type OutboxHolds, type OutboxRow, type OutboxStatus } from './outbox'
 import type { NotifyEvent } from './types'
 import type { OverviewRenderer } from './overviewPng'
 import { beijingDateTimeMs, msFromBeijing } from '../beijingTime'
@@ -95,8 +95,7 @@ export function startDeliveryWorker(options: {
   let chain: Promise<void> = Promise.resolve()
   let queued: Promise<void> | null = null
   let nextCheckAt = 0
-  /** Earliest time a due row this pass left waiting (interval's digest sent, channel paused) may go. */
-  let heldUntil = Infinity
+  let countedAt = 0
   let counts: Array<{ channel_id: string; status: OutboxStatus; n: number }> = []
 
   function windowOf(channelId: string, now: number): ChannelWindow {
@@ -107,6 +106,28 @@ export function startDeliveryWorker(options: {
     }
     if (now - window.startedAt >= settings.digestIntervalMs) Object.assign(window, { startedAt: now, singles: 0, digestSent: false })
     return window
+  }
+
+  /**
+   * Rows that cannot go now: every row of a paused channel, and new rows of a channel whose digest
+   * of this interval went (a retry is the same message again and still goes). `until`: the
+   * earliest end of a hold.
+   */
+  function holds(now: number): OutboxHolds {
+    const held: OutboxHolds = { paused: [], digested: [], until: Infinity }
+    for (const id of channels.keys()) {
+      // A channel's interval starts with its first message: looking must not start one.
+      if (!windows.has(id)) continue
+      const window = windowOf(id, now)
+      if (window.pausedUntil > now) {
+        held.paused.push(id)
+        held.until = Math.min(held.until, window.pausedUntil)
+      } else if (window.digestSent) {
+        held.digested.push(id)
+        held.until = Math.min(held.until, window.startedAt + settings.digestIntervalMs)
+      }
+    }
+    return held
   }
 
   function digestKey(channelId: string, rows: OutboxRow[]): string {
@@ -138,7 +159,6 @@ export function startDeliveryWorker(options: {
       units.push({ key: digestKey(channel.id, others), channel, rows: others, digest: true })
     }
     // else: this interval already had its digest; the rows wait for the next interval.
-    else heldUntil = Math.min(heldUntil, window.startedAt + settings.digestIntervalMs)
     return units
   }
 
@@ -226,7 +246,6 @@ export function startDeliveryWorker(options: {
     const now = Date.now()
     stats.lastPassAt = new Date(now).toISOString()
     stats.passes += 1
-    heldUntil = Infinity
     const units: Unit[] = []
     if (!recovered) {
       // Claimed by a process that died: send again as the same messages (same keys).
@@ -242,16 +261,11 @@ export function startDeliveryWorker(options: {
       if (left.length) log.warn(`notify: ${left.length} message row(s) were being sent when the server stopped; sending them again with their keys`)
       recovered = true
     }
-    const due = await duePending(db, now, BATCH_LIMIT)
+    const due = await duePending(db, now, BATCH_LIMIT, holds(now))
     for (const [channelId, rows] of group(due)) {
       const channel = channels.get(channelId)
       if (!channel) {
         await writeStates(db, rows, { status: 'failed', last_error: `channel ${channelId} is no longer configured` })
-        continue
-      }
-      const pausedUntil = windowOf(channelId, now).pausedUntil
-      if (pausedUntil > now) {
-        heldUntil = Math.min(heldUntil, pausedUntil)
         continue
       }
       units.push(...plan(channel, rows, now))
@@ -259,24 +273,20 @@ export function startDeliveryWorker(options: {
     const byChannel = new Map<string, Unit[]>()
     for (const unit of units) pushTo(byChannel, unit.channel.id, unit)
     await Promise.all([...byChannel.values()].map((list) => deliverChannel(list)))
-    // Look again when the next retry is due, else in 30 s: an idle outbox costs one read every 30 s,
-    // not one per poll. Rows already due but held (the interval's digest went, or the channel is
-    // paused) cannot go before their window ends: reading the whole outbox every poll until then
-    // cost a busy wall most of a core. New rows still look at once (poke). A pass that met the batch
-    // limit looks again at the next poll: rows beyond the limit may be sendable now.
-    // A channel that sent this pass may have more to send: the next poll, or its pause's end if
-    // the receiver pushed back while it sent.
-    for (const channelId of byChannel.keys()) {
-      const pausedUntil = windowOf(channelId, Date.now()).pausedUntil
-      heldUntil = Math.min(heldUntil, pausedUntil > Date.now() ? pausedUntil : now)
+    // Look again when the next retry is due or a hold ends, else in 30 s: an idle outbox costs one
+    // read every 30 s, not one per poll. Held rows are left out of the reads: with a digest sent
+    // and thousands of rows waiting for the next interval, reading them every poll cost a busy
+    // wall most of a core (at 389k outbox rows). New rows still look at once (poke). A pass that
+    // met the batch limit looks again at the next poll: more rows may be sendable now.
+    if (units.length > 0 || Date.now() - countedAt >= IDLE_CHECK_MS) {
+      counts = await countByStatus(db)
+      countedAt = Date.now()
     }
-    counts = await countByStatus(db)
-    const nextDue = await nextDueAt(db)
-    const later = Date.now() + IDLE_CHECK_MS
+    const held = holds(Date.now())
+    const nextDue = await nextDueAt(db, held)
     const soonest = Date.now() + settings.pollMs
-    const dueAt = nextDue ? msFromBeijing(nextDue) : Infinity
-    const waitForHeld = due.length < BATCH_LIMIT && dueAt <= Date.now() && heldUntil < Infinity
-    nextCheckAt = Math.min(later, Math.max(waitForHeld ? heldUntil : dueAt, soonest))
+    const wakeAt = Math.min(nextDue ? msFromBeijing(nextDue) : Infinity, held.until, Date.now() + IDLE_CHECK_MS)
+    nextCheckAt = due.length >= BATCH_LIMIT ? soonest : Math.max(wakeAt, soonest)
   }
 
   /** Passes never overlap; a call while one is queued (not started yet) joins it. */
