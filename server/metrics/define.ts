@@ -9,13 +9,6 @@ export { DATA_KINDS, type DataKind } from '../dataKinds'
 /** See MetricDefinition.minRefreshMs. */
 export const HISTORY_REFRESH_MS = 10_000
 
-/**
- * Panels counting distinct people (惠及群众, people by year and by age band): a batch of a feed
- * pays people already counted, almost always, and merging the people sets of every region was the
- * costliest read of a fed wall (about a fifth of a core at demo scale, refreshed every 10 s).
- */
-export const PERSONS_REFRESH_MS = 30_000
-
 export interface MetricDefinition<P extends z.ZodType = z.ZodType> {
   /** e.g. 'payments.byChildRegion' */
   name: string

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
-import { defineMetric, HISTORY_REFRESH_MS, PERSONS_REFRESH_MS } from '../define'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { projectName } from '../../catalogue/projectFacts'
 import { paymentFilterShape } from './filters'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
@@ -162,7 +162,7 @@ export const paymentsByAgeBand = defineMetric({
   title: '受益人年龄结构',
   params: breakdownParams.extend({ measure: z.enum(['count', 'persons', 'amount']).default('count') }).strict(),
   reads: ['payments'],
-  minRefreshMs: PERSONS_REFRESH_MS,
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const rows = await selectAgeBands(db, params)
     const value = (band: number, gender: string) => rows.find((row) => row.band === band && row.gender === gender)?.value ?? 0

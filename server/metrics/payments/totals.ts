@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
-import { defineMetric, PERSONS_REFRESH_MS } from '../define'
+import { defineMetric } from '../define'
 import { perRegion, roundMoney, selectOne, selectRows } from '../sql/query'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
 import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
@@ -83,7 +83,6 @@ export const paymentsPersons = defineMetric({
   title: '受益人数',
   params: paymentFilterParams,
   reads: ['payments'],
-  minRefreshMs: PERSONS_REFRESH_MS,
   run: async (db, params) => {
     const persons = await selectPaidPersons(db, params)
     // 同比 over the same months a year earlier, as the amount and 人次 tiles beside it carry

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
-import { defineMetric, HISTORY_REFRESH_MS, PERSONS_REFRESH_MS } from '../define'
+import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { byRegion, perRegion, roundMoney, selectRows } from '../sql/query'
 import { monthLabel, monthsEndingAt, yearMonthParam } from '../sql/time'
 import { monthRollupQuery, paymentFilterShape, refuseVillageProject } from './filters'
@@ -95,7 +95,7 @@ export const paymentsByYear = defineMetric({
     .strict()
     .superRefine(refuseVillageProject),
   reads: ['payments'],
-  minRefreshMs: PERSONS_REFRESH_MS,
+  minRefreshMs: HISTORY_REFRESH_MS,
   run: async (db, params) => {
     const [months, personRows] = await Promise.all([selectRegionMonths(db, params), selectPersonsByYear(db, params)])
     const byYear = paidBy(months, (ym) => Math.floor(ym / 100))
