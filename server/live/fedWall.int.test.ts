@@ -14,6 +14,7 @@ import { freePort } from '../testing/freePort'
 import { tokenAuth } from '../testing/tokenAuth'
 import { paymentBatch } from '../ingest/test/fixtures'
 import { metricRegistry, runMetric } from '../metrics/registry'
+import { regionsAtLevel } from '../../geo/regions'
 
 // A wall under a steady feed: the KPIs (additive figures) follow every batch, while a panel that
 // needs a query over payments is recomputed at most once per fedEveryMs; and the held additive
@@ -179,6 +180,31 @@ describe('a fed wall', () => {
     await waitFor(() => updates.some(showsBatch), 15_000)
     const moved = updates.find(showsBatch)!
     expect(valueOf(moved, 'rows')).toBeUndefined() // the panel's value waits for its query; only the data time moved
+  }, 120_000)
+
+  it("pushes a batch to its own regions' rooms only: a county the batch did not touch is not recomputed", async () => {
+    const counties = regionsAtLevel('county').map((region) => region.code)
+    // (the query panel's own pass after the batch computes every room; it is not a quick push)
+    const { hub, url } = await hubWith({ refreshEveryMs: 600_000, fedEveryMs: 1000, warmRegions: [CITY, ...counties] })
+    await waitFor(() => hub.stats().idle && hub.stats().additiveHeld)
+    const records = paymentBatch(nextRecord, 40)
+    nextRecord += 40
+    const county = String(records[0].county_code)
+    const inOneCounty = records.filter((record) => record.county_code === county)
+    const { updates } = await watch(url)
+    const before = hub.stats().quickRooms
+    const response = await fetch(`${app.url}/api/ingest/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.ctx.config.INGEST_TOKEN}` },
+      body: JSON.stringify({ batchId: `fed-${nextBatch++}`, records: inOneCounty }),
+    })
+    expect(response.status).toBe(200)
+    await waitFor(() => hub.stats().quickRooms > before, 15_000)
+    await waitFor(() => hub.stats().idle)
+    // one theme: the city's room and the batch's county's room, not the other four counties' (old hub: 6)
+    expect(hub.stats().quickRooms - before).toBe(2)
+    const counts = updates.filter((update) => valueOf(update, 'count') !== undefined)
+    expect(counts[counts.length - 1].panels.count).toEqual(await runMetric(app.ctx.db, 'payments.count', { region: CITY }))
   }, 120_000)
 })
 

@@ -59,6 +59,8 @@ export interface LiveStats {
   additiveBatches: number
   /** Drift checks that replaced the held additive figures with a fresh read (every refreshEveryMs while held). */
   additiveRechecks: number
+  /** rooms computed by the pushes of batches added to the held figures (only the batches' regions) */
+  quickRooms: number
   /** Passes of the scheduler (each computes the due panels of every room). */
   ticks: number
   computations: number
@@ -143,7 +145,8 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     // A payments batch moves the additive figures by its own rows: no re-read of the table.
     const facts = event.feed === 'payments' && event.records ? paymentFacts(event.records) : undefined
     if (facts) scheduler.additive.apply(facts)
-    for (const kind of kinds) scheduler.markChanged(kind, kind === 'payments' && facts !== undefined)
+    const regions = facts && [CITY_CODE, ...new Set(facts.flatMap((fact) => [fact.county, fact.town, fact.village]))]
+    for (const kind of kinds) scheduler.markChanged(kind, kind === 'payments' && facts !== undefined, regions)
   }
   ctx.onIngest.push(onIngest)
 
@@ -170,6 +173,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       additiveHeld: scheduler.additive.complete,
       additiveBatches: scheduler.additive.applied,
       additiveRechecks: scheduler.additiveRechecks,
+      quickRooms: scheduler.quickRooms,
       ticks: scheduler.passes,
       computations: scheduler.computations,
       dbQueries: counted.count(),

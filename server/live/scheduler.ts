@@ -98,6 +98,13 @@ export class LiveScheduler {
   private closed = false
   private soonTimer: ReturnType<typeof setTimeout> | undefined
   private quickTimer: ReturnType<typeof setTimeout> | undefined
+  /**
+   * Regions (every level) of the payments added to the held figures since the last quick push;
+   * null: not known, push every room. A region no batch touched keeps its figures and its 数据截至
+   * (both are its own sums), so its rooms are left alone: recomputing and comparing all 534 rooms
+   * for a 10-row batch was most of the hub's JS under a steady feed.
+   */
+  private quickRegions: Set<string> | null = new Set()
   private tickTimer: ReturnType<typeof setInterval> | undefined
   /** The fingerprint read at the start of the current pass (stored by the themes it refreshes). */
   private passFingerprint: string | undefined
@@ -106,6 +113,8 @@ export class LiveScheduler {
   refreshesSkipped = 0
   /** Drift checks of the held additive figures that replaced them (a read no batch overlapped). */
   additiveRechecks = 0
+  /** Rooms computed by quick pushes (a batch's own regions only). */
+  quickRooms = 0
 
   constructor(
     private readonly deps: {
@@ -228,10 +237,14 @@ export class LiveScheduler {
    * New data of `kind`. New payments whose batch was not added to the additive figures
    * (`applied` false: another writer, a recovered delivery) make the next pass read them again.
    */
-  markChanged(kind: DataKind, applied = false): void {
+  markChanged(kind: DataKind, applied = false, regions?: Iterable<string>): void {
     if (kind === 'payments' && !applied) this.additive.invalidate()
     this.clock.mark(kind)
-    if (kind === 'payments' && applied) this.quickSoon()
+    if (kind === 'payments' && applied) {
+      if (regions && this.quickRegions) for (const region of regions) this.quickRegions.add(region)
+      else this.quickRegions = null
+      this.quickSoon()
+    }
     this.soon(this.options.changeDebounceMs)
   }
 
@@ -244,6 +257,8 @@ export class LiveScheduler {
     if (this.closed || this.warming || this.quickTimer) return
     this.quickTimer = setTimeout(() => {
       this.quickTimer = undefined
+      const touched = this.quickRegions
+      this.quickRegions = new Set()
       if (this.closed || !this.additive.complete) return
       const startedAt = Date.now()
       const memo = new MetricMemo(this.deps.db, this.deps.registry, this.options.warmRegions, this.additive.seed())
@@ -256,11 +271,15 @@ export class LiveScheduler {
       void (async () => {
         for (const watched of [true, false])
           for (const { panels, rooms } of themes) {
-            const part = rooms.filter((room) => (this.deps.subscribers(room) > 0) === watched)
+            const part = rooms.filter((room) => (this.deps.subscribers(room) > 0) === watched && (touched === null || touched.has(room.region)))
+            // rooms of untouched regions: the batch changed nothing there (settles their latency wait)
+            if (touched !== null)
+              for (const room of rooms) if (!touched.has(room.region) && (this.deps.subscribers(room) > 0) === watched) this.deps.latency.computed(room.name, startedAt, false)
             // A theme with no additive panel still gets its rooms' new 数据截至 (from the held
             // figures, no query): its screens see the batch arrive while its query panels wait.
             if (part.length === 0) continue
             const results = await computeRooms(memo, part, panels, (room, what, error) => this.logOnce(room, what, error))
+            this.quickRooms += part.length
             for (const result of results) this.apply(result, startedAt, false)
           }
       })()
