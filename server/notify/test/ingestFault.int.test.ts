@@ -60,6 +60,8 @@ describe('ingest failures reach the operations channel', () => {
     const body = JSON.parse(receivers.receipts[0].text) as { events: Array<{ kind: string; title: string; text: string }> }
     expect(body.events[0]).toMatchObject({ kind: 'failure', title: '数据接入 payments 批次入库失败' })
     expect(body.events[0].text).toContain('fault-2')
+    // The worker records the delivery after the receiver answered: wait for that write, not just the receipt.
+    await until(async () => (await failures()).every((row) => row.status === 'delivered'), 'the delivery recorded', 30_000)
     expect(await failures()).toEqual([expect.objectContaining({ status: 'delivered' })])
   }, 120_000)
 })
