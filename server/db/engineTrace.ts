@@ -11,10 +11,6 @@ import fs from 'node:fs'
  */
 const traceFile = process.env.ENGINE_TRACE_FILE
 
-export function traceEnabled(): boolean {
-  return Boolean(traceFile)
-}
-
 /** The statement text of a client call's first argument, or a raw insert's table. */
 export function statementOf(args: unknown[]): string {
   const first = args[0] as { query?: unknown; table?: unknown } | undefined
@@ -23,15 +19,18 @@ export function statementOf(args: unknown[]): string {
   return '?'
 }
 
-export function traceCall(priority: 'high' | 'low', statement: string, startedAt: number, wallMs: number): void {
+function traceCall(priority: 'high' | 'low', statement: string, startedAt: number, wallMs: number): void {
   if (!traceFile) return
   const folded = statement.replace(/\s+/g, ' ').trim().slice(0, 160)
   fs.appendFileSync(traceFile, `${startedAt.toFixed(1)}\t${priority}\t${wallMs.toFixed(1)}\t${folded}\n`)
 }
 
-/** Runs `work` and traces it when tracing is on. */
-export async function traced<T>(priority: 'high' | 'low', statement: string, work: () => Promise<T>): Promise<T> {
-  if (!traceFile) return work()
+/** Runs `work` and traces it when tracing is on (off: `work` itself, nothing wrapped). */
+export function traced<T>(priority: 'high' | 'low', statement: string, work: () => Promise<T>): Promise<T> {
+  return traceFile ? tracedCall(priority, statement, work) : work()
+}
+
+async function tracedCall<T>(priority: 'high' | 'low', statement: string, work: () => Promise<T>): Promise<T> {
   const started = performance.timeOrigin + performance.now()
   try {
     return await work()

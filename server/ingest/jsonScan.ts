@@ -46,8 +46,6 @@ interface ObjectFrame {
 
 interface ArrayFrame {
   kind: 'array'
-  isRecords: boolean
-  elementStart: number
 }
 
 const QUOTE = 34
@@ -75,7 +73,6 @@ export async function scanJson(text: string, recordsKey: string | null, pause: (
       continue
     }
     const top = stack[stack.length - 1]
-    if (top?.kind === 'array' && top.isRecords && top.elementStart < 0 && code !== 44 && code !== 93) top.elementStart = pos
     if (code === QUOTE) {
       const end = stringEnd(text, pos)
       if (top?.kind === 'object' && top.expectKey) {
@@ -105,20 +102,12 @@ export async function scanJson(text: string, recordsKey: string | null, pause: (
         pos++
         continue
       }
-      stack.push({ kind: 'array', isRecords, elementStart: -1 })
+      // the record list itself went to scanRecords above: any other array only nests
+      stack.push({ kind: 'array' })
     } else if (code === 125 /* } */ || code === 93 /* ] */) {
-      if (top?.kind === 'array' && top.isRecords) {
-        // -2: a comma promised another element (`[a,]`); an empty span makes it an unreadable record.
-        if (top.elementStart >= 0 || top.elementStart === -2) result.records.push({ start: top.elementStart >= 0 ? top.elementStart : pos, end: pos })
-        result.recordsArray!.end = pos + 1
-      }
       stack.pop()
     } else if (code === 44 /* , */) {
       if (top?.kind === 'object') top.expectKey = true
-      else if (top?.kind === 'array' && top.isRecords) {
-        result.records.push({ start: top.elementStart < 0 ? pos : top.elementStart, end: pos })
-        top.elementStart = -2
-      }
     }
     pos++
   }
