@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { getRegion } from '../../../geo/regions'
+import { allTimePersons } from './allTimePersons'
 import { defineMetric, HISTORY_REFRESH_MS } from '../define'
 import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../sql/region'
 import { perRegion, roundMoney, selectRows } from '../sql/query'
@@ -98,16 +99,12 @@ function selectAllTimeChildren(db: Db, region: string, codes: string[]): Promise
   })
 }
 
-/** All time: one state per child (agg_region_persons); within months: the per-village monthly states. */
-function selectChildPersons(db: Db, params: { region: string; from?: number; to?: number }, codes: string[]) {
-  if (params.from === undefined && params.to === undefined)
-    return selectRows(
-      db,
-      `SELECT region_code AS code, uniqExactMerge(persons) AS persons FROM agg_region_persons
-       WHERE region_code IN {children:Array(String)} GROUP BY code`,
-      { children: codes },
-      personsRow,
-    )
+/** All time: one state per child (allTimePersons); within months: the per-village monthly states. */
+async function selectChildPersons(db: Db, params: { region: string; from?: number; to?: number }, codes: string[]): Promise<Array<z.infer<typeof personsRow>>> {
+  if (params.from === undefined && params.to === undefined) {
+    const persons = await allTimePersons(db, params.region, codes)
+    return codes.flatMap((code) => (persons.has(code) ? [{ code, persons: persons.get(code)! }] : []))
+  }
   const { where, queryParams } = villageRollupWhere(params)
   return selectRows(
     db,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Db } from '../../db/client'
+import { allTimePersons } from './allTimePersons'
 import { defineMetric } from '../define'
 import { perRegion, roundMoney, selectOne, selectRows } from '../sql/query'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
@@ -29,28 +30,12 @@ export function yearOnYearNote(now: number, lastYear: number | undefined): strin
   return `同比 ${change >= 0 ? '+' : ''}${change.toFixed(1)}%`
 }
 
-/** All-time persons: one state per region (agg_region_persons); filtered ones merge the monthly states. */
+/** All-time persons: one state per region (allTimePersons); filtered ones merge the monthly states. */
 async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
   const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined && filter.dept === undefined
   const { table, where, params } = monthRollupQuery(filter)
   const personsRow = z.object({ persons: z.coerce.number() })
-  if (unfiltered)
-    return perRegion(db, 'regionPersons', filter.region, {
-      all: async (regions) => {
-        const rows = await selectRows(
-          db,
-          `SELECT toString(region_code) AS region, uniqExactMerge(persons) AS persons FROM agg_region_persons
-           WHERE region_code IN {regions:Array(String)} GROUP BY region`,
-          { regions },
-          personsRow.extend({ region: z.string() }),
-        )
-        return new Map(rows.map((row) => [row.region, row.persons]))
-      },
-      one: async () =>
-        (await selectOne(db, 'SELECT uniqExactMerge(persons) AS persons FROM agg_region_persons WHERE region_code = {region:String}', params, personsRow))
-          .persons,
-      empty: 0,
-    })
+  if (unfiltered) return (await allTimePersons(db, filter.region, [filter.region])).get(filter.region) ?? 0
   return (await selectOne(db, `SELECT uniqExactMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`, params, personsRow)).persons
 }
 
