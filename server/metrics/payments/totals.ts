@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Db } from '../../db/client'
 import { allTimePersons } from './allTimePersons'
 import { defineMetric } from '../define'
-import { perRegion, roundMoney, selectOne, selectRows } from '../sql/query'
+import { roundMoney, selectOne } from '../sql/query'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
 import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
 
