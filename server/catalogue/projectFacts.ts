@@ -25,8 +25,18 @@ function codesWhere(test: (project: Project) => boolean): string[] {
   return catalogue.filter(test).map((project) => project.code)
 }
 
-/** Catalogue facts as ClickHouse parameters (see params.ts for their types). */
-export function catalogueParams(): Record<string, unknown> {
+let builtParams: Readonly<Record<string, unknown>> | undefined
+
+/**
+ * Catalogue facts as ClickHouse parameters (see params.ts for their types). Built once: the
+ * catalogue does not change while the process runs, and the rule parameters are asked for by
+ * every region of every warm pass.
+ */
+export function catalogueParams(): Readonly<Record<string, unknown>> {
+  return (builtParams ??= Object.freeze(buildCatalogueParams()))
+}
+
+function buildCatalogueParams(): Record<string, unknown> {
   const withGroup = catalogue.filter((project) => project.exclusionGroup)
   return {
     monthlyProjects: codesWhere((p) => p.frequency === 'monthly'),

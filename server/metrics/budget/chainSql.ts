@@ -7,6 +7,8 @@ import { selectOne, type QueryParams } from '../sql/query'
 import { dayParam } from '../sql/time'
 import { beijingDay } from '../../beijingTime'
 
+const yearRow = z.object({ year: z.coerce.number() })
+
 /**
  * The budget chain of one fiscal year: the year's indicators (in the region's county, or all for
  * the city), their spending plans, those plans' vouchers and what reached personal cards against
@@ -43,6 +45,6 @@ export async function chainScope(db: Db, params: BudgetParams): Promise<ChainSco
 }
 
 async function latestFiscalYear(db: Db): Promise<number | undefined> {
-  const row = await selectOne(db, 'SELECT max(fiscal_year) AS year FROM budget_indicator', {}, z.object({ year: z.coerce.number() }))
+  const row = await selectOne(db, 'SELECT max(fiscal_year) AS year FROM budget_indicator', {}, yearRow)
   return row.year > 0 ? row.year : undefined
 }

@@ -6,6 +6,9 @@ import { regionParam } from '../sql/region'
 import { roundMoney } from '../sql/query'
 import { rowsPerRegion } from './perRegionRows'
 
+const amountRow = z.object({ region: z.string(), amount: z.coerce.number(), n: z.coerce.number() })
+const villageAmountRow = z.object({ region: z.string(), village: z.string(), amount: z.coerce.number(), n: z.coerce.number() })
+
 /**
  * What a leader asks first about open problems: how much money they concern, and where. "Open"
  * is the same as on every flag panel: no ledger item yet, or an item still 待核实 / 整改中.
@@ -26,7 +29,7 @@ export const flagsCriticalAmount = defineMetric({
       (source) => `SELECT region, toFloat64(sum(ifNull(amount, 0))) AS amount, count() AS n
                    FROM ${source} AND severity = 'critical' AND ${OPEN} GROUP BY region`,
       {},
-      z.object({ region: z.string(), amount: z.coerce.number(), n: z.coerce.number() }),
+      amountRow,
     )
     return { kind: 'value', value: roundMoney(row.amount), note: `共 ${row.n} 条重大预警未处置` }
   },
@@ -48,7 +51,7 @@ export const flagsTopVillages = defineMetric({
                    FROM ${source} AND ${OPEN} AND village_code != ''
                    GROUP BY region, village ORDER BY region, amount DESC, n DESC, village LIMIT {limit:UInt32} BY region`,
       { limit },
-      z.object({ region: z.string(), village: z.string(), amount: z.coerce.number(), n: z.coerce.number() }),
+      villageAmountRow,
     )
     const label = (code: string) => {
       const village = getRegion(code)

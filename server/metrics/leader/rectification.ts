@@ -7,6 +7,9 @@ import { beijingDay, beijingMonth } from '../../beijingTime'
 import { projectByCode } from '../../catalogue'
 import { overdueApprovalsByProject } from '../wall/approvalsByProject'
 
+const closeTimeRow = z.object({ region: z.string(), ym: z.coerce.number(), days: z.coerce.number(), n: z.coerce.number() })
+const overdueDeptRow = z.object({ region: z.string(), dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() })
+
 /**
  * 平均整改用时: days from a ledger item's creation to its closure (已销号 or 核实无问题), by the
  * month it closed, over the last 12 months. The trend says whether rectification is speeding up.
@@ -27,7 +30,7 @@ export const ledgerTimeToClose = defineMetric({
                    FROM ${source} AND status IN ('已销号', '核实无问题') AND closed_at IS NOT NULL AND toYYYYMM(closed_at) >= {first:UInt32}
                    GROUP BY region, ym`,
       { first: window[0] },
-      z.object({ region: z.string(), ym: z.coerce.number(), days: z.coerce.number(), n: z.coerce.number() }),
+      closeTimeRow,
     )
     const byMonth = new Map(rows.map((row) => [row.ym, row]))
     return {
@@ -63,7 +66,7 @@ export const ledgerOverdueByDept = defineMetric({
                    FROM ${source} AND status IN ('待核实', '整改中') AND deadline < {day:Date}
                    GROUP BY region, dept`,
       { day: today },
-      z.object({ region: z.string(), dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() }),
+      overdueDeptRow,
     )
     const approvals = await overdueApprovalsByProject(db, region, today)
     const byDept = new Map<string, { items: number; worst: number; approvals: number }>()

@@ -32,6 +32,7 @@ function withMonths(conditions: string[], queryParams: QueryParams, range: { fro
 }
 
 const groupRow = z.object({ key: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })
+const groupRegionRow = groupRow.extend({ region: z.string() })
 
 function amountAndCount(rows: Array<z.infer<typeof groupRow>>, label: (key: string) => string = (key) => key): PanelData {
   return {
@@ -45,6 +46,7 @@ function amountAndCount(rows: Array<z.infer<typeof groupRow>>, label: (key: stri
 }
 
 const projectDeptRow = z.object({ project: z.string(), dept: z.string(), amount: z.coerce.number(), payments: z.coerce.number() })
+const projectDeptRegionRow = projectDeptRow.extend({ region: z.string() })
 
 /** The project × department rollup also follows the review page's project and department filters. */
 const projectDeptParams = breakdownParams.extend({ project: paymentFilterShape.project, dept: paymentFilterShape.dept }).strict()
@@ -78,7 +80,7 @@ function selectPaidByProjectDeptOfRegion(db: Db, params: BreakdownParams) {
           `SELECT toString(region_code) AS region, project_code AS project, dept, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
            FROM agg_region_project_month WHERE region_code IN {regions:Array(String)} GROUP BY region, project, dept`,
           { regions },
-          projectDeptRow.extend({ region: z.string() }),
+          projectDeptRegionRow,
         ),
       ),
     one,
@@ -144,7 +146,7 @@ function selectPaidByBank(db: Db, params: BreakdownParams): Promise<Array<z.infe
           `SELECT toString(region_code) AS region, bank AS key, toFloat64(sum(amount_paid)) AS amount, sum(payments) AS payments
            FROM agg_region_bank_month WHERE region_code IN {regions:Array(String)} GROUP BY region, key ORDER BY region, amount DESC, key`,
           { regions },
-          groupRow.extend({ region: z.string() }),
+          groupRegionRow,
         ),
       ),
     one,
@@ -178,6 +180,7 @@ export const paymentsByAgeBand = defineMetric({
 })
 
 const ageRow = z.object({ band: z.coerce.number(), gender: z.enum(GENDERS), value: z.coerce.number() })
+const ageRegionRow = ageRow.extend({ region: z.string() })
 
 /** Age band × gender of a region; in a warm pass one read of the town rollup fans out to town, county and city. */
 function selectAgeBands(db: Db, params: BreakdownParams & { measure: keyof typeof MEASURES }): Promise<Array<z.infer<typeof ageRow>>> {
@@ -201,7 +204,7 @@ function selectAgeBands(db: Db, params: BreakdownParams & { measure: keyof typeo
                 age_band AS band, toString(gender) AS gender, ${MEASURES[params.measure]} AS value
          FROM agg_age_town_month WHERE status = '成功' GROUP BY region, band, gender HAVING region IN {regions:Array(String)}`
   return perRegion(db, `ageBands|${params.measure}`, params.region, {
-    all: async (regions) => byRegion(await selectRows(db, all, { regions }, ageRow.extend({ region: z.string() }))),
+    all: async (regions) => byRegion(await selectRows(db, all, { regions }, ageRegionRow)),
     one,
     empty: [],
   })

@@ -4,6 +4,7 @@ import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { perRegion, selectOne, selectRows } from '../sql/query'
 
 const hitsRow = z.object({ hits: z.coerce.number() })
+const hitsRegionRow = hitsRow.extend({ region: z.string() })
 
 /**
  * 拦截问题数据: payment records one of the 124 pre-review checks (前置审查) stopped before payment,
@@ -25,7 +26,7 @@ export const paymentsPrereviewHits = defineMetric({
           `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region, count() AS hits
            FROM payment_detail WHERE notEmpty(prereview_hits) GROUP BY region HAVING region IN {regions:Array(String)}`,
           { regions },
-          hitsRow.extend({ region: z.string() }),
+          hitsRegionRow,
         )
         return new Map(rows.map((row) => [row.region, row.hits]))
       },

@@ -6,6 +6,9 @@ import { paymentFilterParams } from './filters'
 import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
 import { PAYMENT_STATUSES } from '../../../dashboards/paymentStatus'
 
+const handledRow = z.object({ handled: z.coerce.number() })
+const handledRegionRow = handledRow.extend({ region: z.string() })
+
 export const paymentsByStatus = defineMetric({
   name: 'payments.byStatus',
   title: '发放状态',
@@ -60,7 +63,6 @@ export const paymentsFailedOpen = defineMetric({
 
 /** Re-issues not returned (退回), per region: in a warm pass one read for the city, counties and towns. */
 function selectHandledReissues(db: Parameters<typeof selectOne>[0], region: string): Promise<number> {
-  const handledRow = z.object({ handled: z.coerce.number() })
   return perRegion(db, 'handledReissues', region, {
     all: async (regions) => {
       const rows = await selectRows(
@@ -68,7 +70,7 @@ function selectHandledReissues(db: Parameters<typeof selectOne>[0], region: stri
         `SELECT arrayJoin(['511000', toString(county_code), toString(town_code)]) AS region, sum(reissues) AS handled
          FROM agg_reissue_month WHERE status != '退回' GROUP BY region HAVING region IN {regions:Array(String)}`,
         { regions },
-        handledRow.extend({ region: z.string() }),
+        handledRegionRow,
       )
       return new Map(rows.map((row) => [row.region, row.handled]))
     },

@@ -19,6 +19,7 @@ const monthStatusRow = z.object({
   amount: z.coerce.number(),
   newest: z.coerce.number(),
 })
+const monthStatusRegionRow = monthStatusRow.extend({ region: z.string() })
 export type MonthStatusRow = z.infer<typeof monthStatusRow>
 
 const MONTH_STATUS_COLUMNS = `toYYYYMM(month) AS ym, toString(status) AS status, sum(payments) AS payments,
@@ -34,7 +35,7 @@ export function selectRegionMonths(db: Db, filter: { region: string; project?: s
             `SELECT toString(region_code) AS region, ${MONTH_STATUS_COLUMNS} FROM agg_region_month
              WHERE region_code IN {regions:Array(String)} GROUP BY region, ym, status ORDER BY region, ym, status`,
             { regions },
-            monthStatusRow.extend({ region: z.string() }),
+            monthStatusRegionRow,
           ),
         ),
       one: () =>

@@ -11,6 +11,7 @@ const todayParams = z.object({ region: regionUpToTownParam, day: dayParam.option
 type TodayParams = z.infer<typeof todayParams>
 
 const hourRow = z.object({ hour_of_day: z.coerce.number(), amount: z.coerce.number(), payments: z.coerce.number() })
+const hourRegionRow = hourRow.extend({ region: z.string() })
 
 async function selectPaidByHour(db: Db, params: TodayParams): Promise<Array<z.infer<typeof hourRow>>> {
   const day = params.day ?? beijingDay()
@@ -26,7 +27,7 @@ async function selectPaidByHour(db: Db, params: TodayParams): Promise<Array<z.in
            WHERE status = '成功' AND toDate(hour) = {day:Date}
            GROUP BY region, hour_of_day HAVING region IN {regions:Array(String)} ORDER BY region, hour_of_day`,
           { day, regions },
-          hourRow.extend({ region: z.string() }),
+          hourRegionRow,
         ),
       ),
     one: () =>

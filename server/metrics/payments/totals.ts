@@ -6,6 +6,8 @@ import { roundMoney, selectOne } from '../sql/query'
 import { monthRollupQuery, paymentFilterParams, type PaymentFilter } from './filters'
 import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
 
+const personsRow = z.object({ persons: z.coerce.number() })
+
 interface PaidTotals {
   amount: number
   payments: number
@@ -34,7 +36,6 @@ export function yearOnYearNote(now: number, lastYear: number | undefined): strin
 async function selectPaidPersons(db: Db, filter: PaymentFilter): Promise<number> {
   const unfiltered = filter.from === undefined && filter.to === undefined && filter.project === undefined && filter.dept === undefined
   const { table, where, params } = monthRollupQuery(filter)
-  const personsRow = z.object({ persons: z.coerce.number() })
   if (unfiltered) return (await allTimePersons(db, filter.region, [filter.region])).get(filter.region) ?? 0
   return (await selectOne(db, `SELECT uniqExactMerge(persons) AS persons FROM ${table} WHERE status = '成功' AND ${where}`, params, personsRow)).persons
 }

@@ -53,6 +53,7 @@ export const paymentsByMonth = defineMetric({
 })
 
 const yearPersonsRow = z.object({ year: z.coerce.number(), persons: z.coerce.number() })
+const yearPersonsRegionRow = yearPersonsRow.extend({ region: z.string() })
 
 /** Distinct persons per pay year: one state per year and region, or the monthly states under a project or department filter. */
 function selectPersonsByYear(db: Db, filter: { region: string; project?: string; dept?: string }): Promise<Array<z.infer<typeof yearPersonsRow>>> {
@@ -65,7 +66,7 @@ function selectPersonsByYear(db: Db, filter: { region: string; project?: string;
             `SELECT toString(region_code) AS region, year, uniqExactMerge(persons) AS persons FROM agg_region_persons_year
              WHERE region_code IN {regions:Array(String)} GROUP BY region, year`,
             { regions },
-            yearPersonsRow.extend({ region: z.string() }),
+            yearPersonsRegionRow,
           ),
         ),
       one: () =>

@@ -5,6 +5,8 @@ import { ruleParams } from '../../rules/params'
 import { rowsPerRegion } from '../leader/perRegionRows'
 import type { QueryParams } from '../sql/query'
 
+const projectCountRow = z.object({ region: z.string(), project: z.string(), n: z.coerce.number() })
+
 /**
  * Applications waiting at an approval node past its time limit (R17's test: more than 1× the
  * node's SLA), counted per project in the region on `today`. In a warm pass one read serves every
@@ -19,7 +21,7 @@ export function overdueApprovalsByProject(db: Db, region: string, today: string)
     (source) => `SELECT region, project_code AS project, count() AS n FROM ${source} AND waited_days > sla GROUP BY region, project`,
     // today and the nodes' time limits (a Map parameter, which QueryParams does not name)
     pickParams(ruleParams({ today }), ['today', 'slaDays']),
-    z.object({ region: z.string(), project: z.string(), n: z.coerce.number() }),
+    projectCountRow,
   )
 }
 

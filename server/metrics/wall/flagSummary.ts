@@ -15,6 +15,7 @@ const summaryRow = z.object({
   child: z.string(),
   n: z.coerce.number(),
 })
+const summaryRegionRow = summaryRow.extend({ region: z.string() })
 export type FlagSummaryRow = z.infer<typeof summaryRow> & { open: boolean }
 
 /**
@@ -37,7 +38,7 @@ export async function flagSummary(db: Db, region: string): Promise<FlagSummaryRo
            WHERE level.1 IN {regions:Array(String)}
            GROUP BY region, rule, class, severity, status, child`,
           { regions },
-          summaryRow.extend({ region: z.string() }),
+          summaryRegionRow,
         ),
       ),
     one: () => {

@@ -4,6 +4,7 @@ import { regionCondition } from '../sql/region'
 import { byRegion, perRegion, selectRows } from '../sql/query'
 
 const summaryRow = z.object({ status: z.string(), escalated: z.coerce.number().transform(Boolean), n: z.coerce.number() })
+const summaryRegionRow = summaryRow.extend({ region: z.string() })
 export type LedgerSummaryRow = z.infer<typeof summaryRow>
 
 /**
@@ -21,7 +22,7 @@ export function ledgerSummary(db: Db, region: string, day: string): Promise<Ledg
                   status IN ('待核实', '整改中') AND deadline < {day:Date} AS escalated, count() AS n
            FROM ledger_item FINAL GROUP BY region, status, escalated HAVING region IN {regions:Array(String)}`,
           { regions, day },
-          summaryRow.extend({ region: z.string() }),
+          summaryRegionRow,
         ),
       ),
     one: () =>

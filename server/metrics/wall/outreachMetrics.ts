@@ -9,6 +9,7 @@ const regionOnly = z.object({ region: regionParam }).strict()
 const KINDS = ['教育资助', '高龄津贴', '护理补贴'] as const
 
 const followupRow = z.object({ kind: z.string(), child: z.string(), status: z.string(), n: z.coerce.number() })
+const followupRegionRow = followupRow.extend({ region: z.string() })
 type FollowupRow = z.infer<typeof followupRow>
 
 /**
@@ -27,7 +28,7 @@ function followupCounts(db: Db, region: string): Promise<FollowupRow[]> {
            WHERE level.1 IN {regions:Array(String)}
            GROUP BY region, kind, child, status`,
           { regions },
-          followupRow.extend({ region: z.string() }),
+          followupRegionRow,
         ),
       ),
     one: () => {
