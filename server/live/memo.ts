@@ -2,7 +2,6 @@ import type { Db } from '../db/client'
 import type { PanelData } from '../../dashboards/types'
 import { runMetric, type MetricRegistry } from '../metrics/registry'
 import { withQueryCache, type QueryCacheBatches } from '../metrics/sql/query'
-import { stableJson } from './stableHash'
 import { newestPaymentTime } from './asOf'
 
 /**
@@ -41,7 +40,8 @@ export class MetricMemo {
   }
 
   run(metric: string, params: Record<string, unknown>): Promise<PanelData> {
-    const key = `${metric}|${stableJson(params)}`
+    // Plain JSON: params built in another key order only miss the share and are computed again.
+    const key = `${metric}|${JSON.stringify(params)}`
     let result = this.results.get(key)
     if (!result) {
       result = runMetric(this.queries.db, metric, params, this.registry)

@@ -2,7 +2,7 @@ import type { Dashboard, PanelData, Panel, ThemeId, Snapshot } from '../../dashb
 import { roomName } from '../../dashboards/types'
 import type { MetricDefinition } from '../metrics/define'
 import { LatencyRing } from './latency'
-import { stableHash } from './stableHash'
+import { resultHash } from './resultHash'
 import { withoutPersonColumns } from './wallView'
 
 export interface LivePanel {
@@ -46,7 +46,7 @@ export class Room {
   absorb(results: Record<string, PanelData>): Record<string, PanelData> {
     const changed: Record<string, PanelData> = {}
     for (const [panelId, data] of Object.entries(results)) {
-      const hash = stableHash(data)
+      const hash = resultHash(data)
       if (this.hashes.get(panelId) === hash) continue
       this.hashes.set(panelId, hash)
       this.panels[panelId] = data
