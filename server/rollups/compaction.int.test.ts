@@ -4,10 +4,10 @@ import { openTempDb } from '../testing/tempDb'
 import { discoverRollups } from './discover'
 
 /**
- * Every rollup is merged in the background once its parts are 10 minutes old (migration 091): a
- * rollup left in several large parts makes every read merge each key's partial states, and for
- * the people sets that tripled the warm pass at 10M payments. A rollup added without the setting
- * fails here.
+ * Every rollup (migration 091) and every table read with FINAL (092) is merged in the background
+ * once its parts are 10 minutes old: reads merge every part's partial states or row versions of a
+ * key, and for the people sets that tripled the warm pass at 10M payments. A table added without
+ * the setting fails here.
  */
 let db: Db & { close(): Promise<void> }
 
@@ -20,14 +20,27 @@ describe('rollup compaction', () => {
   it('sets a forced merge age on every rollup the views write into', async () => {
     const rollups = await discoverRollups(db)
     expect(rollups.length).toBeGreaterThanOrEqual(12)
+    const tables = rollups.map((rollup) => rollup.table)
+    expect(await mergeAges(tables)).toEqual(Object.fromEntries(tables.map((table) => [table, '600'])))
+  })
+
+  it('sets it on every table whose rows are replaced (read with FINAL)', async () => {
     const result = await db.client.query({
-      query: `SELECT name, extract(engine_full, 'min_age_to_force_merge_seconds = (\\d+)') AS age
-              FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}`,
-      query_params: { tables: rollups.map((rollup) => rollup.table) },
+      query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%ReplacingMergeTree'`,
       format: 'JSONEachRow',
     })
-    const ages = Object.fromEntries((await result.json<{ name: string; age: string }>()).map((row) => [row.name, row.age]))
-    const expected = Object.fromEntries(rollups.map((rollup) => [rollup.table, '600']))
-    expect(ages).toEqual(expected)
+    const tables = (await result.json<{ name: string }>()).map((row) => row.name)
+    expect(tables).toEqual(expect.arrayContaining(['flag', 'ledger_item', 'notify_outbox', 'ingest_batch', 'payment_voucher']))
+    expect(await mergeAges(tables)).toEqual(Object.fromEntries(tables.map((table) => [table, '600'])))
   })
 })
+
+async function mergeAges(tables: string[]): Promise<Record<string, string>> {
+  const result = await db.client.query({
+    query: `SELECT name, extract(engine_full, 'min_age_to_force_merge_seconds = (\\d+)') AS age
+            FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}`,
+    query_params: { tables },
+    format: 'JSONEachRow',
+  })
+  return Object.fromEntries((await result.json<{ name: string; age: string }>()).map((row) => [row.name, row.age]))
+}
