@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { quoteIdentifier, type Db } from '../../server/db/client'
-import { rollupViewsOf } from '../../server/simulate/rollups'
+import type { Db } from '../../server/db/client'
+import { mergeRollups } from '../../server/simulate/rollups'
 import { regionsAtLevel } from '../../geo/regions'
 import { projects } from '../../server/catalogue'
 
@@ -21,9 +21,7 @@ export async function seedSynthetic(db: Db, rows: number, log: (line: string) =>
   if (have < rows || !(await hasBudgetChain(db))) await seedBudgetChain(db)
   // Chunked inserts leave every rollup in many large parts; a city's server would have merged them
   // (migration 091) long before anyone measured it, so the bench starts from merged rollups.
-  // optimize_skip_merged_partitions: a rollup already in one merged part is not rewritten.
-  for (const view of await rollupViewsOf(db))
-    await db.client.command({ query: `OPTIMIZE TABLE ${quoteIdentifier(view.target)} FINAL SETTINGS optimize_skip_merged_partitions = 1` })
+  await mergeRollups(db)
 }
 
 async function insertPayments(db: Db, have: number, rows: number, log: (line: string) => void): Promise<void> {

@@ -87,16 +87,22 @@ export function getMetric(name: string, registry: MetricRegistry = metricRegistr
 
 /** Validates `params` (zod; unknown region → MetricParamsError) without running anything. */
 export function parseMetricParams(name: string, params: unknown, registry: MetricRegistry = metricRegistry): unknown {
+  const verdict = rememberedVerdict(name, params, registry)
+  if ('issues' in verdict) throw new MetricParamsError(name, verdict.issues)
+  return verdict.data
+}
+
+function rememberedVerdict(name: string, params: unknown, registry: MetricRegistry): Readonly<ParamsVerdict> {
   const key = paramsKey(name, params)
-  const cache = key === null ? undefined : parsedParamsOf(registry)
-  const known = key === null ? undefined : cache!.get(key)
-  const verdict = known ?? parseParams(getMetric(name, registry), params)
-  if (!known && cache && key !== null) {
+  if (key === null) return parseParams(getMetric(name, registry), params)
+  const cache = parsedParamsOf(registry)
+  let verdict = cache.get(key)
+  if (!verdict) {
+    verdict = parseParams(getMetric(name, registry), params)
     if (cache.size >= PARSED_PARAMS_LIMIT) cache.clear()
     cache.set(key, verdict)
   }
-  if ('issues' in verdict) throw new MetricParamsError(name, verdict.issues)
-  return verdict.data
+  return verdict
 }
 
 type ParamsVerdict = { data: unknown } | { issues: string[] }

@@ -44,9 +44,17 @@ export async function attachAndRebuild(db: Db, staging: string, source = 'paymen
   for (const { target, select } of views) {
     await db.client.command({ query: `TRUNCATE TABLE ${quoteIdentifier(target)}` })
     await db.client.command({ query: `INSERT INTO ${quoteIdentifier(target)} ${select}` })
-    // The INSERT writes one part per thread; a rebuilt rollup starts as one part, not after the
-    // forced merge age of migration 091 (reads merge every part's partial state of a key).
-    await db.client.command({ query: `OPTIMIZE TABLE ${quoteIdentifier(target)} FINAL` })
   }
+  await mergeRollups(db, source)
   return views.map((v) => v.target)
+}
+
+/**
+ * Merges every rollup fed by `source` into one part. A bulk INSERT writes one part per thread, and
+ * reads merge every part's partial state of a key; without this a rebuilt rollup waits for the
+ * forced merge age of migration 091. A rollup already in one merged part is not rewritten.
+ */
+export async function mergeRollups(db: Db, source = 'payment_detail'): Promise<void> {
+  for (const { target } of await rollupViewsOf(db, source))
+    await db.client.command({ query: `OPTIMIZE TABLE ${quoteIdentifier(target)} FINAL SETTINGS optimize_skip_merged_partitions = 1` })
 }
