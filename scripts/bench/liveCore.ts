@@ -34,7 +34,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 let batchNo = Math.floor(Math.random() * 5000) * 100
 
 async function open(): Promise<RunningApp> {
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(30000 + Math.floor(Math.random() * 20000)), HOST: '127.0.0.1', DEMO_SEED: 'off', DEMO_FEED: 'off', INGEST_TOKEN })
+  // PORT 0: the system picks a free port as it listens (a port picked beforehand can be taken in
+  // between: a random one failed with EADDRINUSE beside 1,000 client sockets)
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'off', DEMO_FEED: 'off', INGEST_TOKEN })
   const auth = tokenAuth({ [TOKEN]: { id: 'bench', name: 'bench', role: 'leader', scope: CITY_CODE } })
   return startApp(config, { auth, rules: false, log: { info() {}, warn() {}, error: (m) => console.error(m) } })
 }

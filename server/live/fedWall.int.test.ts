@@ -10,7 +10,6 @@ import { selectOne } from '../metrics/sql/query'
 import { loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
 import { attachHub, connect, sleep, waitFor, waitWarm } from './test/helpers'
-import { freePort } from '../testing/freePort'
 import { tokenAuth } from '../testing/tokenAuth'
 import { paymentBatch } from '../ingest/test/fixtures'
 import { metricRegistry, runMetric } from '../metrics/registry'
@@ -64,7 +63,7 @@ let nextRecord = 700_000
 let nextBatch = 0
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
 }, 120_000)
 afterEach(() => {

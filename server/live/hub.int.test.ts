@@ -10,7 +10,6 @@ import { regionParam } from '../metrics/sql/region'
 import { A1, B1, C1, C2, T1, T2, detailRow, insertDetails, loadFixture, type DetailSeed } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
 import { attachHub, connect, nextEvent, sleep, waitFor, waitWarm } from './test/helpers'
-import { freePort } from '../testing/freePort'
 import { tokenAuth } from '../testing/tokenAuth'
 
 const CITY = '511000'
@@ -76,7 +75,7 @@ const sockets: Socket[] = []
 let nextDetail = 100
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   // The fixture's regions only (the default 89 are the refresh test's): test.latestPayments runs once per room.
   // Query panels take a batch at most every fedEveryMs (10 s by default, its own test in

@@ -6,7 +6,6 @@ import { dashboardSchema, type Dashboard, type SubscribeAck } from '../../dashbo
 import { C2, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
 import { attachHub, connect, sleep, waitFor } from './test/helpers'
-import { freePort } from '../testing/freePort'
 import { tokenAuth } from '../testing/tokenAuth'
 
 /**
@@ -32,7 +31,7 @@ const sockets: Socket[] = []
 let nextDetail = 500
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: '100', PORT: String(await freePort()) }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: '100' }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   idleHub = await attachHub(app.ctx, dashboards, { refreshEveryMs: REFRESH_MS, driftCheckMs: 3_600_000, unwatchedEveryMs: 3_600_000 })
   await waitFor(() => !idleHub.hub.stats().warming, 60_000)

@@ -6,7 +6,6 @@ import { dashboardSchema, type RoomUpdate, type SubscribeAck } from '../../dashb
 import { A1, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
 import { attachHub, connect, nextEvent, sleep, waitFor, waitWarm } from './test/helpers'
-import { freePort } from '../testing/freePort'
 import { tokenAuth } from '../testing/tokenAuth'
 
 /** The interval is a minute: only the tick an ingest starts itself can update the screen in time. */
@@ -27,7 +26,7 @@ let nextDetail = 0
 
 beforeAll(async () => {
   const auth = tokenAuth({ 'leader-token': { id: 'u1', name: '市领导', role: 'leader', scope: CITY } })
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   const attached = await attachHub(app.ctx, themes, { heartbeatMs: 60_000, refreshEveryMs: 600_000 })
   hub = attached.hub

@@ -10,7 +10,6 @@ import { selectOne } from '../metrics/sql/query'
 import { C2, detailRow, insertDetails, loadFixture } from '../metrics/test/fixture'
 import type { LiveHub } from './hub'
 import { attachHub, connect, nextEvent, sleep, waitFor, waitWarm } from './test/helpers'
-import { freePort } from '../testing/freePort'
 import { tokenAuth } from '../testing/tokenAuth'
 import { paymentBatch } from '../ingest/test/fixtures'
 import { metricRegistry, runMetric } from '../metrics/registry'
@@ -54,7 +53,7 @@ const sockets: Socket[] = []
 let nextDetail = 100
 
 beforeAll(async () => {
-  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS), PORT: String(await freePort()) }), { auth, rules: false })
+  app = await startApp(testConfig(makeTempDir(), { TICK_MS: String(TICK_MS) }), { auth, rules: false })
   await loadFixture(app.ctx.db)
   deferring = await attachHub(app.ctx, dashboards, { registry, refreshEveryMs: 600_000 })
   await waitWarm(app.ctx)

@@ -11,7 +11,6 @@ import { paymentFixture } from '../../server/ingest/test/fixtures'
 import { metricRegistry } from '../../server/metrics/registry'
 import { testConfig } from '../../server/testing/tempDb'
 import { beijingDateTime, beijingMonthBefore } from '../../server/beijingTime'
-import { freePort } from '../../server/testing/freePort'
 
 /**
  * Browser-test harness: the real server (production Next build, live hub, embedded chDB on a
@@ -47,9 +46,8 @@ export interface Running {
 
 /** Starts the whole app with pages (real sign-in layer, live hub, rule engine); `env` adds configuration. */
 export async function startServer(dataDir: string, port?: number, env: Record<string, string> = {}, prepare?: (ctx: RunningApp['ctx']) => Promise<void>): Promise<Running> {
-  port ??= await freePort()
   const quiet = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) }
-  const app = await startApp(testConfig(dataDir, { PORT: String(port), TICK_MS: '200', ...env }), { withPages: true, log: quiet, prepare })
+  const app = await startApp(testConfig(dataDir, { PORT: String(port ?? 0), TICK_MS: '200', ...env }), { withPages: true, log: quiet, prepare })
   const { wallToken, leaderCookie } = await credentials(app)
   // every connection, upgraded WebSockets included, so a stop is a stop (see close below)
   const sockets = new Set<net.Socket>()
