@@ -12,8 +12,7 @@ import { IngestLatency, type LatencyRing } from './latency'
 import { QueryRate } from './queryRate'
 import type { LivePanel, Room } from './room'
 import { LiveScheduler, type Theme } from './scheduler'
-import { readTableVersions } from '../db/tableVersions'
-import { beijingDay } from '../beijingTime'
+import { wallDataFingerprint } from './wallFingerprint'
 
 export interface LiveHubOptions {
   registry?: MetricRegistry
@@ -112,7 +111,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
       emit: gateway.emitUpdate,
       subscribers: gateway.subscribers,
       ingestWatch: () => ctx.ingestWatch,
-      dataFingerprint: async () => `${beijingDay()}|${[...(await readTableVersions(counted.db))].sort().join(',')}`,
+      dataFingerprint: () => wallDataFingerprint(counted.db),
     },
     livePanels(ctx, dashboards, registry),
     {
