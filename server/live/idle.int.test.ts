@@ -79,7 +79,7 @@ describe('an idle wall', () => {
     await waitFor(() => idleHub.hub.stats().idle, 20_000)
     const db = app.ctx.db
     // The silent row of the test before left the payment rollups in two parts each.
-    const parts = async () => Number((await (await db.client.query({ query: "SELECT count() AS n FROM system.parts WHERE active AND database = currentDatabase() AND table = 'agg_region_month'", format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)
+    const parts = async () => Number((await (await db.client.query({ query: "SELECT count() AS n FROM system.parts WHERE active AND database = currentDatabase() AND table = 'agg_region_payments'", format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)
     expect(await parts()).toBeGreaterThan(1)
     // Let one clock refresh pass over the data as it is, then write and merge.
     const seen = idleHub.hub.stats().refreshesSkipped
@@ -88,7 +88,7 @@ describe('an idle wall', () => {
     await db.client.command({ query: "INSERT INTO audit_log (actor, role, action, target, outcome, ip) VALUES ('u1', 'leader', 'view', 'wall', 'ok', '127.0.0.1')" })
     await db.client.command({ query: "INSERT INTO notify_cursor (source, position, version) VALUES ('idle-test', now64(3), 1)" })
     // A merge that folds rows of equal keys (the row count falls, the data does not change).
-    await db.client.command({ query: 'OPTIMIZE TABLE agg_region_month FINAL' })
+    await db.client.command({ query: 'OPTIMIZE TABLE agg_region_payments FINAL' })
     expect(await parts()).toBe(1)
     await sleep(REFRESH_MS * 4)
     const after = idleHub.hub.stats()

@@ -91,12 +91,12 @@ describe('rollups that heal', () => {
     // A stray block in one rollup (e.g. a view written twice): the figures exceed the facts.
     await app.ctx.db.client.command({ query: 'INSERT INTO agg_payment_hour SELECT * FROM agg_payment_hour' })
     expect(await disagreeingRollups()).toEqual(['agg_payment_hour'])
-    const parts = await queryRow<{ n: string }>(app, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'agg_region_month' AND active")
+    const parts = await queryRow<{ n: string }>(app, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'agg_region_payments' AND active")
     const verdicts = await healerCheck()
     expect(verdicts.filter((v) => v.repaired.length).map((v) => v.table)).toEqual(['agg_payment_hour'])
     const healed = await countsAndSums()
     expect(healed.hour).toBe(healed.facts)
-    const after = await queryRow<{ n: string }>(app, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'agg_region_month' AND active")
+    const after = await queryRow<{ n: string }>(app, "SELECT count() AS n FROM system.parts WHERE database = currentDatabase() AND table = 'agg_region_payments' AND active")
     expect(after.n).toBe(parts.n)
   })
 
@@ -146,7 +146,7 @@ describe('rollups that heal', () => {
     // and a rollup broken behind the healer's back is still found (its own version moved)
     await expect.poll(async () => (await health()).skippedUnchanged, { timeout: 60_000, interval: 200 }).toBeGreaterThan(later.skippedUnchanged)
     const settled = await health()
-    await app.ctx.db.client.command({ query: 'INSERT INTO agg_region_month SELECT * FROM agg_region_month' })
+    await app.ctx.db.client.command({ query: 'INSERT INTO agg_region_payments SELECT * FROM agg_region_payments' })
     await expect.poll(async () => (await health()).repairs, { timeout: 60_000, interval: 200 }).toBeGreaterThan(settled.repairs)
     expect(await disagreeingRollups()).toEqual([])
   }, 300_000)
