@@ -78,9 +78,9 @@ describe('an idle wall', () => {
   it('stays idle while only bookkeeping is written and background merges fold parts', async () => {
     await waitFor(() => idleHub.hub.stats().idle, 20_000)
     const db = app.ctx.db
-    // The silent row of the test before left the payment rollups in two parts each.
+    // The silent row of the test before left the payment rollups in two parts per partition.
     const parts = async () => Number((await (await db.client.query({ query: "SELECT count() AS n FROM system.parts WHERE active AND database = currentDatabase() AND table = 'agg_region_payments'", format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n)
-    expect(await parts()).toBeGreaterThan(1)
+    const partsBefore = await parts()
     // Let one clock refresh pass over the data as it is, then write and merge.
     const seen = idleHub.hub.stats().refreshesSkipped
     await waitFor(() => idleHub.hub.stats().refreshesSkipped > seen, 20_000)
@@ -89,7 +89,7 @@ describe('an idle wall', () => {
     await db.client.command({ query: "INSERT INTO notify_cursor (source, position, version) VALUES ('idle-test', now64(3), 1)" })
     // A merge that folds rows of equal keys (the row count falls, the data does not change).
     await db.client.command({ query: 'OPTIMIZE TABLE agg_region_payments FINAL' })
-    expect(await parts()).toBe(1)
+    expect(await parts()).toBeLessThan(partsBefore)
     await sleep(REFRESH_MS * 4)
     const after = idleHub.hub.stats()
     expect(after.refreshesSkipped).toBeGreaterThan(before.refreshesSkipped)

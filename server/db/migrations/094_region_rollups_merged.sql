@@ -17,8 +17,12 @@
 -- Columns a grain does not use hold '' (strings, gender), 0 (year) or 255 (age band).
 --
 -- The old names stay as plain views of one grain each (agg_region_month and the rest), so every
--- reader and test reads what it read before. A view filtered on `grain`, the first column of the
--- sorting key, reads only that grain's granules.
+-- reader and test reads what it read before. Each grain is a partition of its own: a granule of
+-- one grain never holds rows of another. Unpartitioned, the granule at the end of the all-time
+-- people sets also held the first yearly sets (the city's, the largest), and the all-time read of
+-- 1,379 regions took 116–160 ms against 42–87 ms before (10M payments). A small insert then writes
+-- up to three parts per table, but still plans two views instead of six: measured as above,
+-- 61–69 ms of CPU against 85–89 ms with the 12 views.
 --
 -- Each view's SELECT is written twice, in the view and in its backfill (ClickHouse has no POPULATE
 -- for a view with TO). Within the SELECT, the inner query's aliases are not column names: ClickHouse
@@ -40,6 +44,7 @@ CREATE TABLE agg_region_payments
     newest_time  SimpleAggregateFunction(max, DateTime('Asia/Shanghai'))
 )
 ENGINE = AggregatingMergeTree
+PARTITION BY grain
 ORDER BY (grain, region_code, month, status, project_code, dept, bank)
 SETTINGS min_age_to_force_merge_seconds = 600;
 
@@ -89,6 +94,7 @@ CREATE TABLE agg_region_people
     persons      AggregateFunction(uniqExact, UInt64)
 )
 ENGINE = AggregatingMergeTree
+PARTITION BY grain
 ORDER BY (grain, region_code, year, age_band, gender)
 SETTINGS index_granularity = 32, min_age_to_force_merge_seconds = 600;
 
