@@ -51,12 +51,14 @@ describe('table versions', () => {
     expect(await version()).not.toBe(last)
   })
 
-  it('move when a partition between others is dropped (the highest block stays)', async () => {
+  it('stand still when a partition of a partitioned table merges, and move when a partition between others is dropped', async () => {
     await run('CREATE TABLE tv_parts (month UInt8, v UInt64) ENGINE = MergeTree PARTITION BY month ORDER BY v')
-    for (const month of [1, 2, 3]) await run(`INSERT INTO tv_parts VALUES (${month}, ${month})`)
+    // Inserts that write to several partitions: each partition's parts have gaps in their block numbers.
+    for (const round of [1, 2]) await run(`INSERT INTO tv_parts VALUES (1, ${round}), (2, ${round}), (3, ${round})`)
     const whole = await version('tv_parts')
+    await run('OPTIMIZE TABLE tv_parts PARTITION 2 FINAL')
+    expect(await version('tv_parts')).toBe(whole)
     await run('ALTER TABLE tv_parts DROP PARTITION 2')
-    const dropped = await version('tv_parts')
-    expect(dropped).not.toBe(whole)
+    expect(await version('tv_parts')).not.toBe(whole)
   })
 })
