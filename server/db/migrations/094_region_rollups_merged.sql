@@ -1,10 +1,11 @@
 -- The six region-keyed rollups become two, each fed by one materialized view: a payment batch
--- writes 9 parts instead of 13, and plans 8 view queries instead of 12.
+-- plans 8 view queries instead of 12.
 --
 -- Why: a small insert costs per view, not per row. Each view plans its SELECT (4–7 ms) and writes
 -- its own part, which the background merges then fold again. Measured on a copy of a demo data
 -- directory (2.87M payments), a 10-row insert into payment_detail, medians of 15, two rounds each,
--- one process: 77–90 ms of CPU with the 12 views, 54–63 ms with these two in place of six.
+-- one process (scratch script): 85–89 ms of CPU with the 12 views, 61–69 ms with these two,
+-- partitioned as below, in place of six.
 --
 -- agg_region_payments: region × pay month at three grains, told apart by `grain`:
 --   'status'  every payment, by status (4 region levels: city, county, town, village);
@@ -21,8 +22,7 @@
 -- one grain never holds rows of another. Unpartitioned, the granule at the end of the all-time
 -- people sets also held the first yearly sets (the city's, the largest), and the all-time read of
 -- 1,379 regions took 116–160 ms against 42–87 ms before (10M payments). A small insert then writes
--- up to three parts per table, but still plans two views instead of six: measured as above,
--- 61–69 ms of CPU against 85–89 ms with the 12 views.
+-- up to three parts per table (as many as the six tables did), but plans two views instead of six.
 --
 -- Each view's SELECT is written twice, in the view and in its backfill (ClickHouse has no POPULATE
 -- for a view with TO). Within the SELECT, the inner query's aliases are not column names: ClickHouse
