@@ -27,6 +27,21 @@ export interface RuleEngineOptions {
    */
   incrementalGapMs?: number
   /**
+   * Under a steady feed, the most of the engine's time incremental runs may take: after a run that
+   * held the engine for C ms, the next starts no sooner than C / share after it (and never sooner
+   * than `incrementalGapMs`, never later than `incrementalMaxGapMs`). Default 1/40. An incremental
+   * run's cost is mostly fixed (each rule plans its query and reads its key columns of every payment,
+   * however few rows arrived): 0.5 s of engine per run at 2.5 M payments, 1.2 s of CPU with its
+   * threads. At a 10 s gap that was 11–13 % of a core at 10 rows/s (fed 25–30 %, rules off 17 %);
+   * at the 20 s this share gives there, 7 % (fed 24 %). A small city keeps the 10 s gap, a large one
+   * waits longer instead of giving the rules the machine. Only a steady feed is paced (3 or more
+   * batches since the last run began): the first batch after a quiet spell is evaluated at once,
+   * and a second one soon after within `incrementalGapMs`, as before.
+   */
+  incrementalShare?: number
+  /** Longest wait for the next incremental run under a steady feed (default 60 s). */
+  incrementalMaxGapMs?: number
+  /**
    * Full pass over all history (time-driven rules, late reference data): how often. Default
    * 15 min: new payments reach the incremental rules on every batch; what only a full pass finds
    * moves with the calendar (deadlines, day by day) or with reference data, and a full pass costs
@@ -81,13 +96,19 @@ export interface RuleEngine {
  * Every query goes through `backgroundDb`: behind the live hub on the one chDB engine (each query
  * waits for a gap between the hub's passes), on a pool of its own with ClickHouse.
  */
+/** Batches since the last incremental run began from which the feed counts as steady (paced). */
+const STEADY_FEED_BATCHES = 3
+
 export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}): RuleEngine {
   const rules = options.rules ?? allRules
   // Low priority on the engine lane (chDB) or a pool of its own (ClickHouse): never ahead of the wall.
   const db = backgroundDb(ctx.db)
   const debounceMs = options.debounceMs ?? 150
   const incrementalGapMs = options.incrementalGapMs ?? 10_000
-  const stats = { runs: 0, incrementalSkipped: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null }
+  const incrementalShare = options.incrementalShare ?? 1 / 40
+  const incrementalMaxGapMs = Math.max(incrementalGapMs, options.incrementalMaxGapMs ?? 60_000)
+  // nextGapMs: how long after the last incremental run the next may start (paced by its cost)
+  const stats = { runs: 0, incrementalSkipped: 0, flagsStored: 0, lastRunAt: null as string | null, lastRunMs: 0, lastError: null as string | null, nextGapMs: incrementalGapMs }
   const minute = new RunMinute(() => db.lane?.stats)
   let enabled = true
 
@@ -97,6 +118,8 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
   let watermark: Date | undefined // start of the last run; undefined until the first full pass
   let paymentsVersion: string | undefined // payment_detail's version at the start of the last run
   let incrementalEndedAt = 0 // ms since epoch
+  let batchesSinceRun = 0 // payment batches stored since the last incremental run began
+  let incrementalRunning = false
   const lastInputs = new Map<string, string>() // rule id → inputs key of its last successful run
   let stopped = false
 
@@ -107,14 +130,24 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
   }
 
   async function runOnce(kind: RunSummary['kind']): Promise<RunSummary> {
-    if (kind === 'incremental') incrementalQueued = false
+    if (kind === 'incremental') {
+      incrementalQueued = false
+      incrementalRunning = true
+      batchesSinceRun = 0
+    }
     const mark = minute.start()
     try {
       if (!enabled) return { kind, newFlags: 0, skipped: rules.map((rule) => rule.id), byRule: {}, ms: 0, failed: [] }
       return await evaluate(kind)
     } finally {
-      minute.end(mark)
-      if (kind === 'incremental') incrementalEndedAt = Date.now()
+      const run = minute.end(mark)
+      if (kind === 'incremental') {
+        incrementalRunning = false
+        incrementalEndedAt = Date.now()
+        stats.nextGapMs = pacedGapMs(run.engineMs, incrementalShare, incrementalGapMs, incrementalMaxGapMs)
+        // batches stored while this run read: the next run, a gap after this one ended
+        if (batchesSinceRun > 0) scheduleIncremental()
+      }
     }
   }
 
@@ -174,17 +207,29 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
     return summary
   }
 
-  const onIngest = (event: IngestEvent) => {
-    // Incremental rules read new payments only; other feeds wait for the full pass.
-    if (event.feed !== 'payments' || event.rows === 0) return
-    if (stopped || !enabled || incrementalQueued) return
+  /**
+   * The next incremental run, a gap after the last one ended. Not while one runs: it schedules
+   * the next when it ends (scheduled during a run, the gap counted from the run before, and a
+   * steady feed got two runs back to back, twice the runs it should have).
+   */
+  function scheduleIncremental(): void {
+    if (stopped || !enabled || incrementalQueued || incrementalRunning) return
     clearTimeout(debounce)
-    const wait = Math.max(debounceMs, incrementalEndedAt + incrementalGapMs - Date.now())
+    const gap = batchesSinceRun >= STEADY_FEED_BATCHES ? stats.nextGapMs : incrementalGapMs
+    const wait = Math.max(debounceMs, incrementalEndedAt + gap - Date.now())
     debounce = setTimeout(() => {
       if (stopped || incrementalQueued) return
       incrementalQueued = true
       void enqueue('incremental')
     }, wait)
+  }
+
+  const onIngest = (event: IngestEvent) => {
+    // Incremental rules read new payments only; other feeds wait for the full pass.
+    if (event.feed !== 'payments' || event.rows === 0) return
+    if (stopped || !enabled) return
+    batchesSinceRun += 1
+    scheduleIncremental()
   }
   ctx.onIngest.push(onIngest)
   // lastMinute: time the rules took over the last minute (engine time: their queries in the engine)
@@ -231,12 +276,15 @@ class RunMinute {
     return { at: Date.now(), lowMs: lane?.lowMs ?? 0, lowWaitMs: lane?.lowWaitMs ?? 0 }
   }
 
-  end(mark: { at: number; lowMs: number; lowWaitMs: number }): void {
+  /** Records the run that started at `mark`; returns its figures. */
+  end(mark: { at: number; lowMs: number; lowWaitMs: number }): { ms: number; engineMs: number; waitMs: number } {
     const now = Date.now()
     const lane = this.lane()
     const ms = now - mark.at
-    this.runs.push({ endedAt: now, ms, engineMs: lane ? lane.lowMs - mark.lowMs : ms, waitMs: lane ? lane.lowWaitMs - mark.lowWaitMs : 0 })
+    const run = { endedAt: now, ms, engineMs: lane ? lane.lowMs - mark.lowMs : ms, waitMs: lane ? lane.lowWaitMs - mark.lowWaitMs : 0 }
+    this.runs.push(run)
     this.prune(now)
+    return run
   }
 
   summary(): { runs: number; ms: number; engineMs: number; waitMs: number } {
@@ -248,4 +296,12 @@ class RunMinute {
   private prune(now: number): void {
     while (this.runs.length > 0 && now - this.runs[0].endedAt > 60_000) this.runs.shift()
   }
+}
+
+/**
+ * The wait after an incremental run that held the engine `engineMs`, so that under a steady feed
+ * the runs take `share` of the engine's time, within [minMs, maxMs].
+ */
+export function pacedGapMs(engineMs: number, share: number, minMs: number, maxMs: number): number {
+  return Math.round(Math.min(maxMs, Math.max(minMs, engineMs / share)))
 }
