@@ -30,7 +30,7 @@ export class Worker {
   }
 
   /** Forks scripts/bench/workers/<script>.ts (run through tsx). */
-  static start(script: 'screens' | 'sender' | 'poller' | 'refresher', name: string = script): Worker {
+  static start(script: 'screens' | 'sender' | 'poller' | 'refresher' | 'knocker', name: string = script): Worker {
     const child = fork(path.join(here, 'workers', `${script}.ts`), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -18,6 +18,8 @@ export interface BenchServer {
   leader: { username: string; password: string }
   /** The server's process id (the bench reads its CPU time from /proc). */
   pid: number
+  /** The server's stdout and stderr. */
+  logFile: string
   /** /api/health as an administrator sees it (the live hub's and the rules' figures). */
   health(): Promise<Health>
   /** The rule engine off or on in the running server (BENCH_PROBE route). */
@@ -107,6 +109,7 @@ export async function startBenchServer(options: ServerOptions): Promise<BenchSer
     ingestToken,
     leader: { username: LEADER, password },
     pid: child.pid!,
+    logFile,
     health: async () => {
       adminCookie ??= await signIn(url, ADMIN, password)
       return (await fetch(`${url}/api/health`, { headers: { cookie: adminCookie } })).json() as Promise<Health>
