@@ -1,6 +1,7 @@
 import type { MonthStatusRow } from '../metrics/payments/regionMonths'
 import type { QueryCacheBatches } from '../metrics/sql/query'
 import { beijingDay } from '../beijingTime'
+import { CITY_CODE } from '../../geo/regions'
 
 /**
  * The additive live figures kept current by what an ingest brought, not by re-reading the table:
@@ -144,47 +145,117 @@ export class AdditiveState {
   /** Batches added to held figures since start. */
   applied = 0
 
-  /** Adds a stored batch to the figures held (the same sums the rollups' views add). */
+  /**
+   * Adds a stored batch to the figures held (the same sums the rollups' views add). The batch is
+   * summed per place, month and status first, and the held rows are looked up once per group: a
+   * 10k-row batch is a few hundred groups. Looked up per row, 4 senders of 10k-row batches kept the
+   * event loop busy 5 s in 15 (event-loop delay p99 295 ms).
+   */
   apply(facts: PaymentFact[]): void {
     this.events += 1
     if (this.months || this.hours || this.reissues) this.applied += 1
+    const today = this.hours?.day
+    const months = new Map<string, MonthGroup>()
+    const hours = new Map<string, HourGroup>()
+    const reissues = new Map<string, { county: string; town: string; count: number }>()
     for (const fact of facts) {
-      const up = ['511000', fact.county, fact.town].filter((code) => this.warmRegions.has(code))
-      if (this.months) for (const region of [...up, ...(this.warmRegions.has(fact.village) ? [fact.village] : [])]) this.addMonth(region, fact)
-      if (this.reissues && fact.reissue && fact.status !== '退回') for (const region of up) this.reissues.set(region, (this.reissues.get(region) ?? 0) + 1)
-      if (this.hours && fact.status === '成功' && fact.payTime.slice(0, 10) === this.hours.day) for (const region of up) this.addHour(region, fact)
+      const month = fact.payTime.slice(0, 7)
+      // villages apart, and only those with a warm room (one is watched): a batch pays into many
+      // villages and few towns
+      const village = this.warmRegions.has(fact.village) ? fact.village : ''
+      const monthKey = `${fact.county}|${fact.town}|${village}|${month}|${fact.status}`
+      let group = months.get(monthKey)
+      if (!group) months.set(monthKey, (group = { county: fact.county, town: fact.town, village, month, status: fact.status, payments: 0, cents: 0, newest: '' }))
+      group.payments += 1
+      group.cents += fact.cents
+      if (fact.payTime > group.newest) group.newest = fact.payTime // 'YYYY-MM-DD HH:mm:ss' sorts as time does
+      if (fact.reissue && fact.status !== '退回') {
+        const placeKey = `${fact.county}|${fact.town}`
+        const place = reissues.get(placeKey) ?? { county: fact.county, town: fact.town, count: 0 }
+        place.count += 1
+        reissues.set(placeKey, place)
+      }
+      if (fact.status === '成功' && fact.payTime.slice(0, 10) === today) {
+        const hour = Number(fact.payTime.slice(11, 13))
+        const hourKey = `${fact.county}|${fact.town}|${hour}`
+        let slot = hours.get(hourKey)
+        if (!slot) hours.set(hourKey, (slot = { county: fact.county, town: fact.town, hour, payments: 0, cents: 0 }))
+        slot.payments += 1
+        slot.cents += fact.cents
+      }
+    }
+    if (this.months) {
+      for (const group of months.values()) {
+        for (const region of this.regionsUp(group.county, group.town)) this.addMonth(region, group)
+        if (group.village) this.addMonth(group.village, group)
+      }
+    }
+    if (this.reissues) {
+      for (const place of reissues.values()) {
+        for (const region of this.regionsUp(place.county, place.town)) this.reissues.set(region, (this.reissues.get(region) ?? 0) + place.count)
+      }
+    }
+    if (this.hours) {
+      for (const slot of hours.values()) for (const region of this.regionsUp(slot.county, slot.town)) this.addHour(region, slot)
     }
   }
 
-  private addMonth(region: string, fact: PaymentFact): void {
-    const ym = Number(fact.payTime.slice(0, 4) + fact.payTime.slice(5, 7))
+  /** The city, the county and the town of a place, those that have warm rooms. */
+  private regionsUp(county: string, town: string): string[] {
+    return [CITY_CODE, county, town].filter((code) => this.warmRegions.has(code))
+  }
+
+  private addMonth(region: string, group: MonthGroup): void {
+    const ym = Number(group.month.slice(0, 4) + group.month.slice(5, 7))
     const rows = this.months!.get(region) ?? []
     this.months!.set(region, rows)
-    let row = rows.find((r) => r.ym === ym && r.status === fact.status)
+    let row = rows.find((r) => r.ym === ym && r.status === group.status)
     if (!row) {
-      row = { ym, status: fact.status as MonthStatusRow['status'], payments: 0, amount: 0, newest: 0, cents: 0 }
+      row = { ym, status: group.status as MonthStatusRow['status'], payments: 0, amount: 0, newest: 0, cents: 0 }
       rows.push(row)
       // the query's order (ORDER BY ym, status): sums over the rows add in the same order
       rows.sort((a, b) => a.ym - b.ym || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0))
     }
-    row.payments += 1
-    row.cents += fact.cents
+    row.payments += group.payments
+    row.cents += group.cents
     row.amount = row.cents / 100
-    row.newest = Math.max(row.newest, Date.parse(`${fact.payTime.replace(' ', 'T')}+08:00`) / 1000)
+    row.newest = Math.max(row.newest, Date.parse(`${group.newest.replace(' ', 'T')}+08:00`) / 1000)
   }
 
-  private addHour(region: string, fact: PaymentFact): void {
-    const hour = Number(fact.payTime.slice(11, 13))
+  private addHour(region: string, slot: HourGroup): void {
     const rows = this.hours!.rows.get(region) ?? []
     this.hours!.rows.set(region, rows)
-    let row = rows.find((r) => r.hour_of_day === hour)
+    let row = rows.find((r) => r.hour_of_day === slot.hour)
     if (!row) {
-      row = { region, hour_of_day: hour, amount: 0, payments: 0, cents: 0 }
+      row = { region, hour_of_day: slot.hour, amount: 0, payments: 0, cents: 0 }
       rows.push(row)
       rows.sort((a, b) => a.hour_of_day - b.hour_of_day)
     }
-    row.payments += 1
-    row.cents += fact.cents
+    row.payments += slot.payments
+    row.cents += slot.cents
     row.amount = row.cents / 100
   }
+}
+
+
+/** A batch's payments of one place (county, town, and village when it has a warm room, else ''), pay month ('YYYY-MM') and status. */
+interface MonthGroup {
+  county: string
+  town: string
+  village: string
+  month: string
+  status: string
+  payments: number
+  cents: number
+  /** the newest pay time, 'YYYY-MM-DD HH:mm:ss' */
+  newest: string
+}
+
+/** A batch's successful payments of today of one place (county, town) and hour. */
+interface HourGroup {
+  county: string
+  town: string
+  hour: number
+  payments: number
+  cents: number
 }

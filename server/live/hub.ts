@@ -4,7 +4,7 @@ import { CITY_CODE, regionsAtLevel } from '../../geo/regions'
 import type { AppContext, IngestEvent } from '../context'
 import type { DataKind } from '../metrics/define'
 import { metricRegistry, type MetricRegistry } from '../metrics/registry'
-import { paymentFacts } from './additive'
+import { paymentFacts, type PaymentFact } from './additive'
 import { kindsForFeed } from './changes'
 import { countingDb } from './countingDb'
 import { openGateway, type FlagAmountFor, type LiveServer } from './gateway'
@@ -144,7 +144,7 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     // A payments batch moves the additive figures by its own rows: no re-read of the table.
     const facts = event.feed === 'payments' && event.records ? paymentFacts(event.records) : undefined
     if (facts) scheduler.additive.apply(facts)
-    const regions = facts && [CITY_CODE, ...new Set(facts.flatMap((fact) => [fact.county, fact.town, fact.village]))]
+    const regions = facts && batchRegions(facts)
     for (const kind of kinds) scheduler.markChanged(kind, kind === 'payments' && facts !== undefined, regions)
   }
   ctx.onIngest.push(onIngest)
@@ -222,4 +222,15 @@ function livePanels(ctx: AppContext, dashboards: Dashboard[], registry: MetricRe
     }
     return { dashboard, panels }
   })
+}
+
+/** The city and every county, town and village a batch paid into (once each; no array per row). */
+function batchRegions(facts: readonly PaymentFact[]): string[] {
+  const regions = new Set<string>([CITY_CODE])
+  for (const fact of facts) {
+    regions.add(fact.county)
+    regions.add(fact.town)
+    regions.add(fact.village)
+  }
+  return [...regions]
 }
