@@ -33,7 +33,7 @@ export interface RuleEngineOptions {
    * run's cost is mostly fixed (each rule plans its query and reads its key columns of every payment,
    * however few rows arrived): 0.5 s of engine per run at 2.5 M payments, 1.2 s of CPU with its
    * threads. At a 10 s gap that was 11–13 % of a core at 10 rows/s (fed 25–30 %, rules off 17 %);
-   * at the 20 s this share gives there, 7 % (fed 24 %). A small city keeps the 10 s gap, a large one
+   * at the 20–30 s this share gives there, 5–7 % (fed 21–24 %). A small city keeps the 10 s gap, a large one
    * waits longer instead of giving the rules the machine. Only a steady feed is paced (3 or more
    * batches since the last run began): the first batch after a quiet spell is evaluated at once,
    * and a second one soon after within `incrementalGapMs`, as before.
