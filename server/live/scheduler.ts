@@ -6,7 +6,7 @@ import type { DataKind } from '../metrics/define'
 import type { MetricRegistry } from '../metrics/registry'
 import { ADDITIVE_METRICS, AdditiveState } from './additive'
 import { ChangeClock } from './changes'
-import { computeRooms, type RoomResult } from './compute'
+import { computeAndApply, computeRooms, type RoomResult } from './compute'
 import { IngestLatency, LatencyRing } from './latency'
 import { MetricMemo } from './memo'
 import { Room, type LivePanel } from './room'
@@ -278,9 +278,8 @@ export class LiveScheduler {
             // A theme with no additive panel still gets its rooms' new 数据截至 (from the held
             // figures, no query): its screens see the batch arrive while its query panels wait.
             if (part.length === 0) continue
-            const results = await computeRooms(memo, part, panels, (room, what, error) => this.logOnce(room, what, error))
+            await computeAndApply(memo, part, panels, (room, what, error) => this.logOnce(room, what, error), (result) => this.apply(result, startedAt, false))
             this.quickRooms += part.length
-            for (const result of results) this.apply(result, startedAt, false)
           }
       })()
     }, this.options.changeDebounceMs)
@@ -429,8 +428,7 @@ export class LiveScheduler {
     const counts = !theme.counted
     theme.counted = true
     try {
-      const results = await computeRooms(memo, rooms, panels, (room, what, error) => this.logOnce(room, what, error))
-      for (const result of results) this.apply(result, startedAt, counts)
+      await computeAndApply(memo, rooms, panels, (room, what, error) => this.logOnce(room, what, error), (result) => this.apply(result, startedAt, counts))
     } finally {
       for (const room of rooms) room.computing = false
     }
