@@ -85,6 +85,9 @@ export interface RuleEngine {
   stop(): Promise<void>
 }
 
+/** Batches since the last incremental run began from which the feed counts as steady (paced). */
+const STEADY_FEED_BATCHES = 3
+
 /**
  * Keeps flags up to date with the data. Every ingest of payments schedules an incremental run of
  * the incremental rules over rows ingested since the previous run started (minus a small overlap,
@@ -96,9 +99,6 @@ export interface RuleEngine {
  * Every query goes through `backgroundDb`: behind the live hub on the one chDB engine (each query
  * waits for a gap between the hub's passes), on a pool of its own with ClickHouse.
  */
-/** Batches since the last incremental run began from which the feed counts as steady (paced). */
-const STEADY_FEED_BATCHES = 3
-
 export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}): RuleEngine {
   const rules = options.rules ?? allRules
   // Low priority on the engine lane (chDB) or a pool of its own (ClickHouse): never ahead of the wall.
