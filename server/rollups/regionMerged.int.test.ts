@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CITY_CODE, childrenOf } from '../../geo/regions'
+import { CITY_CODE, childrenOf, regionsAtLevel } from '../../geo/regions'
 import { openDb, type Db } from '../db/client'
 import { migrate, readMigrations } from '../db/migrate'
 import { makeTempDir } from '../testing/tempDb'
@@ -8,7 +8,9 @@ import { makeTempDir } from '../testing/tempDb'
  * Migration 094 folds the six region-keyed rollups into two (agg_region_payments, agg_region_people),
  * each written by one view, and keeps the six old names as plain views of one grain each. A data
  * directory written before it is upgraded in place with every figure unchanged, and rows stored
- * afterwards reach every grain as the facts say.
+ * afterwards reach every grain as the facts say. Migration 095 has both views aggregate a block
+ * before they spread it over the regions: the last case feeds them one large block over every
+ * village of the city, as a bulk load's replay does.
  */
 let db: Db
 const county = childrenOf(CITY_CODE)[0]!
@@ -103,4 +105,26 @@ describe('region rollups folded into two (migration 094)', () => {
     expect(after.agg_region_month).not.toEqual(before.agg_region_month)
     expect(after).toEqual(await readAll(FROM_FACTS))
   })
+
+  it('aggregates one large block over every village before spreading it (095): every grain still equals the facts', async () => {
+    const everyVillage = regionsAtLevel('village')
+    const villageTown = everyVillage.map((village) => village.parent!)
+    const townCounty = villageTown.map((town) => childrenOf(CITY_CODE).find((c) => childrenOf(c.code).some((t) => t.code === town))!.code)
+    // Each person (number / 5) is paid in two villages, several years and statuses: sets merged across villages must not count them twice.
+    await db.client.command({
+      query: `INSERT INTO payment_detail (detail_id, period, project_code, dept, county_code, town_code, village_code,
+                id_number, gender, birth_date, amount_paid, pay_time, status, fund_level, bank)
+              SELECT concat('big', toString(number)), 202101, ['P01', 'P07', 'P20', 'P31'][number % 4 + 1], ['民政', '农业农村', '人社', '财政'][number % 4 + 1],
+                     {counties:Array(String)}[v + 1], {towns:Array(String)}[v + 1], {villages:Array(String)}[v + 1],
+                     concat('5110251960', leftPad(toString(intDiv(number, 5)), 8, '0')), ['男', '女'][number % 2 + 1],
+                     toDate32('1930-01-01') + toIntervalDay(intDiv(number, 5) * 97 % 30000), 10 + number % 13,
+                     toDateTime('2019-01-01 08:00:00', 'Asia/Shanghai') + toIntervalHour(number * 7 % 40000),
+                     ['成功', '成功', '失败', '成功', '退回', '在途', '成功'][number % 7 + 1], '省', ['农业银行', '农商银行', '邮储银行'][number % 3 + 1]
+              FROM (SELECT number, (intDiv(number, 5) * 31 + number % 2 * 7) % length({villages:Array(String)}) AS v FROM numbers(30000))`,
+      query_params: { villages: everyVillage.map((village) => village.code), towns: villageTown, counties: townCounty },
+    })
+    const after = await readAll(READS)
+    expect(new Set((after.agg_region_month as { region_code: string }[]).map((row) => row.region_code)).size).toBeGreaterThan(everyVillage.length)
+    expect(after).toEqual(await readAll(FROM_FACTS))
+  }, 120_000)
 })
