@@ -41,7 +41,8 @@ export async function hashFile(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-export async function openFileSource(file: string, options: { encoding?: Encoding } = {}): Promise<FileSource> {
+/** `chunkBytes`: how much UTF-8 a chunk holds at least before it is cut (default 8 MB; tests use less). */
+export async function openFileSource(file: string, options: { encoding?: Encoding; chunkBytes?: number } = {}): Promise<FileSource> {
   const totalBytes = fs.statSync(file).size
   if (totalBytes === 0) throw new FileSourceError(`${file} is empty`)
   const head = Buffer.alloc(Math.min(totalBytes, 1 << 20))
@@ -52,7 +53,7 @@ export async function openFileSource(file: string, options: { encoding?: Encodin
     fs.closeSync(fd)
   }
   if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return xlsxSource(file, totalBytes)
-  return csvSource(file, totalBytes, options.encoding ?? detectEncoding(head))
+  return csvSource(file, totalBytes, options.encoding ?? detectEncoding(head), options.chunkBytes ?? CHUNK_BYTES)
 }
 
 /**
@@ -71,7 +72,7 @@ export function detectEncoding(head: Buffer): Encoding {
   }
 }
 
-function csvSource(file: string, totalBytes: number, encoding: Encoding): FileSource {
+function csvSource(file: string, totalBytes: number, encoding: Encoding, chunkBytes: number): FileSource {
   const source: FileSource = {
     format: 'csv',
     encoding,
@@ -108,12 +109,16 @@ function csvSource(file: string, totalBytes: number, encoding: Encoding): FileSo
           pending = pending.subarray(end)
           headerDone = true
         }
-        if (pending.length < CHUNK_BYTES) continue
-        const { end, records } = completeRecords(pending)
-        if (records === 0) continue
-        yield { csv: checked(pending.subarray(0, end)), records, firstRecord, bytesRead }
-        firstRecord += records
-        pending = pending.subarray(end)
+        // Chunks of about chunkBytes, cut after the last record that ends within them (a piece read
+        // from disk can hold several); a record longer than a chunk makes a chunk of its own.
+        while (pending.length >= chunkBytes) {
+          let { end, records } = completeRecords(pending.subarray(0, chunkBytes))
+          if (records === 0) ({ end, records } = completeRecords(pending))
+          if (records === 0) break
+          yield { csv: checked(pending.subarray(0, end)), records, firstRecord, bytesRead }
+          firstRecord += records
+          pending = pending.subarray(end)
+        }
       }
       toUtf8(Buffer.alloc(0), true)
       if (!headerDone) {

@@ -41,6 +41,9 @@ export interface LoadOptions {
   /** the server's gate when loading inside the server; a CLI holds its own */
   gate?: IngestGate
   onProgress?: (event: ProgressEvent) => void
+  /** chunk and wave sizes (defaults CHUNK_BYTES in fileSource.ts and WAVE_BYTES here): tests make them small */
+  chunkBytes?: number
+  waveBytes?: number
 }
 
 export type { Refusal } from './refusals'
@@ -71,8 +74,15 @@ export interface LoadResult {
 
 export { LoadError } from './loadError'
 
-/** Chunks staged per statement in the embedded engine: one reading thread each (chDB runs 2 here). */
-const WAVE = 2
+/**
+ * Bytes of chunks staged per statement in the embedded engine. Each staging statement costs about
+ * 140 ms beyond its rows (planning the checks, the catalogue and region arrays turned into lookup
+ * tables), so few large statements: over one 1M-row file (115 MB, 14 chunks), 7 statements of 2
+ * chunks took 2.2–2.4 s and 3.3–3.6 CPU s, one statement over all 14 took 1.3 s and 2.4 CPU s
+ * (scratch, same rows, two rounds). ClickHouse reads a statement's files side by side. The bound
+ * keeps the temporary copy of a very large file from growing past it.
+ */
+const WAVE_BYTES = 256 << 20
 
 export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult> {
   const started = Date.now()
@@ -81,7 +91,7 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
   const layout = layoutOf(config, options.kind)
   const contentHash = await hashFile(options.file)
   const batchId = `file:${contentHash.slice(0, 32)}`
-  const source = await openFileSource(options.file, { encoding: options.encoding ?? config.encoding })
+  const source = await openFileSource(options.file, { encoding: options.encoding ?? config.encoding, chunkBytes: options.chunkBytes })
   const base = { file: options.file, contentHash, batchId, format: source.format, encoding: source.encoding }
 
   const before = await findLoadedFile(db, contentHash)
@@ -105,8 +115,10 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     const tempDir = db.engine === 'chdb' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ykt-bulk-')) : null
     const context: StageContext = { checked, kind: options.kind, columns, layout, excelSerials: source.format === 'xlsx', structure: structureOf(source.header), params, tempDir }
     try {
-      // Embedded: chunks are read WAVE at a time, one file each, so ClickHouse reads them side by side.
-      let wave: SourceChunk[] = []
+      // Embedded: chunks are staged a wave (up to waveBytes) at a time, one file each, so ClickHouse reads them side by side.
+      const waveBytes = options.waveBytes ?? WAVE_BYTES
+      let wave: WaveChunk[] = []
+      let waveSize = 0
       const flush = async () => {
         if (wave.length === 0) return
         await stageChunks(db, wave, context)
@@ -114,10 +126,14 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
         const last = wave[wave.length - 1]
         progress({ phase: 'read', rows: rowsInFile, share: last.bytesRead > 0 ? last.bytesRead / source.totalBytes : null })
         wave = []
+        waveSize = 0
       }
       for (; !next.done; next = await chunks.next()) {
-        wave.push(next.value)
-        if (!tempDir || wave.length >= WAVE) await flush()
+        const chunk = next.value
+        // Embedded: the chunk goes to its temporary file at once, so a wave holds no bytes in memory.
+        wave.push(tempDir ? spill(chunk, tempDir, wave[0]?.firstRecord ?? chunk.firstRecord) : chunk)
+        waveSize += chunk.csv.length
+        if (!tempDir || waveSize >= waveBytes) await flush()
       }
       await flush()
     } finally {
@@ -206,14 +222,26 @@ interface StageContext {
   tempDir: string | null
 }
 
+/** A chunk of a wave: its bytes (server), or the temporary file they were written to (embedded). */
+type WaveChunk = Omit<SourceChunk, 'csv'> & { csv?: Buffer; file?: string }
+
+/** Temporary files are named `w<wave's first record>-<chunk's first record>.csv`: a wave is one glob. */
+const waveGlob = (tempDir: string, waveFirst: number) => path.join(tempDir, `w${waveFirst}-*.csv`)
+
+function spill(chunk: SourceChunk, tempDir: string, waveFirst: number): WaveChunk {
+  const file = path.join(tempDir, `w${waveFirst}-${chunk.firstRecord}.csv`)
+  fs.writeFileSync(file, chunk.csv)
+  return { records: chunk.records, firstRecord: chunk.firstRecord, bytesRead: chunk.bytesRead, file }
+}
+
 /**
- * Chunks through ClickHouse's CSV reader. Embedded: each chunk is written to a temporary file named
+ * Chunks through ClickHouse's CSV reader. Embedded: each chunk was written to a temporary file named
  * after its first record and the wave is read with one file() glob (chDB has no request body for
  * input()); a record's line is its file's first record + its row number there + 2 (header = line 1).
  * Server: one chunk is the body of an INSERT … SELECT … FROM input(), streamed over HTTP.
  * Lines count records: a quoted field holding a line break does not shift later lines.
  */
-async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext): Promise<void> {
+async function stageChunks(db: Db, chunks: WaveChunk[], context: StageContext): Promise<void> {
   const table = quoteIdentifier(context.checked)
   // The structure is c0 String, c1 String, …: built from column positions, never from header text.
   const structure = `'${context.structure}'`
@@ -223,18 +251,15 @@ async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext)
       : returnStageSql(table, context.columns, source)
   const settings = 'SETTINGS input_format_csv_allow_variable_number_of_columns = 0, format_csv_allow_single_quotes = 0, input_format_csv_trim_whitespaces = 0, input_format_csv_skip_trailing_empty_lines = 1'
   if (context.tempDir) {
-    const wave = `w${chunks[0].firstRecord}`
-    const files = chunks.map((chunk) => path.join(context.tempDir!, `${wave}-${chunk.firstRecord}.csv`))
-    const glob = path.join(context.tempDir, `${wave}-*.csv`)
-    if (!/^[\w/.*-]+$/.test(glob)) throw new LoadError(`temporary directory ${context.tempDir} has characters the loader will not put into SQL`)
-    chunks.forEach((chunk, i) => fs.writeFileSync(files[i], chunk.csv))
+    const glob = waveGlob(context.tempDir, chunks[0].firstRecord)
     try {
+      if (!/^[\w/.*-]+$/.test(glob)) throw new LoadError(`temporary directory ${context.tempDir} has characters the loader will not put into SQL`)
       const line = `toUInt64(extract(_file, '-(\\\\d+)\\\\.csv$')) + _row_number + 2`
       await db.client.command({ query: `${build({ from: `file('${glob}', 'CSV', ${structure})`, line })} ${settings}`, query_params: context.params })
     } catch (error) {
       throw unreadable(error, chunks)
     } finally {
-      for (const file of files) fs.rmSync(file, { force: true })
+      for (const chunk of chunks) if (chunk.file) fs.rmSync(chunk.file, { force: true })
     }
   } else {
     for (const chunk of chunks) {
@@ -242,7 +267,7 @@ async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext)
         .exec({
           query: `${build({ from: `input(${structure})`, line: '{firstLine:UInt64} + rowNumberInAllBlocks()' })} ${settings} FORMAT CSV`,
           query_params: { ...context.params, firstLine: chunk.firstRecord + 2 },
-          values: chunk.csv as unknown as never,
+          values: chunk.csv! as unknown as never,
         })
         .catch((error: unknown) => {
           throw unreadable(error, [chunk])
@@ -256,7 +281,7 @@ async function stageChunks(db: Db, chunks: SourceChunk[], context: StageContext)
  * a stray quote, a blank line inside the file): the whole file is refused, naming where. ClickHouse
  * counts rows from 1 within the chunk file it read; with one chunk per statement that maps to a line.
  */
-function unreadable(error: unknown, chunks: SourceChunk[]): Error {
+function unreadable(error: unknown, chunks: WaveChunk[]): Error {
   const message = error instanceof Error ? error.message : String(error)
   if (!/CANNOT_PARSE|Cannot parse|INCORRECT_DATA|expected/i.test(message)) return error instanceof Error ? error : new Error(message)
   const row = /\(at row (\d+)\)/.exec(message)?.[1]

@@ -113,6 +113,33 @@ describe('npm run load: bank files in bulk', () => {
     expect(stored.ids).toEqual(['BAD-0', 'BAD-3', 'BAD-4', 'BAD-5', 'BAD-7', 'BAD-9'])
   })
 
+  it('names exact lines across chunks and waves: a file cut into many chunks, staged several statements apart', async () => {
+    // About 150 bytes a row: 4 KB chunks hold ~27 rows, 12 KB waves ~3 chunks, so 600 rows make ~22 chunks in ~8 waves.
+    const cut = { chunkBytes: 4 << 10, waveBytes: 12 << 10 }
+    const rows = Array.from({ length: 600 }, (_, n) => nongshangRow(1000 + n, { 明细编号: `WAVE-${n}`, 失败原因: n === 40 ? '原因含\n换行' : '' }))
+    // Data record k is on line k + 2 (header = line 1); the quoted line break in record 40 does not shift later lines.
+    const bad = [7, 95, 96, 311, 599]
+    for (const k of bad) rows[k] = nongshangRow(1000 + k, { 明细编号: `WAVE-${k}`, 实发金额: 'x' })
+    const file = writeFile(dir, 'waves.csv', csvText([NONGSHANG_HEADER, ...rows]))
+    const waves: number[] = []
+    const refused = await load(file, { ...cut, reportPath: path.join(dir, 'waves-report.csv'), onProgress: (event) => event.phase === 'read' && waves.push(event.rows) })
+    expect(waves.length).toBeGreaterThan(4)
+    expect(refused).toMatchObject({ status: 'refused', rowsInFile: 600, rowsRefused: 5 })
+    expect(refused.refusals.map((r) => `${r.line} ${r.field}`)).toEqual(bad.map((k) => `${k + 2} amount_paid`))
+
+    // A record CSV cannot read, in a later wave, is named by its line; nothing is stored.
+    const broken = csvText([NONGSHANG_HEADER, ...rows.slice(0, 500)]).split('\r\n')
+    broken[430] += ',extra'
+    const unreadable = await load(writeFile(dir, 'waves-broken.csv', broken.join('\r\n')), cut).catch((error: Error) => error)
+    expect(String(unreadable)).toMatch(/line 431: not readable as CSV/)
+    expect((await factsOf('WAVE-')).n).toBe('0')
+
+    const good = rows.map((row, k) => (bad.includes(k) ? nongshangRow(1000 + k, { 明细编号: `WAVE-${k}` }) : row))
+    const loaded = await load(writeFile(dir, 'waves-good.csv', csvText([NONGSHANG_HEADER, ...good])), cut)
+    expect(loaded).toMatchObject({ status: 'loaded', rowsLoaded: 600 })
+    expect((await factsOf('WAVE-')).n).toBe('600')
+  })
+
   it('stores nothing the second time the same file is loaded, and refuses payments already stored under another file', async () => {
     const rows = Array.from({ length: 15 }, (_, n) => nongshangRow(400 + n, { 明细编号: `TWICE-${n}` }))
     const file = writeFile(dir, 'twice.csv', csvText([NONGSHANG_HEADER, ...rows]))
