@@ -16,8 +16,9 @@ export interface LedgerEntry {
 
 export async function findLedgerEntry(db: Db, feed: string, batchId: string): Promise<Pick<LedgerEntry, 'contentHash' | 'rows'> | null> {
   const result = await db.client.query({
-    // FINAL: a crash-recovered batch could in principle be recorded twice; both rows agree.
-    query: `SELECT content_hash, row_count FROM ingest_batch FINAL
+    // No FINAL: a batch recorded twice (a crash-recovered delivery) has rows that agree, so any one
+    // answers; FINAL would merge the key's rows first on every delivery.
+    query: `SELECT content_hash, row_count FROM ingest_batch
             WHERE feed = {feed:String} AND batch_id = {batchId:String} LIMIT 1`,
     query_params: { feed, batchId },
     format: 'JSONEachRow',
@@ -52,6 +53,15 @@ export async function recordLedgerEntry(db: Db, entry: LedgerEntry): Promise<voi
  * A stored row the schema no longer accepts counts as different content.
  */
 export async function storedContentOfBatch(db: Db, spec: FeedSpec, batchId: string): Promise<{ rows: number; contentHash: string | null } | null> {
+  // Almost always there are none: asked first with LIMIT 1, which stops at the first row and reads
+  // no other column (2.9 against 7.6 ms at 2.5M payments, quiet; in an ingest flood 32 ms per batch
+  // went to reading them all).
+  const any = await db.client.query({
+    query: `SELECT 1 AS found FROM ${quoteIdentifier(spec.table)} WHERE batch_id = {batchId:String} LIMIT 1`,
+    query_params: { batchId },
+    format: 'JSONEachRow',
+  })
+  if ((await any.json<{ found: number }>()).length === 0) return null
   const result = await db.client.query({
     // Decimals as text: a JSON number would pass through a float on its way to the schema.
     query: `SELECT * EXCEPT (batch_id, ingested_at) FROM ${quoteIdentifier(spec.table)} WHERE batch_id = {batchId:String}
