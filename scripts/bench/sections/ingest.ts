@@ -4,6 +4,7 @@ import { Worker } from '../children'
 import { startBenchServer, type BenchServer, type EventLoopReading } from '../server'
 import { round } from '../stats'
 import type { Sent } from '../workers/sender'
+import { floodFigures, screensDuringFlood } from './floodScreens'
 import { loopFigure, phase, ratio, type BenchContext, type BenchSection, type Figure } from './types'
 
 /** Senders at once in the two measured phases (4 = the server's cap of ingests worked on at once). */
@@ -25,7 +26,8 @@ interface SenderRun {
  * one sender, once with four at the same time, with the server's event-loop delay over each phase.
  * The rule engine runs as in production. With `--baseline <ref>` the same phases run afterwards
  * against that commit's server (its own data directory, same scale, pages off): the previous figures
- * beside these, measured in the same run on the same machine.
+ * beside these, measured in the same run on the same machine. Then, on this build, whether the screens
+ * keep up during a flood: ack → screen quiet and while senders post back to back (floodScreens.ts).
  */
 export const ingest: BenchSection = {
   id: 'ingest',
@@ -33,6 +35,7 @@ export const ingest: BenchSection = {
   async run(context) {
     const { options, log } = context
     const current = await measure(context, context.server, 'this build')
+    const screens = await screensDuringFlood(context)
     let baseline: { ref: string; commit: string; runs: SenderRun[] } | null = null
     if (options.baseline) {
       const { dir, commit } = baselineCheckout(options.baseline, log)
@@ -64,7 +67,10 @@ export const ingest: BenchSection = {
     }
     ratios.unshift({ label: `rows/s, ${SENDER_COUNTS[1]} senders ÷ 1 sender`, value: ratio(current[1].rowsPerSec, current[0].rowsPerSec) })
     if (baseline) absolute.push({ label: 'baseline', value: `${baseline.ref} = ${baseline.commit.slice(0, 12)} (its server, its own data directory at the same scale, pages off)` })
-    return { absolute, ratios, data: { runs: current, baseline } }
+    const flood = floodFigures(screens, options.ingestRows)
+    absolute.push(...flood.absolute)
+    ratios.push(...flood.ratios)
+    return { absolute, ratios, data: { runs: current, baseline, screens } }
   },
 }
 

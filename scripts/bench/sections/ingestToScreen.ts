@@ -77,8 +77,12 @@ export const ingestToScreen: BenchSection = {
   },
 }
 
-/** `catchUpMs`: how long to wait for the screens to show the warm-up before measuring anyway. */
-export async function measure(context: BenchContext, screens: number, batches: number, catchUpMs = 300_000): Promise<Run> {
+/**
+ * `catchUpMs`: how long to wait for the screens to show the warm-up before measuring anyway.
+ * `during`: load run alongside the latency batches (started with the first of them); it resolves to
+ * the moment it ended, and only batches acknowledged by then are counted.
+ */
+export async function measure(context: BenchContext, screens: number, batches: number, catchUpMs = 300_000, during?: () => Promise<number>): Promise<Run> {
   const { options, server } = context
   const rooms = Array.from({ length: screens }, (_, i) => SCREEN_ROOMS[i % SCREEN_ROOMS.length])
   const workers = split(rooms, Math.ceil(screens / SCREENS_PER_PROCESS)).map((slice, i) => ({ slice, worker: Worker.start('screens', `screens-${i}`) }))
@@ -100,15 +104,17 @@ export async function measure(context: BenchContext, screens: number, batches: n
     const before = await server.health()
     const startedAt = Date.now()
     const { value: sent, loop } = await phase(server, async () => {
+      const load = during?.()
       const sent = await markers(firstBatch + warmUp, batches)
+      const until = load ? await load : Infinity
       await sleep(options.settleMs)
-      return sent
+      return sent.filter((batch) => batch.ackAt <= until)
     })
     const after = await server.health()
     const seen = await Promise.all(workers.map(({ worker }) => worker.request<{ screens: ScreenRecord[]; clientLoopP99Ms: number }>('collect')))
     return {
       screens,
-      batches,
+      batches: sent.length,
       ...matchMarkers(sent.filter((batch) => batch.status === 200), seen.flatMap((s) => s.screens), PAYMENT_THEMES),
       serverHealth: after.live!.ingestToScreenMs,
       hubQueriesPerSec: queriesPerSec(before, after, startedAt),
