@@ -187,3 +187,11 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** User + system CPU time of a process, ms (Linux /proc; clock ticks of 10 ms). */
+export function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // fields[0] is the state (field 3): utime and stime are fields 14 and 15
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}

@@ -1,6 +1,5 @@
-import fs from 'node:fs'
 import { Worker } from '../children'
-import { sleep, type BenchServer, type Health } from '../server'
+import { processCpuMs, sleep, type BenchServer, type Health } from '../server'
 import { formatMs } from '../stats'
 import type { Sent } from '../workers/sender'
 import { measure } from './ingestToScreen'
@@ -66,20 +65,12 @@ export const headroom: BenchSection = {
 
 /** The server's CPU time over `work`, as % of one core. */
 async function cpuOver<T>(server: BenchServer, work: () => Promise<T>): Promise<{ percent: number; ms: number; cpuMs: number }> {
-  const before = cpuMs(server.pid)
+  const before = processCpuMs(server.pid)
   const startedAt = Date.now()
   await work()
   const ms = Date.now() - startedAt
-  const used = cpuMs(server.pid) - before
+  const used = processCpuMs(server.pid) - before
   return { percent: Math.round((used / ms) * 1000) / 10, ms, cpuMs: used }
-}
-
-/** User + system CPU time of a process, ms (Linux /proc; clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // fields[0] is the state (field 3): utime and stime are fields 14 and 15
-  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 /** One batch of `rows` payments a second for `seconds`, as a steady feed does. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import { baselineCheckout } from '../baseline'
 import { Worker } from '../children'
-import { startBenchServer, type BenchServer, type EventLoopReading } from '../server'
+import { processCpuMs, startBenchServer, type BenchServer, type EventLoopReading } from '../server'
 import { round } from '../stats'
 import type { Sent } from '../workers/sender'
 import { floodFigures, screensDuringFlood } from './floodScreens'
@@ -18,6 +19,10 @@ interface SenderRun {
   meanMs: number
   maxMs: number
   loop: EventLoopReading
+  /** the server process's CPU (all its threads, the engine's included) per batch over the phase, ms */
+  cpuMsPerBatch: number
+  /** that CPU as a share of the machine's cores over the phase, % */
+  coresBusyPercent: number
 }
 
 /**
@@ -58,11 +63,16 @@ export const ingest: BenchSection = {
         value: `${run.rowsPerSec.toLocaleString()}${run.refused ? ` (${run.refused} refused)` : ''}${was(before ? `${before.rowsPerSec.toLocaleString()}${before.refused ? ` (${before.refused} refused)` : ''}` : '')}`,
       })
       absolute.push({ label: `${run.senders} sender(s): per batch mean / max`, value: `${run.meanMs} / ${run.maxMs} ms (n=${run.timedBatches}, too few for percentiles)${was(before ? `${before.meanMs} / ${before.maxMs} ms` : '')}` })
+      absolute.push({
+        label: `${run.senders} sender(s): server CPU per ${options.ingestRows.toLocaleString()}-row batch (every thread, the engine's too) / share of the ${os.availableParallelism()} cores`,
+        value: `${run.cpuMsPerBatch} ms / ${run.coresBusyPercent} %${was(before ? `${before.cpuMsPerBatch} ms / ${before.coresBusyPercent} %` : '')}`,
+      })
       const loop = loopFigure(`${run.senders} sender(s)`, run.loop)
       absolute.push({ ...loop, value: `${loop.value}${was(before ? `${before.loop.p99Ms} / ${before.loop.maxMs} ms` : '')}` })
       if (before) {
         ratios.push({ label: `rows/s, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.rowsPerSec, before.rowsPerSec) })
         ratios.push({ label: `event-loop delay p99, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.loop.p99Ms, before.loop.p99Ms) })
+        ratios.push({ label: `server CPU per batch, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.cpuMsPerBatch, before.cpuMsPerBatch) })
       }
     }
     ratios.unshift({ label: `rows/s, ${SENDER_COUNTS[1]} senders ÷ 1 sender`, value: ratio(current[1].rowsPerSec, current[0].rowsPerSec) })
@@ -94,7 +104,11 @@ async function senders(context: BenchContext, server: BenchServer, count: number
     await Promise.all(workers.map((worker) =>
       worker.request('prepare', { url: server.url, token: server.ingestToken, runId: context.runId, firstBatch: context.takeBatchNumbers(batches), batches, rows: options.ingestRows, payTimeMs }),
     ))
+    const cpuBefore = processCpuMs(server.pid)
+    const phaseStarted = Date.now()
     const { value: sent, loop } = await phase(server, () => Promise.all(workers.map((worker) => worker.request<Sent[]>('send'))))
+    const cpuUsed = processCpuMs(server.pid) - cpuBefore
+    const phaseMs = Date.now() - phaseStarted
     const timed = sent.flatMap((batches) => batches.slice(1))
     const from = Math.min(...sent.map((batches) => batches[1]?.sentAt ?? batches[0].ackAt))
     const to = Math.max(...timed.map((batch) => batch.ackAt))
@@ -108,6 +122,9 @@ async function senders(context: BenchContext, server: BenchServer, count: number
       meanMs: round(durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length)),
       maxMs: Math.max(...durations),
       loop,
+      // Warm-up batches included: the CPU is read over the whole phase.
+      cpuMsPerBatch: Math.round(cpuUsed / sent.flat().length),
+      coresBusyPercent: Math.round((cpuUsed / phaseMs / os.availableParallelism()) * 100),
     }
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()))
