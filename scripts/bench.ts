@@ -13,6 +13,7 @@ import os from 'node:os'
 import { parseOptions } from './bench/options'
 import { sampleLoad, startEnvironment, comparable } from './bench/environment'
 import { startBenchServer } from './bench/server'
+import { copyDataForBaseline } from './bench/baseline'
 import { sections } from './bench/sections'
 import type { BenchSection, SectionResult } from './bench/sections/types'
 import { printReport } from './bench/report'
@@ -31,6 +32,7 @@ if (options.sections && chosen.length !== options.sections.length) {
 
 log(`cores ${environment.cores}, load average ${environment.loadAtStart.toFixed(2)} at start`)
 if (options.fresh) fs.rmSync(options.dataDir, { recursive: true, force: true })
+else if (options.baseline) copyDataForBaseline(options.dataDir, log)
 const server = await startBenchServer({ dataDir: options.dataDir, demoScale: options.demoScale, apiOnly: options.apiOnly, runId, log, settleRules: options.settleRules })
 const ran: Array<{ section: BenchSection; result: SectionResult | Error }> = []
 const results = new Map<string, SectionResult>()

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
-import { baselineCheckout } from '../baseline'
+import { baselineCheckout, baselineDataDir } from '../baseline'
 import { Worker } from '../children'
 import { processCpuMs, startBenchServer, type BenchServer, type EventLoopReading } from '../server'
 import { round } from '../stats'
@@ -30,7 +30,7 @@ interface SenderRun {
  * serialized before the clock starts; each sender's first batch is a warm-up, not timed. Once with
  * one sender, once with four at the same time, with the server's event-loop delay over each phase.
  * The rule engine runs as in production. With `--baseline <ref>` the same phases run afterwards
- * against that commit's server (its own data directory, same scale, pages off): the previous figures
+ * against that commit's server (a copy of this run's data directory from before it started, pages off): the previous figures
  * beside these, measured in the same run on the same machine. Then, on this build, whether the screens
  * keep up during a flood: ack → screen quiet and while senders post back to back (floodScreens.ts).
  */
@@ -44,7 +44,8 @@ export const ingest: BenchSection = {
     let baseline: { ref: string; commit: string; runs: SenderRun[] } | null = null
     if (options.baseline) {
       const { dir, commit } = baselineCheckout(options.baseline, log)
-      const dataDir = `${options.dataDir}-baseline`
+      // A copy of this run's data as it was at the start (bench.ts), or seeded anew in a fresh run.
+      const dataDir = baselineDataDir(options.dataDir)
       if (options.fresh) fs.rmSync(dataDir, { recursive: true, force: true })
       const server = await startBenchServer({ dataDir, demoScale: options.demoScale, apiOnly: true, runId: context.runId, log, cwd: dir })
       try {
@@ -76,7 +77,7 @@ export const ingest: BenchSection = {
       }
     }
     ratios.unshift({ label: `rows/s, ${SENDER_COUNTS[1]} senders ÷ 1 sender`, value: ratio(current[1].rowsPerSec, current[0].rowsPerSec) })
-    if (baseline) absolute.push({ label: 'baseline', value: `${baseline.ref} = ${baseline.commit.slice(0, 12)} (its server, its own data directory at the same scale, pages off)` })
+    if (baseline) absolute.push({ label: 'baseline', value: `${baseline.ref} = ${baseline.commit.slice(0, 12)} (its server, on a copy of this run's data as it was at the start, pages off)` })
     const flood = floodFigures(screens, options.ingestRows)
     absolute.push(...flood.absolute)
     ratios.push(...flood.ratios)
