@@ -237,7 +237,6 @@ export class AdditiveState {
   }
 }
 
-
 /** A batch's payments of one place (county, town, and village when it has a warm room, else ''), pay month ('YYYY-MM') and status. */
 interface MonthGroup {
   county: string

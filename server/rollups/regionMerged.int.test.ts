@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CITY_CODE, childrenOf, regionsAtLevel } from '../../geo/regions'
+import { CITY_CODE, childrenOf, getRegion, regionsAtLevel } from '../../geo/regions'
 import { openDb, type Db } from '../db/client'
 import { migrate, readMigrations } from '../db/migrate'
 import { makeTempDir } from '../testing/tempDb'
@@ -109,7 +109,7 @@ describe('region rollups folded into two (migration 094)', () => {
   it('aggregates one large block over every village before spreading it (095): every grain still equals the facts', async () => {
     const everyVillage = regionsAtLevel('village')
     const villageTown = everyVillage.map((village) => village.parent!)
-    const townCounty = villageTown.map((town) => childrenOf(CITY_CODE).find((c) => childrenOf(c.code).some((t) => t.code === town))!.code)
+    const townCounty = villageTown.map((town) => getRegion(town)!.parent!)
     // Each person (number / 5) is paid in two villages, several years and statuses: sets merged across villages must not count them twice.
     await db.client.command({
       query: `INSERT INTO payment_detail (detail_id, period, project_code, dept, county_code, town_code, village_code,

@@ -1,4 +1,4 @@
-import { Worker } from '../children'
+import { prepareSenders } from './backToBack'
 import { formatMs } from '../stats'
 import type { Sent } from '../workers/sender'
 import { measure, type Run } from './ingestToScreen'
@@ -33,13 +33,8 @@ export async function screensDuringFlood(context: BenchContext): Promise<FloodSc
   const { options, server, log } = context
   const quiet = await measure(context, SCREEN_ROOMS.length, MARKER_BATCHES)
   log(`screens, quiet: ack → screen ${formatMs(quiet.all)}`)
-  const senders = Array.from({ length: FLOOD_SENDERS }, (_, i) => Worker.start('sender', `flood-${i}`))
+  const senders = await prepareSenders(context, server, FLOOD_SENDERS, FLOOD_BATCHES_PER_SENDER, 'flood')
   try {
-    // An hour back, as the throughput phases: older than the markers, so no screen's asOf moves for them.
-    const payTimeMs = Math.floor((Date.now() - 3600_000) / 1000) * 1000
-    await Promise.all(senders.map((worker) =>
-      worker.request('prepare', { url: server.url, token: server.ingestToken, runId: context.runId, firstBatch: context.takeBatchNumbers(FLOOD_BATCHES_PER_SENDER), batches: FLOOD_BATCHES_PER_SENDER, rows: options.ingestRows, payTimeMs }),
-    ))
     let flooded: Sent[] = []
     const flood = await measure(context, SCREEN_ROOMS.length, MARKER_BATCHES, 300_000, async () => {
       flooded = (await Promise.all(senders.map((worker) => worker.request<Sent[]>('send')))).flat()

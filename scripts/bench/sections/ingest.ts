@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import { baselineCheckout, baselineDataDir } from '../baseline'
-import { Worker } from '../children'
 import { processCpuMs, startBenchServer, type BenchServer, type EventLoopReading } from '../server'
 import { round } from '../stats'
 import type { Sent } from '../workers/sender'
+import { prepareSenders } from './backToBack'
 import { floodFigures, screensDuringFlood } from './floodScreens'
 import { loopFigure, phase, ratio, type BenchContext, type BenchSection, type Figure } from './types'
 
@@ -29,10 +29,11 @@ interface SenderRun {
  * Ingest throughput through POST /api/ingest/payments, from sender processes: bodies are built and
  * serialized before the clock starts; each sender's first batch is a warm-up, not timed. Once with
  * one sender, once with four at the same time, with the server's event-loop delay over each phase.
- * The rule engine runs as in production. With `--baseline <ref>` the same phases run afterwards
- * against that commit's server (a copy of this run's data directory from before it started, pages off): the previous figures
- * beside these, measured in the same run on the same machine. Then, on this build, whether the screens
- * keep up during a flood: ack → screen quiet and while senders post back to back (floodScreens.ts).
+ * The rule engine runs as in production. Next, on this build, whether the screens keep up during a
+ * flood: ack → screen quiet and while senders post back to back (floodScreens.ts). With
+ * `--baseline <ref>` the sender phases then run against that commit's server, on a copy of this
+ * run's data directory taken before it started (pages off): the previous figures beside these,
+ * measured in the same run on the same machine.
  */
 export const ingest: BenchSection = {
   id: 'ingest',
@@ -97,14 +98,8 @@ async function measure(context: BenchContext, server: BenchServer, name: string)
 
 async function senders(context: BenchContext, server: BenchServer, count: number): Promise<SenderRun> {
   const { options } = context
-  const workers = Array.from({ length: count }, (_, i) => Worker.start('sender', `sender-${i}`))
+  const workers = await prepareSenders(context, server, count, options.ingestBatches + 1, 'sender')
   try {
-    const batches = options.ingestBatches + 1
-    // An hour back: older than the latency markers, so the screens' asOf is not moved by these.
-    const payTimeMs = Math.floor((Date.now() - 3600_000) / 1000) * 1000
-    await Promise.all(workers.map((worker) =>
-      worker.request('prepare', { url: server.url, token: server.ingestToken, runId: context.runId, firstBatch: context.takeBatchNumbers(batches), batches, rows: options.ingestRows, payTimeMs }),
-    ))
     const cpuBefore = processCpuMs(server.pid)
     const phaseStarted = Date.now()
     const { value: sent, loop } = await phase(server, () => Promise.all(workers.map((worker) => worker.request<Sent[]>('send'))))
