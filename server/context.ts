@@ -2,6 +2,7 @@ import type { AppConfig } from './config'
 import type { Db } from './db/client'
 import type { Auth } from './access/principal'
 import type { DescriptorBudget } from './descriptors'
+import type { PaymentSums } from './live/paymentSums'
 
 export interface Logger {
   info(message: string): void
@@ -47,10 +48,11 @@ export interface IngestEvent {
   /** Time the batch was acknowledged to its sender (ms since epoch): start of ingest→screen latency. */
   acknowledgedAt: number
   /**
-   * The records this delivery stored, as stored (absent when they were stored by an earlier,
-   * interrupted delivery): the live hub adds them to its additive figures.
+   * The payments this delivery stored, summed per place, month and status (absent when they were
+   * stored by an earlier, interrupted delivery, and for other feeds): the live hub adds them to its
+   * additive figures.
    */
-  records?: ReadonlyArray<Record<string, unknown>>
+  payments?: PaymentSums
   /** The rows had been stored by a delivery interrupted before its ledger entry (and perhaps before its rollups). */
   recovered?: boolean
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { centsOf } from './fields'
 import type { FeedSpec } from './feeds'
+import { factOfRecord, PaymentSummer, type PaymentFact, type PaymentSums } from '../live/paymentSums'
 
 /**
  * A validated batch as it is stored: the INSERT body (JSONCompactEachRow, one array per record in
@@ -19,21 +20,11 @@ export interface PreparedBatch {
   /** JSONCompactEachRow rows, UTF-8, with the batch id: one INSERT. Its own ArrayBuffer (transferable). */
   body: Uint8Array
   /**
-   * The stored payments as the live hub adds them up (payments feed only): the fields it reads, as
-   * stored, so the records need not be parsed a second time.
+   * The stored payments summed as the live hub adds them up (payments feed only; paymentSums.ts):
+   * a group per village, month and status rather than an object per record, so the event loop
+   * neither parses the records again nor walks them.
    */
-  facts?: PaymentFactRecord[]
-}
-
-/** The stored fields of a payment the live hub's additive figures read (server/live/additive.ts). */
-export type PaymentFactRecord = {
-  county_code: string
-  town_code: string
-  village_code: string
-  status: string
-  amount_paid: string
-  pay_time: string
-  reissue_of: string
+  payments?: PaymentSums
 }
 
 /** One checked record, serialized. */
@@ -44,7 +35,8 @@ export interface PreparedRow {
   compactLine: string
   amountCents: number
   time: string
-  fact?: PaymentFactRecord
+  /** payments: what the live hub's sums read (undefined for other feeds) */
+  fact?: PaymentFact
 }
 
 /** The columns a feed's records fill, in the schema's order (= the order of its output keys). */
@@ -59,19 +51,16 @@ export function rowOfParsed(spec: FeedSpec, columns: readonly string[], record: 
     compactLine: JSON.stringify(columns.map((column) => record[column])),
     amountCents: spec.amountColumn ? centsOf(record[spec.amountColumn] as string) : 0,
     time: spec.timeOf(record),
-    fact: spec.feed === 'payments' ? factOf(record) : undefined,
+    fact: spec.feed === 'payments' ? factOfRecord(record) : undefined,
   }
-}
-
-function factOf(record: Record<string, unknown>): PaymentFactRecord {
-  const { county_code, town_code, village_code, status, amount_paid, pay_time, reissue_of } = record as unknown as PaymentFactRecord
-  return { county_code, town_code, village_code, status, amount_paid, pay_time, reissue_of }
 }
 
 export class BatchBuilder {
   private readonly objectLines: string[] = []
   private readonly compactLines: string[] = []
-  private readonly facts: PaymentFactRecord[] = []
+  private readonly payments = new PaymentSummer()
+  /** a payments record whose fact could not be read: the hub then reads the tables */
+  private missingFact = false
   private amountCents = 0
   private newestTime = ''
   readonly columns: string[]
@@ -83,7 +72,8 @@ export class BatchBuilder {
   add(row: PreparedRow): void {
     this.objectLines.push(row.objectLine)
     this.compactLines.push(row.compactLine)
-    if (row.fact) this.facts.push(row.fact)
+    if (row.fact) this.payments.add(row.fact)
+    else if (this.spec.feed === 'payments') this.missingFact = true
     this.amountCents += row.amountCents
     if (row.time > this.newestTime) this.newestTime = row.time
   }
@@ -104,7 +94,7 @@ export class BatchBuilder {
       newestTime: this.newestTime,
       columns: [...this.columns, 'batch_id'],
       body: new TextEncoder().encode(text),
-      facts: this.spec.feed === 'payments' ? this.facts : undefined,
+      payments: this.spec.feed === 'payments' && !this.missingFact ? this.payments.finish() : undefined,
     }
   }
 }

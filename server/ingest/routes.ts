@@ -67,9 +67,9 @@ export function registerIngestRoutes(router: Router, options: IngestRouteOptions
           batchId,
           rows: outcome.rows,
           acknowledgedAt: Date.now(),
-          // The payments' stored fields the hub adds up came back from the worker with the batch:
-          // nothing is parsed a second time (other feeds carry none).
-          ...(outcome.recovered ? { recovered: true } : prepared.facts ? { records: prepared.facts } : {}),
+          // The payments came back from the worker summed as the hub adds them up: nothing is
+          // parsed or walked again on the event loop (other feeds carry none).
+          ...(outcome.recovered ? { recovered: true } : prepared.payments ? { payments: prepared.payments } : {}),
         })
       }
     } finally {

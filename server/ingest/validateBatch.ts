@@ -35,19 +35,20 @@ function checkOne(spec: FeedSpec, columns: readonly string[], raw: unknown): { r
 }
 
 function rowOfFused(fused: FusedPayment): PreparedRow {
+  const amountCents = centsOf(fused.amountPaid)
   return {
     objectLine: fused.objectLine,
     compactLine: fused.compactLine,
-    amountCents: centsOf(fused.amountPaid),
+    amountCents,
     time: fused.payTime,
     fact: {
-      county_code: fused.county,
-      town_code: fused.town,
-      village_code: fused.village,
+      county: fused.county,
+      town: fused.town,
+      village: fused.village,
       status: fused.status,
-      amount_paid: fused.amountPaid,
-      pay_time: fused.payTime,
-      reissue_of: fused.reissueOf,
+      cents: amountCents,
+      payTime: fused.payTime,
+      reissue: fused.reissueOf !== '',
     },
   }
 }

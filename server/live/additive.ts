@@ -2,6 +2,7 @@ import type { MonthStatusRow } from '../metrics/payments/regionMonths'
 import type { QueryCacheBatches } from '../metrics/sql/query'
 import { beijingDay } from '../beijingTime'
 import { CITY_CODE } from '../../geo/regions'
+import type { HourSum, MonthSum, PaymentSums } from './paymentSums'
 
 /**
  * The additive live figures kept current by what an ingest brought, not by re-reading the table:
@@ -14,39 +15,6 @@ import { CITY_CODE } from '../../geo/regions'
  * overlapped the read: the held figures keep serving meanwhile, so under a steady feed the KPIs
  * never fall back to waiting for a theme's queries.
  */
-export interface PaymentFact {
-  county: string
-  town: string
-  village: string
-  status: string
-  /** amount paid in fen: integer arithmetic, so sums stay exact */
-  cents: number
-  /** 'YYYY-MM-DD HH:mm:ss' in Shanghai time */
-  payTime: string
-  reissue: boolean
-}
-
-/** Facts from stored payment records (the ingest feed's own rows); undefined when a field is missing. */
-export function paymentFacts(records: ReadonlyArray<Record<string, unknown>>): PaymentFact[] | undefined {
-  const facts: PaymentFact[] = []
-  for (const record of records) {
-    const { county_code, town_code, village_code, status, amount_paid, pay_time, reissue_of } = record
-    if (typeof county_code !== 'string' || typeof town_code !== 'string' || typeof status !== 'string' || typeof pay_time !== 'string') return undefined
-    const cents = Math.round(Number(amount_paid) * 100)
-    if (!Number.isFinite(cents)) return undefined
-    facts.push({
-      county: county_code,
-      town: town_code,
-      village: typeof village_code === 'string' ? village_code : '',
-      status,
-      cents,
-      payTime: pay_time,
-      reissue: typeof reissue_of === 'string' && reissue_of !== '',
-    })
-  }
-  return facts
-}
-
 /** Wall metrics computed from the additive figures alone (without a project or month filter). */
 export const ADDITIVE_METRICS: ReadonlySet<string> = new Set([
   'payments.total', 'payments.count', 'payments.successRate', 'payments.byStatus', 'payments.failedOpen',
@@ -146,57 +114,44 @@ export class AdditiveState {
   applied = 0
 
   /**
-   * Adds a stored batch to the figures held (the same sums the rollups' views add). The batch is
-   * summed per place, month and status first, and the held rows are looked up once per group: a
-   * 10k-row batch is a few hundred groups. Looked up per row, 4 senders of 10k-row batches kept the
-   * event loop busy 5 s in 15 (event-loop delay p99 295 ms).
+   * Adds a stored batch, as summed by the ingest worker (paymentSums.ts), to the figures held (the
+   * same sums the rollups' views add). Villages without a warm room fold into their town's group
+   * first, and the held rows are looked up once per group: a 10k-row batch is a few hundred groups.
+   * Looked up per row, 4 senders of 10k-row batches kept the event loop busy 5 s in 15 (event-loop
+   * delay p99 295 ms).
    */
-  apply(facts: PaymentFact[]): void {
+  apply(sums: PaymentSums): void {
     this.events += 1
     if (this.months || this.hours || this.reissues) this.applied += 1
-    const today = this.hours?.day
-    const months = new Map<string, MonthGroup>()
-    const hours = new Map<string, HourGroup>()
-    const reissues = new Map<string, { county: string; town: string; count: number }>()
-    for (const fact of facts) {
-      const month = fact.payTime.slice(0, 7)
-      // villages apart, and only those with a warm room (one is watched): a batch pays into many
-      // villages and few towns
-      const village = this.warmRegions.has(fact.village) ? fact.village : ''
-      const monthKey = `${fact.county}|${fact.town}|${village}|${month}|${fact.status}`
-      let group = months.get(monthKey)
-      if (!group) months.set(monthKey, (group = { county: fact.county, town: fact.town, village, month, status: fact.status, payments: 0, cents: 0, newest: '' }))
-      group.payments += 1
-      group.cents += fact.cents
-      if (fact.payTime > group.newest) group.newest = fact.payTime // 'YYYY-MM-DD HH:mm:ss' sorts as time does
-      if (fact.reissue && fact.status !== '退回') {
-        const placeKey = `${fact.county}|${fact.town}`
-        const place = reissues.get(placeKey) ?? { county: fact.county, town: fact.town, count: 0 }
-        place.count += 1
-        reissues.set(placeKey, place)
-      }
-      if (fact.status === '成功' && fact.payTime.slice(0, 10) === today) {
-        const hour = Number(fact.payTime.slice(11, 13))
-        const hourKey = `${fact.county}|${fact.town}|${hour}`
-        let slot = hours.get(hourKey)
-        if (!slot) hours.set(hourKey, (slot = { county: fact.county, town: fact.town, hour, payments: 0, cents: 0 }))
-        slot.payments += 1
-        slot.cents += fact.cents
-      }
-    }
     if (this.months) {
+      const months = new Map<string, MonthSum>()
+      for (const sum of sums.months) {
+        // villages apart only where one has a warm room (one is watched): a batch pays into many villages and few towns
+        const village = this.warmRegions.has(sum.village) ? sum.village : ''
+        const key = `${sum.county}|${sum.town}|${village}|${sum.month}|${sum.status}`
+        const group = months.get(key)
+        if (!group) months.set(key, { ...sum, village })
+        else {
+          group.payments += sum.payments
+          group.cents += sum.cents
+          if (sum.newest > group.newest) group.newest = sum.newest
+        }
+      }
       for (const group of months.values()) {
         for (const region of this.regionsUp(group.county, group.town)) this.addMonth(region, group)
         if (group.village) this.addMonth(group.village, group)
       }
     }
     if (this.reissues) {
-      for (const place of reissues.values()) {
+      for (const place of sums.reissues) {
         for (const region of this.regionsUp(place.county, place.town)) this.reissues.set(region, (this.reissues.get(region) ?? 0) + place.count)
       }
     }
     if (this.hours) {
-      for (const slot of hours.values()) for (const region of this.regionsUp(slot.county, slot.town)) this.addHour(region, slot)
+      const today = this.hours.day
+      for (const slot of sums.hours) {
+        if (slot.day === today) for (const region of this.regionsUp(slot.county, slot.town)) this.addHour(region, slot)
+      }
     }
   }
 
@@ -205,7 +160,7 @@ export class AdditiveState {
     return [CITY_CODE, county, town].filter((code) => this.warmRegions.has(code))
   }
 
-  private addMonth(region: string, group: MonthGroup): void {
+  private addMonth(region: string, group: MonthSum): void {
     const ym = Number(group.month.slice(0, 4) + group.month.slice(5, 7))
     const rows = this.months!.get(region) ?? []
     this.months!.set(region, rows)
@@ -222,7 +177,7 @@ export class AdditiveState {
     row.newest = Math.max(row.newest, Date.parse(`${group.newest.replace(' ', 'T')}+08:00`) / 1000)
   }
 
-  private addHour(region: string, slot: HourGroup): void {
+  private addHour(region: string, slot: HourSum): void {
     const rows = this.hours!.rows.get(region) ?? []
     this.hours!.rows.set(region, rows)
     let row = rows.find((r) => r.hour_of_day === slot.hour)
@@ -235,26 +190,4 @@ export class AdditiveState {
     row.cents += slot.cents
     row.amount = row.cents / 100
   }
-}
-
-/** A batch's payments of one place (county, town, and village when it has a warm room, else ''), pay month ('YYYY-MM') and status. */
-interface MonthGroup {
-  county: string
-  town: string
-  village: string
-  month: string
-  status: string
-  payments: number
-  cents: number
-  /** the newest pay time, 'YYYY-MM-DD HH:mm:ss' */
-  newest: string
-}
-
-/** A batch's successful payments of today of one place (county, town) and hour. */
-interface HourGroup {
-  county: string
-  town: string
-  hour: number
-  payments: number
-  cents: number
 }

@@ -4,7 +4,7 @@ import { CITY_CODE, regionsAtLevel } from '../../geo/regions'
 import type { AppContext, IngestEvent } from '../context'
 import type { DataKind } from '../metrics/define'
 import { metricRegistry, type MetricRegistry } from '../metrics/registry'
-import { paymentFacts, type PaymentFact } from './additive'
+import type { PaymentSums } from './paymentSums'
 import { kindsForFeed } from './changes'
 import { countingDb } from './countingDb'
 import { openGateway, type FlagAmountFor, type LiveServer } from './gateway'
@@ -142,10 +142,10 @@ export function startLiveHub(ctx: AppContext, server: http.Server, dashboards: D
     )
     latency.received(event.acknowledgedAt, watched.map((room) => room.name))
     // A payments batch moves the additive figures by its own rows: no re-read of the table.
-    const facts = event.feed === 'payments' && event.records ? paymentFacts(event.records) : undefined
-    if (facts) scheduler.additive.apply(facts)
-    const regions = facts && batchRegions(facts)
-    for (const kind of kinds) scheduler.markChanged(kind, kind === 'payments' && facts !== undefined, regions)
+    const sums = event.feed === 'payments' ? event.payments : undefined
+    if (sums) scheduler.additive.apply(sums)
+    const regions = sums && batchRegions(sums)
+    for (const kind of kinds) scheduler.markChanged(kind, kind === 'payments' && sums !== undefined, regions)
   }
   ctx.onIngest.push(onIngest)
 
@@ -224,13 +224,13 @@ function livePanels(ctx: AppContext, dashboards: Dashboard[], registry: MetricRe
   })
 }
 
-/** The city and every county, town and village a batch paid into (once each; no array per row). */
-function batchRegions(facts: readonly PaymentFact[]): string[] {
+/** The city and every county, town and village a batch paid into (once each). */
+function batchRegions(sums: PaymentSums): string[] {
   const regions = new Set<string>([CITY_CODE])
-  for (const fact of facts) {
-    regions.add(fact.county)
-    regions.add(fact.town)
-    regions.add(fact.village)
+  for (const group of sums.months) {
+    regions.add(group.county)
+    regions.add(group.town)
+    regions.add(group.village)
   }
   return [...regions]
 }
