@@ -7,7 +7,31 @@
  */
 
 export const NO_PROBLEM = "('', '')"
-export const problem = (field: string, condition: string, reason: string) => `if(${condition}, ('${field}', '${reason}'), ${NO_PROBLEM})`
+
+/**
+ * How a check writes its outcome: the problem itself, or 1/0 (is there one?). A staging statement
+ * ORs a row's checks as flags first and builds its list of problems only where one is set (the
+ * second branch of if() is evaluated for those rows only). Building some 30 (field, reason) tuples
+ * for every row had cost a sixth of the statement: over the same 1M rows held in memory, 2.12–2.33
+ * CPU s and 1.17–1.25 s wall before, 1.85–1.89 CPU s and 1.07–1.09 s after (scratch, 4 rounds alternated).
+ */
+export interface Verdicts {
+  /** `reason` is SQL: a quoted text or an expression giving one */
+  bad: (field: string, reason: string) => string
+  none: string
+}
+export const AS_PROBLEMS: Verdicts = { bad: (field, reason) => `('${field}', ${reason})`, none: NO_PROBLEM }
+export const AS_FLAGS: Verdicts = { bad: () => '1', none: '0' }
+
+export const problem = (field: string, condition: string, reason: string, verdicts: Verdicts = AS_PROBLEMS) =>
+  `if(${condition}, ${verdicts.bad(field, `'${reason}'`)}, ${verdicts.none})`
+
+/** The statement's `problems` column from its checks (written with `verdicts`): empty unless a flag is set. */
+export const problemsOf = (checks: (verdicts: Verdicts) => string[]) =>
+  `if(${checks(AS_FLAGS).join('\n    OR ')},
+  arrayFilter(p -> p.1 != '', [
+    ${checks(AS_PROBLEMS).join(',\n    ')}
+  ]), [])`
 
 /**
  * GB 11643 check character of the first 17 characters (digits; the format check refuses anything

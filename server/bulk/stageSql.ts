@@ -4,7 +4,8 @@ import { ingestLimits } from '../ingest/limits'
 import { beijingDateTime } from '../beijingTime'
 import type { FileKind, FileLayout } from './bankConfig'
 import {
-  amountOk, amountValue, canonicalTime, dateParts, isCanonicalTime, HIDDEN, idNumberReason, isRealDateTime, NO_PROBLEM, PERSON_NAME, problem, RECORD_ID, toDate32, toTime,
+  amountOk, amountValue, canonicalTime, dateParts, isCanonicalTime, HIDDEN, idNumberReason, isRealDateTime, PERSON_NAME, problem, problemsOf, RECORD_ID, toDate32, toTime,
+  type Verdicts,
 } from './sqlChecks'
 
 /**
@@ -85,15 +86,52 @@ export function payrollStageSql(table: string, columns: Map<string, number>, lay
   const unit = layout.amountUnit
   const amount = (field: string, fallback: string) =>
     has(field) ? `if(r_${field} = '', ${fallback}, ${amountValue(`r_${field}`, unit)})` : fallback
-  const amountProblem = (field: string, required: boolean) =>
-    `if(r_${field} = '', ${required ? `('${field}', 'is required')` : NO_PROBLEM}, if(NOT ${amountOk(`r_${field}`, unit)}, ('${field}', '${unit === '元' ? 'must be an amount in 元 with at most two decimals' : 'must be a whole number of 分'}'), if(${amountValue(`r_${field}`, unit)} > toDecimal64({maxYuan:String}, 2), ('${field}', 'is above the largest single payment'), ${NO_PROBLEM})))`
-  const idLike = (field: string, required: boolean) =>
-    `if(r_${field} = '', ${required ? `('${field}', 'is required')` : NO_PROBLEM}, ${problem(field, `NOT match(r_${field}, '${RECORD_ID}')`, 'must be 1–64 ASCII letters, digits, signs or Chinese characters, without spaces or invisible characters')})`
+  // Each check is written for the given verdicts (sqlChecks.ts): as problems, or as flags.
+  const amountProblem = (v: Verdicts, field: string, required: boolean) =>
+    `if(r_${field} = '', ${required ? v.bad(field, "'is required'") : v.none}, if(NOT ${amountOk(`r_${field}`, unit)}, ${v.bad(field, `'${unit === '元' ? 'must be an amount in 元 with at most two decimals' : 'must be a whole number of 分'}'`)}, if(${amountValue(`r_${field}`, unit)} > toDecimal64({maxYuan:String}, 2), ${v.bad(field, "'is above the largest single payment'")}, ${v.none})))`
+  const idLike = (v: Verdicts, field: string, required: boolean) =>
+    `if(r_${field} = '', ${required ? v.bad(field, "'is required'") : v.none}, ${problem(field, `NOT match(r_${field}, '${RECORD_ID}')`, 'must be 1–64 ASCII letters, digits, signs or Chinese characters, without spaces or invisible characters', v)})`
   const fields = [
     'detail_id', 'period', 'project', 'dept', 'paying_unit', 'county_code', 'town_code', 'village_code', 'household_id', 'person_name',
     'id_number', 'gender', 'birth_date', 'card_number', 'account_holder', 'holder_id_number', 'phone', 'base_quantity', 'standard',
     'amount_due', 'amount_paid', 'pay_time', 'status', 'failure_reason', 'reissue_of', 'plan_id', 'voucher_id', 'indicator_doc', 'fund_level',
   ]
+  const checks = (v: Verdicts): string[] => {
+    const p = (field: string, condition: string, reason: string) => problem(field, condition, reason, v)
+    return [
+      idLike(v, 'detail_id', true),
+      `if(r_period = '', ${v.none}, ${p('period', `NOT (match(r_period, '^\\\\d{6}$') AND toUInt16OrZero(substring(r_period, 1, 4)) BETWEEN 2018 AND {maxYear:UInt16} AND toUInt8OrZero(substring(r_period, 5, 2)) BETWEEN 1 AND 12)`, 'must be a month YYYYMM from 201801 to next year')})`,
+      p('project', "v_project_code = ''", 'is not a project in the catalogue (code or name)'),
+      p('dept', "v_project_code != '' AND NOT has({departments:Array(String)}, v_dept)", 'is not a department in the catalogue'),
+      p('paying_unit', "v_paying_unit = ''", 'is required (column or the bank default)'),
+      p('village_code', 'r_village_code NOT IN {villageCodes:Array(String)}', 'is not a known village code'),
+      p('town_code', "r_town_code != '' AND r_town_code != v_town_code", 'town does not contain village_code'),
+      p('county_code', "r_county_code != '' AND r_county_code != v_county_code", 'county does not contain village_code'),
+      has('household_id') ? idLike(v, 'household_id', false) : v.none,
+      `if(r_person_name = '', ${v.bad('person_name', "'is required'")}, ${p('person_name', `NOT match(r_person_name, '${PERSON_NAME}') OR lengthUTF8(r_person_name) > 50`, 'must be a name in Chinese characters (· between parts) or Latin letters')})`,
+      `if(e_id_reason != '', ${v.bad('id_number', 'e_id_reason')}, ${v.none})`,
+      p('gender', "r_gender != '' AND NOT has(['男', '女', '1', '2'], r_gender)", 'must be 男 or 女 (or 1 / 2)'),
+      p('birth_date', `r_birth_date != '' AND NOT ${isRealDateTime('g_birth')}`, 'must be a real date (2024-05-03, 2024/5/3, 20240503)'),
+      p('birth_date', `v_birth_date > toDate32(v_pay_time)`, 'must not be after pay_time'),
+      p('card_number', "NOT match(r_card_number, '^\\\\d{12,19}$')", 'must be 12–19 digits'),
+      p('account_holder', `r_account_holder != '' AND NOT match(r_account_holder, '${PERSON_NAME}')`, 'must be a name in Chinese characters (· between parts) or Latin letters'),
+      `if(r_holder_id_number != '' AND e_holder_reason != '', ${v.bad('holder_id_number', 'e_holder_reason')}, ${v.none})`,
+      p('phone', "NOT match(r_phone, '^(1\\\\d{10}|0\\\\d{2,3}-?\\\\d{7,8})?$')", 'must be empty, a mobile number or a landline'),
+      has('base_quantity') ? amountProblem(v, 'base_quantity', false) : v.none,
+      has('standard') ? amountProblem(v, 'standard', false) : v.none,
+      has('amount_due') ? amountProblem(v, 'amount_due', false) : v.none,
+      amountProblem(v, 'amount_paid', true),
+      `if(r_pay_time = '', ${v.bad('pay_time', "'is required'")}, if(NOT ok_pay, ${v.bad('pay_time', "'must be a real date or time (2024-05-03 10:00:00, 20240503)'")},
+      ${p('pay_time', 'v_pay_time < toDateTime({earliestPay:String}, \'Asia/Shanghai\') OR v_pay_time > toDateTime({latestPay:String}, \'Asia/Shanghai\')', 'must lie between 2018-01-01 and one day from now')}))`,
+      p('status', "v_status = ''", 'is not a status (成功/失败/退回/在途) nor a status code of this bank'),
+      p('failure_reason', `lengthUTF8(r_failure_reason) > 200 OR match(r_failure_reason, '${HIDDEN}')`, 'must be at most 200 characters, without invisible characters'),
+      has('reissue_of') ? idLike(v, 'reissue_of', false) : v.none,
+      has('plan_id') ? idLike(v, 'plan_id', false) : v.none,
+      has('voucher_id') ? idLike(v, 'voucher_id', false) : v.none,
+      has('indicator_doc') ? idLike(v, 'indicator_doc', false) : v.none,
+      p('fund_level', "v_project_code != '' AND NOT has(['中央', '省', '市', '县'], v_fund_level)", 'must be 中央, 省, 市 or 县'),
+    ]
+  }
   // The 身份证号 is checked once per row (e_id_reason); gender and birth date come from a valid one.
   const idFromId = (v: string) => (v === 'r_id_number' ? "e_id_reason = ''" : `${idNumberReason(v)} = ''`)
   return `INSERT INTO ${table}
@@ -103,39 +141,7 @@ export function payrollStageSql(table: string, columns: Map<string, number>, lay
    proxy_holder_id, proxy_holder_name, prereview_hits)
 SELECT
   row_line AS line,
-  arrayFilter(p -> p.1 != '', [
-    ${idLike('detail_id', true)},
-    if(r_period = '', ${NO_PROBLEM}, ${problem('period', `NOT (match(r_period, '^\\\\d{6}$') AND toUInt16OrZero(substring(r_period, 1, 4)) BETWEEN 2018 AND {maxYear:UInt16} AND toUInt8OrZero(substring(r_period, 5, 2)) BETWEEN 1 AND 12)`, 'must be a month YYYYMM from 201801 to next year')}),
-    ${problem('project', "v_project_code = ''", 'is not a project in the catalogue (code or name)')},
-    ${problem('dept', "v_project_code != '' AND NOT has({departments:Array(String)}, v_dept)", 'is not a department in the catalogue')},
-    ${problem('paying_unit', "v_paying_unit = ''", 'is required (column or the bank default)')},
-    ${problem('village_code', 'r_village_code NOT IN {villageCodes:Array(String)}', 'is not a known village code')},
-    ${problem('town_code', "r_town_code != '' AND r_town_code != v_town_code", 'town does not contain village_code')},
-    ${problem('county_code', "r_county_code != '' AND r_county_code != v_county_code", 'county does not contain village_code')},
-    ${has('household_id') ? idLike('household_id', false) : NO_PROBLEM},
-    if(r_person_name = '', ('person_name', 'is required'), ${problem('person_name', `NOT match(r_person_name, '${PERSON_NAME}') OR lengthUTF8(r_person_name) > 50`, 'must be a name in Chinese characters (· between parts) or Latin letters')}),
-    if(e_id_reason != '', ('id_number', e_id_reason), ${NO_PROBLEM}),
-    ${problem('gender', "r_gender != '' AND NOT has(['男', '女', '1', '2'], r_gender)", 'must be 男 or 女 (or 1 / 2)')},
-    ${problem('birth_date', `r_birth_date != '' AND NOT ${isRealDateTime('g_birth')}`, 'must be a real date (2024-05-03, 2024/5/3, 20240503)')},
-    ${problem('birth_date', `v_birth_date > toDate32(v_pay_time)`, 'must not be after pay_time')},
-    ${problem('card_number', "NOT match(r_card_number, '^\\\\d{12,19}$')", 'must be 12–19 digits')},
-    ${problem('account_holder', `r_account_holder != '' AND NOT match(r_account_holder, '${PERSON_NAME}')`, 'must be a name in Chinese characters (· between parts) or Latin letters')},
-    if(r_holder_id_number != '' AND e_holder_reason != '', ('holder_id_number', e_holder_reason), ${NO_PROBLEM}),
-    ${problem('phone', "NOT match(r_phone, '^(1\\\\d{10}|0\\\\d{2,3}-?\\\\d{7,8})?$')", 'must be empty, a mobile number or a landline')},
-    ${has('base_quantity') ? amountProblem('base_quantity', false) : NO_PROBLEM},
-    ${has('standard') ? amountProblem('standard', false) : NO_PROBLEM},
-    ${has('amount_due') ? amountProblem('amount_due', false) : NO_PROBLEM},
-    ${amountProblem('amount_paid', true)},
-    if(r_pay_time = '', ('pay_time', 'is required'), if(NOT ok_pay, ('pay_time', 'must be a real date or time (2024-05-03 10:00:00, 20240503)'),
-      ${problem('pay_time', 'v_pay_time < toDateTime({earliestPay:String}, \'Asia/Shanghai\') OR v_pay_time > toDateTime({latestPay:String}, \'Asia/Shanghai\')', 'must lie between 2018-01-01 and one day from now')})),
-    ${problem('status', "v_status = ''", 'is not a status (成功/失败/退回/在途) nor a status code of this bank')},
-    ${problem('failure_reason', `lengthUTF8(r_failure_reason) > 200 OR match(r_failure_reason, '${HIDDEN}')`, 'must be at most 200 characters, without invisible characters')},
-    ${has('reissue_of') ? idLike('reissue_of', false) : NO_PROBLEM},
-    ${has('plan_id') ? idLike('plan_id', false) : NO_PROBLEM},
-    ${has('voucher_id') ? idLike('voucher_id', false) : NO_PROBLEM},
-    ${has('indicator_doc') ? idLike('indicator_doc', false) : NO_PROBLEM},
-    ${problem('fund_level', "v_project_code != '' AND NOT has(['中央', '省', '市', '县'], v_fund_level)", 'must be 中央, 省, 市 or 县')}
-  ]) AS problems,
+  ${problemsOf(checks)} AS problems,
   r_detail_id,
   {batchId:String},
   if(r_period = '', toYYYYMM(v_pay_time), toUInt32OrZero(r_period)),
@@ -202,18 +208,22 @@ WHERE NOT (${fields.filter(has).map((field) => `r_${field} = ''`).join(' AND ')}
 export function returnStageSql(table: string, columns: Map<string, number>, source: Source): string {
   const raw = (field: string) => (columns.has(field) ? `trimBoth(c${columns.get(field)})` : "''")
   const fields = ['detail_id', 'status', 'failure_reason', 'account_holder', 'holder_id_number']
+  const checks = (v: Verdicts): string[] => {
+    const p = (field: string, condition: string, reason: string) => problem(field, condition, reason, v)
+    return [
+      `if(r_detail_id = '', ${v.bad('detail_id', "'is required'")}, ${p('detail_id', `NOT match(r_detail_id, '${RECORD_ID}')`, 'must be 1–64 ASCII letters, digits, signs or Chinese characters, without spaces or invisible characters')})`,
+      `if(r_status = '', ${v.bad('status', "'is required'")}, ${p('status', "v_status = ''", 'is not a status (成功/失败/退回/在途) nor a status code of this bank')})`,
+      p('status', "v_status = '在途'", 'a return reports a result: 成功, 失败 or 退回'),
+      p('failure_reason', "v_status IN ('失败', '退回') AND r_failure_reason = ''", 'is required for a failed or returned payment (日销号: every failure traced with its cause)'),
+      p('failure_reason', `lengthUTF8(r_failure_reason) > 200 OR match(r_failure_reason, '${HIDDEN}')`, 'must be at most 200 characters, without invisible characters'),
+      p('account_holder', `r_account_holder != '' AND NOT match(r_account_holder, '${PERSON_NAME}')`, 'must be a name in Chinese characters (· between parts) or Latin letters'),
+      `if(r_holder_id_number != '' AND ${idNumberReason('r_holder_id_number')} != '', ${v.bad('holder_id_number', idNumberReason('r_holder_id_number'))}, ${v.none})`,
+    ]
+  }
   return `INSERT INTO ${table} (line, problems, detail_id, status, failure_reason, account_holder, holder_id_number)
 SELECT
   row_line AS line,
-  arrayFilter(p -> p.1 != '', [
-    if(r_detail_id = '', ('detail_id', 'is required'), ${problem('detail_id', `NOT match(r_detail_id, '${RECORD_ID}')`, 'must be 1–64 ASCII letters, digits, signs or Chinese characters, without spaces or invisible characters')}),
-    if(r_status = '', ('status', 'is required'), ${problem('status', "v_status = ''", 'is not a status (成功/失败/退回/在途) nor a status code of this bank')}),
-    ${problem('status', "v_status = '在途'", 'a return reports a result: 成功, 失败 or 退回')},
-    ${problem('failure_reason', "v_status IN ('失败', '退回') AND r_failure_reason = ''", 'is required for a failed or returned payment (日销号: every failure traced with its cause)')},
-    ${problem('failure_reason', `lengthUTF8(r_failure_reason) > 200 OR match(r_failure_reason, '${HIDDEN}')`, 'must be at most 200 characters, without invisible characters')},
-    ${problem('account_holder', `r_account_holder != '' AND NOT match(r_account_holder, '${PERSON_NAME}')`, 'must be a name in Chinese characters (· between parts) or Latin letters')},
-    if(r_holder_id_number != '' AND ${idNumberReason('r_holder_id_number')} != '', ('holder_id_number', ${idNumberReason('r_holder_id_number')}), ${NO_PROBLEM})
-  ]) AS problems,
+  ${problemsOf(checks)} AS problems,
   r_detail_id, v_status, r_failure_reason, r_account_holder, r_holder_id_number
 FROM (
   SELECT *,

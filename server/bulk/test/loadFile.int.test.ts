@@ -113,6 +113,33 @@ describe('npm run load: bank files in bulk', () => {
     expect(stored.ids).toEqual(['BAD-0', 'BAD-3', 'BAD-4', 'BAD-5', 'BAD-7', 'BAD-9'])
   })
 
+  it('refuses a row for each field check alone: every check raises its row (the flags) and names its field (the problems)', async () => {
+    // One row per check, each wrong in that field only; a good row between them stays unrefused.
+    const wrong: Array<[string, Partial<Record<string, string>>]> = [
+      ['detail_id', { 明细编号: 'A B' }],
+      ['period', { 所属期: '202413' }],
+      ['project', { 补贴项目: '不存在的项目' }],
+      ['village_code', { '村(社区)代码': '511000999999' }],
+      ['person_name', { 姓名: '' }],
+      ['person_name', { 姓名: '张3' }],
+      ['id_number', { 身份证号: withWrongCheckCharacter(makeIdNumber(9)) }],
+      ['card_number', { 社保卡号: '6221' }],
+      ['phone', { 联系电话: '12345' }],
+      ['amount_due', { 应发金额: '1.234' }],
+      ['amount_paid', { 实发金额: '' }],
+      ['amount_paid', { 实发金额: '100000000.00' }],
+      ['pay_time', { 发放日期: '' }],
+      ['pay_time', { 发放日期: '2017-12-31 10:00:00' }],
+      ['status', { 发放状态: 'X7' }],
+      ['failure_reason', { 失败原因: '冻结\u200b' }],
+    ]
+    const rows = [nongshangRow(900, { 明细编号: 'CHK-good' }), ...wrong.map(([, override], n) => nongshangRow(901 + n, { 明细编号: `CHK-${n}`, ...override }))]
+    const result = await load(writeFile(dir, 'one-check-each.csv', csvText([NONGSHANG_HEADER, ...rows])))
+    expect(result.status).toBe('refused')
+    // line 2 is the good row; check n is on line n + 3
+    expect(result.refusals.map((r) => [r.line, r.field])).toEqual(wrong.map(([field], n) => [n + 3, field]))
+  })
+
   it('names exact lines across chunks and waves: a file cut into many chunks, staged several statements apart', async () => {
     // About 150 bytes a row: 4 KB chunks hold ~27 rows, 12 KB waves ~3 chunks, so 600 rows make ~22 chunks in ~8 waves.
     const cut = { chunkBytes: 4 << 10, waveBytes: 12 << 10 }
