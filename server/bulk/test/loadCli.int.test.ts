@@ -72,9 +72,9 @@ describe('npm run load (the command)', () => {
       expect(sent.stdout).toContain('25 payments stored')
       expect(sent.code).toBe(0)
       expect(await queryRow(app, `SELECT toString(count()) AS n FROM payment_detail WHERE startsWith(detail_id, 'SRV-')`)).toEqual({ n: '25' })
-      // The live hub hears of it (no records: it re-reads the payment rollups).
+      // The live hub hears of it (no sums: it re-reads the payment rollups).
       expect(events).toEqual([expect.objectContaining({ feed: 'payments', rows: 25 })])
-      expect(events[0].records).toBeUndefined()
+      expect(events[0].payments).toBeUndefined()
       const bad = writeFile(dir, 'to-server-bad.csv', csvText([NONGSHANG_HEADER, nongshangRow(700, { 明细编号: 'SRV-X', 社保卡号: '1' })]))
       const refused = await runLoad(dataDir, [bad, '--bank', 'nongshang'], { LOAD_SERVER_URL: app.url, INGEST_TOKEN: TOKEN })
       expect(refused.code).toBe(4)
