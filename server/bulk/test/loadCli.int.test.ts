@@ -60,7 +60,7 @@ describe('npm run load (the command)', () => {
 
   it('sends the file to the server that owns the data directory, which loads it (POST /api/bulk/file)', async () => {
     const app = await startIngestApp(dataDir)
-    const events: Array<{ feed: string; rows: number; records?: unknown }> = []
+    const events: Array<{ feed: string; rows: number; payments?: unknown }> = []
     app.ctx.onIngest.push((event) => events.push(event))
     try {
       const file = writeFile(dir, 'to-server.csv', toGbk(csvText([NONGSHANG_HEADER, ...Array.from({ length: 25 }, (_, n) => nongshangRow(600 + n, { 明细编号: `SRV-${n}` }))])))
