@@ -2,7 +2,7 @@ import type { AppConfig } from './config'
 import type { Db } from './db/client'
 import type { Auth } from './access/principal'
 import type { DescriptorBudget } from './descriptors'
-import type { PaymentSums } from './live/paymentSums'
+import type { PaymentSums } from './ingest/paymentSums'
 
 export interface Logger {
   info(message: string): void

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { centsOf } from './fields'
 import type { FeedSpec } from './feeds'
-import { factOfRecord, PaymentSummer, type PaymentFact, type PaymentSums } from '../live/paymentSums'
+import { factOfRecord, PaymentSummer, type PaymentFact, type PaymentSums } from './paymentSums'
 
 /**
  * A validated batch as it is stored: the INSERT body (JSONCompactEachRow, one array per record in

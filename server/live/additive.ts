@@ -2,7 +2,7 @@ import type { MonthStatusRow } from '../metrics/payments/regionMonths'
 import type { QueryCacheBatches } from '../metrics/sql/query'
 import { beijingDay } from '../beijingTime'
 import { CITY_CODE } from '../../geo/regions'
-import type { HourSum, MonthSum, PaymentSums } from './paymentSums'
+import type { HourSum, MonthSum, PaymentSums } from '../ingest/paymentSums'
 
 /**
  * The additive live figures kept current by what an ingest brought, not by re-reading the table:
@@ -114,7 +114,7 @@ export class AdditiveState {
   applied = 0
 
   /**
-   * Adds a stored batch, as summed by the ingest worker (paymentSums.ts), to the figures held (the
+   * Adds a stored batch, as summed by the ingest worker (ingest/paymentSums.ts), to the figures held (the
    * same sums the rollups' views add). Villages without a warm room fold into their town's group
    * first, and the held rows are looked up once per group: a 10k-row batch is a few hundred groups.
    * Looked up per row, 4 senders of 10k-row batches kept the event loop busy 5 s in 15 (event-loop

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sumPaymentRecords, type PaymentSums } from '../../live/paymentSums'
+import { sumPaymentRecords, type PaymentSums } from '../paymentSums'
 import { feedByName } from '../feeds'
 import { sentBatchOf } from '../readBatch'
 import { prepareBatch, validateBatch } from '../validateBatch'

@@ -1,5 +1,5 @@
 /**
- * A stored payments batch summed the way the live hub's additive figures add it (additive.ts):
+ * A stored payments batch summed the way the live hub's additive figures add it (server/live/additive.ts):
  * per place, pay month and status; today's successful payments per place and hour; re-issues per
  * place. The ingest worker sums a batch while it checks it, so what crosses to the event loop is a
  * group per village and status (about 1,300 for a 10k-row batch over the whole city), not an object
