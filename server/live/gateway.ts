@@ -128,10 +128,21 @@ export function openGateway(
     return room.snapshot(isWall)
   }
 
+  /**
+   * Socket.IO encodes a packet before it looks for the room's members, and of the 534 warm rooms
+   * most have no screen: an update goes only to an audience that has one. Safe while this server
+   * uses Socket.IO's in-memory adapter (no adapter option above), whose rooms list every member.
+   * A cluster adapter (README, Growing past one machine) has members elsewhere: emit to all then.
+   */
+  function watched(name: string): boolean {
+    return (io.sockets.adapter.rooms.get(name)?.size ?? 0) > 0
+  }
+
   function emitUpdate(room: Room, changed: Record<string, PanelData>): void {
     const update: RoomUpdate = { room: room.name, seq: room.seq, asOf: room.asOf, computedAt: room.computedAt!, panels: changed }
-    io.to(room.name).emit(socketEvents.update, update)
-    io.to(wallRoom(room.name)).emit(socketEvents.update, { ...update, panels: room.forWall(changed) })
+    if (watched(room.name)) io.to(room.name).emit(socketEvents.update, update)
+    const wall = wallRoom(room.name)
+    if (watched(wall)) io.to(wall).emit(socketEvents.update, { ...update, panels: room.forWall(changed) })
   }
 
   function subscribers(room: Room): number {

@@ -175,6 +175,30 @@ describe('updates', () => {
     expect(hub.stats().ingestToScreenMs.p95).toBeLessThan(10_000)
   })
 
+  it('sends a recomputed room only to an audience that watches it (a packet is encoded before Socket.IO looks for members)', async () => {
+    await waitFor(() => hub.stats().idle)
+    const socket = await client()
+    await snapshot(socket, 'payments', CITY)
+    const adapter = hub.io.sockets.adapter
+    const targets: string[] = []
+    const broadcast = adapter.broadcast.bind(adapter)
+    adapter.broadcast = (packet, opts) => {
+      if (packet.data?.[0] === 'update') targets.push(...opts.rooms)
+      return broadcast(packet, opts)
+    }
+    try {
+      const countyBefore = roomComputations(`payments:${C1}`)
+      const update = nextEvent<RoomUpdate>(socket, 'update')
+      await ingest([payment(A1, 75)])
+      await update
+      // the county's room of the theme moved too, with nobody watching it: computed, not sent
+      await waitFor(() => roomComputations(`payments:${C1}`) > countyBefore && hub.stats().idle)
+      expect(new Set(targets)).toEqual(new Set(['payments:511000']))
+    } finally {
+      adapter.broadcast = broadcast
+    }
+  })
+
   it('sends nothing when recomputed data did not change', async () => {
     await waitFor(() => hub.stats().idle)
     const socket = await client()
