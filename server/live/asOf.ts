@@ -8,5 +8,7 @@ import { selectRegionMonths } from '../metrics/payments/regionMonths'
 export async function newestPaymentTime(db: Db, region: string): Promise<string | null> {
   const rows = await selectRegionMonths(db, { region })
   if (rows.length === 0) return null
-  return new Date(Math.max(...rows.map((row) => row.newest)) * 1000).toISOString()
+  let newest = -Infinity
+  for (const row of rows) if (row.newest > newest) newest = row.newest
+  return new Date(newest * 1000).toISOString()
 }

@@ -3,7 +3,7 @@ import { defineMetric } from '../define'
 import { regionCondition, regionUpToTownParam } from '../sql/region'
 import { perRegion, roundMoney, roundPercent, selectOne, selectRows } from '../sql/query'
 import { paymentFilterParams } from './filters'
-import { selectRegionMonths, sumOf, withinMonths } from './regionMonths'
+import { selectRegionMonths, sumOf, sumsByStatus, withinMonths } from './regionMonths'
 import { PAYMENT_STATUSES } from '../../../dashboards/paymentStatus'
 
 const handledRow = z.object({ handled: z.coerce.number() })
@@ -15,8 +15,8 @@ export const paymentsByStatus = defineMetric({
   params: paymentFilterParams,
   reads: ['payments'],
   run: async (db, params) => {
-    const rows = withinMonths(await selectRegionMonths(db, params), params)
-    const totals = PAYMENT_STATUSES.map((status) => sumOf(rows, status))
+    const sums = sumsByStatus(withinMonths(await selectRegionMonths(db, params), params))
+    const totals = PAYMENT_STATUSES.map((status) => sums[status])
     return {
       kind: 'series',
       categories: [...PAYMENT_STATUSES],
@@ -35,9 +35,9 @@ export const paymentsSuccessRate = defineMetric({
   params: paymentFilterParams,
   reads: ['payments'],
   run: async (db, params) => {
-    const rows = withinMonths(await selectRegionMonths(db, params), params)
-    const succeeded = sumOf(rows, '成功').payments
-    const settled = sumOf(rows).payments - sumOf(rows, '在途').payments
+    const sums = sumsByStatus(withinMonths(await selectRegionMonths(db, params), params))
+    const succeeded = sums['成功'].payments
+    const settled = sums['成功'].payments + sums['失败'].payments + sums['退回'].payments
     return { kind: 'value', value: settled === 0 ? 100 : roundPercent((succeeded / settled) * 100) }
   },
 })

@@ -52,9 +52,25 @@ export function selectRegionMonths(db: Db, filter: { region: string; project?: s
   return selectRows(db, `SELECT ${MONTH_STATUS_COLUMNS} FROM agg_payment_month WHERE ${where} GROUP BY ym, status ORDER BY ym, status`, params, monthStatusRow)
 }
 
-/** Rows within the pay months `from`…`to` (YYYYMM, either open). */
+/** Rows within the pay months `from`…`to` (YYYYMM, either open); the rows themselves when both are. */
 export function withinMonths(rows: MonthStatusRow[], range: { from?: number; to?: number }): MonthStatusRow[] {
+  if (range.from === undefined && range.to === undefined) return rows
   return rows.filter((row) => (range.from === undefined || row.ym >= range.from) && (range.to === undefined || row.ym <= range.to))
+}
+
+/**
+ * Payments and amount of each status in one walk over the rows (each status's sums add in row
+ * order, as sumOf's do). A warm pass sums every region's rows for several panels: one walk per
+ * status was the event loop's largest item of its own while ingest flooded (0.6 s in 18 s).
+ */
+export function sumsByStatus(rows: MonthStatusRow[]): Record<PaymentStatus, { payments: number; amount: number }> {
+  const sums = Object.fromEntries(PAYMENT_STATUSES.map((status) => [status, { payments: 0, amount: 0 }])) as Record<PaymentStatus, { payments: number; amount: number }>
+  for (const row of rows) {
+    const sum = sums[row.status]
+    sum.payments += row.payments
+    sum.amount += row.amount
+  }
+  return sums
 }
 
 export function sumOf(rows: MonthStatusRow[], status?: PaymentStatus): { payments: number; amount: number } {
