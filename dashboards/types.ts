@@ -181,6 +181,8 @@ export type PanelData =
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
   /** The figure does not exist at this region's level (e.g. budget below county): said, not left blank. */
   | { kind: 'notApplicable'; reason: string }
+  /** The figure is not known yet (e.g. flags before the rules' first pass over the data): said, never shown as 0. */
+  | { kind: 'pending'; reason: string }
 
 // ---- Socket.IO protocol ----------------------------------------------------------------------
 

@@ -121,6 +121,7 @@ function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegio
   }
 
   if (data.kind === 'notApplicable') return <div className="empty not-applicable">{data.reason}</div>
+  if (data.kind === 'pending') return <div className="empty pending">{data.reason}</div>
   if (data.kind === 'value' && panel.kind !== 'gauge') return <KpiValue panel={panel} data={data} />
   if (data.kind === 'table') {
     if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} pinned={pinned} flagHref={exportable ? (id, code) => `/region/${code}?flag=${encodeURIComponent(id)}` : undefined} />
@@ -184,6 +185,7 @@ function textLines(panel: Panel, data: PanelData): string[] {
     case 'series':
       return data.categories.map((c, i) => `${c}  ${data.series.map((s) => formatValueText(s.values[i] ?? 0, panel.unit)).join('  ')}`)
     case 'notApplicable':
+    case 'pending':
       return [data.reason]
   }
 }

@@ -72,7 +72,7 @@ export function RegionDrill({ code, token, flag }: { code: string; token?: strin
             return (
               <section key={panel.id} className="panel kind-kpi" style={{ gridColumn: `${i * 8 + 1} / span 8` }} data-state={data ? 'ready' : 'waiting'}>
                 <header className="panel-title"><span>{panel.title}</span></header>
-                <div className="panel-body">{data?.kind === 'value' ? <KpiValue panel={panel} data={data} /> : <div className="empty">{pending}</div>}</div>
+                <div className="panel-body">{data?.kind === 'value' ? <KpiValue panel={panel} data={data} /> : <div className={data?.kind === 'pending' ? 'empty pending' : 'empty'}>{data?.kind === 'pending' || data?.kind === 'notApplicable' ? data.reason : pending}</div>}</div>
               </section>
             )
           })}

@@ -46,6 +46,7 @@ export function panelCsv(panel: Panel, data: PanelData, meta?: { context: Export
       rows = [['环节', `数值${unit}`], ...data.stages.map((s) => [s.name, s.value])]
       break
     case 'notApplicable':
+    case 'pending':
       rows = [['说明'], [data.reason]]
       break
   }

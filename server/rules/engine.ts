@@ -10,6 +10,7 @@ import { inputsKey } from './inputsKey'
 import type { RuleDefinition } from './types'
 import { reportFault } from '../notify/sources/faults'
 import { beijingDay as shanghaiToday } from '../beijingTime'
+import { recordFullPass } from './passes'
 
 export interface RuleEngineOptions {
   /** Called with the NEW flags of each run only (the live hub broadcasts them). */
@@ -193,6 +194,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
     }
     watermark = started
     summary.ms = Date.now() - started.getTime()
+    if (!since && !stopped) await recordPass(summary, selected.length, day, events.length)
     stats.runs += 1
     stats.flagsStored += summary.newFlags
     stats.lastRunAt = started.toISOString()
@@ -205,6 +207,22 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
       }
     }
     return summary
+  }
+
+  /**
+   * A full pass is written down (rule_pass) so the alert panels know the rules have looked at this
+   * data. After the first one the rooms are told even when it found nothing: until then they said
+   * 规则首轮核查中, and only a change of flags would have made them look again.
+   */
+  let passesRecorded = 0
+  async function recordPass(summary: RunSummary, selected: number, day: string, newEvents: number): Promise<void> {
+    try {
+      await recordFullPass(db, summary, selected, day, new Date())
+      passesRecorded += 1
+      if (passesRecorded === 1 && newEvents === 0) ctx.dataChanged('flags')
+    } catch (error) {
+      ctx.log.error(`rule pass not recorded: ${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : error}`)
+    }
   }
 
   /**

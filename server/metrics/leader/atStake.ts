@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { getRegion } from '../../../geo/regions'
 import { FLAGS_WITH_STATUS } from '../../rules/queries/listFlags'
-import { defineMetric } from '../define'
+import { defineFlagMetric } from '../wall/rulesChecked'
 import { regionParam } from '../sql/region'
 import { roundMoney } from '../sql/query'
 import { rowsPerRegion } from './perRegionRows'
@@ -15,7 +15,7 @@ const villageAmountRow = z.object({ region: z.string(), village: z.string(), amo
  */
 const OPEN = "status IN ('未建账', '待核实', '整改中')"
 
-export const flagsCriticalAmount = defineMetric({
+export const flagsCriticalAmount = defineFlagMetric({
   name: 'flags.criticalAmount',
   title: '未处置重大预警涉及金额',
   params: z.object({ region: regionParam }).strict(),
@@ -36,7 +36,7 @@ export const flagsCriticalAmount = defineMetric({
 })
 
 /** Villages by the money their open flags concern (flags without a village are left out). */
-export const flagsTopVillages = defineMetric({
+export const flagsTopVillages = defineFlagMetric({
   name: 'flags.topVillages',
   title: '问题村（社区）排名（涉及金额）',
   params: z.object({ region: regionParam, limit: z.coerce.number().int().min(1).max(50).default(10) }).strict(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineMetric } from '../define'
+import { defineFlagMetric } from './rulesChecked'
 import { childColumn, childRegions, levelOf, regionCondition, regionParam } from '../sql/region'
 import { rules } from '../../rules/catalog/index'
 import { flagsWithStatus, toListItem, type FlagRow } from '../../rules/queries/listFlags'
@@ -23,7 +23,7 @@ const SEVERITIES = [
   ['info', '一般'],
 ] as const
 
-export const flagsOpen = defineMetric({
+export const flagsOpen = defineFlagMetric({
   name: 'flags.open',
   title: '未处置预警',
   params: regionOnly,
@@ -31,7 +31,7 @@ export const flagsOpen = defineMetric({
   run: async (db, { region }) => ({ kind: 'value', value: countOpen(await flagSummary(db, region)) }),
 })
 
-export const flagsCritical = defineMetric({
+export const flagsCritical = defineFlagMetric({
   name: 'flags.critical',
   title: '重大风险预警',
   params: regionOnly,
@@ -39,7 +39,7 @@ export const flagsCritical = defineMetric({
   run: async (db, { region }) => ({ kind: 'value', value: countOpen(await flagSummary(db, region), (row) => row.severity === 'critical') }),
 })
 
-export const flagsByRegion = defineMetric({
+export const flagsByRegion = defineFlagMetric({
   name: 'flags.byRegion',
   title: '各地区未处置预警',
   params: z.object({ region: regionWithChildrenParam }).strict(),
@@ -59,7 +59,7 @@ export const flagsByRegion = defineMetric({
   },
 })
 
-export const flagsByRule = defineMetric({
+export const flagsByRule = defineFlagMetric({
   name: 'flags.byRule',
   title: '预警规则排名',
   params: regionOnly,
@@ -84,7 +84,7 @@ export const flagsByRule = defineMetric({
   },
 })
 
-export const flagsByClass = defineMetric({
+export const flagsByClass = defineFlagMetric({
   name: 'flags.byClass',
   title: '问题数据分类',
   params: regionOnly,
@@ -102,7 +102,7 @@ export const flagsByClass = defineMetric({
   },
 })
 
-export const flagsBySeverity = defineMetric({
+export const flagsBySeverity = defineFlagMetric({
   name: 'flags.bySeverity',
   title: '预警等级',
   params: regionOnly,
@@ -120,7 +120,7 @@ export const flagsBySeverity = defineMetric({
   },
 })
 
-export const flagsTicker = defineMetric({
+export const flagsTicker = defineFlagMetric({
   name: 'flags.ticker',
   title: '实时预警',
   params: z.object({ region: regionParam, limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(),
