@@ -179,7 +179,7 @@ export type PanelData =
   | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }>; reference?: Reference }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
-  /** The figure does not exist at this region's level (e.g. budget below county): said, not left blank. */
+  /** The figure does not exist here (budget below county, a rate over no items): said, not left blank. */
   | { kind: 'notApplicable'; reason: string }
   /** The figure is not known yet (e.g. flags before the rules' first pass over the data): said, never shown as 0. */
   | { kind: 'pending'; reason: string }

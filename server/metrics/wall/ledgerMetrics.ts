@@ -31,8 +31,11 @@ export const ledgerClosureRate = defineMetric({
     const rows = await ledgerSummary(db, region, beijingDay())
     const total = rows.reduce((sum, row) => sum + row.n, 0)
     const closed = rows.reduce((sum, row) => (CLOSED.has(row.status) ? sum + row.n : sum), 0)
+    // A rate over no items does not exist: shown as 0.0 % (under the 80 % warning line) it read as
+    // "nothing was closed" where nothing had been put in the ledger yet.
+    if (total === 0) return { kind: 'notApplicable', reason: '尚无入台账事项' }
     // The numerator and denominator go with the rate: it is of ledger items, not of all warnings.
-    return { kind: 'value', value: total === 0 ? 0 : Math.round((10000 * closed) / total) / 100, note: `已销号 ${closed} / 入台账 ${total} 条` }
+    return { kind: 'value', value: Math.round((10000 * closed) / total) / 100, note: `已销号 ${closed} / 入台账 ${total} 条` }
   },
 })
 

@@ -58,4 +58,10 @@ describe('rankings and rates a leader reads', () => {
     const open = await runMetric(db, 'flags.open', { region: COUNTY })
     expect(open).toEqual({ kind: 'value', value: 8 })
   })
+
+  it('gives no rate where nothing is in the ledger: 0 / 0 is not a 0 % closure rate', async () => {
+    // another county, with no ledger item: a 0.0 % in the warning colour read as "nothing closed"
+    const rate = await runMetric(db, 'ledger.closureRate', { region: '511024' })
+    expect(rate).toEqual({ kind: 'notApplicable', reason: '尚无入台账事项' })
+  })
 })
