@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
@@ -45,13 +46,15 @@ export function backgroundDb(db: Db): Db {
 }
 
 /** Formats a body may be sent in (chDB's raw insert whitelist: text formats only, no RowBinary). */
-export type BodyFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV' | 'CSV'
+export type BodyFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV' | 'CSV' | 'RowBinary'
 
 export interface BodyInsert {
   table: string
   /** the body's columns in order; [] = all of the table's, in its order */
   columns: readonly string[]
   format: BodyFormat
+  /** RowBinary: `name Type, …` of `columns` (chDB reads the body through file(), which needs them) */
+  structure?: string
   body: Buffer
   settings: Record<string, number>
 }
@@ -71,6 +74,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const database = quoteIdentifier(options.database)
   let client: ClickHouseClient | undefined
   let rawInsert: ((insert: BodyInsert) => Promise<void>) | undefined
+  let removeFiles = () => {}
   try {
     if (engine === 'clickhouse') {
       // Over HTTP the database is named on every request, so it must exist before that client runs.
@@ -86,6 +90,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
       const embedded = embeddedClient(options.dataDir)
       client = embedded.client
       rawInsert = embedded.rawInsert
+      removeFiles = embedded.removeFiles
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` })
       // chDB keeps one session per process, and USE holds for every later query on it.
       await client.command({ query: `USE ${database}` })
@@ -118,7 +123,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const lane = new EngineLane()
   const raw = rawInsert!
   const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, insertBody: (insert) => lane.low(() => traced('low', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), close: async () => {}, lane }
-  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => traced('high', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), background, lane, close: () => opened.close() }
+  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => traced('high', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), background, lane, close: async () => { await opened.close(); removeFiles() } }
 }
 
 async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Promise<void> {
@@ -152,7 +157,7 @@ interface ChdbRawInsert {
   rawInsert(params: { table: string; columns?: readonly string[]; format: BodyFormat; values: Buffer; settings: Record<string, number> }): Promise<unknown>
 }
 
-function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert: (insert: BodyInsert) => Promise<void> } {
+function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert: (insert: BodyInsert) => Promise<void>; removeFiles: () => void } {
   try {
     fs.mkdirSync(dataDir, { recursive: true })
     fs.accessSync(dataDir, fs.constants.R_OK | fs.constants.W_OK)
@@ -167,10 +172,73 @@ function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert:
   // The same session as the client's queries (so USE <database> holds); chDB puts `settings` into
   // the statement's own SETTINGS clause.
   const raw = (chdb as unknown as { chdb: ChdbRawInsert }).chdb
-  const rawInsert = async ({ table, columns, format, body, settings }: BodyInsert) => {
+  const client = createClient({ connection, log: { level: ClickHouseLogLevel.OFF } })
+  const files = new RowBinaryFiles()
+  const rawInsert = async (insert: BodyInsert) => {
+    if (insert.format === 'RowBinary') return rowBinaryInsert(client, files, insert)
+    const { table, columns, format, body, settings } = insert
     await raw.rawInsert({ table, columns: columns.length ? columns : undefined, format, values: body, settings })
   }
-  return { client: createClient({ connection, log: { level: ClickHouseLogLevel.OFF } }), rawInsert }
+  return { client, rawInsert, removeFiles: () => files.remove() }
+}
+
+/**
+ * chdb-node's insert takes text formats only, so a RowBinary body is handed over as a file: written
+ * to a directory of this process (in memory where /dev/shm exists) and read by the same INSERT
+ * through file(). The engine read 10k payments in RowBinary in about a third of the time it took
+ * for the same rows as JSONCompactEachRow (server/ingest/rowBinary.ts); with the body on tmpfs the
+ * file costs a copy in memory. Settings go in the statement's own SETTINGS clause, as for the others.
+ */
+const SAFE_PATH = /^[A-Za-z0-9/_.-]+$/
+const SAFE_STRUCTURE = /^[A-Za-z0-9_ ,()'=/\u4e00-\u9fff-]+$/
+
+/** Directories left by processes that are gone (killed mid-insert, a body may still be in memory there). */
+function removeOrphans(base: string): void {
+  for (const name of fs.readdirSync(base)) {
+    const pid = /^ykt-rowbinary-(\d+)-/.exec(name)?.[1]
+    if (!pid || Number(pid) === process.pid) continue
+    try {
+      process.kill(Number(pid), 0)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(base, name), { recursive: true, force: true })
+    }
+  }
+}
+
+class RowBinaryFiles {
+  private dir: string | undefined
+  private count = 0
+
+  next(): string {
+    if (!this.dir) {
+      const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
+      removeOrphans(base)
+      this.dir = fs.mkdtempSync(path.join(base, `ykt-rowbinary-${process.pid}-`))
+    }
+    return path.join(this.dir, `${++this.count}.bin`)
+  }
+
+  remove(): void {
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true })
+    this.dir = undefined
+  }
+}
+
+async function rowBinaryInsert(client: ClickHouseClient, files: RowBinaryFiles, { table, columns, structure, body, settings }: BodyInsert): Promise<void> {
+  if (!structure || !SAFE_STRUCTURE.test(structure)) throw new Error(`RowBinary insert into ${table} needs a structure of names and types`)
+  if (!columns.length) throw new Error(`RowBinary insert into ${table} needs its column list`)
+  const file = files.next()
+  if (!SAFE_PATH.test(file)) throw new Error(`unsafe temporary path ${file}`)
+  const clause = Object.entries({ ...settings, max_threads: 1, max_insert_threads: 1 }).map(([name, value]) => `${quoteIdentifier(name)} = ${Number(value)}`).join(', ')
+  await fs.promises.writeFile(file, body)
+  try {
+    // The path is this process's own and the structure the feed spec's constants (both checked above).
+    await client.command({
+      query: `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) SELECT * FROM file('${file}', 'RowBinary', '${structure.replaceAll("'", "\\'")}') SETTINGS ${clause}`,
+    })
+  } finally {
+    await fs.promises.rm(file, { force: true })
+  }
 }
 
 /** Identifiers (never values) that must be pasted into SQL: database names from configuration. */

@@ -19,11 +19,12 @@ const ONE_BLOCK_SETTINGS = {
 /**
  * Inserts a whole batch as ONE INSERT that forms one block. The target tables are not partitioned,
  * so one block is one part: the batch becomes visible all at once or not at all. The body is
- * JSONCompactEachRow (measured against JSONEachRow, TSV and CSV: server/ingest/bench/insertFormats.ts).
+ * RowBinary for payments, JSONCompactEachRow for the small feeds (formats side by side:
+ * server/ingest/bench/insertFormats.ts).
  */
-export async function insertPrepared(db: Db, spec: FeedSpec, batch: Pick<PreparedBatch, 'columns' | 'body'>): Promise<void> {
+export async function insertPrepared(db: Db, spec: FeedSpec, batch: Pick<PreparedBatch, 'columns' | 'body' | 'format' | 'structure'>): Promise<void> {
   const body = Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength)
-  await db.insertBody({ table: spec.table, columns: batch.columns, format: 'JSONCompactEachRow', body, settings: ONE_BLOCK_SETTINGS })
+  await db.insertBody({ table: spec.table, columns: batch.columns, format: batch.format, structure: batch.structure, body, settings: ONE_BLOCK_SETTINGS })
 }
 
 /** The same from records as the feed schema outputs them (tests, benches). */

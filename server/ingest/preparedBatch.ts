@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto'
 import { centsOf } from './fields'
 import type { FeedSpec } from './feeds'
 import { factOfRecord, PaymentSummer, type PaymentFact, type PaymentSums } from './paymentSums'
+import { RowBinaryOut, rowEncoder } from './rowBinary'
 
 /**
- * A validated batch as it is stored: the INSERT body (JSONCompactEachRow, one array per record in
- * the schema's column order, batch_id last) and what the ledger keeps about it. Built row by row
- * while the records are checked; each row's two serializations (the canonical JSON object line that
- * is hashed, and the compact array that is inserted) are written once, never re-derived.
+ * A validated batch as it is stored: the INSERT body (one row per record in the schema's column
+ * order, batch_id last: RowBinary for a feed that gives its column types, else JSONCompactEachRow)
+ * and what the ledger keeps about it. Built row by row while the records are checked; each row's
+ * two forms (the canonical JSON object line that is hashed, and the row that is inserted) are made
+ * once, never re-derived.
  */
 export interface PreparedBatch {
   rows: number
@@ -17,7 +19,10 @@ export interface PreparedBatch {
   newestTime: string
   /** Columns of `body`, in order (the feed's columns, then batch_id). */
   columns: string[]
-  /** JSONCompactEachRow rows, UTF-8, with the batch id: one INSERT. Its own ArrayBuffer (transferable). */
+  /** RowBinary: `columns` with their types, as file()'s structure argument takes them. */
+  structure?: string
+  format: 'RowBinary' | 'JSONCompactEachRow'
+  /** The rows, with the batch id: one INSERT. Its own ArrayBuffer (transferable). */
   body: Uint8Array
   /**
    * The stored payments summed as the live hub adds them up (payments feed only; paymentSums.ts):
@@ -31,8 +36,10 @@ export interface PreparedBatch {
 export interface PreparedRow {
   /** JSON.stringify of the schema's output: what the content hash is taken over (see contentHash.ts) */
   objectLine: string
-  /** the output's values in column order as a JSON array */
-  compactLine: string
+  /** the output's values in column order as a JSON array (a feed inserted as JSONCompactEachRow) */
+  compactLine?: string
+  /** the output's values in column order (a feed inserted as RowBinary) */
+  values?: unknown[]
   amountCents: number
   time: string
   /** payments: what the live hub's sums read (undefined for other feeds) */
@@ -48,7 +55,7 @@ export function columnsOf(spec: FeedSpec): string[] {
 export function rowOfParsed(spec: FeedSpec, columns: readonly string[], record: Record<string, unknown>): PreparedRow {
   return {
     objectLine: JSON.stringify(record),
-    compactLine: JSON.stringify(columns.map((column) => record[column])),
+    ...(spec.columnTypes ? { values: columns.map((column) => record[column]) } : { compactLine: JSON.stringify(columns.map((column) => record[column])) }),
     amountCents: spec.amountColumn ? centsOf(record[spec.amountColumn] as string) : 0,
     time: spec.timeOf(record),
     fact: spec.feed === 'payments' ? factOfRecord(record) : undefined,
@@ -58,6 +65,7 @@ export function rowOfParsed(spec: FeedSpec, columns: readonly string[], record: 
 export class BatchBuilder {
   private readonly objectLines: string[] = []
   private readonly compactLines: string[] = []
+  private readonly valueRows: unknown[][] = []
   private readonly payments = new PaymentSummer()
   /** a payments record whose fact could not be read: the hub then reads the tables */
   private missingFact = false
@@ -71,7 +79,10 @@ export class BatchBuilder {
 
   add(row: PreparedRow): void {
     this.objectLines.push(row.objectLine)
-    this.compactLines.push(row.compactLine)
+    const form = this.spec.columnTypes ? row.values : row.compactLine
+    if (form === undefined) throw new Error(`a ${this.spec.feed} row came without its ${this.spec.columnTypes ? 'values' : 'compact line'}`)
+    if (Array.isArray(form)) this.valueRows.push(form)
+    else this.compactLines.push(form)
     if (row.fact) this.payments.add(row.fact)
     else if (this.spec.feed === 'payments') this.missingFact = true
     this.amountCents += row.amountCents
@@ -83,15 +94,18 @@ export class BatchBuilder {
   }
 
   finish(batchId: string): PreparedBatch {
-    // Each compact row `[…]` gets the batch id as its last value: `[…,"<batchId>"]`.
-    const withBatch = `,${JSON.stringify(batchId)}]\n`
+    const columns = [...this.columns, 'batch_id']
+    const types = this.spec.columnTypes
     return {
       rows: this.objectLines.length,
       contentHash: hashOfLines(this.objectLines),
       amountCents: this.amountCents,
       newestTime: this.newestTime,
-      columns: [...this.columns, 'batch_id'],
-      body: insertBody(this.compactLines, withBatch),
+      columns,
+      ...(types
+        ? { format: 'RowBinary' as const, structure: structureOf(columns, types), body: rowBinaryBody(this.valueRows, batchId, columns.map((column) => typeOf(types, column))) }
+        : // Each compact row `[…]` gets the batch id as its last value: `[…,"<batchId>"]`.
+          { format: 'JSONCompactEachRow' as const, body: insertBody(this.compactLines, `,${JSON.stringify(batchId)}]\n`) }),
       payments: this.spec.feed === 'payments' && !this.missingFact ? this.payments.finish() : undefined,
     }
   }
@@ -119,6 +133,31 @@ function scratchFor(lines: readonly string[], extraPerLine: number): Buffer {
   if (most > KEPT_SCRATCH_BYTES) return Buffer.allocUnsafeSlow(most)
   if (scratch.length < most) scratch = Buffer.allocUnsafeSlow(Math.min(KEPT_SCRATCH_BYTES, Math.max(most, scratch.length * 2)))
   return scratch
+}
+
+function typeOf(types: Readonly<Record<string, string>>, column: string): string {
+  const type = types[column]
+  if (!type) throw new Error(`no ClickHouse type given for column ${column}`)
+  return type
+}
+
+/** `name Type, …` for file(…, 'RowBinary', structure). Names and types are the feed spec's constants. */
+function structureOf(columns: readonly string[], types: Readonly<Record<string, string>>): string {
+  return columns.map((column) => `${column} ${typeOf(types, column)}`).join(', ')
+}
+
+/** The RowBinary body: each record's values, then the batch id (a String). Written into the reused scratch buffer. */
+function rowBinaryBody(rows: readonly unknown[][], batchId: string, types: readonly string[]): Uint8Array {
+  if (types[types.length - 1] !== 'String') throw new Error('batch_id must be a String column')
+  const encode = rowEncoder(types.slice(0, -1))
+  const out = new RowBinaryOut(scratch)
+  for (const values of rows) {
+    encode(out, values)
+    out.string(batchId)
+  }
+  if (out.buffer.length <= KEPT_SCRATCH_BYTES) scratch = out.buffer
+  // Its own ArrayBuffer, so it can be transferred to the event loop.
+  return new Uint8Array(out.buffer.subarray(0, out.at))
 }
 
 /** The INSERT body: each compact row `[…]` with the batch id as its last value, `[…,"<batchId>"]`, one per line. */

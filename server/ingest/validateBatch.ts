@@ -38,7 +38,7 @@ function rowOfFused(fused: FusedPayment): PreparedRow {
   const amountCents = centsOf(fused.amountPaid)
   return {
     objectLine: fused.objectLine,
-    compactLine: fused.compactLine,
+    values: fused.values,
     amountCents,
     time: fused.payTime,
     fact: {

@@ -1,16 +1,15 @@
 /**
  * Insert formats side by side on the embedded engine: one 10k-row payments batch (the records as
- * the ingest stores them) inserted as JSONEachRow, JSONCompactEachRow, TSV and CSV, into
+ * the ingest stores them) inserted as JSONEachRow, JSONCompactEachRow, TSV, CSV and RowBinary (the
+ * payments feed's own: through a file and file(), as server/db/client.ts does on chDB), into
  * payment_detail with its materialized views and into a copy without views; then each view's own
  * cost (its SELECT over the batch, inserted into a copy of its rollup). Alternating rounds, medians.
- * RowBinary is not measured on chDB: chdb-node's insert takes text formats only (its raw insert
- * whitelist), and a binary body through the SQL text path would be re-encoded as UTF-8.
  *   npx tsx server/ingest/bench/insertFormats.ts [rows] [rounds]
  */
 import { openTempDb } from '../../testing/tempDb'
 import { feedByName } from '../feeds'
 import { validateBatch } from '../validateBatch'
-import { columnsOf } from '../preparedBatch'
+import { columnsOf, prepareRecords } from '../preparedBatch'
 import { paymentBatch } from '../test/fixtures'
 import type { BodyFormat } from '../../db/client'
 
@@ -37,7 +36,7 @@ function body(format: BodyFormat, records: Record<string, unknown>[], batchId: s
 }
 
 await db.client.command({ query: 'CREATE TABLE payment_detail_noviews AS payment_detail' })
-const formats: BodyFormat[] = ['JSONEachRow', 'JSONCompactEachRow', 'TSV', 'CSV']
+const formats: BodyFormat[] = ['JSONEachRow', 'JSONCompactEachRow', 'TSV', 'CSV', 'RowBinary']
 const times: Record<string, number[]> = {}
 const settings = { max_insert_block_size: 1e9, min_insert_block_size_rows: 1e9, min_insert_block_size_bytes: 1e12, input_format_parallel_parsing: 0 }
 let n = 0
@@ -47,9 +46,10 @@ for (let round = 0; round < rounds; round++) {
       const batchId = `fmt-${n}`
       const records = validateBatch(spec, { batchId, records: paymentBatch(n * rows, rows), unreadable: [] })
       n++
-      const payload = body(format, records, batchId)
+      const prepared = format === 'RowBinary' ? prepareRecords(spec, batchId, records) : undefined
+      const payload = prepared ? Buffer.from(prepared.body) : body(format, records, batchId)
       const started = performance.now()
-      await db.insertBody({ table, columns, format, body: payload, settings })
+      await db.insertBody({ table, columns, format, structure: prepared?.structure, body: payload, settings })
       ;(times[`${format} → ${table}`] ??= []).push(performance.now() - started)
     }
   }

@@ -16,6 +16,13 @@ export interface FeedSpec<R extends Record<string, unknown> = Record<string, unk
   amountColumn: (keyof R & string) | null
   /** When the record happened ('YYYY-MM-DD HH:mm:ss'); the newest one is kept in the ledger. */
   timeOf(record: R): string
+  /**
+   * The table's ClickHouse type of each record column and batch_id, in that order, as
+   * system.columns spells them: given, the batch is inserted as RowBinary (../rowBinary.ts), which
+   * the engine reads without parsing text; absent, as JSONCompactEachRow. A test compares them with
+   * the migrated table (test/rowBinary.int.test.ts).
+   */
+  columnTypes?: Readonly<Record<string, string>>
 }
 
 /** Keeps the record type while the registry holds specs of different feeds side by side. */

@@ -28,10 +28,6 @@ const quoteOf = (i: number) => (i >= 0 && i < PAYMENT_COLUMNS.length && !NOT_STR
 const OBJECT_PIECES = [...PAYMENT_COLUMNS.keys(), PAYMENT_COLUMNS.length].map((i) =>
   i === PAYMENT_COLUMNS.length ? `${quoteOf(i - 1)}}` : `${i === 0 ? '{' : `${quoteOf(i - 1)},`}${JSON.stringify(PAYMENT_COLUMNS[i])}:${quoteOf(i)}`,
 )
-/** The same for a compact line (`["`, `",`, …, `]`). */
-const COMPACT_PIECES = [...PAYMENT_COLUMNS.keys(), PAYMENT_COLUMNS.length].map((i) =>
-  i === PAYMENT_COLUMNS.length ? `${quoteOf(i - 1)}]` : `${i === 0 ? '[' : `${quoteOf(i - 1)},`}${quoteOf(i)}`,
-)
 const DEPARTMENTS = new Set<string>(departments)
 const STATUSES = new Set(['成功', '失败', '退回', '在途'])
 const FUND_LEVELS = new Set(['中央', '省', '市', '县'])
@@ -44,8 +40,8 @@ const MAX_PAYMENT = ingestLimits.maxPaymentYuan
 export interface FusedPayment {
   /** JSON.stringify of the schema's output (the content hash's canonical form) */
   objectLine: string
-  /** the output's values as a JSON array, schema order (a JSONCompactEachRow row without batch_id) */
-  compactLine: string
+  /** the output's values in schema order (a RowBinary row without batch_id: ../rowBinary.ts) */
+  values: unknown[]
   amountPaid: string
   payTime: string
   county: string
@@ -190,20 +186,25 @@ export function fusedPayment(raw: unknown): FusedPayment | null {
     jsonOrNull(townReviewedAt), jsonOrNull(countyDecidedAt), jsonOrNull(cityManagedAt), jsonOrNull(publicityStart),
     jsonOrNull(publicityEnd), hits.length === 0 ? '[]' : JSON.stringify(hits),
   ]
-  // Joined, not concatenated: flat strings, which the content hash's sort compares cheaply (a rope
+  // Joined, not concatenated: a flat string, which the content hash's sort compares cheaply (a rope
   // of 80 pieces is flattened on every comparison).
   const objectParts = new Array<string>(values.length * 2 + 1)
-  const compactParts = new Array<string>(values.length * 2 + 1)
   for (let i = 0; i < values.length; i++) {
     objectParts[2 * i] = OBJECT_PIECES[i]
-    compactParts[2 * i] = COMPACT_PIECES[i]
-    objectParts[2 * i + 1] = compactParts[2 * i + 1] = values[i]
+    objectParts[2 * i + 1] = values[i]
   }
   objectParts[values.length * 2] = OBJECT_PIECES[values.length]
-  compactParts[values.length * 2] = COMPACT_PIECES[values.length]
   return {
     objectLine: objectParts.join(''),
-    compactLine: compactParts.join(''),
+    // the same values unquoted and unescaped, as the schema outputs them
+    values: [
+      detail_id, month, project_code, dept, paying_unit, county_code, town_code, village_code, household_id,
+      person_name, id_number, gender, birth_date, card_number, account_holder, holder_id_number, bank,
+      phone, baseQuantity, standard, amountDue, amountPaid, pay_time,
+      status, failure_reason, reissue_of, plan_id, voucher_id, indicator_doc, fund_level, proxy_held,
+      proxy_holder_id, proxy_holder_name, appliedAt, villageReviewedAt, townReviewedAt, countyDecidedAt, cityManagedAt,
+      publicityStart, publicityEnd, hits,
+    ],
     amountPaid,
     payTime: pay_time,
     county: county_code,
