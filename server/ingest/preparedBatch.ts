@@ -65,7 +65,12 @@ export function rowOfParsed(spec: FeedSpec, columns: readonly string[], record: 
 export class BatchBuilder {
   private readonly objectLines: string[] = []
   private readonly compactLines: string[] = []
-  private readonly valueRows: unknown[][] = []
+  /**
+   * RowBinary rows, written as each record is added: the record's values are garbage at once
+   * rather than held for the whole batch. A buffer of the builder's own, not the shared scratch:
+   * on the main thread (workers off) two batches are checked in turns.
+   */
+  private readonly binary: { out: RowBinaryOut; encode: (out: RowBinaryOut, values: readonly unknown[]) => void } | undefined
   private readonly payments = new PaymentSummer()
   /** a payments record whose fact could not be read: the hub then reads the tables */
   private missingFact = false
@@ -73,16 +78,28 @@ export class BatchBuilder {
   private newestTime = ''
   readonly columns: string[]
 
-  constructor(private readonly spec: FeedSpec) {
+  constructor(
+    private readonly spec: FeedSpec,
+    private readonly batchId: string,
+  ) {
     this.columns = columnsOf(spec)
+    const types = spec.columnTypes
+    if (types) {
+      if (typeOf(types, 'batch_id') !== 'String') throw new Error('batch_id must be a String column')
+      this.binary = { out: new RowBinaryOut(Buffer.allocUnsafeSlow(1 << 20)), encode: rowEncoder(this.columns.map((column) => typeOf(types, column))) }
+    }
   }
 
   add(row: PreparedRow): void {
     this.objectLines.push(row.objectLine)
     const form = this.spec.columnTypes ? row.values : row.compactLine
     if (form === undefined) throw new Error(`a ${this.spec.feed} row came without its ${this.spec.columnTypes ? 'values' : 'compact line'}`)
-    if (Array.isArray(form)) this.valueRows.push(form)
-    else this.compactLines.push(form)
+    if (Array.isArray(form)) {
+      this.binary!.encode(this.binary!.out, form)
+      this.binary!.out.string(this.batchId)
+    } else {
+      this.compactLines.push(form)
+    }
     if (row.fact) this.payments.add(row.fact)
     else if (this.spec.feed === 'payments') this.missingFact = true
     this.amountCents += row.amountCents
@@ -93,7 +110,7 @@ export class BatchBuilder {
     this.add(rowOfParsed(this.spec, this.columns, record))
   }
 
-  finish(batchId: string): PreparedBatch {
+  finish(): PreparedBatch {
     const columns = [...this.columns, 'batch_id']
     const types = this.spec.columnTypes
     return {
@@ -103,18 +120,19 @@ export class BatchBuilder {
       newestTime: this.newestTime,
       columns,
       ...(types
-        ? { format: 'RowBinary' as const, structure: structureOf(columns, types), body: rowBinaryBody(this.valueRows, batchId, columns.map((column) => typeOf(types, column))) }
+        ? // Its own ArrayBuffer of the rows' size, so it can be transferred to the event loop.
+          { format: 'RowBinary' as const, structure: structureOf(columns, types), body: new Uint8Array(this.binary!.out.buffer.subarray(0, this.binary!.out.at)) }
         : // Each compact row `[…]` gets the batch id as its last value: `[…,"<batchId>"]`.
-          { format: 'JSONCompactEachRow' as const, body: insertBody(this.compactLines, `,${JSON.stringify(batchId)}]\n`) }),
+          { format: 'JSONCompactEachRow' as const, body: insertBody(this.compactLines, `,${JSON.stringify(this.batchId)}]\n`) }),
       payments: this.spec.feed === 'payments' && !this.missingFact ? this.payments.finish() : undefined,
     }
   }
 }
 
 export function prepareRecords(spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): PreparedBatch {
-  const builder = new BatchBuilder(spec)
+  const builder = new BatchBuilder(spec, batchId)
   for (const record of records) builder.addParsed(record)
-  return builder.finish(batchId)
+  return builder.finish()
 }
 
 /**
@@ -144,20 +162,6 @@ function typeOf(types: Readonly<Record<string, string>>, column: string): string
 /** `name Type, …` for file(…, 'RowBinary', structure). Names and types are the feed spec's constants. */
 function structureOf(columns: readonly string[], types: Readonly<Record<string, string>>): string {
   return columns.map((column) => `${column} ${typeOf(types, column)}`).join(', ')
-}
-
-/** The RowBinary body: each record's values, then the batch id (a String). Written into the reused scratch buffer. */
-function rowBinaryBody(rows: readonly unknown[][], batchId: string, types: readonly string[]): Uint8Array {
-  if (types[types.length - 1] !== 'String') throw new Error('batch_id must be a String column')
-  const encode = rowEncoder(types.slice(0, -1))
-  const out = new RowBinaryOut(scratch)
-  for (const values of rows) {
-    encode(out, values)
-    out.string(batchId)
-  }
-  if (out.buffer.length <= KEPT_SCRATCH_BYTES) scratch = out.buffer
-  // Its own ArrayBuffer, so it can be transferred to the event loop.
-  return new Uint8Array(out.buffer.subarray(0, out.at))
 }
 
 /** The INSERT body: each compact row `[…]` with the batch id as its last value, `[…,"<batchId>"]`, one per line. */

@@ -98,11 +98,11 @@ export function validateBatch<R extends Record<string, unknown>>(spec: FeedSpec<
 
 /** Checks a batch and folds it into what is stored; `pause` gives the event loop turns (a no-op in a worker). */
 export async function prepareBatch(spec: FeedSpec, batch: SentBatch, pause: () => Promise<void>): Promise<PreparedBatch> {
-  const builder = new BatchBuilder(spec)
+  const builder = new BatchBuilder(spec, batch.batchId)
   const steps = checkRecords(spec, batch, (row) => builder.add(row))
   while (!steps.next().done) await pause()
   await pause()
-  return builder.finish(batch.batchId)
+  return builder.finish()
 }
 
 /** Zod's own messages name types and rules, never the value; an unknown key is named by its key. */
