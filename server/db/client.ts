@@ -45,7 +45,7 @@ export function backgroundDb(db: Db): Db {
   return db.background ?? db
 }
 
-/** Formats a body may be sent in (chDB's raw insert whitelist: text formats only, no RowBinary). */
+/** Formats a body may be sent in: chDB's raw insert takes the text formats; RowBinary goes through a file (rowBinaryInsert). */
 export type BodyFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV' | 'CSV' | 'RowBinary'
 
 export interface BodyInsert {
