@@ -184,10 +184,10 @@ function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert:
 
 /**
  * chdb-node's insert takes text formats only, so a RowBinary body is handed over as a file: written
- * to a directory of this process (in memory where /dev/shm exists) and read by the same INSERT
- * through file(). The engine read 10k payments in RowBinary in about a third of the time it took
- * for the same rows as JSONCompactEachRow (server/ingest/rowBinary.ts); with the body on tmpfs the
- * file costs a copy in memory. Settings go in the statement's own SETTINGS clause, as for the others.
+ * to a directory of this process and read by the same INSERT through file(). The engine read 10k
+ * payments in RowBinary in about a third of the time it took for the same rows as
+ * JSONCompactEachRow (server/ingest/rowBinary.ts). Settings go in the statement's own SETTINGS
+ * clause, as for the others.
  */
 const SAFE_PATH = /^[A-Za-z0-9/_.-]+$/
 const SAFE_STRUCTURE = /^[A-Za-z0-9_ ,()'=/\u4e00-\u9fff-]+$/
@@ -211,7 +211,10 @@ class RowBinaryFiles {
 
   next(): string {
     if (!this.dir) {
-      const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
+      // The system's temporary directory, not /dev/shm: a container's /dev/shm is often 64 MB, less
+      // than four large batches at once. A body written and read within one INSERT stays in the page
+      // cache either way (the alternating floods measured the same; see the ingest README).
+      const base = os.tmpdir()
       removeOrphans(base)
       this.dir = fs.mkdtempSync(path.join(base, `ykt-rowbinary-${process.pid}-`))
     }
