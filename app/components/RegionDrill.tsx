@@ -69,10 +69,12 @@ export function RegionDrill({ code, token, flag }: { code: string; token?: strin
         <div className="drill-kpis review-grid" style={{ gridTemplateRows: '110px', marginBottom: 14 }}>
           {kpiPanels.map((panel, i) => {
             const data = live.room?.panels[panel.id]
+            // a figure that is said rather than shown (not known yet, or not applicable here) gives its reason
+            const said = data?.kind === 'pending' || data?.kind === 'notApplicable' ? data.reason : pending
             return (
               <section key={panel.id} className="panel kind-kpi" style={{ gridColumn: `${i * 8 + 1} / span 8` }} data-state={data ? 'ready' : 'waiting'}>
                 <header className="panel-title"><span>{panel.title}</span></header>
-                <div className="panel-body">{data?.kind === 'value' ? <KpiValue panel={panel} data={data} /> : <div className={data?.kind === 'pending' ? 'empty pending' : 'empty'}>{data?.kind === 'pending' || data?.kind === 'notApplicable' ? data.reason : pending}</div>}</div>
+                <div className="panel-body">{data?.kind === 'value' ? <KpiValue panel={panel} data={data} /> : <div className={data?.kind === 'pending' ? 'empty pending' : 'empty'}>{said}</div>}</div>
               </section>
             )
           })}

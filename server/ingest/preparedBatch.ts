@@ -92,13 +92,13 @@ export class BatchBuilder {
 
   add(row: PreparedRow): void {
     this.objectLines.push(row.objectLine)
-    const form = this.spec.columnTypes ? row.values : row.compactLine
-    if (form === undefined) throw new Error(`a ${this.spec.feed} row came without its ${this.spec.columnTypes ? 'values' : 'compact line'}`)
-    if (Array.isArray(form)) {
-      this.binary!.encode(this.binary!.out, form)
-      this.binary!.out.string(this.batchId)
+    if (this.binary) {
+      if (!row.values) throw new Error(`a ${this.spec.feed} row came without its values`)
+      this.binary.encode(this.binary.out, row.values)
+      this.binary.out.string(this.batchId)
     } else {
-      this.compactLines.push(form)
+      if (row.compactLine === undefined) throw new Error(`a ${this.spec.feed} row came without its compact line`)
+      this.compactLines.push(row.compactLine)
     }
     if (row.fact) this.payments.add(row.fact)
     else if (this.spec.feed === 'payments') this.missingFact = true
@@ -112,6 +112,7 @@ export class BatchBuilder {
 
   finish(): PreparedBatch {
     const columns = [...this.columns, 'batch_id']
+    const { binary } = this
     const types = this.spec.columnTypes
     return {
       rows: this.objectLines.length,
@@ -119,9 +120,9 @@ export class BatchBuilder {
       amountCents: this.amountCents,
       newestTime: this.newestTime,
       columns,
-      ...(types
+      ...(binary && types
         ? // Its own ArrayBuffer of the rows' size, so it can be transferred to the event loop.
-          { format: 'RowBinary' as const, structure: structureOf(columns, types), body: new Uint8Array(this.binary!.out.buffer.subarray(0, this.binary!.out.at)) }
+          { format: 'RowBinary' as const, structure: structureOf(columns, types), body: new Uint8Array(binary.out.buffer.subarray(0, binary.out.at)) }
         : // Each compact row `[…]` gets the batch id as its last value: `[…,"<batchId>"]`.
           { format: 'JSONCompactEachRow' as const, body: insertBody(this.compactLines, `,${JSON.stringify(this.batchId)}]\n`) }),
       payments: this.spec.feed === 'payments' && !this.missingFact ? this.payments.finish() : undefined,

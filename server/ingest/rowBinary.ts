@@ -11,13 +11,15 @@
  * programming error and throws: it never reaches the engine as something else.
  */
 
+import { BEIJING_OFFSET_MS } from '../beijingTime'
+
 type Encoder = (out: RowBinaryOut, value: unknown) => void
 
 export class RowBinaryOut {
   at = 0
   constructor(public buffer: Buffer<ArrayBuffer>) {}
 
-  /** Room for `bytes` more; the buffer doubles when short (a rare very large batch). */
+  /** Room for `bytes` more; the buffer doubles when short. */
   room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return
     const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.at + bytes))
@@ -95,8 +97,6 @@ export class RowBinaryOut {
 }
 
 const DAY_MS = 86_400_000
-/** Beijing has kept UTC+8 without daylight saving since 1991; stored times start in 2000. */
-const BEIJING_OFFSET_S = 8 * 3600
 
 const DECIMAL = /^(\d{1,15})(?:\.(\d{1,2}))?$/
 
@@ -133,7 +133,7 @@ function secondsOf(type: string, value: unknown): number {
   const text = value as string
   const clock = parts && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58 ? [digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19)] : null
   if (!parts || !clock || Number.isNaN(clock[0] + clock[1] + clock[2])) fail(type, value)
-  return Date.UTC(parts[0], parts[1] - 1, parts[2], clock[0], clock[1], clock[2]) / 1000 - BEIJING_OFFSET_S
+  return Date.UTC(parts[0], parts[1] - 1, parts[2], clock[0], clock[1], clock[2]) / 1000 - BEIJING_OFFSET_MS / 1000
 }
 
 function wholeNumber(type: string, value: unknown, max: number): number {

@@ -11,6 +11,7 @@ import type { RuleDefinition } from './types'
 import { reportFault } from '../notify/sources/faults'
 import { beijingDay as shanghaiToday } from '../beijingTime'
 import { recordFullPass } from './passes'
+import { firstLine } from '../errorLine'
 
 export interface RuleEngineOptions {
   /** Called with the NEW flags of each run only (the live hub broadcasts them). */
@@ -221,7 +222,7 @@ export function startRuleEngine(ctx: AppContext, options: RuleEngineOptions = {}
       passesRecorded += 1
       if (passesRecorded === 1 && newEvents === 0) ctx.dataChanged('flags')
     } catch (error) {
-      ctx.log.error(`rule pass not recorded: ${error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : error}`)
+      ctx.log.error(`rule pass not recorded: ${firstLine(error, 200)}`)
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client'
 import type { RunSummary } from './engine'
-import { beijingDateTime } from '../beijingTime'
+import { beijingDateTimeMs } from '../beijingTime'
 
 /**
  * Writes down a finished full pass (table rule_pass, migration 096). The wall's alert panels read
@@ -14,7 +14,7 @@ export async function recordFullPass(db: Db, summary: RunSummary, rulesSelected:
     format: 'JSONEachRow',
     values: [
       {
-        finished_at: `${beijingDateTime(finishedAt.getTime())}.${String(finishedAt.getTime() % 1000).padStart(3, '0')}`,
+        finished_at: beijingDateTimeMs(finishedAt),
         evaluation_day: evaluationDay,
         rules_run: rulesSelected - summary.skipped.length - summary.failed.length,
         rules_skipped: summary.skipped.length,
