@@ -33,14 +33,24 @@ describe('rollup compaction', () => {
     expect(tables).toEqual(expect.arrayContaining(['flag', 'ledger_item', 'notify_outbox', 'ingest_batch', 'payment_voucher']))
     expect(await mergeAges(tables)).toEqual(Object.fromEntries(tables.map((table) => [table, '600'])))
   })
+
+  it('merges payment_detail and every rollup its views feed with a wide base (migration 097)', async () => {
+    const fed = (await discoverRollups(db)).filter((rollup) => rollup.sources.includes('payment_detail')).map((rollup) => rollup.table)
+    expect(fed.length).toBeGreaterThanOrEqual(8)
+    const tables = ['payment_detail', ...fed]
+    expect(await tableSetting(tables, 'merge_selector_base')).toEqual(Object.fromEntries(tables.map((table) => [table, '25'])))
+  })
 })
 
-async function mergeAges(tables: string[]): Promise<Record<string, string>> {
+const mergeAges = (tables: string[]) => tableSetting(tables, 'min_age_to_force_merge_seconds')
+
+/** A numeric table setting as each table's engine definition spells it ('' where it is not set). */
+async function tableSetting(tables: string[], setting: 'min_age_to_force_merge_seconds' | 'merge_selector_base'): Promise<Record<string, string>> {
   const result = await db.client.query({
-    query: `SELECT name, extract(engine_full, 'min_age_to_force_merge_seconds = (\\d+)') AS age
+    query: `SELECT name, extract(engine_full, concat({setting:String}, ' = (\\d+)')) AS value
             FROM system.tables WHERE database = currentDatabase() AND name IN {tables:Array(String)}`,
-    query_params: { tables },
+    query_params: { tables, setting },
     format: 'JSONEachRow',
   })
-  return Object.fromEntries((await result.json<{ name: string; age: string }>()).map((row) => [row.name, row.age]))
+  return Object.fromEntries((await result.json<{ name: string; value: string }>()).map((row) => [row.name, row.value]))
 }
