@@ -23,8 +23,11 @@ import { loopFigure, ratio, type BenchContext, type Figure } from './types'
  */
 const MARKER_BATCHES = 32
 const FLOOD_SENDERS = 3
-/** Enough 10k-row batches per sender to outlast most of the markers (32 × 2 s) at ~25k rows/s. */
-const FLOOD_BATCHES_PER_SENDER = 52
+/**
+ * Enough 10k-row batches per sender to outlast the markers (32 × 2 s) at up to ~35k rows/s: with
+ * 52, a flood at 34k rows/s ended after 23 of them.
+ */
+const FLOOD_BATCHES_PER_SENDER = 75
 
 export interface FloodScreens {
   quiet: Run
