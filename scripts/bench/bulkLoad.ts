@@ -55,6 +55,8 @@ async function main() {
       fileMB: Math.round(fs.statSync(file).size / 1e6),
       generateMs,
       load: result.ms,
+      readBy: result.readBy,
+      movedBy: result.movedBy,
       loadRowsPerSec: perSecond(result.ms.total),
       duplicateMs: again.ms.total,
       duplicateStatus: again.status,

@@ -36,9 +36,44 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** sha256 of the file's bytes: the file's identity in the ledger (same bytes, same file). */
 export async function hashFile(file: string): Promise<string> {
+  return (await scanFile(file)).contentHash
+}
+
+/**
+ * One read of the whole file: its sha256 and whether all of it is valid UTF-8 (then the loader may
+ * hand the file itself to ClickHouse's CSV reader instead of cutting it into checked chunks).
+ * Pieces are checked as they come; a character cut at a piece's end is checked with the bytes that
+ * complete it at the start of the next.
+ */
+export async function scanFile(file: string): Promise<{ contentHash: string; utf8: boolean }> {
   const hash = crypto.createHash('sha256')
-  for await (const piece of fs.createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(piece as Buffer)
-  return hash.digest('hex')
+  let utf8 = true
+  let carry = Buffer.alloc(0)
+  for await (const read of fs.createReadStream(file, { highWaterMark: 4 << 20 })) {
+    const piece = read as Buffer
+    hash.update(piece)
+    if (!utf8) continue
+    // The carried lead bytes and the continuation bytes that follow them form one character.
+    let start = 0
+    while (carry.length > 0 && start < piece.length && start < 3 && (piece[start] & 0xc0) === 0x80) start++
+    if (carry.length > 0 && !isUtf8(Buffer.concat([carry, piece.subarray(0, start)]))) utf8 = false
+    const end = completeCharactersEnd(piece, start)
+    if (utf8 && !isUtf8(piece.subarray(start, end))) utf8 = false
+    carry = Buffer.from(piece.subarray(end))
+  }
+  if (carry.length > 0) utf8 = false
+  return { contentHash: hash.digest('hex'), utf8 }
+}
+
+/** Where a character cut off at the end of `bytes` starts (bytes.length when none is). */
+function completeCharactersEnd(bytes: Buffer, from: number): number {
+  for (let back = 1; back <= 3 && bytes.length - back >= from; back++) {
+    const byte = bytes[bytes.length - back]
+    if ((byte & 0xc0) === 0x80) continue
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return length > back ? bytes.length - back : bytes.length
+  }
+  return bytes.length
 }
 
 /** `chunkBytes`: how much UTF-8 a chunk holds at least before it is cut (default 8 MB; tests use less). */

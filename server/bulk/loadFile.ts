@@ -6,7 +6,7 @@ import { quoteIdentifier } from '../db/client'
 import { IngestGate } from '../ingest/ingestGate'
 import { layoutOf, readBankConfig, BANKS_DIR, type FileKind } from './bankConfig'
 import { findLoadedFile, recordLoadedFile } from './fileLedger'
-import { hashFile, openFileSource, type Encoding, type SourceChunk } from './fileSource'
+import { openFileSource, scanFile, type Encoding, type SourceChunk } from './fileSource'
 import { applyReturns } from './applyReturns'
 import { LoadError, yuanText } from './loadError'
 import { dropTables, healFactRollups, moveRows, MoveError } from './moveRows'
@@ -17,9 +17,11 @@ import { mapHeader, payrollStageSql, returnStageSql, stageParams, structureOf } 
 /**
  * `npm run load`: one bank file into the database, whole or not at all.
  *   1. The file's sha256 is looked up in bulk_file: a file loaded before stores nothing again.
- *   2. Its records go through ClickHouse's CSV input format, chunk by chunk, into a staging table
- *      where SQL checks every field (stageSql.ts), then the set-wide checks: duplicates within
- *      the file, payments already stored (payroll) or unknown / not changeable (return).
+ *   2. Its records go through ClickHouse's CSV input format into a staging table where SQL checks
+ *      every field (stageSql.ts). Embedded, a UTF-8 CSV file up to a wave is read in place; others
+ *      go chunk by chunk (cut at records, GBK decoded, Excel rows written as CSV). Then the
+ *      set-wide checks: duplicates within the file, payments already stored (payroll) or unknown /
+ *      not changeable (return).
  *   3. Refused rows (line, field, reason) are written to a report. With any refused row nothing
  *      is stored unless `acceptValid`.
  *   4. Payroll: valid rows go into a copy of payment_detail, whose part is attached to the facts;
@@ -69,6 +71,8 @@ export interface LoadResult {
   recovered?: boolean
   /** payroll: how the rows reached facts and rollups (moveRows.ts): the copy's part attached, or through the views */
   movedBy?: 'attach' | 'views'
+  /** how ClickHouse read the records: the bank file itself, or chunks the loader cut from it (none for a duplicate) */
+  readBy?: 'file' | 'chunks'
   ms: { read: number; check: number; move: number; total: number }
 }
 
@@ -89,7 +93,7 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
   const progress = options.onProgress ?? (() => {})
   const config = readBankConfig(options.bank, options.banksDir ?? BANKS_DIR)
   const layout = layoutOf(config, options.kind)
-  const contentHash = await hashFile(options.file)
+  const { contentHash, utf8 } = await scanFile(options.file)
   const batchId = `file:${contentHash.slice(0, 32)}`
   const source = await openFileSource(options.file, { encoding: options.encoding ?? config.encoding, chunkBytes: options.chunkBytes })
   const base = { file: options.file, contentHash, batchId, format: source.format, encoding: source.encoding }
@@ -112,11 +116,26 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     await createChecked(db, checked, options.kind)
     const params = { ...stageParams(layout, config.bank), batchId }
     let rowsInFile = 0
+    let readBy: 'file' | 'chunks' = 'chunks'
     const tempDir = db.engine === 'chdb' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ykt-bulk-')) : null
     const context: StageContext = { checked, kind: options.kind, columns, layout, excelSerials: source.format === 'xlsx', structure: structureOf(source.header), params, tempDir }
+    const waveBytes = options.waveBytes ?? WAVE_BYTES
     try {
+      if (tempDir && source.format === 'csv' && source.encoding === 'utf-8' && utf8 && source.totalBytes <= waveBytes) {
+        // Embedded, a UTF-8 CSV file of one wave: ClickHouse reads the file itself (header skipped),
+        // through a link of a name the loader chose. Cutting it into chunk files was a tenth of a
+        // 1M-row load (scripts/bench/bulkStages.ts). A larger file still goes in waves, so the
+        // progress bar moves while it is read.
+        await chunks.return(undefined)
+        const link = path.join(tempDir, 'w0-0.csv')
+        fs.symlinkSync(path.resolve(options.file), link)
+        await stageChunks(db, [{ records: 0, firstRecord: 0, bytesRead: source.totalBytes, file: link, withHeader: true }], context)
+        rowsInFile = await countRows(db, `SELECT count() AS n FROM ${quoteIdentifier(checked)}`)
+        progress({ phase: 'read', rows: rowsInFile, share: 1 })
+        next = { done: true, value: undefined }
+        readBy = 'file'
+      }
       // Embedded: chunks are staged a wave (up to waveBytes) at a time, one file each, so ClickHouse reads them side by side.
-      const waveBytes = options.waveBytes ?? WAVE_BYTES
       let wave: WaveChunk[] = []
       let waveSize = 0
       const flush = async () => {
@@ -148,7 +167,7 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
     const refusals = reportPath ? await writeReport(db, refused, reportPath) : []
     const checkMs = Date.now() - started - readMs
     const rowsValid = rowsChecked - rowsRefused
-    const result = { ...base, rowsInFile: rowsChecked, rowsRefused, refusals, reportPath }
+    const result = { ...base, rowsInFile: rowsChecked, rowsRefused, refusals, reportPath, readBy }
     if (rowsRefused > 0 && !options.acceptValid) {
       return { ...result, status: 'refused', rowsLoaded: 0, amount: '0.00', ms: { read: readMs, check: checkMs, move: 0, total: Date.now() - started } }
     }
@@ -222,8 +241,11 @@ interface StageContext {
   tempDir: string | null
 }
 
-/** A chunk of a wave: its bytes (server), or the temporary file they were written to (embedded). */
-type WaveChunk = Omit<SourceChunk, 'csv'> & { csv?: Buffer; file?: string }
+/**
+ * A chunk of a wave: its bytes (server), or the temporary file they were written to (embedded), or
+ * a link to the whole bank file, header included (`withHeader`; `records` then unknown, 0).
+ */
+type WaveChunk = Omit<SourceChunk, 'csv'> & { csv?: Buffer; file?: string; withHeader?: true }
 
 /** Temporary files are named `w<wave's first record>-<chunk's first record>.csv`: a wave is one glob. */
 const waveGlob = (tempDir: string, waveFirst: number) => path.join(tempDir, `w${waveFirst}-*.csv`)
@@ -255,7 +277,10 @@ async function stageChunks(db: Db, chunks: WaveChunk[], context: StageContext): 
     try {
       if (!/^[\w/.*-]+$/.test(glob)) throw new LoadError(`temporary directory ${context.tempDir} has characters the loader will not put into SQL`)
       const line = `toUInt64(extract(_file, '-(\\\\d+)\\\\.csv$')) + _row_number + 2`
-      await db.client.command({ query: `${build({ from: `file('${glob}', 'CSV', ${structure})`, line })} ${settings}`, query_params: context.params })
+      // The whole file: its header is skipped, not read (columns are matched by position, mapHeader).
+      const format = chunks[0].withHeader ? "'CSVWithNames'" : "'CSV'"
+      const skipHeader = chunks[0].withHeader ? ', input_format_with_names_use_header = 0' : ''
+      await db.client.command({ query: `${build({ from: `file('${glob}', ${format}, ${structure})`, line })} ${settings}${skipHeader}`, query_params: context.params })
     } catch (error) {
       throw unreadable(error, chunks)
     } finally {
@@ -287,7 +312,9 @@ function unreadable(error: unknown, chunks: WaveChunk[]): Error {
   const row = /\(at row (\d+)\)/.exec(message)?.[1]
   const file = /-(\d+)\.csv\)?/.exec(/in file\/uri ([^)]*)/.exec(message)?.[1] ?? '')?.[1]
   const first = file !== undefined ? Number(file) : chunks.length === 1 ? chunks[0].firstRecord : null
-  const where = row && first !== null ? `line ${first + Number(row) + 1}` : `lines ${chunks[0].firstRecord + 2}–${chunks[chunks.length - 1].firstRecord + chunks[chunks.length - 1].records + 1}`
+  const where = row && first !== null
+    ? `line ${first + Number(row) + 1}`
+    : chunks[0].withHeader ? 'the file' : `lines ${chunks[0].firstRecord + 2}–${chunks[chunks.length - 1].firstRecord + chunks[chunks.length - 1].records + 1}`
   const reason = /ERROR: ([^\n]*)/.exec(message)?.[1] ?? message.split('\n')[0].replace(/^.*?Exception: /, '').slice(0, 200)
   return new LoadError(`${where}: not readable as CSV (${reason}); nothing stored`)
 }

@@ -167,6 +167,36 @@ describe('npm run load: bank files in bulk', () => {
     expect((await factsOf('WAVE-')).n).toBe('600')
   })
 
+  it('reads a UTF-8 file of one wave in place: BOM, quoted line breaks and line numbers as when it is cut into chunks', async () => {
+    const rows = Array.from({ length: 300 }, (_, n) => nongshangRow(2000 + n, { 明细编号: `WHOLE-${n}`, 失败原因: n === 20 ? '原因含\n换行' : '' }))
+    const bad = [3, 150, 299]
+    for (const k of bad) rows[k] = nongshangRow(2000 + k, { 明细编号: `WHOLE-${k}`, 实发金额: 'x' })
+    const text = csvText([NONGSHANG_HEADER, ...rows])
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])
+    // The same file read in place and cut into chunks: the same refusals, on the same lines.
+    const inPlace = await load(writeFile(dir, 'whole.csv', bom))
+    const cut = await load(writeFile(dir, 'whole-cut.csv', Buffer.concat([bom, Buffer.from('\r\n')])), { chunkBytes: 4 << 10, waveBytes: 12 << 10 })
+    expect(inPlace).toMatchObject({ status: 'refused', readBy: 'file', rowsInFile: 300, rowsRefused: 3 })
+    expect(cut).toMatchObject({ status: 'refused', readBy: 'chunks', rowsInFile: 300, rowsRefused: 3 })
+    expect(inPlace.refusals.map((r) => `${r.line} ${r.field}`)).toEqual(bad.map((k) => `${k + 2} amount_paid`))
+    expect(cut.refusals).toEqual(inPlace.refusals)
+
+    // A record CSV cannot read is named by its line.
+    const broken = text.split('\r\n')
+    broken[211] += ',extra'
+    const unreadable = await load(writeFile(dir, 'whole-broken.csv', broken.join('\r\n'))).catch((error: Error) => error)
+    expect(String(unreadable)).toMatch(/line 212: not readable as CSV/)
+
+    // Bytes that are not UTF-8 past the part the encoding is guessed from: refused, naming where.
+    const gbkTail = Buffer.concat([Buffer.from(csvText([NONGSHANG_HEADER, ...rows.slice(0, 10)])), Buffer.alloc(1 << 20, 0x20), toGbk('张三')])
+    expect(String(await load(writeFile(dir, 'whole-gbk-tail.csv', gbkTail)).catch((error: Error) => error))).toMatch(/not valid UTF-8/)
+
+    const good = rows.map((row, k) => (bad.includes(k) ? nongshangRow(2000 + k, { 明细编号: `WHOLE-${k}` }) : row))
+    expect(await load(writeFile(dir, 'whole-good.csv', csvText([NONGSHANG_HEADER, ...good])))).toMatchObject({ status: 'loaded', readBy: 'file', rowsLoaded: 300 })
+    expect(await one<{ r: string }>(`SELECT failure_reason AS r FROM payment_detail WHERE detail_id = 'WHOLE-20'`)).toEqual({ r: '原因含\n换行' })
+    expect((await factsOf('WHOLE-')).n).toBe('300')
+  })
+
   it('stores nothing the second time the same file is loaded, and refuses payments already stored under another file', async () => {
     const rows = Array.from({ length: 15 }, (_, n) => nongshangRow(400 + n, { 明细编号: `TWICE-${n}` }))
     const file = writeFile(dir, 'twice.csv', csvText([NONGSHANG_HEADER, ...rows]))
