@@ -188,6 +188,26 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/**
+ * Waits until a server's process has used under a tenth of a core for 2 s (at most `limitMs`): after
+ * a flood it runs the rules over the new rows and merges their parts, and a second server measured
+ * meanwhile (a baseline) would share the cores with that work. Says how long it waited.
+ */
+export async function untilIdle(pid: number, log: (line: string) => void, limitMs = 180_000): Promise<void> {
+  const started = Date.now()
+  let before = processCpuMs(pid)
+  while (Date.now() - started < limitMs) {
+    await sleep(2000)
+    const now = processCpuMs(pid)
+    if (now - before < 200) {
+      log(`server ${pid} idle after ${Math.round((Date.now() - started) / 1000)} s`)
+      return
+    }
+    before = now
+  }
+  log(`server ${pid} still busy after ${limitMs / 1000} s; measuring anyway`)
+}
+
 /** User + system CPU time of a process, ms (Linux /proc; clock ticks of 10 ms). */
 export function processCpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')

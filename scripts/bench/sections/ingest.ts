@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import { baselineCheckout, baselineDataDir } from '../baseline'
-import { processCpuMs, startBenchServer, type BenchServer, type EventLoopReading } from '../server'
+import { processCpuMs, startBenchServer, untilIdle, type BenchServer, type EventLoopReading } from '../server'
 import { round } from '../stats'
 import type { Sent } from '../workers/sender'
 import { prepareSenders } from './backToBack'
@@ -44,6 +44,8 @@ export const ingest: BenchSection = {
     const screens = await screensDuringFlood(context)
     let baseline: { ref: string; commit: string; runs: SenderRun[] } | null = null
     if (options.baseline) {
+      // This build's server keeps running: the baseline starts when it has done with the flood.
+      await untilIdle(context.server.pid, log)
       const { dir, commit } = baselineCheckout(options.baseline, log)
       // A copy of this run's data as it was at the start (bench.ts), or seeded anew in a fresh run.
       const dataDir = baselineDataDir(options.dataDir)
