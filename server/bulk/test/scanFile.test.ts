@@ -1,21 +1,24 @@
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { makeTempDir } from '../../testing/tempDb'
+import { afterAll, describe, expect, it } from 'vitest'
 import { scanFile } from '../fileSource'
-import { writeFile } from './files'
 
 /**
  * scanFile reads a file in 4 MB pieces: a character cut by a piece's end must be checked with the
  * bytes that complete it, neither refused for being cut nor let through when it is broken.
  */
-const dir = makeTempDir('ykt-scan-file-')
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ykt-scan-file-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 const PIECE = 4 << 20
 const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex')
 
 function fileOf(name: string, ...parts: Buffer[]): { file: string; bytes: Buffer } {
   const bytes = Buffer.concat(parts)
-  return { file: writeFile(dir, name, bytes), bytes }
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, bytes)
+  return { file, bytes }
 }
 
 describe('scanFile: sha256 and UTF-8 in one read', () => {
