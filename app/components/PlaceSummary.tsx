@@ -30,7 +30,7 @@ export function PlaceSummary({ code, onOpenFlag }: { code: string; onOpenFlag: (
   // Budget is held per county: a town or village page asks for its county's, and says so. A user
   // whose scope is only the town is refused the county's figures (the server answers 403).
   const county = getRegion(countyOf(code) ?? code)
-  const budget = useJson<{ data?: { kind: string; value: number; compare?: { label: string; value: number } } } & { kind?: string; value?: number; compare?: { label: string; value: number } }>(`/api/metrics/budget.executionRate?region=${county?.code ?? code}`)
+  const budget = useJson<{ data?: { kind: string; value: number; reason?: string; compare?: { label: string; value: number } } } & { kind?: string; value?: number; reason?: string; compare?: { label: string; value: number } }>(`/api/metrics/budget.executionRate?region=${county?.code ?? code}`)
   const budgetValue = budget.data ? (budget.data.data ?? budget.data) : null
   return (
     <div className="place-summary">
@@ -63,6 +63,7 @@ export function PlaceSummary({ code, onOpenFlag }: { code: string; onOpenFlag: (
             {region.level !== 'county' && <div className="notice">预算指标下达至区县：以上为{county?.name}的执行情况</div>}
           </div>
         )}
+        {budgetValue && budgetValue.kind === 'notApplicable' && <div className="empty not-applicable">{budgetValue.reason}</div>}
       </section>
     </div>
   )

@@ -3,6 +3,7 @@ import { openTempDb } from '../testing/tempDb'
 import type { Db } from '../db/client'
 import { metricRegistry, MetricParamsError, runMetric } from './registry'
 import { A1, A2, B1, C1, C2, FIXTURE_DAY, loadFixture, T1 } from './test/fixture'
+import { briefingEvent, briefingFigures } from '../notify/briefing'
 
 // Expected numbers are worked out by hand from test/fixture.ts: successful payments are
 // d1 500, d2 500, d3 300, d4 1000, d6 800, d9 400, d10 600 (7 payments, 4100 yuan, persons p1–p4).
@@ -176,6 +177,15 @@ describe('budget', () => {
       value: 1.7,
       compare: { label: '序时进度', value: 100 },
     })
+    // A county with nothing issued (威远县 has no indicator in the fixture): not 0 %, which reads as
+    // money issued and not spent, but why there is no rate; the daily briefing says the same.
+    const NO_BUDGET = '511024'
+    for (const name of ['budget.executionRate', 'budget.executionByRegion']) {
+      expect(await runMetric(db, name, { region: NO_BUDGET, day: '2024-07-01' }), name).toEqual({ kind: 'notApplicable', reason: '本年度尚无下达指标' })
+    }
+    const briefing = briefingEvent(NO_BUDGET, '2024-07-01', await briefingFigures(db, NO_BUDGET, '2024-07-01'))
+    expect(briefing.text).toContain('预算执行：本年度尚无下达指标；')
+    expect(briefing.figures).toContainEqual({ label: '预算执行率', value: '本年度尚无下达指标' })
     // Budget is held per county: a town or village has none of its own, and never shows its county's.
     for (const name of ['budget.executionRate', 'budget.executionByRegion', 'budget.executionByDept', 'budget.chain', 'budget.idleFunds']) {
       for (const region of [T1, A1]) await expect(runMetric(db, name, { region }), `${name} ${region}`).rejects.toThrow(/没有自己的预算数/)

@@ -10,6 +10,7 @@ import { projectByCode } from '../catalogue'
 import { dashboards } from '../../dashboards'
 import { REVIEW_FILTERS, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { registerMetricRoutes } from './routes'
+import { NOTHING_ISSUED } from './budget/execution'
 
 /**
  * Filters are a contract: every theme × every filter kind, through the review page's route. Each
@@ -19,8 +20,8 @@ import { registerMetricRoutes } from './routes'
  */
 type Filters = Partial<Record<ReviewFilterKind, string>>
 type Oracle = (filters: Filters) => Promise<Expectation>
-/** What a panel must show: a single value, or values by category of one named series. */
-type Expectation = { value: number } | { series: string; byCategory: Map<string, number>; complete: boolean }
+/** What a panel must show: a single value, values by category of one named series, or why it shows none. */
+type Expectation = { value: number } | { series: string; byCategory: Map<string, number>; complete: boolean } | { reason: string }
 
 let db: Db
 let server: AccessServer
@@ -118,19 +119,27 @@ const oracles: Record<string, Oracle> = {
     const rows = await paid({ ...f }, `${band} AS k, uniqExactIf(id_number, gender = '女') AS v`, 'k')
     return { series: '女', byCategory: byKey(rows, 'k', 'v'), complete: true }
   },
-  'budget.executionRate': async (f) => ({ value: rate((await chain(f))[0] ?? { issued: 0, paid: 0 }) }),
+  'budget.executionRate': async (f) => {
+    const totals = (await chain(f))[0]
+    return totals && Number(totals.issued) > 0 ? { value: rate(totals) } : { reason: NOTHING_ISSUED }
+  },
   'budget.chain': async (f) => {
     const r = (await chain(f))[0] ?? {}
     const stages: Array<[string, string]> = [['指标分配', 'allocated'], ['指标下达', 'issued'], ['用款计划', 'planned'], ['支付凭证', 'vouchered'], ['支付明细', 'paid']]
     return { series: 'stages', byCategory: new Map(stages.map(([name, key]) => [name, Number(r[key] ?? 0)])), complete: true }
   },
-  'budget.executionByRegion': async (f) => ({ series: 'regions', byCategory: new Map((await chain(f, 'county_code')).map((r) => [String(r.key), rate(r)])), complete: false }),
+  'budget.executionByRegion': async (f) => {
+    const counties = await chain(f, 'county_code')
+    if (!counties.some((r) => Number(r.issued) > 0)) return { reason: NOTHING_ISSUED }
+    return { series: 'regions', byCategory: new Map(counties.map((r) => [String(r.key), rate(r)])), complete: false }
+  },
   'budget.executionByDept': async (f) => ({ series: '执行率', byCategory: new Map((await chain(f, 'dept')).map((r) => [String(r.key), rate(r)])), complete: true }),
   'budget.executionByProject': async (f) => ({ series: '支付', byCategory: new Map((await chain(f, 'project_code')).map((r) => [projectTitle(String(r.key)), Number(r.paid)])), complete: false }),
 }
 
 /** What the panel shows, in the expectation's shape. */
-function shown(data: PanelData, expected: Expectation): number | Map<string, number> {
+function shown(data: PanelData, expected: Expectation): number | string | Map<string, number> {
+  if ('reason' in expected) return data.kind === 'notApplicable' ? data.reason : `unexpected ${data.kind}`
   if ('value' in expected) {
     if (data.kind === 'value') return data.value
     if (data.kind === 'series') return data.series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0) // the age pyramid: every band and gender
@@ -146,7 +155,8 @@ function shown(data: PanelData, expected: Expectation): number | Map<string, num
   throw new Error(`unexpected ${data.kind}`)
 }
 
-function expectMatches(where: string, got: number | Map<string, number>, expected: Expectation): void {
+function expectMatches(where: string, got: number | string | Map<string, number>, expected: Expectation): void {
+  if ('reason' in expected) return expect(got, where).toBe(expected.reason)
   if ('value' in expected) return expect(got as number, where).toBeCloseTo(expected.value, 1)
   const panel = got as Map<string, number>
   for (const [category, value] of panel) {

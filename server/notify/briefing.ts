@@ -1,7 +1,7 @@
 import type { Db } from '../db/client'
 import { getRegion, pathToRoot } from '../../geo/regions'
 import { paymentsTodayAmount, paymentsTodayCount } from '../metrics/payments/today'
-import { budgetExecutionRate } from '../metrics/budget/execution'
+import { budgetExecutionRate, NOTHING_ISSUED } from '../metrics/budget/execution'
 import { scopeCondition } from '../rules/scope'
 import type { NotifyEvent } from './types'
 import { eventRegion } from './sources/region'
@@ -14,7 +14,8 @@ import { beijingClock, beijingDay } from '../beijingTime'
 export interface BriefingFigures {
   paidAmount: number
   paidCount: number
-  executionRate: number
+  /** null: no budget issued for the year yet (budget.executionRate says so instead of 0 %) */
+  executionRate: number | null
   expectedRate: number
   newFlags: number
   closedItems: number
@@ -45,7 +46,7 @@ export async function briefingFigures(db: Db, scope: string, day: string): Promi
   return {
     paidAmount: value(amount as { kind: string; value?: number }),
     paidCount: value(count as { kind: string; value?: number }),
-    executionRate: value(execution as { kind: string; value?: number }),
+    executionRate: execution.kind === 'value' ? execution.value : null,
     expectedRate: execution.kind === 'value' ? Number(execution.compare?.value ?? 0) : 0,
     newFlags: Number(row.new_flags),
     closedItems: Number(row.closed_items),
@@ -59,7 +60,10 @@ function yuan(amount: number): string {
 
 export function briefingEvent(scope: string, day: string, figures: BriefingFigures): NotifyEvent {
   const region = eventRegion({ village_code: scope })
-  const behind = figures.executionRate < figures.expectedRate
+  const behind = figures.executionRate !== null && figures.executionRate < figures.expectedRate
+  const execution = figures.executionRate === null
+    ? `预算执行：${NOTHING_ISSUED}`
+    : `预算执行 ${figures.executionRate}%（序时进度 ${figures.expectedRate}%${behind ? '，落后' : ''}）`
   return {
     eventId: `briefing:${day}:${scope}`,
     kind: 'briefing',
@@ -67,13 +71,13 @@ export function briefingEvent(scope: string, day: string, figures: BriefingFigur
     regionCode: region.code,
     regionName: region.name,
     title: `每日简报 ${day} ${region.name}`,
-    text: `今日发放 ${yuan(figures.paidAmount)}（${figures.paidCount} 笔）；预算执行 ${figures.executionRate}%（序时进度 ${figures.expectedRate}%${behind ? '，落后' : ''}）；新增预警 ${figures.newFlags} 条，销号 ${figures.closedItems} 件，逾期未整改 ${figures.overdueItems} 件。`,
+    text: `今日发放 ${yuan(figures.paidAmount)}（${figures.paidCount} 笔）；${execution}；新增预警 ${figures.newFlags} 条，销号 ${figures.closedItems} 件，逾期未整改 ${figures.overdueItems} 件。`,
     link: `/region/${region.code}`,
     occurredAt: new Date().toISOString(),
     figures: [
       { label: '今日发放金额', value: yuan(figures.paidAmount) },
       { label: '今日发放笔数', value: String(figures.paidCount) },
-      { label: '预算执行率', value: `${figures.executionRate}%` },
+      { label: '预算执行率', value: figures.executionRate === null ? NOTHING_ISSUED : `${figures.executionRate}%` },
       { label: '序时进度', value: `${figures.expectedRate}%` },
       { label: '新增预警（较大及以上）', value: String(figures.newFlags) },
       { label: '今日销号', value: String(figures.closedItems) },

@@ -17,6 +17,8 @@ function rate(totals: { issued: number; paid: number } | undefined): number {
   return totals && totals.issued > 0 ? roundPercent((totals.paid / totals.issued) * 100) : 0
 }
 
+export const NOTHING_ISSUED = '本年度尚无下达指标'
+
 /** 序时进度 of the scope's fiscal year: the line every execution bar is read against. */
 function schedule(scope: { year: number; day: string }): { label: string; value: number } {
   return { label: '序时进度', value: roundPercent(elapsedShareOfYear(scope.year, scope.day) * 100) }
@@ -31,11 +33,11 @@ export const budgetExecutionRate = defineMetric({
   run: async (db, params) => {
     const scope = await chainScope(db, params)
     const rows = await selectIndicatorChain(db, scope)
-    return {
-      kind: 'value',
-      value: rate(rows.length > 0 ? chainTotals(rows) : undefined),
-      compare: schedule(scope),
-    }
+    const totals = rows.length > 0 ? chainTotals(rows) : undefined
+    // Nothing issued yet (early in the year, or a county without indicators): a rate of 0 % would
+    // read as money issued and not spent, so the panel says what is the case instead.
+    if (!totals || totals.issued <= 0) return { kind: 'notApplicable', reason: NOTHING_ISSUED }
+    return { kind: 'value', value: rate(totals), compare: schedule(scope) }
   },
 })
 
@@ -54,6 +56,8 @@ export const budgetExecutionByRegion = defineMetric({
       levelOf(params.region) === 'city'
         ? childRegions(params.region)
         : [{ code: countyOf(params.region)!, name: getRegion(countyOf(params.region)!)!.name }]
+    // As the rate beside it: where no county has anything issued, bars of 0 % would say otherwise.
+    if (!counties.some(({ code }) => (byCounty.get(code)?.issued ?? 0) > 0)) return { kind: 'notApplicable', reason: NOTHING_ISSUED }
     return {
       kind: 'regions',
       rows: counties.map(({ code, name }) => {
