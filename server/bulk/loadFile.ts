@@ -132,29 +132,29 @@ export async function loadFile(db: Db, options: LoadOptions): Promise<LoadResult
         await stageChunks(db, [{ records: 0, firstRecord: 0, bytesRead: source.totalBytes, file: link, withHeader: true }], context)
         rowsInFile = await countRows(db, `SELECT count() AS n FROM ${quoteIdentifier(checked)}`)
         progress({ phase: 'read', rows: rowsInFile, share: 1 })
-        next = { done: true, value: undefined }
         readBy = 'file'
+      } else {
+        // Embedded: chunks are staged a wave (up to waveBytes) at a time, one file each, so ClickHouse reads them side by side.
+        let wave: WaveChunk[] = []
+        let waveSize = 0
+        const flush = async () => {
+          if (wave.length === 0) return
+          await stageChunks(db, wave, context)
+          rowsInFile += wave.reduce((sum, chunk) => sum + chunk.records, 0)
+          const last = wave[wave.length - 1]
+          progress({ phase: 'read', rows: rowsInFile, share: last.bytesRead > 0 ? last.bytesRead / source.totalBytes : null })
+          wave = []
+          waveSize = 0
+        }
+        for (; !next.done; next = await chunks.next()) {
+          const chunk = next.value
+          // Embedded: the chunk goes to its temporary file at once, so a wave holds no bytes in memory.
+          wave.push(tempDir ? spill(chunk, tempDir, wave[0]?.firstRecord ?? chunk.firstRecord) : chunk)
+          waveSize += chunk.csv.length
+          if (!tempDir || waveSize >= waveBytes) await flush()
+        }
+        await flush()
       }
-      // Embedded: chunks are staged a wave (up to waveBytes) at a time, one file each, so ClickHouse reads them side by side.
-      let wave: WaveChunk[] = []
-      let waveSize = 0
-      const flush = async () => {
-        if (wave.length === 0) return
-        await stageChunks(db, wave, context)
-        rowsInFile += wave.reduce((sum, chunk) => sum + chunk.records, 0)
-        const last = wave[wave.length - 1]
-        progress({ phase: 'read', rows: rowsInFile, share: last.bytesRead > 0 ? last.bytesRead / source.totalBytes : null })
-        wave = []
-        waveSize = 0
-      }
-      for (; !next.done; next = await chunks.next()) {
-        const chunk = next.value
-        // Embedded: the chunk goes to its temporary file at once, so a wave holds no bytes in memory.
-        wave.push(tempDir ? spill(chunk, tempDir, wave[0]?.firstRecord ?? chunk.firstRecord) : chunk)
-        waveSize += chunk.csv.length
-        if (!tempDir || waveSize >= waveBytes) await flush()
-      }
-      await flush()
     } finally {
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true })
     }
