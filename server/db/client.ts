@@ -55,7 +55,8 @@ export interface BodyInsert {
   format: BodyFormat
   /** RowBinary: `name Type, …` of `columns` (chDB reads the body through file(), which needs them) */
   structure?: string
-  body: Buffer
+  /** The rows; a list is written as one body, its pieces one after another (a group of batches). */
+  body: Buffer | readonly Buffer[]
   settings: Record<string, number>
 }
 
@@ -127,7 +128,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
 }
 
 async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Promise<void> {
-  const result = await client.exec({ query: insertStatement(insert), values: Readable.from([insert.body]) })
+  const result = await client.exec({ query: insertStatement(insert), values: Readable.from(piecesOf(insert.body)) })
   // The INSERT has no output, but the response stream must be consumed to free the connection.
   await finished(result.stream.resume())
 }
@@ -177,7 +178,7 @@ function embeddedClient(dataDir: string): { client: ClickHouseClient; rawInsert:
   const rawInsert = async (insert: BodyInsert) => {
     if (insert.format === 'RowBinary') return rowBinaryInsert(client, files, insert)
     const { table, columns, format, body, settings } = insert
-    await raw.rawInsert({ table, columns: columns.length ? columns : undefined, format, values: body, settings })
+    await raw.rawInsert({ table, columns: columns.length ? columns : undefined, format, values: Buffer.isBuffer(body) ? body : Buffer.concat(body), settings })
   }
   return { client, rawInsert, removeFiles: () => files.remove() }
 }
@@ -233,7 +234,7 @@ async function rowBinaryInsert(client: ClickHouseClient, files: RowBinaryFiles, 
   const file = files.next()
   if (!SAFE_PATH.test(file)) throw new Error(`unsafe temporary path ${file}`)
   const clause = Object.entries({ ...settings, max_threads: 1, max_insert_threads: 1 }).map(([name, value]) => `${quoteIdentifier(name)} = ${Number(value)}`).join(', ')
-  await fs.promises.writeFile(file, body)
+  await fs.promises.writeFile(file, piecesOf(body))
   try {
     // The path is this process's own and the structure the feed spec's constants (both checked above).
     await client.command({
@@ -242,6 +243,10 @@ async function rowBinaryInsert(client: ClickHouseClient, files: RowBinaryFiles, 
   } finally {
     await fs.promises.rm(file, { force: true })
   }
+}
+
+function piecesOf(body: Buffer | readonly Buffer[]): readonly Buffer[] {
+  return Buffer.isBuffer(body) ? [body] : body
 }
 
 /** Identifiers (never values) that must be pasted into SQL: database names from configuration. */

@@ -22,9 +22,22 @@ const ONE_BLOCK_SETTINGS = {
  * RowBinary for payments, JSONCompactEachRow for the small feeds (formats side by side:
  * server/ingest/bench/insertFormats.ts).
  */
-export async function insertPrepared(db: Db, spec: FeedSpec, batch: Pick<PreparedBatch, 'columns' | 'body' | 'format' | 'structure'>): Promise<void> {
-  const body = Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength)
-  await db.insertBody({ table: spec.table, columns: batch.columns, format: batch.format, structure: batch.structure, body, settings: ONE_BLOCK_SETTINGS })
+export async function insertPrepared(db: Db, spec: FeedSpec, batch: InsertedBatch): Promise<void> {
+  await insertTogether(db, spec, [batch])
+}
+
+type InsertedBatch = Pick<PreparedBatch, 'columns' | 'body' | 'format' | 'structure'>
+
+/**
+ * Batches of one feed as ONE INSERT of one block (group commit, storeBatch.ts): their rows become
+ * visible together. Every batch of a feed has the feed spec's columns and format, and each row
+ * carries its own batch_id, so the bodies are written one after another.
+ */
+export async function insertTogether(db: Db, spec: FeedSpec, batches: readonly InsertedBatch[]): Promise<void> {
+  if (batches.length === 0) return
+  const [{ columns, format, structure }] = batches
+  const body = batches.map((batch) => Buffer.from(batch.body.buffer, batch.body.byteOffset, batch.body.byteLength))
+  await db.insertBody({ table: spec.table, columns, format, structure, body, settings: ONE_BLOCK_SETTINGS })
 }
 
 /** The same from records as the feed schema outputs them (tests, benches). */

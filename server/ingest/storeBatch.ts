@@ -1,9 +1,10 @@
 import type { Db } from '../db/client'
 import { HttpError } from '../http/router'
-import { findLedgerEntry, recordLedgerEntry, storedContentOfBatch, yuanText } from './batchLedger'
+import { batchesWithRows, findLedgerEntries, recordLedgerEntries, storedContentOfBatch, yuanText, type LedgerEntry } from './batchLedger'
 import type { FeedSpec } from './feeds'
 import { ingestGate } from './ingestGate'
-import { insertPrepared } from './insertBatch'
+import { GroupCommit, GroupCommits, type Settled } from './groupCommit'
+import { insertTogether } from './insertBatch'
 import { prepareRecords, type PreparedBatch } from './preparedBatch'
 import { KeyedMutex } from './keyedMutex'
 
@@ -15,6 +16,19 @@ export type StoreOutcome =
 const batchLocks = new KeyedMutex()
 
 /**
+ * Rows stored by one group at most. A 10k-row payments batch is about 4 MB of RowBinary; the few
+ * batches that wait while a group is stored (at most 4 requests are worked on at once) fit in it.
+ */
+const MAX_GROUP_ROWS = 100_000
+
+interface Delivery {
+  batchId: string
+  batch: PreparedBatch
+}
+
+const storeGroups = new GroupCommits<Db, GroupCommit<Delivery, StoreOutcome>>()
+
+/**
  * Stores a validated batch once and whole:
  * - already in the ledger with the same content → duplicate, nothing written;
  *   with other content → 409;
@@ -23,35 +37,74 @@ const batchLocks = new KeyedMutex()
  *   entry (never insert again), otherwise 409;
  * - otherwise one INSERT of all rows, then the ledger entry.
  * The ledger is written after the rows, so a ledger entry always means the rows are in.
+ *
+ * Batches of a feed that arrive while others are being stored are stored together, as one group:
+ * one ledger lookup, one INSERT and one ledger write for all of them (group commit, groupCommit.ts).
  */
 export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, records: readonly Record<string, unknown>[]): Promise<StoreOutcome> {
   return storePrepared(db, spec, batchId, prepareRecords(spec, batchId, records))
 }
 
 export async function storePrepared(db: Db, spec: FeedSpec, batchId: string, batch: PreparedBatch): Promise<StoreOutcome> {
-  const { contentHash: hash, amountCents } = batch
-  const entry = { feed: spec.feed, batchId, contentHash: hash, rows: batch.rows, amountCents, newestTime: batch.newestTime }
-
+  const group = storeGroups.of(db, spec.feed, () => new GroupCommit((deliveries) => storeTogether(db, spec, deliveries), (d) => d.batch.rows, MAX_GROUP_ROWS))
   // Shared gate: a rollup repair (server/rollups) waits for this batch, and this batch for a repair.
-  return ingestGate.shared(() => batchLocks.run(`${spec.feed}\u0000${batchId}`, async () => {
-    const ledger = await findLedgerEntry(db, spec.feed, batchId)
-    if (ledger) {
-      if (ledger.contentHash !== hash) throw conflict(spec, batchId)
-      return { status: 'duplicate', feed: spec.feed, batchId, rows: ledger.rows }
+  // The batch lock keeps two deliveries of one batch out of one group (the second sees the first's ledger entry).
+  return ingestGate.shared(() => batchLocks.run(`${spec.feed}\u0000${batchId}`, () => group.submit({ batchId, batch })))
+}
+
+/** A group of deliveries of one feed, each a different batch: each one's outcome, in order. */
+async function storeTogether(db: Db, spec: FeedSpec, deliveries: readonly Delivery[]): Promise<Array<Settled<StoreOutcome>>> {
+  const outcomes = new Array<Settled<StoreOutcome> | undefined>(deliveries.length)
+  const ledger = await findLedgerEntries(db, spec.feed, deliveries.map((d) => d.batchId))
+  deliveries.forEach(({ batchId, batch }, i) => {
+    const entry = ledger.get(batchId)
+    if (!entry) return
+    outcomes[i] = entry.contentHash === batch.contentHash
+      ? { ok: true, value: { status: 'duplicate', feed: spec.feed, batchId, rows: entry.rows } }
+      : { ok: false, error: conflict(spec, batchId) }
+  })
+  const unrecorded = deliveries.filter((_, i) => !outcomes[i])
+  const withRows = await batchesWithRows(db, spec, unrecorded.map((d) => d.batchId))
+  const toInsert: number[] = []
+  const recovered: number[] = []
+  for (const [i, { batchId, batch }] of deliveries.entries()) {
+    if (outcomes[i]) continue
+    if (!withRows.has(batchId)) {
+      toInsert.push(i)
+      continue
     }
-    const stored = { status: 'stored', feed: spec.feed, batchId, rows: entry.rows, amount: Number(yuanText(amountCents)) } as const
     const already = await storedContentOfBatch(db, spec, batchId)
-    if (already) {
-      // Same batch id, other records (even with equal count and sum): the sender changed the batch.
-      if (already.contentHash !== hash) throw conflict(spec, batchId)
-      await recordLedgerEntry(db, entry)
-      // This is the sender's first acknowledgment of the batch, so it is answered as stored.
-      return { ...stored, recovered: true }
-    }
-    await insertPrepared(db, spec, batch)
-    await recordLedgerEntry(db, entry)
-    return stored
-  }))
+    if (!already) toInsert.push(i)
+    // Same batch id, other records (even with equal count and sum): the sender changed the batch.
+    else if (already.contentHash !== batch.contentHash) outcomes[i] = { ok: false, error: conflict(spec, batchId) }
+    else recovered.push(i)
+  }
+  let inserted = true
+  try {
+    await insertTogether(db, spec, toInsert.map((i) => deliveries[i].batch))
+  } catch (error) {
+    // The batches it carried fail (their senders retry, and rows it may have left are then found
+    // above); duplicates, conflicts and recovered batches are answered as they are.
+    inserted = false
+    for (const i of toInsert) outcomes[i] = { ok: false, error }
+  }
+  const recording = inserted ? [...recovered, ...toInsert] : recovered
+  try {
+    await recordLedgerEntries(db, recording.map((i) => ledgerEntryOf(spec, deliveries[i])))
+    // A recovered batch's delivery is its sender's first acknowledgment, so it is answered as stored.
+    for (const i of recording) outcomes[i] = { ok: true, value: { ...stored(spec, deliveries[i]), ...(recovered.includes(i) ? { recovered: true } : {}) } }
+  } catch (error) {
+    for (const i of recording) outcomes[i] = { ok: false, error }
+  }
+  return outcomes as Array<Settled<StoreOutcome>>
+}
+
+function stored(spec: FeedSpec, { batchId, batch }: Delivery): Extract<StoreOutcome, { status: 'stored' }> {
+  return { status: 'stored', feed: spec.feed, batchId, rows: batch.rows, amount: Number(yuanText(batch.amountCents)) }
+}
+
+function ledgerEntryOf(spec: FeedSpec, { batchId, batch }: Delivery): LedgerEntry {
+  return { feed: spec.feed, batchId, contentHash: batch.contentHash, rows: batch.rows, amountCents: batch.amountCents, newestTime: batch.newestTime }
 }
 
 function conflict(spec: FeedSpec, batchId: string): HttpError {

@@ -8,12 +8,12 @@ import type { BenchContext } from './types'
  * what it sent). The batches are paid an hour back: older than the latency markers, so no screen's
  * asOf moves for them. The caller stops the workers.
  */
-export async function prepareSenders(context: BenchContext, server: BenchServer, count: number, batches: number, name: string): Promise<Worker[]> {
+export async function prepareSenders(context: BenchContext, server: BenchServer, count: number, batches: number, name: string, rows = context.options.ingestRows): Promise<Worker[]> {
   const workers = Array.from({ length: count }, (_, i) => Worker.start('sender', `${name}-${i}`))
   try {
     const payTimeMs = Math.floor((Date.now() - 3600_000) / 1000) * 1000
     await Promise.all(workers.map((worker) =>
-      worker.request('prepare', { url: server.url, token: server.ingestToken, runId: context.runId, firstBatch: context.takeBatchNumbers(batches), batches, rows: context.options.ingestRows, payTimeMs }),
+      worker.request('prepare', { url: server.url, token: server.ingestToken, runId: context.runId, firstBatch: context.takeBatchNumbers(batches), batches, rows, payTimeMs }),
     ))
     return workers
   } catch (error) {

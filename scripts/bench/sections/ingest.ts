@@ -8,11 +8,22 @@ import { prepareSenders } from './backToBack'
 import { floodFigures, screensDuringFlood } from './floodScreens'
 import { loopFigure, phase, ratio, type BenchContext, type BenchSection, type Figure } from './types'
 
-/** Senders at once in the two measured phases (4 = the server's cap of ingests worked on at once). */
-const SENDER_COUNTS = [1, 4] as const
+/**
+ * The measured phases: senders at once (4 = the server's cap of ingests worked on at once) and rows
+ * per batch. The last sends small batches, as a live feed does: there storing's fixed cost per
+ * batch (its statements, its parts) weighs most, and group commit (server/ingest/groupCommit.ts)
+ * shares it. Its senders send 10 times the batches, a tenth of the rows each.
+ */
+const PHASES = [
+  { senders: 1, small: false },
+  { senders: 4, small: false },
+  { senders: 4, small: true },
+] as const
+const SMALL_BATCH_ROWS = 1_000
 
 interface SenderRun {
   senders: number
+  rows: number
   timedBatches: number
   refused: number
   rowsPerSec: number
@@ -63,23 +74,24 @@ export const ingest: BenchSection = {
       const before = baseline?.runs[i]
       const was = (text: string) => (before ? `   (${baseline!.ref}: ${text})` : '')
       absolute.push({
-        label: `${run.senders} sender(s), ${run.timedBatches} timed batches of ${options.ingestRows.toLocaleString()} rows: rows/s`,
+        label: `${run.senders} sender(s), ${run.timedBatches} timed batches of ${run.rows.toLocaleString()} rows: rows/s`,
         value: `${run.rowsPerSec.toLocaleString()}${run.refused ? ` (${run.refused} refused)` : ''}${was(before ? `${before.rowsPerSec.toLocaleString()}${before.refused ? ` (${before.refused} refused)` : ''}` : '')}`,
       })
-      absolute.push({ label: `${run.senders} sender(s): per batch mean / max`, value: `${run.meanMs} / ${run.maxMs} ms (n=${run.timedBatches}, too few for percentiles)${was(before ? `${before.meanMs} / ${before.maxMs} ms` : '')}` })
+      const who = `${run.senders} sender(s)${run.rows === options.ingestRows ? '' : ` of ${run.rows.toLocaleString()}-row batches`}`
+      absolute.push({ label: `${who}: per batch mean / max`, value: `${run.meanMs} / ${run.maxMs} ms (n=${run.timedBatches}, too few for percentiles)${was(before ? `${before.meanMs} / ${before.maxMs} ms` : '')}` })
       absolute.push({
-        label: `${run.senders} sender(s): server CPU per ${options.ingestRows.toLocaleString()}-row batch (every thread, the engine's too) / share of the ${os.availableParallelism()} cores`,
+        label: `${who}: server CPU per ${run.rows.toLocaleString()}-row batch (every thread, the engine's too) / share of the ${os.availableParallelism()} cores`,
         value: `${run.cpuMsPerBatch} ms / ${run.coresBusyPercent} %${was(before ? `${before.cpuMsPerBatch} ms / ${before.coresBusyPercent} %` : '')}`,
       })
-      const loop = loopFigure(`${run.senders} sender(s)`, run.loop)
+      const loop = loopFigure(who, run.loop)
       absolute.push({ ...loop, value: `${loop.value}${was(before ? `${before.loop.p99Ms} / ${before.loop.maxMs} ms` : '')}` })
       if (before) {
-        ratios.push({ label: `rows/s, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.rowsPerSec, before.rowsPerSec) })
-        ratios.push({ label: `event-loop delay p99, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.loop.p99Ms, before.loop.p99Ms) })
-        ratios.push({ label: `server CPU per batch, ${run.senders} sender(s): this build ÷ ${baseline!.ref}`, value: ratio(run.cpuMsPerBatch, before.cpuMsPerBatch) })
+        ratios.push({ label: `rows/s, ${who}: this build ÷ ${baseline!.ref}`, value: ratio(run.rowsPerSec, before.rowsPerSec) })
+        ratios.push({ label: `event-loop delay p99, ${who}: this build ÷ ${baseline!.ref}`, value: ratio(run.loop.p99Ms, before.loop.p99Ms) })
+        ratios.push({ label: `server CPU per batch, ${who}: this build ÷ ${baseline!.ref}`, value: ratio(run.cpuMsPerBatch, before.cpuMsPerBatch) })
       }
     }
-    ratios.unshift({ label: `rows/s, ${SENDER_COUNTS[1]} senders ÷ 1 sender`, value: ratio(current[1].rowsPerSec, current[0].rowsPerSec) })
+    ratios.unshift({ label: `rows/s, ${PHASES[1].senders} senders ÷ 1 sender`, value: ratio(current[1].rowsPerSec, current[0].rowsPerSec) })
     if (baseline) absolute.push({ label: 'baseline', value: `${baseline.ref} = ${baseline.commit.slice(0, 12)} (its server, on a copy of this run's data as it was at the start, pages off)` })
     const flood = floodFigures(screens, options.ingestRows)
     absolute.push(...flood.absolute)
@@ -90,17 +102,19 @@ export const ingest: BenchSection = {
 
 async function measure(context: BenchContext, server: BenchServer, name: string): Promise<SenderRun[]> {
   const runs: SenderRun[] = []
-  for (const count of SENDER_COUNTS) {
-    const run = await senders(context, server, count)
-    context.log(`ingest, ${name}, ${count} sender(s): ${run.rowsPerSec} rows/s, event-loop delay p99 ${run.loop.p99Ms} ms`)
+  for (const { senders: count, small } of PHASES) {
+    const run = await senders(context, server, count, small)
+    context.log(`ingest, ${name}, ${count} sender(s) of ${run.rows}-row batches: ${run.rowsPerSec} rows/s, event-loop delay p99 ${run.loop.p99Ms} ms`)
     runs.push(run)
   }
   return runs
 }
 
-async function senders(context: BenchContext, server: BenchServer, count: number): Promise<SenderRun> {
+async function senders(context: BenchContext, server: BenchServer, count: number, small: boolean): Promise<SenderRun> {
   const { options } = context
-  const workers = await prepareSenders(context, server, count, options.ingestBatches + 1, 'sender')
+  const rows = small ? SMALL_BATCH_ROWS : options.ingestRows
+  const batches = small ? options.ingestBatches * 10 : options.ingestBatches
+  const workers = await prepareSenders(context, server, count, batches + 1, 'sender', rows)
   try {
     const cpuBefore = processCpuMs(server.pid)
     const phaseStarted = Date.now()
@@ -114,9 +128,10 @@ async function senders(context: BenchContext, server: BenchServer, count: number
     const durations = timed.map((batch) => batch.ackAt - batch.sentAt)
     return {
       senders: count,
+      rows,
       timedBatches: timed.length,
       refused: timed.length - ok.length,
-      rowsPerSec: Math.round((ok.length * options.ingestRows) / ((to - from) / 1000)),
+      rowsPerSec: Math.round((ok.length * rows) / ((to - from) / 1000)),
       meanMs: round(durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length)),
       maxMs: Math.max(...durations),
       loop,

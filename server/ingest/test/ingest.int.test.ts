@@ -5,6 +5,8 @@ import type { RunningApp } from '../../app'
 import type { IngestEvent } from '../../context'
 import { makeTempDir } from '../../testing/tempDb'
 import { insertBatch } from '../insertBatch'
+import { storePrepared } from '../storeBatch'
+import { prepareRecords } from '../preparedBatch'
 import { feedByName } from '../feeds'
 import {
   amountOf, indicatorFixture, makeIdNumber, paymentBatch, paymentFixture, planFixture, voucherFixture,
@@ -90,6 +92,79 @@ describe('payments batch', () => {
     const answers = await Promise.all([1, 2, 3].map(() => postBatch(app, 'payments', batch)))
     expect(answers.map((a) => a.json.status).sort()).toEqual(['duplicate', 'duplicate', 'stored'])
     expect((await paymentTotals('pay-concurrent')).rows).toBe(25)
+  })
+})
+
+describe('batches stored at the same moment (group commit)', () => {
+  it('go in as one INSERT while another runs: one part for the waiting batches', async () => {
+    const spec = feedByName('payments')!
+    const prepared = ['grp-a', 'grp-b', 'grp-c'].map((batchId, i) =>
+      prepareRecords(spec, batchId, paymentBatch(1200 + 10 * i, 10).map((r) => spec.record.parse(r))),
+    )
+    // Merges stopped, so a shared part can only come from a shared INSERT.
+    await app.ctx.db.client.command({ query: 'SYSTEM STOP MERGES payment_detail' })
+    try {
+      const outcomes = await Promise.all(prepared.map((batch, i) => storePrepared(app.ctx.db, spec, ['grp-a', 'grp-b', 'grp-c'][i], batch)))
+      expect(outcomes.map((o) => o.status)).toEqual(['stored', 'stored', 'stored'])
+      const parts = await queryRow<{ a: string; b: string; c: string }>(
+        app,
+        "SELECT anyIf(_part, batch_id = 'grp-a') AS a, anyIf(_part, batch_id = 'grp-b') AS b, anyIf(_part, batch_id = 'grp-c') AS c FROM payment_detail WHERE batch_id LIKE 'grp-%'",
+      )
+      // The first starts at once; the two that arrive while it is stored go in together.
+      expect(parts.b).toBe(parts.c)
+      expect(parts.a).not.toBe(parts.b)
+    } finally {
+      await app.ctx.db.client.command({ query: 'SYSTEM START MERGES payment_detail' })
+    }
+    for (const [i, batchId] of ['grp-a', 'grp-b', 'grp-c'].entries()) {
+      expect(await paymentTotals(batchId)).toEqual({ rows: 10, cents: centsOfFixtures(1200 + 10 * i, 10) })
+      expect(await ledgerRows('payments', batchId)).toBe(1)
+    }
+  })
+
+  it('answers each batch of a group for itself: stored, duplicate, conflict and recovered side by side', async () => {
+    const spec = feedByName('payments')!
+    const parse = (from: number, count: number) => paymentBatch(from, count).map((r) => spec.record.parse(r))
+    await storePrepared(app.ctx.db, spec, 'grp-dup', prepareRecords(spec, 'grp-dup', parse(1250, 4)))
+    await storePrepared(app.ctx.db, spec, 'grp-changed', prepareRecords(spec, 'grp-changed', parse(1260, 4)))
+    // Rows without a ledger entry: a delivery whose process stopped after its INSERT.
+    await insertBatch(app.ctx.db, spec, 'grp-interrupted', parse(1270, 4))
+    const opener = storePrepared(app.ctx.db, spec, 'grp-opener', prepareRecords(spec, 'grp-opener', parse(1280, 2)))
+    const group = [
+      storePrepared(app.ctx.db, spec, 'grp-dup', prepareRecords(spec, 'grp-dup', parse(1250, 4))),
+      storePrepared(app.ctx.db, spec, 'grp-changed', prepareRecords(spec, 'grp-changed', parse(1261, 4))),
+      storePrepared(app.ctx.db, spec, 'grp-interrupted', prepareRecords(spec, 'grp-interrupted', parse(1270, 4))),
+      storePrepared(app.ctx.db, spec, 'grp-new', prepareRecords(spec, 'grp-new', parse(1290, 3))),
+    ].map((p) => p.then((o) => o, (error: Error) => error.message))
+    expect((await opener).status).toBe('stored')
+    expect(await Promise.all(group)).toEqual([
+      { status: 'duplicate', feed: 'payments', batchId: 'grp-dup', rows: 4 },
+      expect.stringContaining('already stored with different content'),
+      expect.objectContaining({ status: 'stored', batchId: 'grp-interrupted', rows: 4, recovered: true }),
+      expect.objectContaining({ status: 'stored', batchId: 'grp-new', rows: 3 }),
+    ])
+    // One ledger INSERT for the group: its entries share the time the INSERT gave them.
+    const ledgerWrites = await queryRow<{ n: string }>(app, "SELECT uniqExact(received_at) AS n FROM ingest_batch WHERE batch_id IN ('grp-interrupted', 'grp-new')")
+    expect(Number(ledgerWrites.n)).toBe(1)
+    expect(await paymentTotals('grp-interrupted')).toEqual({ rows: 4, cents: centsOfFixtures(1270, 4) })
+    expect(await paymentTotals('grp-changed')).toEqual({ rows: 4, cents: centsOfFixtures(1260, 4) })
+    expect(await paymentTotals('grp-new')).toEqual({ rows: 3, cents: centsOfFixtures(1290, 3) })
+    for (const batchId of ['grp-dup', 'grp-changed', 'grp-interrupted', 'grp-new']) expect(await ledgerRows('payments', batchId)).toBe(1)
+  })
+
+  it('stores each of several concurrent batches once, whole, in the ledger and announced', async () => {
+    const before = events.length
+    // As many as the ingest takes at once (ingestLimits.maxConcurrentRequests).
+    const batches = [0, 1, 2, 3].map((i) => ({ batchId: `pay-together-${i}`, records: paymentBatch(1300 + 30 * i, 30) }))
+    const answers = await Promise.all(batches.map((batch) => postBatch(app, 'payments', batch)))
+    expect(answers.map((a) => a.json.status)).toEqual(Array(4).fill('stored'))
+    for (const [i, batch] of batches.entries()) {
+      expect(await paymentTotals(batch.batchId)).toEqual({ rows: 30, cents: centsOfFixtures(1300 + 30 * i, 30) })
+      expect(await ledgerRows('payments', batch.batchId)).toBe(1)
+    }
+    expect(events.slice(before).map((e) => e.batchId).sort()).toEqual(batches.map((b) => b.batchId))
+    const again = await Promise.all(batches.map((batch) => postBatch(app, 'payments', batch)))
+    expect(again.map((a) => a.json.status)).toEqual(Array(4).fill('duplicate'))
   })
 })
 
