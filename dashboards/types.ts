@@ -166,6 +166,19 @@ export interface Reference {
 }
 
 /** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
+/** One region's figure in a ranking or map. */
+export interface RegionRow {
+  code: string
+  name: string
+  value: number
+  extra?: Record<string, number>
+  /**
+   * Why this region has no figure (e.g. a county with nothing issued has no 执行率): its value is 0
+   * and means nothing, so it is drawn as an empty bar labelled with this, never as 0 % in alarm.
+   */
+  note?: string
+}
+
 export type PanelData =
   | {
       kind: 'value'
@@ -176,7 +189,7 @@ export type PanelData =
       note?: string
     }
   | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }>; reference?: Reference }
-  | { kind: 'regions'; rows: Array<{ code: string; name: string; value: number; extra?: Record<string, number> }>; reference?: Reference }
+  | { kind: 'regions'; rows: RegionRow[]; reference?: Reference }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }
   /** The figure does not exist here (budget below county, a rate over no items): said, not left blank. */

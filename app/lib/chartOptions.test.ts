@@ -59,10 +59,13 @@ describe('chart options', () => {
 
   it('leaves room above the plot for the unit a vertical value axis writes there (平均整改用时 cut 天 in half)', () => {
     const data = { kind: 'series' as const, categories: ['a', 'b'], series: [{ name: '天', values: [3, 5] }] }
-    for (const u of [1, 2]) {
-      const option = chartOption(panel('bar', '天'), data, u) as unknown as { grid: { top: number }; yAxis: { name: string; nameGap: number; nameTextStyle: { fontSize: number } } }
+    // 1366 × 768 (text held at 12 px), 1920 × 1080 and 3840 × 2160
+    for (const u of [1366 / 1920, 1, 2]) {
+      const option = chartOption(panel('bar', '天'), data, u) as unknown as { grid: { top: number }; yAxis: { name: string; nameGap: number; nameTextStyle: { fontSize: number }; axisLabel: { fontSize: number } } }
       expect(option.yAxis.name).toBe('天')
       expect(option.grid.top).toBeGreaterThanOrEqual(option.yAxis.nameGap + option.yAxis.nameTextStyle.fontSize)
+      // and the name stays clear of the top tick label (10万 touched 元 at 3840)
+      expect(option.yAxis.nameGap).toBeGreaterThanOrEqual(option.yAxis.axisLabel.fontSize / 2 + 2 * u)
     }
   })
 
@@ -105,6 +108,23 @@ describe('chart options', () => {
     expect(plain.series[0].data).toEqual([{ name: '民政', value: 3 }, { name: '人社', value: 1 }])
     // shares live in the legend, where small slices stay readable
     expect(plain.legend.formatter('人社')).toBe('人社  25.0%')
+  })
+
+  it('draws a region without a figure as an empty grey bar after the others, labelled with why', () => {
+    const execution = {
+      kind: 'regions' as const,
+      rows: [{ code: 'w', name: '威远县', value: 0, note: '无下达指标' }, { code: 'a', name: '甲', value: 0 }, { code: 'b', name: '乙', value: 42.5 }],
+      reference: { label: '序时进度', value: 90 },
+    }
+    const percent: Panel = { ...panel('hbar', '%'), thresholds: [{ behind: 20, level: 'critical' }] }
+    const option = chartOption(percent, execution, 1) as unknown as AnyOption
+    expect(option.yAxis.data).toEqual(['乙', '甲', '威远县'])
+    const bars = option.series[0] as unknown as { data: Array<{ itemStyle: { color: unknown } }>; label: { formatter: (p: { dataIndex: number }) => string } }
+    const labels = bars.data.map((_, dataIndex) => bars.label.formatter({ dataIndex }))
+    expect(labels).toEqual(['42.5%', '0.0%', '无下达指标'])
+    // 甲 at 0 % is far below 序时进度 and coloured so; 威远县 has no rate to be below anything
+    expect(bars.data[1].itemStyle.color).not.toBe(bars.data[2].itemStyle.color)
+    expect(bars.data[2].itemStyle.color).toBe('#8ea6c8')
   })
 
   it('keeps the 12 biggest rows of a grouped horizontal ranking, in their order', () => {

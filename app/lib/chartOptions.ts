@@ -24,7 +24,8 @@ export function chartOption(panel: Panel, data: PanelData, u: number, maxRows = 
       return cartesianOption(panel, shown, u, boxWidth)
     }
     case 'regions': {
-      const rows = [...data.rows].sort((a, b) => b.value - a.value)
+      // rows without a figure of their own (a note says why) after every figure, 0 included
+      const rows = [...data.rows].sort((a, b) => Number(a.note !== undefined) - Number(b.note !== undefined) || b.value - a.value)
       if (panel.kind === 'pie') return pieOption(panel, rows.map((r) => ({ name: r.name, value: r.value })), u)
       if (panel.kind === 'treemap') return treemapOption(panel, rows, u)
       return rankedBarsOption(panel, rows, u, maxRows, data.reference, boxWidth)
@@ -133,6 +134,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     inverse: horizontal,
   }
   const reference = data.reference
+  const unitNameGap = textPx(13, u) / 2 + 5 * u
+  // the top margin holds the unit's name whole above that gap, at every wall size
+  const unitNameRoom = unitNameGap + textPx(12, u) + u
   const valueAxis = (position?: 'left' | 'right', unit = panel.unit) => ({
     type: 'value' as const,
     position,
@@ -143,7 +147,9 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     // (the right axis is named by the legend above it, where its name would sit)
     name: position === 'right' ? undefined : unit,
     nameTextStyle: { color: palette.muted, fontSize: textPx(12, u), align: position === 'right' ? ('left' as const) : ('right' as const) },
-    nameGap: 6 * u,
+    // clear of the top tick label, which is centred on the axis end: half its line, then a gap
+    // (6 px from the axis end left 10万 touching 元 on a 3840 wall)
+    nameGap: unitNameGap,
     // a narrow plot drops a tick label rather than print 5万10万 on top of each other
     axisLabel: { ...axisLabel(u), hideOverlap: true, formatter: (v: number) => formatAxis(v, unit) },
     splitLine: { lineStyle: { color: palette.grid, type: 'dashed' as const }, show: position !== 'right' },
@@ -184,7 +190,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
     // a vertical value axis writes its unit above the plot: the top margin holds that name whole
     // a reference line writes its label past the plot's end: the margin there holds it whole
-    grid: { left: 8 * u, right: reference && !horizontal ? Math.max(12 * u, referenceLabelWidth(reference, panel, u)) : 12 * u, top: (data.series.length > 1 ? 30 : horizontal ? (reference ? 24 : 14) : 24) * u, bottom: 6 * u, containLabel: true },
+    grid: { left: 8 * u, right: reference && !horizontal ? Math.max(12 * u, referenceLabelWidth(reference, panel, u)) : 12 * u, top: horizontal ? (data.series.length > 1 ? 30 : reference ? 24 : 14) * u : Math.max((data.series.length > 1 ? 30 : 24) * u, unitNameRoom), bottom: 6 * u, containLabel: true },
     xAxis: horizontal ? valueAxis() : categoryAxis,
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
@@ -215,11 +221,13 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 }
 
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
-function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number }>, u: number, maxRows: number, reference?: Reference, boxWidth?: number): EChartsOption {
+function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number; note?: string }>, u: number, maxRows: number, reference?: Reference, boxWidth?: number): EChartsOption {
   const shown = rows.slice(0, maxRows)
-  const inColumnUnit = columnFormatter(shown.map((r) => r.value), panel.unit)
+  const inColumnUnit = columnFormatter(shown.filter((r) => r.note === undefined).map((r) => r.value), panel.unit)
+  // A row with a note has no figure: its bar stays empty and its label is the note, not 0.
+  const labelOf = (r: (typeof shown)[number]) => r.note ?? inColumnUnit(r.value)
   // room on the right for the longest value label, so '107.36万元' is never cut by the canvas edge
-  const labelRoom = Math.max(70 * u, ...shown.map((r) => textWidth(inColumnUnit(r.value), textPx(13, u)) + 10 * u))
+  const labelRoom = Math.max(70 * u, ...shown.map((r) => textWidth(labelOf(r), textPx(13, u)) + 10 * u))
   return {
     ...base(u),
     tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
@@ -231,13 +239,13 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
       {
         id: 'value',
         type: 'bar',
-        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: levelColor(panel, r.value, reference?.value) } })),
+        data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: r.note === undefined ? levelColor(panel, r.value, reference?.value) : palette.muted } })),
         ...referenceLine(reference, panel, u),
         barMaxWidth: 18 * u,
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
         itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
-        label: { show: true, position: 'right', color: palette.text, fontSize: textPx(13, u), formatter: (p: { value: unknown }) => inColumnUnit(Number(p.value)) },
+        label: { show: true, position: 'right', color: palette.text, fontSize: textPx(13, u), formatter: (p: { dataIndex: number }) => labelOf(shown[p.dataIndex]) },
       },
     ],
   } as EChartsOption

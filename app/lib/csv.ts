@@ -33,7 +33,7 @@ export function panelCsv(panel: Panel, data: PanelData, meta?: { context: Export
       break
     case 'regions': {
       const extras = [...new Set(data.rows.flatMap((r) => Object.keys(r.extra ?? {})))]
-      rows = [['区划代码', '地区', `数值${unit}`, ...extras.map((k) => EXTRA_TITLES[k] ?? k)], ...data.rows.map((r) => [r.code, r.name, r.value, ...extras.map((k) => r.extra?.[k] ?? null)])]
+      rows = [['区划代码', '地区', `数值${unit}`, ...extras.map((k) => EXTRA_TITLES[k] ?? k)], ...data.rows.map((r) => [r.code, r.name, r.note ?? r.value, ...extras.map((k) => r.extra?.[k] ?? null)])]
       break
     }
     case 'table': {

@@ -16,7 +16,7 @@ export type StoreOutcome =
 const batchLocks = new KeyedMutex()
 
 /**
- * Rows stored by one group at most. A 10k-row payments batch is about 4 MB of RowBinary; the few
+ * Rows stored by one group at most. A 10k-row payments batch is about 2.7 MB of RowBinary; the few
  * batches that wait while a group is stored (at most 4 requests are worked on at once) fit in it.
  */
 const MAX_GROUP_ROWS = 100_000

@@ -196,6 +196,9 @@ describe('budget', () => {
       { code: C1, name: '市中区', value: 1.7, extra: { issued: 100000, paid: 1700 } },
       { code: C2, name: '东兴区', value: 4.8, extra: { issued: 50000, paid: 2400 } },
     ])
+    // Among counties with budget, 威远县 (nothing issued) has no rate: not a 0 % bar in alarm.
+    expect(byRegion.rows.find((r) => r.code === NO_BUDGET)).toEqual({ code: NO_BUDGET, name: '威远县', value: 0, note: '无下达指标', extra: { issued: 0, paid: 0 } })
+    expect(byRegion.rows.filter((r) => r.note === undefined).map((r) => r.code)).toEqual([C1, C2])
     // the fixture's year 2024 is over: 序时进度 100 % is the line the bars are read against
     expect(byRegion.reference).toEqual({ label: '序时进度', value: 100 })
     expect(await runMetric(db, 'budget.executionByDept', { region: CITY, day: '2024-07-01' })).toEqual({

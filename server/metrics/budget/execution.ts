@@ -18,6 +18,8 @@ function rate(totals: { issued: number; paid: number } | undefined): number {
 }
 
 export const NOTHING_ISSUED = '本年度尚无下达指标'
+/** The same for one county's bar among others that have budget. */
+export const NONE_ISSUED_HERE = '无下达指标'
 
 /** 序时进度 of the scope's fiscal year: the line every execution bar is read against. */
 function schedule(scope: { year: number; day: string }): { label: string; value: number } {
@@ -62,7 +64,10 @@ export const budgetExecutionByRegion = defineMetric({
       kind: 'regions',
       rows: counties.map(({ code, name }) => {
         const totals = byCounty.get(code)
-        return { code, name, value: rate(totals), extra: { issued: roundMoney(totals?.issued ?? 0), paid: roundMoney(totals?.paid ?? 0) } }
+        const extra = { issued: roundMoney(totals?.issued ?? 0), paid: roundMoney(totals?.paid ?? 0) }
+        // A county with nothing issued has no rate: 0 % would stand red below 序时进度 as if it idled.
+        if (!totals || totals.issued <= 0) return { code, name, value: 0, note: NONE_ISSUED_HERE, extra }
+        return { code, name, value: rate(totals), extra }
       }),
       reference: schedule(scope),
     }
