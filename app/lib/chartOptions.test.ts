@@ -125,6 +125,9 @@ describe('chart options', () => {
     // 甲 at 0 % is far below 序时进度 and coloured so; 威远县 has no rate to be below anything
     expect(bars.data[1].itemStyle.color).not.toBe(bars.data[2].itemStyle.color)
     expect(bars.data[2].itemStyle.color).toBe('#8ea6c8')
+    // 序时进度's label at the line's top end, in the margin kept for it (at the bottom end the
+    // panel's edge cut it off)
+    expect((bars as unknown as { markLine: { label: { position: string } } }).markLine.label.position).toBe('start')
   })
 
   it('keeps the 12 biggest rows of a grouped horizontal ranking, in their order', () => {

@@ -240,7 +240,8 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
         id: 'value',
         type: 'bar',
         data: shown.map((r) => ({ value: r.value, code: r.code, itemStyle: { color: r.note === undefined ? levelColor(panel, r.value, reference?.value) : palette.muted } })),
-        ...referenceLine(reference, panel, u),
+        // rows run top to bottom (an inverse axis), so the line starts at the top: its label goes there
+        ...referenceLine(reference, panel, u, 'start'),
         barMaxWidth: 18 * u,
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
@@ -260,7 +261,7 @@ function referenceLabelWidth(reference: Reference, panel: Panel, u: number): num
 }
 
 /** The reference (序时进度) as a gold line across the bars, labelled with its value. */
-function referenceLine(reference: Reference | undefined, panel: Panel, u: number) {
+function referenceLine(reference: Reference | undefined, panel: Panel, u: number, labelAt: 'start' | 'end' = 'end') {
   if (!reference) return {}
   return {
     markLine: {
@@ -268,7 +269,7 @@ function referenceLine(reference: Reference | undefined, panel: Panel, u: number
       silent: true,
       data: [{ xAxis: panel.kind === 'hbar' ? reference.value : undefined, yAxis: panel.kind === 'hbar' ? undefined : reference.value, name: reference.label }],
       lineStyle: { color: '#ffd37a', type: 'dashed' as const, width: 2 * u },
-      label: { color: '#ffd37a', fontSize: textPx(12, u), formatter: referenceLabel(reference, panel) },
+      label: { position: labelAt, color: '#ffd37a', fontSize: textPx(12, u), formatter: referenceLabel(reference, panel) },
     },
   }
 }
