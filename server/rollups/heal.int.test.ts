@@ -100,6 +100,18 @@ describe('rollups that heal', () => {
     expect(after.n).toBe(parts.n)
   })
 
+  it('compares as background work: the wall\'s queries are not queued behind rebuilding a rollup', async () => {
+    const lane = app.ctx.db.lane!
+    const rollups = await discoverRollups(app.ctx.db)
+    const before = { ...lane.stats }
+    const verdicts = await healerCheck()
+    expect(verdicts.every((v) => v.mismatched.length === 0)).toBe(true)
+    // Per rollup: drop, create and fill the copy (a statement per view), then two checksums.
+    expect(lane.stats.lowQueries - before.lowQueries).toBeGreaterThanOrEqual(5 * rollups.length)
+    // At the wall's priority only the catalogue read and dropping the copy afterwards.
+    expect(lane.stats.highQueries - before.highQueries).toBeLessThanOrEqual(2 * rollups.length + 2)
+  })
+
   it('holds an ingest back while it swaps partitions, so no batch is lost from a rollup', async () => {
     await app.ctx.db.client.command({ query: 'INSERT INTO agg_payment_month SELECT * FROM agg_payment_month' })
     const check = healerCheck()
