@@ -10,6 +10,10 @@ describe('panel CSV', () => {
     expect(csv.startsWith('\ufeff')).toBe(true)
     expect(csv.slice(1).split('\r\n')).toEqual(['区划代码,地区,数值（元）,发放人次（人次）', '511025,资中县,1250.5,3', ''])
   })
+  it('writes why a region has no figure where its figure would be, never 0', () => {
+    const csv = panelCsv(panel, { kind: 'regions', rows: [{ code: '511024', name: '威远县', value: 0, note: '无下达指标', extra: { issued: 0 } }] })
+    expect(csv.slice(1).split('\r\n')[1]).toBe('511024,威远县,无下达指标,0')
+  })
   it('opens with what, where and 数据截至, and writes times in Beijing time with units in the headers', () => {
     const ticker = dashboards.overview.panels.find((p) => p.kind === 'ticker')!
     const context = { theme: '总览', region: '内江市', filters: '年度 全部；项目 全部', period: '全部年度' }
