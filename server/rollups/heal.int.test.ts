@@ -107,9 +107,15 @@ describe('rollups that heal', () => {
     const verdicts = await healerCheck()
     expect(verdicts.every((v) => v.mismatched.length === 0)).toBe(true)
     // Per rollup: drop, create and fill the copy (a statement per view), then two checksums.
+    // (The app's other work, the live hub's passes, goes at the wall's priority meanwhile: the
+    // high count is not the healer's alone, so only the low count is asserted.)
     expect(lane.stats.lowQueries - before.lowQueries).toBeGreaterThanOrEqual(5 * rollups.length)
-    // At the wall's priority only the catalogue read and dropping the copy afterwards.
-    expect(lane.stats.highQueries - before.highQueries).toBeLessThanOrEqual(2 * rollups.length + 2)
+  })
+
+  it('runs one check of a rollup at a time: two at once would drop each other\'s copy', async () => {
+    const [rollup] = await discoverRollups(app.ctx.db)
+    const verdicts = await Promise.all([1, 2, 3].map(() => checkRollup(app.ctx.db, ingestGate, rollup, { repair: false })))
+    expect(verdicts.map((v) => v.mismatched)).toEqual([[], [], []])
   })
 
   it('holds an ingest back while it swaps partitions, so no batch is lost from a rollup', async () => {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client'
 import { backgroundDb, quoteIdentifier } from '../db/client'
 import type { IngestGate } from '../ingest/ingestGate'
+import { KeyedMutex } from '../ingest/keyedMutex'
 import { disagreeing, partitionSums } from './checksum'
 import type { Rollup } from './discover'
 
@@ -20,6 +21,12 @@ export interface RollupVerdict {
 export const stagingName = (table: string) => `_heal_${table}`
 
 /**
+ * One check of a rollup at a time in this process: two would share its staging table, and one
+ * would drop it under the other (the healer's periodic check beside an on-demand one).
+ */
+const checksByTable = new KeyedMutex()
+
+/**
  * Compares one rollup with its views' SELECTs run over today's facts, partition by partition, and
  * with `repair` swaps every disagreeing partition for the one rebuilt from the facts. Each swap is
  * one `REPLACE PARTITION` (atomic: readers see the old partition or the new one, never a mix).
@@ -32,6 +39,10 @@ export const stagingName = (table: string) => `_heal_${table}`
  * wait for it), where no INSERT can slip between the facts snapshot and the swap.
  */
 export async function checkRollup(db: Db, gate: IngestGate, rollup: Rollup, options: { repair: boolean }): Promise<RollupVerdict> {
+  return checksByTable.run(rollup.table, () => checkAlone(db, gate, rollup, options))
+}
+
+async function checkAlone(db: Db, gate: IngestGate, rollup: Rollup, options: { repair: boolean }): Promise<RollupVerdict> {
   const staging = stagingName(rollup.table)
   const verdict: RollupVerdict = { table: rollup.table, partitions: 0, mismatched: [], repaired: [] }
   try {
