@@ -165,7 +165,6 @@ export interface Reference {
   value: number
 }
 
-/** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 /** One region's figure in a ranking or map. */
 export interface RegionRow {
   code: string
@@ -179,6 +178,7 @@ export interface RegionRow {
   note?: string
 }
 
+/** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 export type PanelData =
   | {
       kind: 'value'

@@ -122,6 +122,9 @@ describe('chart options', () => {
     const bars = option.series[0] as unknown as { data: Array<{ itemStyle: { color: unknown } }>; label: { formatter: (p: { dataIndex: number }) => string } }
     const labels = bars.data.map((_, dataIndex) => bars.label.formatter({ dataIndex }))
     expect(labels).toEqual(['42.5%', '0.0%', '无下达指标'])
+    // the tooltip says the same
+    const tooltip = (option as unknown as { tooltip: { valueFormatter: (v: number, dataIndex: number) => string } }).tooltip
+    expect([42.5, 0, 0].map((v, i) => tooltip.valueFormatter(v, i))).toEqual(['42.5%', '0.0%', '无下达指标'])
     // 甲 at 0 % is far below 序时进度 and coloured so; 威远县 has no rate to be below anything
     expect(bars.data[1].itemStyle.color).not.toBe(bars.data[2].itemStyle.color)
     expect(bars.data[2].itemStyle.color).toBe('#8ea6c8')

@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts'
-import type { Panel, PanelData, Reference } from '../../dashboards/types'
+import type { Panel, PanelData, Reference, RegionRow } from '../../dashboards/types'
 import { columnFormatter, formatAxis, formatPeriod, formatValueText } from './format'
 import { palette } from './palette'
 import { levelOf } from './thresholds'
@@ -221,7 +221,7 @@ function pyramidOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }
 }
 
 /** Ranked horizontal bars, biggest on top, coloured by the panel's thresholds. */
-function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string; value: number; note?: string }>, u: number, maxRows: number, reference?: Reference, boxWidth?: number): EChartsOption {
+function rankedBarsOption(panel: Panel, rows: Array<Pick<RegionRow, 'code' | 'name' | 'value' | 'note'>>, u: number, maxRows: number, reference?: Reference, boxWidth?: number): EChartsOption {
   const shown = rows.slice(0, maxRows)
   const inColumnUnit = columnFormatter(shown.filter((r) => r.note === undefined).map((r) => r.value), panel.unit)
   // A row with a note has no figure: its bar stays empty and its label is the note, not 0.
@@ -230,7 +230,7 @@ function rankedBarsOption(panel: Panel, rows: Array<{ code: string; name: string
   const labelRoom = Math.max(70 * u, ...shown.map((r) => textWidth(labelOf(r), textPx(13, u)) + 10 * u))
   return {
     ...base(u),
-    tooltip: { ...base(u).tooltip, valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    tooltip: { ...base(u).tooltip, valueFormatter: (v, dataIndex) => shown[dataIndex]?.note ?? formatValueText(Number(v), panel.unit) },
     // the reference line's label sits above its top end
     grid: { left: 8 * u, right: labelRoom, top: (reference ? 24 : 8) * u, bottom: 4 * u, containLabel: true },
     xAxis: { type: 'value', show: false, max: panel.unit === '%' ? (v: { max: number }) => Math.max(100, v.max) : undefined },

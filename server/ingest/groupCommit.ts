@@ -74,16 +74,3 @@ export class GroupCommit<T, R> {
     return length
   }
 }
-
-/** One group commit per owner (a database) and key (a feed), made on first use. */
-export class GroupCommits<K extends object, G> {
-  private readonly byOwner = new WeakMap<K, Map<string, G>>()
-
-  of(owner: K, key: string, make: () => G): G {
-    let groups = this.byOwner.get(owner)
-    if (!groups) this.byOwner.set(owner, (groups = new Map()))
-    let group = groups.get(key)
-    if (!group) groups.set(key, (group = make()))
-    return group
-  }
-}

@@ -3,7 +3,7 @@ import { HttpError } from '../http/router'
 import { batchesWithRows, findLedgerEntries, recordLedgerEntries, storedContentOfBatch, yuanText, type LedgerEntry } from './batchLedger'
 import type { FeedSpec } from './feeds'
 import { ingestGate } from './ingestGate'
-import { GroupCommit, GroupCommits, type Settled } from './groupCommit'
+import { GroupCommit, type Settled } from './groupCommit'
 import { insertTogether } from './insertBatch'
 import { prepareRecords, type PreparedBatch } from './preparedBatch'
 import { KeyedMutex } from './keyedMutex'
@@ -26,7 +26,16 @@ interface Delivery {
   batch: PreparedBatch
 }
 
-const storeGroups = new GroupCommits<Db, GroupCommit<Delivery, StoreOutcome>>()
+/** The group commit of each database and feed, made on first use. */
+const storeGroups = new WeakMap<Db, Map<string, GroupCommit<Delivery, StoreOutcome>>>()
+
+function storeGroupOf(db: Db, spec: FeedSpec): GroupCommit<Delivery, StoreOutcome> {
+  let groups = storeGroups.get(db)
+  if (!groups) storeGroups.set(db, (groups = new Map()))
+  let group = groups.get(spec.feed)
+  if (!group) groups.set(spec.feed, (group = new GroupCommit((deliveries) => storeTogether(db, spec, deliveries), (d) => d.batch.rows, MAX_GROUP_ROWS)))
+  return group
+}
 
 /**
  * Stores a validated batch once and whole:
@@ -46,7 +55,7 @@ export async function storeBatch(db: Db, spec: FeedSpec, batchId: string, record
 }
 
 export async function storePrepared(db: Db, spec: FeedSpec, batchId: string, batch: PreparedBatch): Promise<StoreOutcome> {
-  const group = storeGroups.of(db, spec.feed, () => new GroupCommit((deliveries) => storeTogether(db, spec, deliveries), (d) => d.batch.rows, MAX_GROUP_ROWS))
+  const group = storeGroupOf(db, spec)
   // Shared gate: a rollup repair (server/rollups) waits for this batch, and this batch for a repair.
   // The batch lock keeps two deliveries of one batch out of one group (the second sees the first's ledger entry).
   return ingestGate.shared(() => batchLocks.run(`${spec.feed}\u0000${batchId}`, () => group.submit({ batchId, batch })))
@@ -91,8 +100,9 @@ async function storeTogether(db: Db, spec: FeedSpec, deliveries: readonly Delive
   const recording = inserted ? [...recovered, ...toInsert] : recovered
   try {
     await recordLedgerEntries(db, recording.map((i) => ledgerEntryOf(spec, deliveries[i])))
+    for (const i of recording) outcomes[i] = { ok: true, value: stored(spec, deliveries[i]) }
     // A recovered batch's delivery is its sender's first acknowledgment, so it is answered as stored.
-    for (const i of recording) outcomes[i] = { ok: true, value: { ...stored(spec, deliveries[i]), ...(recovered.includes(i) ? { recovered: true } : {}) } }
+    for (const i of recovered) outcomes[i] = { ok: true, value: { ...stored(spec, deliveries[i]), recovered: true } }
   } catch (error) {
     for (const i of recording) outcomes[i] = { ok: false, error }
   }
