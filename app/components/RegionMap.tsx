@@ -96,7 +96,9 @@ export function RegionMap({ rows, unit, focus, markers = [], pinned, onSelect, s
   }
 
   return (
-    <div ref={box} className="region-map" data-map={geo ? 'ready' : 'loading'}>
+    // 'ready' once the counties are drawn (boundaries fetched and the box measured), not before:
+    // screenshots and exports wait on it
+    <div ref={box} className="region-map" data-map={drawn ? 'ready' : 'loading'}>
       {drawn && size && (
         <svg ref={svgRef} width={size.width} height={size.height} viewBox={`0 0 ${size.width} ${size.height}`} xmlns="http://www.w3.org/2000/svg" role="img" aria-label="内江市各区县" fontFamily={palette.font}>
           <defs>

@@ -90,6 +90,8 @@ describe.skipIf(!browserAvailable)('wall in the browser', () => {
   it('draws the 5 counties on the map with values and drills down and back up', async () => {
     const { page, errors } = await open('/region/511000', 1600, 1000)
     await page.waitForSelector('[data-panel="drill-children"][data-state="ready"]', { timeout: 30_000 })
+    // the boundaries are a chunk of their own, fetched when the map mounts: they can land after the room
+    await page.waitForSelector('[data-panel="drill-map"] .region-map[data-map="ready"]', { timeout: 30_000 })
     expect(await page.locator('path[data-county]').count()).toBe(5)
     await screenshot(page, 'drill-city')
     await page.locator('path[data-county="511025"]').click()
