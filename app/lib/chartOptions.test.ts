@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dashboards } from '../../dashboards'
 import type { Panel } from '../../dashboards/types'
-import { chartOption, fitBarName } from './chartOptions'
+import { chartOption, fitBarName, shiftPastLine, type LabelPlace } from './chartOptions'
 
 const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ...dashboards.overview.panels[0], kind, unit })
 type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
@@ -131,6 +131,35 @@ describe('chart options', () => {
     // 序时进度's label at the line's top end, in the margin kept for it (at the bottom end the
     // panel's edge cut it off)
     expect((bars as unknown as { markLine: { label: { position: string } } }).markLine.label.position).toBe('start')
+  })
+
+  it('moves a value label that would cross 序时进度 past the line, and leaves the others', () => {
+    const execution = {
+      kind: 'regions' as const,
+      rows: [{ code: 'a', name: '甲', value: 97.4 }, { code: 'b', name: '乙', value: 50 }, { code: 'c', name: '丙', value: 104 }],
+      reference: { label: '序时进度', value: 100 },
+    }
+    const option = chartOption({ ...panel('hbar', '%') }, execution, 1) as unknown as AnyOption
+    const layout = (option.series[0] as unknown as { labelLayout: (p: LabelPlace) => { dx: number } }).labelLayout
+    // a plot from x 100 at 4 px per percent: 序时进度 100 % is at x 500
+    const place = (dataIndex: number, value: number) => {
+      const end = 100 + 4 * value
+      return { dataIndex, rect: { x: 100, width: 4 * value }, labelRect: { x: end + 5, width: 40 } }
+    }
+    // 丙 104 %, 甲 97.4 %, 乙 50 % (ranked)
+    const [over, near, far] = [place(0, 104), place(1, 97.4), place(2, 50)]
+    const nearLabel = near.labelRect.x + layout(near).dx
+    expect(nearLabel).toBeGreaterThan(500)
+    expect(nearLabel).toBeLessThan(510)
+    expect(layout(far).dx).toBe(0)
+    expect(layout(over).dx).toBe(0)
+    // the shift holds at any scale: the line's place follows from the bar's own length
+    expect(shiftPastLine(97.4, 100, { dataIndex: 0, rect: { x: 200, width: 8 * 97.4 }, labelRect: { x: 200 + 8 * 97.4 + 10, width: 80 } }, 8)).toBeCloseTo(8 * 2.6 - 10 + 8, 6)
+    // nothing to measure against on an empty bar
+    expect(shiftPastLine(0, 100, { dataIndex: 0, rect: { x: 100, width: 0 }, labelRect: { x: 105, width: 40 } }, 4)).toBe(0)
+    // a chart without a reference has no layout hook at all
+    const plain = chartOption(panel('hbar', '%'), { kind: 'regions', rows: execution.rows }, 1) as unknown as AnyOption
+    expect((plain.series[0] as unknown as { labelLayout?: unknown }).labelLayout).toBeUndefined()
   })
 
   it('keeps the 12 biggest rows of a grouped horizontal ranking, in their order', () => {

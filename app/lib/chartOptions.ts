@@ -247,9 +247,31 @@ function rankedBarsOption(panel: Panel, rows: Array<Pick<RegionRow, 'code' | 'na
         backgroundStyle: { color: '#ffffff0a' },
         itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
         label: { show: true, position: 'right', color: palette.text, fontSize: textPx(13, u), formatter: (p: { dataIndex: number }) => labelOf(shown[p.dataIndex]) },
+        ...(reference ? { labelLayout: (p: LabelPlace) => ({ dx: shiftPastLine(shown[p.dataIndex]?.value ?? 0, reference.value, p, 4 * u) }) } : {}),
       },
     ],
   } as EChartsOption
+}
+
+/** Where ECharts put a bar and its value label, in pixels (its labelLayout callback's argument). */
+export interface LabelPlace {
+  dataIndex: number
+  rect: { x: number; width: number }
+  labelRect: { x: number; width: number }
+}
+
+/**
+ * How far to move a bar's value label right so it does not cross the reference line: a bar just
+ * short of 序时进度 (97.4 % against 100 %) would have its label written across the dashed line.
+ * The line's pixel position follows from the bar itself (its length is proportional to its value),
+ * so this holds at any wall size. The margin right of the plot already holds the widest label.
+ */
+export function shiftPastLine(value: number, reference: number, place: LabelPlace, gap: number): number {
+  if (!(value > 0) || value >= reference) return 0
+  const lineX = place.rect.x + place.rect.width * (reference / value)
+  const { x, width } = place.labelRect
+  if (x + width + gap <= lineX) return 0
+  return lineX + gap - x
 }
 
 function referenceLabel(reference: Reference, panel: Panel): string {
