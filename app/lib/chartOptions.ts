@@ -246,8 +246,8 @@ function rankedBarsOption(panel: Panel, rows: Array<Pick<RegionRow, 'code' | 'na
         showBackground: true,
         backgroundStyle: { color: '#ffffff0a' },
         itemStyle: { borderRadius: [0, 4 * u, 4 * u, 0] },
-        label: { show: true, position: 'right', color: palette.text, fontSize: textPx(13, u), formatter: (p: { dataIndex: number }) => labelOf(shown[p.dataIndex]) },
-        ...(reference ? { labelLayout: (p: LabelPlace) => ({ dx: shiftPastLine(shown[p.dataIndex]?.value ?? 0, reference.value, p, 4 * u) }) } : {}),
+        label: { show: true, position: 'right', distance: 5 * u, color: palette.text, fontSize: textPx(13, u), formatter: (p: { dataIndex: number }) => labelOf(shown[p.dataIndex]) },
+        ...(reference ? { labelLayout: (p: LabelPlace) => ({ dx: shiftPastLine(shown[p.dataIndex]?.value ?? 0, reference.value, p, 5 * u, 4 * u) }) } : {}),
       },
     ],
   } as EChartsOption
@@ -257,21 +257,25 @@ function rankedBarsOption(panel: Panel, rows: Array<Pick<RegionRow, 'code' | 'na
 export interface LabelPlace {
   dataIndex: number
   rect: { x: number; width: number }
-  labelRect: { x: number; width: number }
+  /** where the label is now: after a first layout that includes the shift given then */
+  labelRect: { width: number }
 }
 
 /**
  * How far to move a bar's value label right so it does not cross the reference line: a bar just
  * short of 序时进度 (97.4 % against 100 %) would have its label written across the dashed line.
  * The line's pixel position follows from the bar itself (its length is proportional to its value),
- * so this holds at any wall size. The margin right of the plot already holds the widest label.
+ * so this holds at any wall size. The label's own place is taken from the bar's end and the label's
+ * distance, never from where the label is now: ECharts lays labels out again on every update and
+ * resize, with the previous shift already in the label's rect. The margin right of the plot
+ * already holds the widest label.
  */
-export function shiftPastLine(value: number, reference: number, place: LabelPlace, gap: number): number {
+export function shiftPastLine(value: number, reference: number, place: LabelPlace, distance: number, gap: number): number {
   if (!(value > 0) || value >= reference) return 0
   const lineX = place.rect.x + place.rect.width * (reference / value)
-  const { x, width } = place.labelRect
-  if (x + width + gap <= lineX) return 0
-  return lineX + gap - x
+  const start = place.rect.x + place.rect.width + distance
+  if (start + place.labelRect.width + gap <= lineX) return 0
+  return lineX + gap - start
 }
 
 function referenceLabel(reference: Reference, panel: Panel): string {
