@@ -88,6 +88,12 @@ describe('leader questions', () => {
     expect(data.series[0].values[last]).toBe(2)
   })
 
+  it('says so when nothing closed in the window, rather than drawing 0 days', async () => {
+    // 威远县 has ledger items of its own in no month: an average over nothing
+    expect(await runMetric(db, 'ledger.timeToClose', { region: '511024' })).toEqual({ kind: 'notApplicable', reason: '近12个月尚无销号事项' })
+    expect(await runMetric(db, 'ledger.timeToClose', { region: C, months: 3 })).toMatchObject({ kind: 'series' })
+  })
+
   it('counts overdue open items and late approvals by department', async () => {
     // on 2026-03-01: 教育's two applications wait at 村评 since 02-01 (28 days, limit 7), 民政's at
     // 县定 since 02-10 (19 days, limit 10); 人社's waits 2 days (in time)

@@ -32,6 +32,8 @@ export const ledgerTimeToClose = defineMetric({
       { first: window[0] },
       closeTimeRow,
     )
+    // an average over no closed items is not 0 days: with none in the window the panel says so
+    if (rows.length === 0) return { kind: 'notApplicable', reason: `近${months}个月尚无销号事项` }
     const byMonth = new Map(rows.map((row) => [row.ym, row]))
     return {
       kind: 'series',
