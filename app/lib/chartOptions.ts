@@ -257,7 +257,7 @@ function rankedBarsOption(panel: Panel, rows: Array<Pick<RegionRow, 'code' | 'na
 export interface LabelPlace {
   dataIndex: number
   rect: { x: number; width: number }
-  /** where the label is now: after a first layout that includes the shift given then */
+  /** the label as it stands: only its width is read (its x already holds any earlier shift) */
   labelRect: { width: number }
 }
 
