@@ -80,6 +80,11 @@ export const panelSchema = z
     filters: z.array(z.enum(REVIEW_FILTERS)).default([]),
     /** Seconds after which the panel's data counts as stale and greys out. */
     staleAfterSec: z.number().int().positive().default(120),
+    /**
+     * What the panel says when it has nothing to show (no rows, nothing above zero). For a panel of
+     * problems, nothing is news: 无逾期未整改事项, not 暂无数据, which reads as a feed that failed.
+     */
+    empty: z.string().min(1).optional(),
   })
   .strict()
 

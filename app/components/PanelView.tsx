@@ -122,6 +122,7 @@ function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegio
 
   if (data.kind === 'notApplicable') return <div className="empty not-applicable">{data.reason}</div>
   if (data.kind === 'pending') return <div className="empty pending">{data.reason}</div>
+  if (panel.empty && !hasSomething(panel, data)) return <div className="empty nothing">{panel.empty}</div>
   if (data.kind === 'value' && panel.kind !== 'gauge') return <KpiValue panel={panel} data={data} />
   if (data.kind === 'table') {
     if (panel.kind === 'ticker') return <Ticker data={data} liveFlags={flags} since={since} pinned={pinned} flagHref={exportable ? (id, code) => `/region/${code}?flag=${encodeURIComponent(id)}` : undefined} />
@@ -144,7 +145,7 @@ function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegio
     )
   }
   if (data.kind === 'regions' && data.rows.length === 0) return <div className="empty">暂无数据</div>
-  if (panel.kind === 'pie' && !hasPositive(data)) return <div className="empty">暂无数据</div>
+  if (panel.kind === 'pie' && !hasSomething(panel, data)) return <div className="empty">暂无数据</div>
   if (data.kind === 'series' && data.categories.length === 0) return <div className="empty">暂无数据</div>
   if (option && data.kind === 'value' && data.note)
     return (
@@ -157,9 +158,15 @@ function PanelBody({ panel, data, region, u, flags, pinned, since, onSelectRegio
   return <div className="empty">此面板不支持该数据（{data.kind}）</div>
 }
 
-function hasPositive(data: PanelData): boolean {
-  if (data.kind === 'series') return data.series[0]?.values.some((v) => v > 0) ?? false
+/**
+ * Whether the panel has anything to draw: a row, or a figure above zero among what it draws (a pie
+ * draws its first series only; bars and lines all of theirs: 审批超时 may have 督办 and no 提醒).
+ */
+function hasSomething(panel: Panel, data: PanelData): boolean {
+  if (data.kind === 'series') return (panel.kind === 'pie' ? data.series.slice(0, 1) : data.series).some((s) => s.values.some((v) => v > 0))
   if (data.kind === 'regions') return data.rows.some((r) => r.value > 0)
+  if (data.kind === 'table') return data.rows.length > 0
+  if (data.kind === 'funnel') return data.stages.some((s) => s.value > 0)
   return true
 }
 
