@@ -183,6 +183,18 @@ export interface RegionRow {
   note?: string
 }
 
+/** One series of figures, a figure per category. */
+export interface SeriesValues {
+  name: string
+  values: number[]
+  /**
+   * Categories with no figure (an average over no items, e.g. a month in which nothing closed):
+   * their value is 0 and means nothing, so they are drawn as a gap, exported as an empty cell and
+   * never shown as 0.
+   */
+  gaps?: number[]
+}
+
 /** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 export type PanelData =
   | {
@@ -193,7 +205,7 @@ export type PanelData =
       /** what the figure is of, e.g. 已销号 66 / 入台账 157 条 */
       note?: string
     }
-  | { kind: 'series'; categories: string[]; series: Array<{ name: string; values: number[] }>; reference?: Reference }
+  | { kind: 'series'; categories: string[]; series: SeriesValues[]; reference?: Reference }
   | { kind: 'regions'; rows: RegionRow[]; reference?: Reference }
   | { kind: 'table'; columns: Array<{ key: string; title: string }>; rows: Array<Record<string, string | number | null>> }
   | { kind: 'funnel'; stages: Array<{ name: string; value: number }> }

@@ -4,7 +4,7 @@ import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
 import { panelPeriodLabel, periods, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { definitionOf } from '../../dashboards/definitions'
-import { chartOption } from '../lib/chartOptions'
+import { chartOption, NO_FIGURE } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
 import { downloadText, downloadUrl, framedPng, svgToPng } from '../lib/download'
 import { exportFileName, exportHeader, type ExportContext } from '../lib/exportMeta'
@@ -190,7 +190,7 @@ function textLines(panel: Panel, data: PanelData): string[] {
     case 'regions':
       return data.rows.map((r) => `${r.name}  ${formatValueText(r.value, panel.unit)}`)
     case 'series':
-      return data.categories.map((c, i) => `${c}  ${data.series.map((s) => formatValueText(s.values[i] ?? 0, panel.unit)).join('  ')}`)
+      return data.categories.map((c, i) => `${c}  ${data.series.map((s) => (s.gaps?.includes(i) ? NO_FIGURE : formatValueText(s.values[i] ?? 0, panel.unit))).join('  ')}`)
     case 'notApplicable':
     case 'pending':
       return [data.reason]

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { dashboards } from '../../dashboards'
 import type { Panel } from '../../dashboards/types'
-import { chartOption, fitBarName, shiftPastLine, type LabelPlace } from './chartOptions'
+import { chartOption, fitBarName, NO_FIGURE, shiftPastLine, type LabelPlace } from './chartOptions'
 
 const panel = (kind: Panel['kind'], unit: Panel['unit'] = '元'): Panel => ({ ...dashboards.overview.panels[0], kind, unit })
 type AnyOption = { series: Array<{ type: string; data: unknown[] }>; textStyle: { fontSize: number; fontFamily: string }; yAxis: { data?: string[] }; legend: { formatter: (name: string) => string } }
@@ -162,6 +162,29 @@ describe('chart options', () => {
     // a chart without a reference has no layout hook at all
     const plain = chartOption(panel('hbar', '%'), { kind: 'regions', rows: execution.rows }, 1) as unknown as AnyOption
     expect((plain.series[0] as unknown as { labelLayout?: unknown }).labelLayout).toBeUndefined()
+  })
+
+  it('draws a category without a figure as a gap, with — in its tooltip, not 0', () => {
+    const days = dashboards.rectification.panels.find((p) => p.id === 'time-to-close')!
+    const data = { kind: 'series' as const, categories: ['26年10月', '26年11月', '26年12月'], series: [{ name: '平均用时', values: [0, 2.5, 0], gaps: [0, 2] }] }
+    const option = chartOption(days, data, 1) as unknown as AnyOption & { tooltip: { valueFormatter: (v: unknown) => string } }
+    expect(option.series[0].data).toEqual([null, 2.5, null])
+    expect([null, undefined, '-'].map((v) => option.tooltip.valueFormatter(v))).toEqual([NO_FIGURE, NO_FIGURE, NO_FIGURE])
+    expect(option.tooltip.valueFormatter(2.5)).toBe('2.5天')
+    // a real 0 (nothing paid in an hour) is still 0
+    const hours = chartOption(panel('bar'), { kind: 'series', categories: ['00时', '01时'], series: [{ name: '金额', values: [0, 5] }] }, 1) as unknown as AnyOption
+    expect(hours.series[0].data).toEqual([0, 5])
+  })
+
+  it('keeps a gap on its own category when a long ranking is cut to its biggest rows', () => {
+    const names = Array.from({ length: 20 }, (_, i) => `规则${i}`)
+    // 规则19 has the largest figure and a gap in the second series; 规则0 is dropped
+    const data = { kind: 'series' as const, categories: names, series: [{ name: '未处置', values: names.map((_, i) => i) }, { name: '累计', values: names.map(() => 30), gaps: [0, 19] }] }
+    const option = chartOption(panel('hbar', '条'), data, 1) as unknown as AnyOption
+    expect(option.yAxis.data).toHaveLength(12)
+    const kept = option.series[1].data as Array<number | null>
+    expect(kept.filter((v) => v === null)).toHaveLength(1)
+    expect(kept[option.yAxis.data!.indexOf('规则19')]).toBeNull()
   })
 
   it('keeps the 12 biggest rows of a grouped horizontal ranking, in their order', () => {

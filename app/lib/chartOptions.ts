@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts'
-import type { Panel, PanelData, Reference, RegionRow } from '../../dashboards/types'
+import type { Panel, PanelData, Reference, RegionRow, SeriesValues } from '../../dashboards/types'
 import { columnFormatter, formatAxis, formatPeriod, formatValueText } from './format'
 import { palette } from './palette'
 import { levelOf } from './thresholds'
@@ -113,7 +113,10 @@ function topRows(data: Extract<PanelData, { kind: 'series' }>, n: number): Extra
   const first = data.series[0]?.values ?? []
   const keep = new Set(data.categories.map((_, i) => i).sort((a, b) => (first[b] ?? 0) - (first[a] ?? 0)).slice(0, n))
   const pick = <T,>(list: T[]) => list.filter((_, i) => keep.has(i))
-  return { ...data, categories: pick(data.categories), series: data.series.map((s) => ({ ...s, values: pick(s.values) })) }
+  // a gap keeps pointing at its category once the others are dropped
+  const kept = data.categories.map((_, i) => i).filter((i) => keep.has(i))
+  const gapsOf = (gaps: number[] | undefined) => gaps && kept.flatMap((old, i) => (gaps.includes(old) ? [i] : []))
+  return { ...data, categories: pick(data.categories), series: data.series.map((s) => ({ ...s, values: pick(s.values), gaps: gapsOf(s.gaps) })) }
 }
 
 function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number, boxWidth?: number): EChartsOption {
@@ -172,7 +175,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
             const level = levelOf(panel.thresholds, value, data.reference!.value)
             return level ? { value, itemStyle: { color: level === 'critical' ? palette.critical : palette.warn } } : value
           })
-        : s.values,
+        : withGaps(s),
       ...(againstReference ? referenceLine(data.reference, panel, u) : {}),
       yAxisIndex: onRight ? 1 : 0,
       smooth: asLine,
@@ -186,7 +189,7 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
   return {
     ...base(u),
     color: [...palette.series],
-    tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => formatValueText(Number(v), panel.unit) },
+    tooltip: { ...base(u).tooltip, trigger: 'axis', valueFormatter: (v) => (isGap(v) ? NO_FIGURE : formatValueText(Number(v), panel.unit)) },
     legend: data.series.length > 1 ? { top: 0, right: 8 * u, textStyle: { color: palette.muted, fontSize: textPx(13, u) }, itemWidth: 14 * u, itemHeight: 8 * u } : { show: false },
     // a vertical value axis writes its unit above the plot: the top margin holds that name whole
     // a reference line writes its label past the plot's end: the margin there holds it whole
@@ -195,6 +198,21 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
     yAxis: horizontal ? categoryAxis : dualAxis ? [valueAxis('left'), valueAxis('right', '人次')] : valueAxis(),
     series: seriesList,
   } as EChartsOption
+}
+
+/** What a category without a figure shows where a figure would be (tooltip, exported text). */
+export const NO_FIGURE = '—'
+
+/** A series' values for ECharts, its gaps as null: ECharts leaves no bar and breaks the line there. */
+function withGaps(s: SeriesValues): Array<number | null> {
+  if (!s.gaps?.length) return s.values
+  const gaps = new Set(s.gaps)
+  return s.values.map((value, i) => (gaps.has(i) ? null : value))
+}
+
+/** ECharts hands a tooltip the empty value of a gap as null, undefined or '-'. */
+function isGap(value: unknown): boolean {
+  return value === null || value === undefined || value === '-'
 }
 
 function isPyramid(data: Extract<PanelData, { kind: 'series' }>): boolean {

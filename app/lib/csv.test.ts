@@ -14,6 +14,11 @@ describe('panel CSV', () => {
     const csv = panelCsv(panel, { kind: 'regions', rows: [{ code: '511024', name: '威远县', value: 0, note: '无下达指标', extra: { issued: 0 } }] })
     expect(csv.slice(1).split('\r\n')[1]).toBe('511024,威远县,无下达指标,0')
   })
+  it('leaves a category without a figure empty (平均整改用时 in a month nothing closed), never 0', () => {
+    const days = dashboards.rectification.panels.find((p) => p.id === 'time-to-close')!
+    const csv = panelCsv(days, { kind: 'series', categories: ['26年10月', '26年11月'], series: [{ name: '平均用时', values: [0, 2.5], gaps: [0] }] })
+    expect(csv.slice(1).split('\r\n')).toEqual(['类别,平均用时（天）', '26年10月,', '26年11月,2.5', ''])
+  })
   it('opens with what, where and 数据截至, and writes times in Beijing time with units in the headers', () => {
     const ticker = dashboards.overview.panels.find((p) => p.kind === 'ticker')!
     const context = { theme: '总览', region: '内江市', filters: '年度 全部；项目 全部', period: '全部年度' }

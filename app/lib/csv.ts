@@ -29,7 +29,8 @@ export function panelCsv(panel: Panel, data: PanelData, meta?: { context: Export
       if (data.compare) rows.push([data.compare.label, data.compare.value])
       break
     case 'series':
-      rows = [['类别', ...data.series.map((s) => seriesTitle(s.name))], ...data.categories.map((c, i) => [c, ...data.series.map((s) => s.values[i] ?? null)])]
+      // a category without a figure (a gap) is an empty cell, never 0
+      rows = [['类别', ...data.series.map((s) => seriesTitle(s.name))], ...data.categories.map((c, i) => [c, ...data.series.map((s) => (s.gaps?.includes(i) ? null : s.values[i] ?? null))])]
       break
     case 'regions': {
       const extras = [...new Set(data.rows.flatMap((r) => Object.keys(r.extra ?? {})))]

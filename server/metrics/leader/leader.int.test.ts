@@ -86,6 +86,8 @@ describe('leader questions', () => {
     // L3 (0 days) and L7 (4 days) closed this month; L6 has no closing time
     expect(data.series).toHaveLength(1)
     expect(data.series[0].values[last]).toBe(2)
+    // every other month closed nothing: no average there, a gap rather than 0 days
+    expect(data.series[0].gaps).toEqual(data.categories.slice(0, -1).map((_, i) => i))
   })
 
   it('says so when nothing closed in the window, rather than drawing 0 days', async () => {

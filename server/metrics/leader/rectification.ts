@@ -40,7 +40,12 @@ export const ledgerTimeToClose = defineMetric({
       categories: window.map(monthLabel),
       series: [
         // one unit per chart (天); how many closed is in the ledger panels
-        { name: '平均用时', values: window.map((ym) => Math.round((byMonth.get(ym)?.days ?? 0) * 10) / 10) },
+        {
+          name: '平均用时',
+          values: window.map((ym) => Math.round((byMonth.get(ym)?.days ?? 0) * 10) / 10),
+          // a month in which nothing closed has no average: a gap, not 0 days
+          gaps: window.flatMap((ym, i) => (byMonth.has(ym) ? [] : [i])),
+        },
       ],
     }
   },
