@@ -171,6 +171,12 @@ describe('chart options', () => {
     expect(option.series[0].data).toEqual([null, 2.5, null])
     expect([null, undefined, '-'].map((v) => option.tooltip.valueFormatter(v))).toEqual([NO_FIGURE, NO_FIGURE, NO_FIGURE])
     expect(option.tooltip.valueFormatter(2.5)).toBe('2.5天')
+    // against 序时进度 too: a department with nothing issued has no bar, never a red 0 %
+    const byDept = dashboards.budget.panels.find((p) => p.id === 'by-dept')!
+    const rates = { kind: 'series' as const, categories: ['卫健', '教育'], series: [{ name: '执行率', values: [0, 0], gaps: [0] }], reference: { label: '序时进度', value: 50 } }
+    const execution = chartOption(byDept, rates, 1) as unknown as AnyOption
+    expect(execution.series[0].data[0]).toBeNull()
+    expect(execution.series[0].data[1]).toMatchObject({ value: 0, itemStyle: { color: expect.any(String) } })
     // a real 0 (nothing paid in an hour) is still 0
     const hours = chartOption(panel('bar'), { kind: 'series', categories: ['00时', '01时'], series: [{ name: '金额', values: [0, 5] }] }, 1) as unknown as AnyOption
     expect(hours.series[0].data).toEqual([0, 5])

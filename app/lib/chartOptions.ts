@@ -171,8 +171,8 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
       name: s.name,
       type: asLine ? ('line' as const) : ('bar' as const),
       data: againstReference
-        ? s.values.map((value) => {
-            const level = levelOf(panel.thresholds, value, data.reference!.value)
+        ? withGaps(s).map((value) => {
+            const level = value === null ? undefined : levelOf(panel.thresholds, value, data.reference!.value)
             return level ? { value, itemStyle: { color: level === 'critical' ? palette.critical : palette.warn } } : value
           })
         : withGaps(s),

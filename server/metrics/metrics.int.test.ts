@@ -213,6 +213,26 @@ describe('budget', () => {
     })
   })
 
+  it('gives a department with nothing issued no rate (a gap, not a red 0 %), and says so when no department has any', async () => {
+    // fiscal year 2025, apart from the fixture's 2024: 教育 issued and has paid nothing yet (a real
+    // 0 %), 卫健 only allocated
+    const indicator = (id: string, dept: string, issued: string | null) => ({
+      indicator_id: id, doc_no: `内财社〔2025〕${id}号`, fiscal_year: 2025, county_code: C2, dept, project_code: 'P20', fund_level: '省', amount: 1000, allocated_date: '2025-01-15', issued_date: issued,
+    })
+    await db.client.insert({ table: 'budget_indicator', format: 'JSONEachRow', values: [indicator('Y1', '教育', '2025-02-01'), indicator('Y2', '卫健', null)] })
+    try {
+      const byDept = await runMetric(db, 'budget.executionByDept', { region: CITY, day: '2025-07-01' })
+      if (byDept.kind !== 'series') throw new Error('series expected')
+      const rates = byDept.series.find((s) => s.name === '执行率')!
+      expect(rates.values).toEqual([0, 0])
+      expect(rates.gaps).toEqual([byDept.categories.indexOf('卫健')])
+      await db.client.command({ query: "DELETE FROM budget_indicator WHERE indicator_id = 'Y1'" })
+      expect(await runMetric(db, 'budget.executionByDept', { region: CITY, day: '2025-07-01' })).toEqual({ kind: 'notApplicable', reason: '本年度尚无下达指标' })
+    } finally {
+      await db.client.command({ query: "DELETE FROM budget_indicator WHERE fiscal_year = 2025" })
+    }
+  })
+
   it('counts idle money on cleared vouchers past the grace days', async () => {
     // V1 2000 − 1700 and V2 2600 − 2400; V3 is not cleared
     expect(await runMetric(db, 'budget.idleFunds', { region: CITY, day: FIXTURE_DAY })).toEqual({ kind: 'value', value: 500 })

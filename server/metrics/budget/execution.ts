@@ -83,12 +83,15 @@ export const budgetExecutionByDept = defineMetric({
   run: async (db, params) => {
     const scope = await chainScope(db, params)
     const byDept = chainTotalsBy(await selectIndicatorChain(db, scope), 'dept')
+    if (!byDept.some((totals) => totals.issued > 0)) return { kind: 'notApplicable', reason: NOTHING_ISSUED }
+    // A department with indicators allocated and none issued has no rate: a gap, not a red 0 %.
+    const noneIssued = byDept.flatMap((totals, i) => (totals.issued > 0 ? [] : [i]))
     return {
       kind: 'series',
       reference: schedule(scope),
       categories: byDept.map((totals) => totals.key),
       series: [
-        { name: '执行率', values: byDept.map((totals) => rate(totals)) },
+        { name: '执行率', values: byDept.map((totals) => rate(totals)), ...(noneIssued.length > 0 ? { gaps: noneIssued } : {}) },
         { name: '下达', values: byDept.map((totals) => roundMoney(totals.issued)) },
         { name: '支付', values: byDept.map((totals) => roundMoney(totals.paid)) },
       ],
