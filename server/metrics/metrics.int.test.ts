@@ -50,6 +50,8 @@ describe('payment quality', () => {
   it('rates success over settled payments and counts open failures', async () => {
     // 7 成功 of 9 settled (2 失败; 在途 not settled)
     expect(await runMetric(db, 'payments.successRate', { region: CITY })).toEqual({ kind: 'value', value: 77.78 })
+    // a month with no settled payment has no rate: not 100 %, which would vouch for payments never made
+    expect(await runMetric(db, 'payments.successRate', { region: CITY, from: 201801, to: 201801 })).toEqual({ kind: 'notApplicable', reason: '尚无已结算的发放' })
     // d5 re-issued by d6, d7 still open
     expect(await runMetric(db, 'payments.failedOpen', { region: CITY })).toEqual({ kind: 'value', value: 1 })
     expect(await runMetric(db, 'payments.failedOpen', { region: C2 })).toEqual({ kind: 'value', value: 0 })

@@ -11,6 +11,7 @@ import { dashboards } from '../../dashboards'
 import { REVIEW_FILTERS, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { registerMetricRoutes } from './routes'
 import { NOTHING_ISSUED } from './budget/execution'
+import { NOTHING_SETTLED } from './payments/quality'
 
 /**
  * Filters are a contract: every theme × every filter kind, through the review page's route. Each
@@ -94,7 +95,7 @@ const oracles: Record<string, Oracle> = {
   'payments.successRate': async (f) => {
     const { where, params } = paymentWhere(f)
     const [r] = await raw(`SELECT countIf(status = '成功') AS ok, countIf(status != '在途') AS settled FROM payment_detail WHERE ${where}`, params)
-    return { value: Number(r.settled) === 0 ? 100 : (Number(r.ok) / Number(r.settled)) * 100 }
+    return Number(r.settled) === 0 ? { reason: NOTHING_SETTLED } : { value: (Number(r.ok) / Number(r.settled)) * 100 }
   },
   'payments.byStatus': async (f) => {
     const { where, params } = paymentWhere(f)
@@ -133,7 +134,11 @@ const oracles: Record<string, Oracle> = {
     if (!counties.some((r) => Number(r.issued) > 0)) return { reason: NOTHING_ISSUED }
     return { series: 'regions', byCategory: new Map(counties.map((r) => [String(r.key), rate(r)])), complete: false }
   },
-  'budget.executionByDept': async (f) => ({ series: '执行率', byCategory: new Map((await chain(f, 'dept')).map((r) => [String(r.key), rate(r)])), complete: true }),
+  'budget.executionByDept': async (f) => {
+    const depts = await chain(f, 'dept')
+    if (!depts.some((r) => Number(r.issued) > 0)) return { reason: NOTHING_ISSUED }
+    return { series: '执行率', byCategory: new Map(depts.map((r) => [String(r.key), rate(r)])), complete: true }
+  },
   'budget.executionByProject': async (f) => ({ series: '支付', byCategory: new Map((await chain(f, 'project_code')).map((r) => [projectTitle(String(r.key)), Number(r.paid)])), complete: false }),
 }
 

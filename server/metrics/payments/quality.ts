@@ -28,6 +28,8 @@ export const paymentsByStatus = defineMetric({
   },
 })
 
+export const NOTHING_SETTLED = '尚无已结算的发放'
+
 /** 成功 ÷ settled payments; 在途 (still with the bank) is neither success nor failure yet. */
 export const paymentsSuccessRate = defineMetric({
   name: 'payments.successRate',
@@ -38,7 +40,9 @@ export const paymentsSuccessRate = defineMetric({
     const sums = sumsByStatus(withinMonths(await selectRegionMonths(db, params), params))
     const succeeded = sums['成功'].payments
     const settled = sums['成功'].payments + sums['失败'].payments + sums['退回'].payments
-    return { kind: 'value', value: settled === 0 ? 100 : roundPercent((succeeded / settled) * 100) }
+    // a rate over no settled payment is no rate: 100 % there would vouch for payments never made
+    if (settled === 0) return { kind: 'notApplicable', reason: NOTHING_SETTLED }
+    return { kind: 'value', value: roundPercent((succeeded / settled) * 100) }
   },
 })
 
