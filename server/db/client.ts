@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
+import { drainPending } from 'chdb'
 import { createChdbConnection } from 'chdb/connection'
 import { firstLine } from '../errorLine'
 import { traced } from './engineTrace'
@@ -124,7 +125,15 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const lane = new EngineLane()
   const raw = rawInsert!
   const background: Db = { client: laneClient(opened, lane, 'low'), engine, database: options.database, insertBody: (insert) => lane.low(() => traced('low', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), close: async () => {}, lane }
-  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => traced('high', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), background, lane, close: async () => { await opened.close(); removeFiles() } }
+  const close = async () => {
+    await opened.close()
+    // close() returns before the engine lets go when work is still in flight on it (a background
+    // query, an aborted one): a process that exits then ended with SIGSEGV, or hung, in the engine's
+    // exit handlers. Waiting for it makes `npm start` stopped by SIGTERM end with 0.
+    await drainPending()
+    removeFiles()
+  }
+  return { client: laneClient(opened, lane, 'high'), engine, database: options.database, insertBody: (insert) => lane.high(() => traced('high', `INSERT INTO ${insert.table} FORMAT ${insert.format}`, () => raw(insert))), background, lane, close }
 }
 
 async function httpInsertBody(client: ClickHouseClient, insert: BodyInsert): Promise<void> {

@@ -20,8 +20,9 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts', '--
 let output = ''
 child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
 child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')))
+const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
 afterAll(() => {
-  child.kill('SIGTERM')
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 })
 
 interface SinkMessage { channel: string; key: string; digest: boolean; title: string; text: string }
@@ -55,5 +56,11 @@ describe('the demo log sink', () => {
     const deliveries = await (await fetch(`${url}/api/admin/notify/deliveries?channel=demo-log&status=delivered`, { headers })).json() as { rows: unknown[] }
     expect(deliveries.rows.length).toBeGreaterThanOrEqual(messages.length)
     console.log(`[demo sink] ${messages.length} message(s), first: ${messages[0].title}`)
+
+    // Stopped as a terminal or a supervisor stops it, the demo wall ends with 0. It once ended with
+    // SIGSEGV after "stopped" (or hung): the engine still had work in flight when the process exited.
+    child.kill('SIGTERM')
+    expect(await exited, output.slice(-2000)).toEqual({ code: 0, signal: null })
+    expect(output).toMatch(/\[ykt\] stopped/)
   }, 540_000)
 })
