@@ -32,7 +32,7 @@ export const overview: z.input<typeof dashboardSchema> = {
     { id: 'map', title: '各地区发放金额', metric: 'payments.byChildRegion', period: 'all', filters: ['year'], kind: 'map', unit: '元', grid: { x: 6, y: 2, w: 12, h: 6 }, staleAfterSec: 300 },
     { id: 'trend', title: '月度发放趋势', metric: 'payments.byMonth', params: { months: 24 }, period: 'months24', filters: ['year', 'project', 'dept'], kind: 'line', unit: '元', grid: { x: 6, y: 8, w: 12, h: 4 }, staleAfterSec: 600 },
     { id: 'ticker', title: '实时预警', metric: 'flags.ticker', params: { limit: 20 }, period: 'now', kind: 'ticker', grid: { x: 18, y: 2, w: 6, h: 6 }, staleAfterSec: 120 },
-    { id: 'by-hour', title: '今日分时发放', metric: 'payments.byHour', period: 'today', kind: 'bar', unit: '元', grid: { x: 18, y: 8, w: 6, h: 4 }, staleAfterSec: 60 , empty: '今日尚无发放' },
+    { id: 'by-hour', title: '今日分时发放', metric: 'payments.byHour', period: 'today', kind: 'bar', unit: '元', grid: { x: 18, y: 8, w: 6, h: 4 }, staleAfterSec: 60, empty: '今日尚无发放' },
   ],
   portrait: [
     { h: 2, panels: ['total', 'count', 'persons', 'today-amount'] },

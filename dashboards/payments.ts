@@ -23,7 +23,7 @@ export const payments: z.input<typeof dashboardSchema> = {
     { id: 'map', title: '各地区发放金额', metric: 'payments.byChildRegion', period: 'all', filters: ['year'], kind: 'map', unit: '元', grid: { x: 6, y: 2, w: 12, h: 5 }, staleAfterSec: 300 },
     { id: 'by-status', title: '发放状态', metric: 'payments.byStatus', period: 'all', filters: ['year', 'project', 'dept'], kind: 'pie', unit: '笔', grid: { x: 18, y: 2, w: 6, h: 5 }, staleAfterSec: 120 },
     { id: 'by-month', title: '月度发放（金额/人次）', metric: 'payments.byMonth', params: { months: 24 }, period: 'months24', filters: ['year', 'project', 'dept'], kind: 'line', unit: '元', grid: { x: 0, y: 7, w: 8, h: 5 }, staleAfterSec: 600 },
-    { id: 'by-hour', title: '今日分时发放', metric: 'payments.byHour', period: 'today', kind: 'bar', unit: '元', grid: { x: 8, y: 7, w: 5, h: 5 }, staleAfterSec: 60 , empty: '今日尚无发放' },
+    { id: 'by-hour', title: '今日分时发放', metric: 'payments.byHour', period: 'today', kind: 'bar', unit: '元', grid: { x: 8, y: 7, w: 5, h: 5 }, staleAfterSec: 60, empty: '今日尚无发放' },
     { id: 'by-bank', title: '代发银行', metric: 'payments.byBank', period: 'all', filters: ['year'], kind: 'pie', unit: '元', grid: { x: 13, y: 7, w: 5, h: 5 }, staleAfterSec: 600 },
     { id: 'by-dept', title: '主管部门', metric: 'payments.byDept', period: 'all', filters: ['year', 'project', 'dept'], kind: 'hbar', unit: '元', grid: { x: 18, y: 7, w: 6, h: 5 }, staleAfterSec: 600 },
   ],

@@ -195,6 +195,19 @@ export interface SeriesValues {
   gaps?: number[]
 }
 
+/** A series' figures in category order, a gap as null: what charts, exports and texts show. */
+export function figuresOf(series: SeriesValues): Array<number | null> {
+  if (!series.gaps?.length) return series.values
+  const gaps = new Set(series.gaps)
+  return series.values.map((value, i) => (gaps.has(i) ? null : value))
+}
+
+/** The inverse: figures with gaps (null) as a series' values and gap indices. */
+export function seriesOfFigures(name: string, figures: Array<number | null>): SeriesValues {
+  const gaps = figures.flatMap((figure, i) => (figure === null ? [i] : []))
+  return { name, values: figures.map((figure) => figure ?? 0), ...(gaps.length > 0 ? { gaps } : {}) }
+}
+
 /** What a metric returns; the page picks the chart by the panel's kind. Amounts are in yuan. */
 export type PanelData =
   | {

@@ -2,7 +2,7 @@
 
 import { useMemo, useRef } from 'react'
 import { CITY_CODE, countyOf, getRegion } from '../../geo/regions'
-import { panelPeriodLabel, periods, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
+import { figuresOf, panelPeriodLabel, periods, reviewFilterTitles, type FlagEvent, type Panel, type PanelData, type ReviewFilterKind } from '../../dashboards/types'
 import { definitionOf } from '../../dashboards/definitions'
 import { chartOption, NO_FIGURE } from '../lib/chartOptions'
 import { panelCsv } from '../lib/csv'
@@ -189,8 +189,10 @@ function textLines(panel: Panel, data: PanelData): string[] {
       return data.stages.map((s) => `${s.name}  ${formatValueText(s.value, panel.unit)}`)
     case 'regions':
       return data.rows.map((r) => `${r.name}  ${formatValueText(r.value, panel.unit)}`)
-    case 'series':
-      return data.categories.map((c, i) => `${c}  ${data.series.map((s) => (s.gaps?.includes(i) ? NO_FIGURE : formatValueText(s.values[i] ?? 0, panel.unit))).join('  ')}`)
+    case 'series': {
+      const figures = data.series.map(figuresOf)
+      return data.categories.map((c, i) => `${c}  ${figures.map((f) => (f[i] === null ? NO_FIGURE : formatValueText(f[i] ?? 0, panel.unit))).join('  ')}`)
+    }
     case 'notApplicable':
     case 'pending':
       return [data.reason]

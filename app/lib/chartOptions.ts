@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts'
-import type { Panel, PanelData, Reference, RegionRow, SeriesValues } from '../../dashboards/types'
+import { figuresOf, seriesOfFigures, type Panel, type PanelData, type Reference, type RegionRow } from '../../dashboards/types'
 import { columnFormatter, formatAxis, formatPeriod, formatValueText } from './format'
 import { palette } from './palette'
 import { levelOf } from './thresholds'
@@ -113,10 +113,8 @@ function topRows(data: Extract<PanelData, { kind: 'series' }>, n: number): Extra
   const first = data.series[0]?.values ?? []
   const keep = new Set(data.categories.map((_, i) => i).sort((a, b) => (first[b] ?? 0) - (first[a] ?? 0)).slice(0, n))
   const pick = <T,>(list: T[]) => list.filter((_, i) => keep.has(i))
-  // a gap keeps pointing at its category once the others are dropped
-  const kept = data.categories.map((_, i) => i).filter((i) => keep.has(i))
-  const gapsOf = (gaps: number[] | undefined) => gaps && kept.flatMap((old, i) => (gaps.includes(old) ? [i] : []))
-  return { ...data, categories: pick(data.categories), series: data.series.map((s) => ({ ...s, values: pick(s.values), gaps: gapsOf(s.gaps) })) }
+  // picked as figures, so a gap stays on its own category
+  return { ...data, categories: pick(data.categories), series: data.series.map((s) => seriesOfFigures(s.name, pick(figuresOf(s)))) }
 }
 
 function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series' }>, u: number, boxWidth?: number): EChartsOption {
@@ -170,12 +168,13 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
       id: s.name,
       name: s.name,
       type: asLine ? ('line' as const) : ('bar' as const),
+      // a gap is null: ECharts leaves no bar and breaks the line there
       data: againstReference
-        ? withGaps(s).map((value) => {
+        ? figuresOf(s).map((value) => {
             const level = value === null ? undefined : levelOf(panel.thresholds, value, data.reference!.value)
             return level ? { value, itemStyle: { color: level === 'critical' ? palette.critical : palette.warn } } : value
           })
-        : withGaps(s),
+        : figuresOf(s),
       ...(againstReference ? referenceLine(data.reference, panel, u) : {}),
       yAxisIndex: onRight ? 1 : 0,
       smooth: asLine,
@@ -202,13 +201,6 @@ function cartesianOption(panel: Panel, data: Extract<PanelData, { kind: 'series'
 
 /** What a category without a figure shows where a figure would be (tooltip, exported text). */
 export const NO_FIGURE = '—'
-
-/** A series' values for ECharts, its gaps as null: ECharts leaves no bar and breaks the line there. */
-function withGaps(s: SeriesValues): Array<number | null> {
-  if (!s.gaps?.length) return s.values
-  const gaps = new Set(s.gaps)
-  return s.values.map((value, i) => (gaps.has(i) ? null : value))
-}
 
 /** ECharts hands a tooltip the empty value of a gap as null, undefined or '-'. */
 function isGap(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import type { Panel, PanelData } from '../../dashboards/types'
+import { figuresOf, type Panel, type PanelData } from '../../dashboards/types'
 import { beijingDateTime, csvPreamble, type ExportContext } from './exportMeta'
 
 /** Extra figures metrics attach to regions, in the words and units of the minutes. */
@@ -28,10 +28,12 @@ export function panelCsv(panel: Panel, data: PanelData, meta?: { context: Export
       rows = [['指标', `数值${unit}`], [panel.title, data.value]]
       if (data.compare) rows.push([data.compare.label, data.compare.value])
       break
-    case 'series':
+    case 'series': {
       // a category without a figure (a gap) is an empty cell, never 0
-      rows = [['类别', ...data.series.map((s) => seriesTitle(s.name))], ...data.categories.map((c, i) => [c, ...data.series.map((s) => (s.gaps?.includes(i) ? null : s.values[i] ?? null))])]
+      const figures = data.series.map(figuresOf)
+      rows = [['类别', ...data.series.map((s) => seriesTitle(s.name))], ...data.categories.map((c, i) => [c, ...figures.map((f) => f[i] ?? null)])]
       break
+    }
     case 'regions': {
       const extras = [...new Set(data.rows.flatMap((r) => Object.keys(r.extra ?? {})))]
       rows = [['区划代码', '地区', `数值${unit}`, ...extras.map((k) => EXTRA_TITLES[k] ?? k)], ...data.rows.map((r) => [r.code, r.name, r.note ?? r.value, ...extras.map((k) => r.extra?.[k] ?? null)])]

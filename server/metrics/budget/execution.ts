@@ -7,6 +7,7 @@ import { elapsedShareOfYear } from '../sql/time'
 import { getRegion, countyOf } from '../../../geo/regions'
 import { budgetParams, chainScope } from './chainSql'
 import { chainTotals, chainTotalsBy, selectIndicatorChain } from './indicatorChain'
+import { seriesOfFigures } from '../../../dashboards/types'
 
 /**
  * 执行率 = paid to cards ÷ issued (下达) budget of the fiscal year, compared with 序时进度, the
@@ -84,14 +85,13 @@ export const budgetExecutionByDept = defineMetric({
     const scope = await chainScope(db, params)
     const byDept = chainTotalsBy(await selectIndicatorChain(db, scope), 'dept')
     if (!byDept.some((totals) => totals.issued > 0)) return { kind: 'notApplicable', reason: NOTHING_ISSUED }
-    // A department with indicators allocated and none issued has no rate: a gap, not a red 0 %.
-    const noneIssued = byDept.flatMap((totals, i) => (totals.issued > 0 ? [] : [i]))
     return {
       kind: 'series',
       reference: schedule(scope),
       categories: byDept.map((totals) => totals.key),
       series: [
-        { name: '执行率', values: byDept.map((totals) => rate(totals)), ...(noneIssued.length > 0 ? { gaps: noneIssued } : {}) },
+        // a department with indicators allocated and none issued has no rate: a gap, not a red 0 %
+        seriesOfFigures('执行率', byDept.map((totals) => (totals.issued > 0 ? rate(totals) : null))),
         { name: '下达', values: byDept.map((totals) => roundMoney(totals.issued)) },
         { name: '支付', values: byDept.map((totals) => roundMoney(totals.paid)) },
       ],

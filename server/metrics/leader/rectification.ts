@@ -6,6 +6,7 @@ import { dayParam, monthLabel, monthsEndingAt } from '../sql/time'
 import { beijingDay, beijingMonth } from '../../beijingTime'
 import { projectByCode } from '../../catalogue'
 import { overdueApprovalsByProject } from '../wall/approvalsByProject'
+import { seriesOfFigures } from '../../../dashboards/types'
 
 const closeTimeRow = z.object({ region: z.string(), ym: z.coerce.number(), days: z.coerce.number(), n: z.coerce.number() })
 const overdueDeptRow = z.object({ region: z.string(), dept: z.string(), n: z.coerce.number(), worst: z.coerce.number() })
@@ -40,12 +41,8 @@ export const ledgerTimeToClose = defineMetric({
       categories: window.map(monthLabel),
       series: [
         // one unit per chart (天); how many closed is in the ledger panels
-        {
-          name: '平均用时',
-          values: window.map((ym) => Math.round((byMonth.get(ym)?.days ?? 0) * 10) / 10),
-          // a month in which nothing closed has no average: a gap, not 0 days
-          gaps: window.flatMap((ym, i) => (byMonth.has(ym) ? [] : [i])),
-        },
+        // a month in which nothing closed has no average: a gap, not 0 days
+        seriesOfFigures('平均用时', window.map((ym) => (byMonth.has(ym) ? Math.round(byMonth.get(ym)!.days * 10) / 10 : null))),
       ],
     }
   },
